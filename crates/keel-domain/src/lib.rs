@@ -1,0 +1,17 @@
+//! Keel's domain: the types, rules and metric formulas of `PRODUCT.md`.
+//!
+//! Nothing here does I/O, so every rule can be unit-tested to the decimal and shared by
+//! the storage layer, the web app, the CLI and the tests alike.
+
+pub mod ids;
+pub mod metrics;
+pub mod permission;
+pub mod project;
+pub mod role;
+pub mod user;
+
+pub use ids::*;
+pub use permission::{Action, Access, decide};
+pub use project::{ProjectName, ProjectStatus, Slug};
+pub use role::{Role, Side};
+pub use user::Email;

@@ -1,0 +1,134 @@
+//! Who may do what in a project: the one table every page, API route and CLI command consults.
+//!
+//! The web layer resolves the caller's [`Access`] to the project of the path once (in an
+//! extractor) and asks [`decide`] for the action at hand, so no handler carries its own rule.
+
+use crate::role::{Role, Side};
+
+/// What the caller is to one project: a member with a role, an organization admin, or both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Access {
+    /// The caller's membership role in the project, if any.
+    pub role: Option<Role>,
+    /// Organization admins manage people in every project of their organization.
+    pub org_admin: bool,
+}
+
+/// Something a caller may try to do in a project.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// See the project, its overview, analytics and reports.
+    View,
+    /// See who is on the project.
+    ViewMembers,
+    /// Add or remove members (organization admins; the client owner for client-side roles).
+    ManageMembers,
+    /// Load data files into the project.
+    ImportData,
+}
+
+impl Action {
+    pub const ALL: [Action; 4] = [Action::View, Action::ViewMembers, Action::ManageMembers, Action::ImportData];
+}
+
+/// The answer to "may this caller do this here?".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Allow,
+    /// The caller sees the project but their role may not do this (HTTP 403).
+    Forbidden,
+    /// The caller may not even know the project exists (HTTP 404).
+    Invisible,
+}
+
+/// Decides one action for one caller. Pure, total, and tested below role by role.
+pub fn decide(access: Access, action: Action) -> Decision {
+    let Some(role) = access.role else {
+        // Admins see every project of their organization for people management only.
+        return match (access.org_admin, action) {
+            (false, _) => Decision::Invisible,
+            (true, Action::View | Action::ViewMembers | Action::ManageMembers) => Decision::Allow,
+            (true, _) => Decision::Forbidden,
+        };
+    };
+    let allowed = access.org_admin
+        && matches!(action, Action::ManageMembers)
+        || match action {
+            Action::View | Action::ViewMembers => true,
+            Action::ManageMembers => role == Role::ClientOwner,
+            Action::ImportData => matches!(role, Role::AgencyLead | Role::Specialist | Role::ClientOwner),
+        };
+    if allowed { Decision::Allow } else { Decision::Forbidden }
+}
+
+/// Which roles a member manager may hand out or take away. A client owner manages their own
+/// side (and viewers); only an organization admin touches the agency side.
+pub fn may_assign(access: Access, target: Role) -> bool {
+    if access.org_admin {
+        return true;
+    }
+    access.role == Some(Role::ClientOwner) && matches!(target.side(), Side::Client | Side::Neutral)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Decision::*;
+
+    fn member(role: Role) -> Access {
+        Access { role: Some(role), org_admin: false }
+    }
+
+    /// The whole table, written out by hand so a change to `decide` must change this too.
+    #[test]
+    fn every_role_and_action_matches_the_table() {
+        use Action::*;
+        let table: [(Role, [Decision; 4]); 6] = [
+            //                     View   ViewMembers ManageMembers ImportData
+            (Role::ClientOwner, [Allow, Allow, Allow, Allow]),
+            (Role::ClientApprover, [Allow, Allow, Forbidden, Forbidden]),
+            (Role::ClientMember, [Allow, Allow, Forbidden, Forbidden]),
+            (Role::AgencyLead, [Allow, Allow, Forbidden, Allow]),
+            (Role::Specialist, [Allow, Allow, Forbidden, Allow]),
+            (Role::Viewer, [Allow, Allow, Forbidden, Forbidden]),
+        ];
+        for (role, expected) in table {
+            for (action, want) in [View, ViewMembers, ManageMembers, ImportData].into_iter().zip(expected) {
+                assert_eq!(decide(member(role), action), want, "{role} / {action:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn outsiders_see_nothing() {
+        let outsider = Access { role: None, org_admin: false };
+        for action in Action::ALL {
+            assert_eq!(decide(outsider, action), Invisible);
+        }
+    }
+
+    #[test]
+    fn an_admin_without_membership_manages_people_but_imports_nothing() {
+        let admin = Access { role: None, org_admin: true };
+        assert_eq!(decide(admin, Action::ManageMembers), Allow);
+        assert_eq!(decide(admin, Action::View), Allow);
+        assert_eq!(decide(admin, Action::ImportData), Forbidden);
+    }
+
+    #[test]
+    fn an_admin_who_is_a_member_keeps_the_role_rights_and_manages_people() {
+        let lead_admin = Access { role: Some(Role::AgencyLead), org_admin: true };
+        assert_eq!(decide(lead_admin, Action::ManageMembers), Allow);
+        assert_eq!(decide(lead_admin, Action::ImportData), Allow);
+    }
+
+    #[test]
+    fn a_client_owner_assigns_only_client_side_and_viewer_roles() {
+        let owner = member(Role::ClientOwner);
+        assert!(may_assign(owner, Role::ClientApprover));
+        assert!(may_assign(owner, Role::Viewer));
+        assert!(!may_assign(owner, Role::AgencyLead));
+        assert!(!may_assign(owner, Role::Specialist));
+        assert!(!may_assign(member(Role::AgencyLead), Role::ClientMember));
+    }
+}
