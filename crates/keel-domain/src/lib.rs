@@ -11,7 +11,7 @@ pub mod role;
 pub mod user;
 
 pub use ids::*;
-pub use permission::{Action, Access, decide};
+pub use permission::{Access, Action, Decision, decide, may_assign};
 pub use project::{ProjectName, ProjectStatus, Slug};
-pub use role::{Role, Side};
+pub use role::{Role, RoleSet, Side};
 pub use user::Email;

@@ -3,13 +3,13 @@
 //! The web layer resolves the caller's [`Access`] to the project of the path once (in an
 //! extractor) and asks [`decide`] for the action at hand, so no handler carries its own rule.
 
-use crate::role::{Role, Side};
+use crate::role::{Role, RoleSet, Side};
 
 /// What the caller is to one project: a member with a role, an organization admin, or both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Access {
-    /// The caller's membership role in the project, if any.
-    pub role: Option<Role>,
+    /// The caller's membership roles in the project (empty when not a member).
+    pub roles: RoleSet,
     /// Organization admins manage people in every project of their organization.
     pub org_admin: bool,
 }
@@ -28,7 +28,12 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 4] = [Action::View, Action::ViewMembers, Action::ManageMembers, Action::ImportData];
+    pub const ALL: [Action; 4] = [
+        Action::View,
+        Action::ViewMembers,
+        Action::ManageMembers,
+        Action::ImportData,
+    ];
 }
 
 /// The answer to "may this caller do this here?".
@@ -43,22 +48,31 @@ pub enum Decision {
 
 /// Decides one action for one caller. Pure, total, and tested below role by role.
 pub fn decide(access: Access, action: Action) -> Decision {
-    let Some(role) = access.role else {
-        // Admins see every project of their organization for people management only.
-        return match (access.org_admin, action) {
-            (false, _) => Decision::Invisible,
-            (true, Action::View | Action::ViewMembers | Action::ManageMembers) => Decision::Allow,
-            (true, _) => Decision::Forbidden,
-        };
-    };
-    let allowed = access.org_admin
-        && matches!(action, Action::ManageMembers)
-        || match action {
-            Action::View | Action::ViewMembers => true,
-            Action::ManageMembers => role == Role::ClientOwner,
-            Action::ImportData => matches!(role, Role::AgencyLead | Role::Specialist | Role::ClientOwner),
-        };
-    if allowed { Decision::Allow } else { Decision::Forbidden }
+    if access.roles.is_empty() && !access.org_admin {
+        return Decision::Invisible;
+    }
+    // Admins see every project of their organization and manage its people.
+    let by_admin = access.org_admin
+        && matches!(
+            action,
+            Action::View | Action::ViewMembers | Action::ManageMembers
+        );
+    if by_admin || access.roles.iter().any(|role| role_allows(role, action)) {
+        Decision::Allow
+    } else {
+        Decision::Forbidden
+    }
+}
+
+fn role_allows(role: Role, action: Action) -> bool {
+    match action {
+        Action::View | Action::ViewMembers => true,
+        Action::ManageMembers => role == Role::ClientOwner,
+        Action::ImportData => matches!(
+            role,
+            Role::AgencyLead | Role::Specialist | Role::ClientOwner
+        ),
+    }
 }
 
 /// Which roles a member manager may hand out or take away. A client owner manages their own
@@ -67,7 +81,8 @@ pub fn may_assign(access: Access, target: Role) -> bool {
     if access.org_admin {
         return true;
     }
-    access.role == Some(Role::ClientOwner) && matches!(target.side(), Side::Client | Side::Neutral)
+    access.roles.contains(Role::ClientOwner)
+        && matches!(target.side(), Side::Client | Side::Neutral)
 }
 
 #[cfg(test)]
@@ -76,7 +91,10 @@ mod tests {
     use Decision::*;
 
     fn member(role: Role) -> Access {
-        Access { role: Some(role), org_admin: false }
+        Access {
+            roles: RoleSet::of(role),
+            org_admin: false,
+        }
     }
 
     /// The whole table, written out by hand so a change to `decide` must change this too.
@@ -93,7 +111,10 @@ mod tests {
             (Role::Viewer, [Allow, Allow, Forbidden, Forbidden]),
         ];
         for (role, expected) in table {
-            for (action, want) in [View, ViewMembers, ManageMembers, ImportData].into_iter().zip(expected) {
+            for (action, want) in [View, ViewMembers, ManageMembers, ImportData]
+                .into_iter()
+                .zip(expected)
+            {
                 assert_eq!(decide(member(role), action), want, "{role} / {action:?}");
             }
         }
@@ -101,7 +122,10 @@ mod tests {
 
     #[test]
     fn outsiders_see_nothing() {
-        let outsider = Access { role: None, org_admin: false };
+        let outsider = Access {
+            roles: RoleSet::EMPTY,
+            org_admin: false,
+        };
         for action in Action::ALL {
             assert_eq!(decide(outsider, action), Invisible);
         }
@@ -109,7 +133,10 @@ mod tests {
 
     #[test]
     fn an_admin_without_membership_manages_people_but_imports_nothing() {
-        let admin = Access { role: None, org_admin: true };
+        let admin = Access {
+            roles: RoleSet::EMPTY,
+            org_admin: true,
+        };
         assert_eq!(decide(admin, Action::ManageMembers), Allow);
         assert_eq!(decide(admin, Action::View), Allow);
         assert_eq!(decide(admin, Action::ImportData), Forbidden);
@@ -117,9 +144,21 @@ mod tests {
 
     #[test]
     fn an_admin_who_is_a_member_keeps_the_role_rights_and_manages_people() {
-        let lead_admin = Access { role: Some(Role::AgencyLead), org_admin: true };
+        let lead_admin = Access {
+            roles: RoleSet::of(Role::AgencyLead),
+            org_admin: true,
+        };
         assert_eq!(decide(lead_admin, Action::ManageMembers), Allow);
         assert_eq!(decide(lead_admin, Action::ImportData), Allow);
+    }
+
+    #[test]
+    fn several_roles_allow_what_any_of_them_allows() {
+        let both = Access {
+            roles: RoleSet::of(Role::ClientApprover).with(Role::ClientOwner),
+            org_admin: false,
+        };
+        assert_eq!(decide(both, Action::ManageMembers), Allow);
     }
 
     #[test]

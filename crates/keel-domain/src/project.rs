@@ -13,7 +13,9 @@ pub struct Slug(String);
 pub enum InvalidSlug {
     #[error("project slug `{0}` must be 2 to 48 characters long")]
     Length(String),
-    #[error("project slug `{0}` may hold only lower-case latin letters, digits and hyphens, and may not start or end with a hyphen")]
+    #[error(
+        "project slug `{0}` may hold only lower-case latin letters, digits and hyphens, and may not start or end with a hyphen"
+    )]
     Characters(String),
 }
 
@@ -131,7 +133,10 @@ mod tests {
 
     #[test]
     fn names_are_trimmed_and_bounded() {
-        assert_eq!(ProjectName::parse("  Client A ").unwrap().as_str(), "Client A");
+        assert_eq!(
+            ProjectName::parse("  Client A ").unwrap().as_str(),
+            "Client A"
+        );
         assert!(ProjectName::parse("   ").is_err());
         assert!(ProjectName::parse(&"я".repeat(121)).is_err());
     }

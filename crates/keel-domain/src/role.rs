@@ -66,7 +66,9 @@ impl fmt::Display for Role {
 
 /// The text was not one of the six role names.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown role `{0}`: expected one of client_owner, client_approver, client_member, agency_lead, specialist, viewer")]
+#[error(
+    "unknown role `{0}`: expected one of client_owner, client_approver, client_member, agency_lead, specialist, viewer"
+)]
 pub struct UnknownRole(pub String);
 
 impl FromStr for Role {
@@ -80,6 +82,40 @@ impl FromStr for Role {
     }
 }
 
+/// The roles one person holds in one project (a client owner may also approve).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub struct RoleSet(u8);
+
+impl RoleSet {
+    pub const EMPTY: RoleSet = RoleSet(0);
+
+    pub fn of(role: Role) -> RoleSet {
+        RoleSet(1 << role as u8)
+    }
+
+    pub fn with(self, role: Role) -> RoleSet {
+        RoleSet(self.0 | 1 << role as u8)
+    }
+
+    pub fn contains(self, role: Role) -> bool {
+        self.0 & (1 << role as u8) != 0
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    pub fn iter(self) -> impl Iterator<Item = Role> {
+        Role::ALL.into_iter().filter(move |r| self.contains(*r))
+    }
+}
+
+impl FromIterator<Role> for RoleSet {
+    fn from_iter<I: IntoIterator<Item = Role>>(iter: I) -> Self {
+        iter.into_iter().fold(RoleSet::EMPTY, RoleSet::with)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,6 +125,17 @@ mod tests {
         for role in Role::ALL {
             assert_eq!(role.as_str().parse::<Role>(), Ok(role));
         }
+    }
+
+    #[test]
+    fn a_role_set_holds_exactly_what_was_put_in() {
+        let set: RoleSet = [Role::ClientOwner, Role::ClientApprover]
+            .into_iter()
+            .collect();
+        assert!(set.contains(Role::ClientApprover));
+        assert!(!set.contains(Role::Viewer));
+        assert_eq!(set.iter().count(), 2);
+        assert!(RoleSet::EMPTY.is_empty());
     }
 
     #[test]

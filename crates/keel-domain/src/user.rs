@@ -28,7 +28,11 @@ impl Email {
             }
             None => false,
         };
-        if valid { Ok(Email(s)) } else { Err(InvalidEmail(raw.to_owned())) }
+        if valid {
+            Ok(Email(s))
+        } else {
+            Err(InvalidEmail(raw.to_owned()))
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -61,7 +65,10 @@ mod tests {
 
     #[test]
     fn addresses_are_trimmed_and_lower_cased() {
-        assert_eq!(Email::parse(" Client-A@Demo.Local ").unwrap().as_str(), "client-a@demo.local");
+        assert_eq!(
+            Email::parse(" Client-A@Demo.Local ").unwrap().as_str(),
+            "client-a@demo.local"
+        );
     }
 
     #[test]

@@ -1,0 +1,92 @@
+//! Organizations (tenants) and their clients.
+
+use crate::error::OrNotFound;
+use crate::{Store, StoreResult, now, on_pool};
+use keel_domain::{ClientId, OrgId};
+
+/// The organization that admin commands (`keel project create`, `keel user create`) act in
+/// when none is named: the first one created.
+pub const DEFAULT_ORG_SLUG: &str = "default";
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Org {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+}
+
+impl Org {
+    pub fn id(&self) -> OrgId {
+        OrgId(self.id)
+    }
+}
+
+impl Store {
+    /// Returns the organization with `slug`, creating it with `name` if missing.
+    #[tracing::instrument(skip(self))]
+    pub async fn ensure_org(&self, slug: &str, name: &str) -> StoreResult<Org> {
+        on_pool!(&self.pool, p => {
+            sqlx::query(
+                "INSERT INTO organizations (slug, name, created_at) VALUES ($1, $2, $3)
+                 ON CONFLICT (slug) DO NOTHING",
+            )
+            .bind(slug)
+            .bind(name)
+            .bind(now())
+            .execute(p)
+            .await.map(|r| r.rows_affected())?;
+            sqlx::query_as::<_, Org>("SELECT id, slug, name FROM organizations WHERE slug = $1")
+                .bind(slug)
+                .fetch_optional(p)
+                .await
+                .or_not_found()
+        })
+    }
+
+    /// The organization admin commands act in: the oldest one, or a new "default" one.
+    pub async fn default_org(&self) -> StoreResult<Org> {
+        let first = on_pool!(&self.pool, p => {
+            sqlx::query_as::<_, Org>("SELECT id, slug, name FROM organizations ORDER BY id LIMIT 1")
+                .fetch_optional(p)
+                .await
+        })?;
+        match first {
+            Some(org) => Ok(org),
+            None => {
+                self.ensure_org(DEFAULT_ORG_SLUG, "Default organization")
+                    .await
+            }
+        }
+    }
+
+    pub async fn org_by_id(&self, id: OrgId) -> StoreResult<Org> {
+        on_pool!(&self.pool, p => {
+            sqlx::query_as::<_, Org>("SELECT id, slug, name FROM organizations WHERE id = $1")
+                .bind(id.0)
+                .fetch_optional(p)
+                .await
+                .or_not_found()
+        })
+    }
+
+    /// Returns the client named `name` in `org`, creating it if missing.
+    pub async fn ensure_client(&self, org: OrgId, name: &str) -> StoreResult<ClientId> {
+        on_pool!(&self.pool, p => {
+            sqlx::query(
+                "INSERT INTO clients (org_id, name, created_at) VALUES ($1, $2, $3)
+                 ON CONFLICT (org_id, name) DO NOTHING",
+            )
+            .bind(org.0)
+            .bind(name)
+            .bind(now())
+            .execute(p)
+            .await.map(|r| r.rows_affected())?;
+            let id: i64 = sqlx::query_scalar("SELECT id FROM clients WHERE org_id = $1 AND name = $2")
+                .bind(org.0)
+                .bind(name)
+                .fetch_one(p)
+                .await?;
+            Ok(ClientId(id))
+        })
+    }
+}

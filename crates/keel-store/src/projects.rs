@@ -1,0 +1,112 @@
+//! Projects: one client engagement each, named by a slug unique in its organization.
+
+use crate::{Store, StoreError, StoreResult, now, on_pool};
+use chrono::NaiveDate;
+use keel_domain::{ClientId, OrgId, ProjectId, ProjectName, ProjectStatus, Slug, UserId};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Project {
+    pub id: i64,
+    pub org_id: i64,
+    pub slug: String,
+    pub name: String,
+    pub started_on: NaiveDate,
+    pub status: String,
+    pub client_name: Option<String>,
+}
+
+impl Project {
+    pub fn id(&self) -> ProjectId {
+        ProjectId(self.id)
+    }
+    pub fn org(&self) -> OrgId {
+        OrgId(self.org_id)
+    }
+    pub fn status(&self) -> ProjectStatus {
+        self.status.parse().unwrap_or(ProjectStatus::Setup)
+    }
+}
+
+const PROJECT_SELECT: &str =
+    "SELECT p.id, p.org_id, p.slug, p.name, p.started_on, p.status, c.name AS client_name
+     FROM projects p LEFT JOIN clients c ON c.id = p.client_id";
+
+/// What a new project needs.
+#[derive(Debug, Clone)]
+pub struct NewProject {
+    pub org: OrgId,
+    pub slug: Slug,
+    pub name: ProjectName,
+    pub started_on: NaiveDate,
+    pub client: Option<ClientId>,
+}
+
+impl Store {
+    /// Creates a project in status `setup`; a taken slug is a [`StoreError::Conflict`].
+    #[tracing::instrument(skip(self))]
+    pub async fn create_project(&self, new: &NewProject) -> StoreResult<Project> {
+        let id = on_pool!(&self.pool, p => {
+            sqlx::query_scalar::<_, i64>(
+                "INSERT INTO projects (org_id, client_id, slug, name, started_on, status, created_at)
+                 VALUES ($1, $2, $3, $4, $5, 'setup', $6) RETURNING id",
+            )
+            .bind(new.org.0)
+            .bind(new.client.map(|c| c.0))
+            .bind(new.slug.as_str())
+            .bind(new.name.as_str())
+            .bind(new.started_on)
+            .bind(now())
+            .fetch_one(p)
+            .await
+        })
+        .map_err(|e| StoreError::from(e).on_unique(format!("a project with slug `{}` already exists", new.slug)))?;
+        self.project_by_id(ProjectId(id)).await
+    }
+
+    pub async fn project_by_id(&self, id: ProjectId) -> StoreResult<Project> {
+        let sql = format!("{PROJECT_SELECT} WHERE p.id = $1");
+        on_pool!(&self.pool, p => sqlx::query_as::<_, Project>(&sql).bind(id.0).fetch_optional(p).await)?
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// The project with `slug` in `org`, if any. Slugs never resolve across organizations.
+    pub async fn project_by_slug(&self, org: OrgId, slug: &str) -> StoreResult<Option<Project>> {
+        let sql = format!("{PROJECT_SELECT} WHERE p.org_id = $1 AND p.slug = $2");
+        Ok(on_pool!(&self.pool, p => {
+            sqlx::query_as::<_, Project>(&sql).bind(org.0).bind(slug).fetch_optional(p).await
+        })?)
+    }
+
+    /// The projects a user sees: those they are a member of, and — for an organization
+    /// admin — every project of their organization.
+    pub async fn projects_visible_to(
+        &self,
+        org: OrgId,
+        user: UserId,
+        org_admin: bool,
+    ) -> StoreResult<Vec<Project>> {
+        let sql = format!(
+            "{PROJECT_SELECT} WHERE p.org_id = $1 AND ($3 OR EXISTS (
+                 SELECT 1 FROM memberships m WHERE m.project_id = p.id AND m.user_id = $2))
+             ORDER BY p.name"
+        );
+        Ok(on_pool!(&self.pool, p => {
+            sqlx::query_as::<_, Project>(&sql).bind(org.0).bind(user.0).bind(org_admin).fetch_all(p).await
+        })?)
+    }
+
+    pub async fn set_project_status(
+        &self,
+        id: ProjectId,
+        status: ProjectStatus,
+    ) -> StoreResult<()> {
+        on_pool!(&self.pool, p => {
+            sqlx::query("UPDATE projects SET status = $1 WHERE id = $2")
+                .bind(status.as_str())
+                .bind(id.0)
+                .execute(p)
+                .await.map(|r| r.rows_affected())
+        })?;
+        Ok(())
+    }
+}
