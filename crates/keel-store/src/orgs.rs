@@ -90,3 +90,12 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// How many organizations exist (zero means a fresh database).
+    pub async fn org_count(&self) -> StoreResult<i64> {
+        Ok(on_pool!(&self.pool, p => {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM organizations").fetch_one(p).await
+        })?)
+    }
+}

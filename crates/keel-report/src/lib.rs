@@ -1,0 +1,132 @@
+//! Keel's project report (`keel report`, `GET /api/v1/projects/{slug}/report`).
+//!
+//! A report covers one project over a period of days (both ends inclusive; without them,
+//! all data) and holds the sections of `PRODUCT.md` § "Public interface": `accounts`,
+//! `posts`, `bot_spikes`, `ads`, `funnel` and `goals`, plus `project` (the slug) and
+//! `period` (`from`, `to`, `null` when open).
+//!
+//! Every figure is computed by the database (GROUP BY) or from rows streamed one at a time,
+//! never by loading a table into memory: a project may hold a million posts. The formulas
+//! themselves are `keel_domain::metrics`; the SQL only produces the sums they take.
+//!
+//! - [`build_report`]: the whole report as a value (small projects, tests, the API).
+//! - [`write_report_json`]: the same JSON, with the `posts` list streamed row by row.
+//! - [`write_report_csv`]: one CSV table of every section (layout in [`csv_out`]).
+//!
+//! Conventions shared by all sections (see [`scope`]): the publication *day* of a post and
+//! the creation day of a lead are their UTC dates; undefined ratios are `None` / `null`.
+
+#![forbid(unsafe_code)]
+
+pub mod accounts;
+pub mod ads;
+pub mod csv_out;
+pub mod funnel;
+mod json;
+pub mod posts;
+mod scope;
+pub mod spikes;
+
+pub use accounts::AccountRow;
+pub use ads::{Ads, CampaignRow};
+pub use csv_out::write_report_csv;
+pub use funnel::FunnelStage;
+pub use json::write_report_json;
+pub use posts::PostRow;
+pub use spikes::SpikeRow;
+
+use chrono::NaiveDate;
+use keel_store::Store;
+use keel_store::projects::Project;
+use serde::Serialize;
+
+use scope::Scope;
+
+/// The report period as asked for: `None` is an open end (`null` in JSON).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Period {
+    /// First day, inclusive.
+    pub from: Option<NaiveDate>,
+    /// Last day, inclusive.
+    pub to: Option<NaiveDate>,
+}
+
+/// A project report; serializes to the JSON of `keel report`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    /// The project's slug.
+    pub project: String,
+    /// The period covered.
+    pub period: Period,
+    /// One row per account with posts or daily figures in the period.
+    pub accounts: Vec<AccountRow>,
+    /// Every post published in the period, oldest first.
+    pub posts: Vec<PostRow>,
+    /// Follower spikes in the period reported as suspected purchased followers.
+    pub bot_spikes: Vec<SpikeRow>,
+    /// Ads totals and per-campaign figures.
+    pub ads: Ads,
+    /// The funnel stages against their baselines.
+    pub funnel: Vec<FunnelStage>,
+    /// Goal progress. Goals are not stored yet, so the list is empty; the key is part of
+    /// the public JSON shape and stays.
+    pub goals: Vec<serde_json::Value>,
+}
+
+/// Everything of a report except the per-post list, which may be a million rows long and
+/// is streamed separately.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Summary {
+    pub accounts: Vec<AccountRow>,
+    pub bot_spikes: Vec<SpikeRow>,
+    pub ads: Ads,
+    pub funnel: Vec<FunnelStage>,
+}
+
+/// Computes the report of `project` over `from ..= to` (open ends: all data).
+///
+/// Holds every post in memory: for large projects prefer [`write_report_json`].
+/// Fails when `from` is after `to`, or on a database error.
+pub async fn build_report(
+    store: &Store,
+    project: &Project,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> anyhow::Result<Report> {
+    let scope = Scope::new(store, project, from, to)?;
+    let summary = summary(store, &scope).await?;
+    let mut list = Vec::new();
+    posts::for_each_post(store, &scope, |row| {
+        list.push(row);
+        Ok(())
+    })
+    .await?;
+    Ok(Report {
+        project: project.slug.clone(),
+        period: scope.period(),
+        accounts: summary.accounts,
+        posts: list,
+        bot_spikes: summary.bot_spikes,
+        ads: summary.ads,
+        funnel: summary.funnel,
+        goals: Vec::new(),
+    })
+}
+
+/// Runs the section queries. They are independent, so they run concurrently on separate
+/// pool connections: the two that scan every post (accounts, spikes) then share the cores.
+pub(crate) async fn summary(store: &Store, scope: &Scope) -> anyhow::Result<Summary> {
+    let (accounts, bot_spikes, ads, funnel) = futures_util::future::try_join4(
+        accounts::accounts(store, scope),
+        spikes::bot_spikes(store, scope),
+        ads::ads(store, scope),
+        funnel::funnel(store, scope),
+    )
+    .await?;
+    Ok(Summary {
+        accounts,
+        bot_spikes,
+        ads,
+        funnel,
+    })
+}

@@ -1,0 +1,170 @@
+//! The one place where requests are authenticated and authorized. Each route of the table in
+//! `routes.rs` names a [`Guard`]; [`enforce`] runs it before the handler.
+//!
+//! - API routes (`/api/…`) authenticate with a bearer token only, so a browser's cookies can
+//!   never be used against them cross-site; pages use the session cookie.
+//! - A project the caller is not on answers 404 (its existence is not disclosed), an action
+//!   their role may not take answers 403, an anonymous API call answers 401 and an anonymous
+//!   page visit is sent to the login page.
+
+use super::{CurrentUser, ProjectCtx, SESSION_COOKIE, cookies};
+use crate::{AppState, WebError};
+use axum::extract::{Request, State};
+use axum::http::header;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use keel_domain::{Access, Action, Decision, RoleSet, decide};
+use keel_store::users::User;
+use std::sync::Arc;
+
+/// What a route requires of its caller.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Guard {
+    /// Anyone (login page, health, static files). The user is resolved if signed in.
+    Public,
+    /// Any signed-in user.
+    SignedIn,
+    /// A caller allowed to take this action in the project named by the path's `{slug}`.
+    Project(Action),
+}
+
+pub async fn enforce(
+    guard: Guard,
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    match authorize(guard, &state, &mut request).await {
+        Ok(()) => next.run(request).await,
+        Err(WebError::Unauthorized) if !request.uri().path().starts_with("/api/") => {
+            let next_path = request
+                .uri()
+                .path_and_query()
+                .map(|p| p.as_str())
+                .unwrap_or("/");
+            let target = format!("/login?next={}", urlencode(next_path));
+            Redirect::to(&target).into_response()
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn authorize(guard: Guard, state: &AppState, request: &mut Request) -> Result<(), WebError> {
+    let is_api = request.uri().path().starts_with("/api/");
+    let user = caller(state, request.headers().clone(), is_api).await?;
+    if let Some(user) = &user {
+        request.extensions_mut().insert(CurrentUser(user.clone()));
+    }
+    let action = match guard {
+        Guard::Public => return Ok(()),
+        Guard::SignedIn => return user.map(|_| ()).ok_or(WebError::Unauthorized),
+        Guard::Project(action) => action,
+    };
+    let user = user.ok_or(WebError::Unauthorized)?;
+    let slug = path_param(request, "slug")
+        .await
+        .ok_or(WebError::NotFound)?;
+    // Slugs resolve only inside the caller's own organization: nothing crosses tenants.
+    let project = state
+        .store
+        .project_by_slug(user.org(), &slug)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let roles: RoleSet = state
+        .store
+        .roles_in(project.id(), user.id())
+        .await?
+        .into_iter()
+        .collect();
+    let access = Access {
+        roles,
+        org_admin: user.is_org_admin,
+    };
+    match decide(access, action) {
+        Decision::Allow => {
+            request.extensions_mut().insert(ProjectCtx {
+                user,
+                project: Arc::new(project),
+                access,
+            });
+            Ok(())
+        }
+        Decision::Forbidden => Err(WebError::Forbidden),
+        Decision::Invisible => Err(WebError::NotFound),
+    }
+}
+
+/// The user behind the request's credentials: a bearer token under `/api/`, else the session.
+async fn caller(
+    state: &AppState,
+    headers: axum::http::HeaderMap,
+    is_api: bool,
+) -> Result<Option<Arc<User>>, WebError> {
+    let user = if is_api {
+        let bearer = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            });
+        match bearer {
+            Some(token) => state.store.token_user(token.trim()).await?,
+            None => None,
+        }
+    } else {
+        match cookies::get(&headers, SESSION_COOKIE) {
+            Some(token) => state.store.session_user(&token).await?,
+            None => None,
+        }
+    };
+    Ok(user.map(Arc::new))
+}
+
+async fn path_param(request: &mut Request, name: &str) -> Option<String> {
+    use axum::RequestPartsExt;
+    use axum::extract::RawPathParams;
+    let (mut parts, body) = std::mem::take(request).into_parts();
+    let params = parts.extract::<RawPathParams>().await.ok();
+    let value = params.and_then(|p| {
+        p.iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.to_owned())
+    });
+    *request = Request::from_parts(parts, body);
+    value
+}
+
+/// Percent-encodes a local path for a `next=` query parameter.
+pub fn urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("", s)])
+        .map(|q| q[1..].to_owned())
+        .unwrap_or_default()
+}
+
+/// Only same-site paths may be redirect targets after login (no open redirects).
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        _ => "/projects".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redirects_after_login_stay_on_site() {
+        assert_eq!(safe_next(Some("/projects/client-a")), "/projects/client-a");
+        assert_eq!(safe_next(Some("//evil.example")), "/projects");
+        assert_eq!(safe_next(Some("https://evil.example")), "/projects");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/projects");
+        assert_eq!(safe_next(None), "/projects");
+    }
+
+    #[test]
+    fn next_paths_are_encoded() {
+        assert_eq!(urlencode("/projects/a?x=1"), "%2Fprojects%2Fa%3Fx%3D1");
+    }
+}

@@ -1,0 +1,128 @@
+//! One error type for every handler, rendered once: as JSON under `/api/`, as a page elsewhere.
+//!
+//! Handlers return [`WebError`]; its `IntoResponse` only sets the status and stashes the
+//! message in the response's extensions. The [`render_errors`] middleware then writes the body
+//! in the caller's format and language, and also dresses axum's own 404/405/413 responses, so
+//! no error ever reaches a client as bare text or with internal detail.
+
+use crate::i18n::Lang;
+use crate::pages::layout::ErrorPage;
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    #[error("not found")]
+    NotFound,
+    #[error("your role in this project does not allow this")]
+    Forbidden,
+    #[error(
+        "authentication required: send `Authorization: Bearer <token>` (make one with `keel token create --user EMAIL`)"
+    )]
+    Unauthorized,
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    TooManyRequests(String),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<keel_store::StoreError> for WebError {
+    fn from(e: keel_store::StoreError) -> Self {
+        match e {
+            keel_store::StoreError::NotFound => WebError::NotFound,
+            keel_store::StoreError::Conflict(m) => WebError::Conflict(m),
+            keel_store::StoreError::Invalid(m) => WebError::BadRequest(m),
+            other => WebError::Internal(other.into()),
+        }
+    }
+}
+
+/// The message to show for an error response, carried from handler to renderer.
+#[derive(Clone, Debug)]
+pub struct ErrorMessage(pub String);
+
+impl WebError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            WebError::NotFound => StatusCode::NOT_FOUND,
+            WebError::Forbidden => StatusCode::FORBIDDEN,
+            WebError::Unauthorized => StatusCode::UNAUTHORIZED,
+            WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            WebError::Conflict(_) => StatusCode::CONFLICT,
+            WebError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let message = match &self {
+            WebError::Internal(cause) => {
+                // The cause goes to the log, never to the client.
+                tracing::error!(error = ?cause, "internal error");
+                "internal error: the failure was logged; please try again".to_owned()
+            }
+            other => other.to_string(),
+        };
+        let mut response = status.into_response();
+        response.extensions_mut().insert(ErrorMessage(message));
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"keel\""),
+            );
+        }
+        response
+    }
+}
+
+/// Writes the body of every error response (4xx/5xx without one) as JSON or as a page.
+pub async fn render_errors(request: Request, next: Next) -> Response {
+    let is_api = request.uri().path().starts_with("/api/");
+    let lang = Lang::from_headers(request.headers());
+    let response = next.run(request).await;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let explicit = response.extensions().get::<ErrorMessage>().cloned();
+    if explicit.is_none() && response.headers().contains_key(header::CONTENT_TYPE) {
+        return response; // already has a body of its own
+    }
+    let message = explicit
+        .map(|m| m.0)
+        .unwrap_or_else(|| default_message(status));
+    let (mut parts, _) = response.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let body = if is_api {
+        let json = serde_json::json!({ "error": message, "status": status.as_u16() });
+        axum::Json(json).into_response()
+    } else {
+        ErrorPage::new(lang, status, message).into_response()
+    };
+    let (body_parts, body) = body.into_parts();
+    for (name, value) in body_parts.headers.iter() {
+        parts.headers.insert(name, value.clone());
+    }
+    Response::from_parts(parts, body)
+}
+
+fn default_message(status: StatusCode) -> String {
+    match status {
+        StatusCode::NOT_FOUND => "not found".into(),
+        StatusCode::METHOD_NOT_ALLOWED => "this address does not accept that method".into(),
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            "the request body is larger than this server accepts".into()
+        }
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported content type".into(),
+        s => s.canonical_reason().unwrap_or("error").to_lowercase(),
+    }
+}

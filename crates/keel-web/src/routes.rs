@@ -1,0 +1,102 @@
+//! The route table: every route Keel serves, with the guard it needs and a one-line summary.
+//!
+//! The router ([`router`]), the OpenAPI document (`api::openapi`) and the route-by-role test
+//! all read [`table`], so adding a route here is the only way to add one — and it cannot be
+//! added without a guard.
+
+use crate::auth::guard::{Guard, enforce};
+use crate::{AppState, api, assets, auth, error, ops, pages};
+use axum::extract::{Request, State};
+use axum::http::Method;
+use axum::middleware::Next;
+use axum::routing::{MethodRouter, get, post};
+use axum::{Router, middleware};
+use keel_domain::Action;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+
+/// One route: what it answers, who may call it, and what it is for.
+#[derive(Debug, Clone)]
+pub struct RouteSpec {
+    pub method: Method,
+    pub path: &'static str,
+    pub guard: Guard,
+    pub summary: &'static str,
+}
+
+impl RouteSpec {
+    pub fn is_api(&self) -> bool {
+        self.path.starts_with("/api/")
+    }
+}
+
+macro_rules! route {
+    ($method:ident $path:literal, $guard:expr, $summary:literal, $handler:expr) => {
+        (
+            RouteSpec { method: Method::$method, path: $path, guard: $guard, summary: $summary },
+            route!(@router $method $handler),
+        )
+    };
+    (@router GET $h:expr) => { get($h) };
+    (@router POST $h:expr) => { post($h) };
+}
+
+/// Every route, in the order the OpenAPI document lists them.
+pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
+    use Guard::*;
+    vec![
+        // Pages
+        route!(GET "/", Public, "Home: the projects list, or the login page", pages::home),
+        route!(GET "/login", Public, "Login form", pages::login::form),
+        route!(POST "/login", Public, "Log in with e-mail and password", pages::login::submit),
+        route!(POST "/logout", SignedIn, "Log out", pages::login::logout),
+        route!(GET "/lang/{code}", Public, "Switch the interface language (remembered in a cookie)", pages::switch_language),
+        route!(GET "/projects", SignedIn, "The caller's projects", pages::projects::list),
+        route!(GET "/projects/{slug}", Project(Action::View), "Project overview", pages::projects::overview),
+        route!(GET "/projects/{slug}/members", Project(Action::ViewMembers), "Project team", pages::members::list),
+        route!(POST "/projects/{slug}/members", Project(Action::ManageMembers), "Add a person to the project", pages::members::add),
+        route!(POST "/projects/{slug}/members/remove", Project(Action::ManageMembers), "Remove a person's role", pages::members::remove),
+        route!(GET "/static/{file}", Public, "Stylesheet and icons, embedded in the binary", assets::serve),
+        // Operations
+        route!(GET "/healthz", Public, "Liveness and database reachability", ops::healthz),
+        route!(GET "/metrics", Public, "Prometheus metrics", ops::metrics),
+        // JSON API
+        route!(GET "/api/v1/openapi.json", Public, "This API's OpenAPI document", api::openapi::document),
+        route!(GET "/api/v1/projects", SignedIn, "The caller's projects", api::projects::list),
+        route!(GET "/api/v1/projects/{slug}", Project(Action::View), "One project", api::projects::show),
+        route!(GET "/api/v1/projects/{slug}/members", Project(Action::ViewMembers), "The project's team", api::projects::members),
+        route!(POST "/api/v1/projects/{slug}/members", Project(Action::ManageMembers), "Add a person to the project", api::projects::add_member),
+    ]
+}
+
+/// The specs alone, for documentation and tests.
+pub fn route_specs() -> Vec<RouteSpec> {
+    table().into_iter().map(|(spec, _)| spec).collect()
+}
+
+pub(crate) fn router(state: AppState) -> Router {
+    let mut router = Router::new();
+    for (spec, handler) in table() {
+        let (guard, path) = (spec.guard, spec.path);
+        let guarded = handler
+            .route_layer(middleware::from_fn_with_state(
+                state.clone(),
+                move |s: State<AppState>, r: Request, n: Next| enforce(guard, s, r, n),
+            ))
+            .route_layer(middleware::from_fn_with_state(
+                state.clone(),
+                move |s: State<AppState>, r: Request, n: Next| ops::track(path, s, r, n),
+            ));
+        router = router.route(path, guarded);
+    }
+    router
+        .fallback(|| async { crate::WebError::NotFound })
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::csrf::issue,
+        ))
+        .layer(RequestBodyLimitLayer::new(state.config.max_body_bytes))
+        .layer(middleware::from_fn(error::render_errors))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

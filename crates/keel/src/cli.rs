@@ -1,0 +1,171 @@
+//! The command line of PRODUCT.md ("Public interface"). Every command takes `--database URL`.
+
+use crate::commands;
+use crate::config::{Config, Overrides};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "keel",
+    version,
+    about = "Keel: the client–agency SMM workspace"
+)]
+pub struct Cli {
+    /// Database URL: sqlite://PATH (default sqlite://keel.db) or postgres://… [env: KEEL_DATABASE_URL]
+    #[arg(long, global = true, value_name = "URL")]
+    pub database: Option<String>,
+    /// Configuration file (TOML) [env: KEEL_CONFIG; default: ./keel.toml if present]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the web app and API
+    Serve {
+        /// Address to listen on (default 127.0.0.1:8080) [env: KEEL_LISTEN]
+        #[arg(long, value_name = "HOST:PORT")]
+        listen: Option<String>,
+        /// Fill the demo data first when the database is empty
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Fill the database with the demo organization (running it again changes nothing)
+    Demo,
+    /// Manage projects
+    Project {
+        #[command(subcommand)]
+        command: ProjectCommand,
+    },
+    /// Manage users
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Manage project memberships
+    Member {
+        #[command(subcommand)]
+        command: MemberCommand,
+    },
+    /// Manage API tokens
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ProjectCommand {
+    /// Create a project in the default organization
+    Create {
+        slug: String,
+        #[arg(long)]
+        name: String,
+        /// First day of the engagement (YYYY-MM-DD; default today)
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        started_on: Option<String>,
+        /// The client company (created if new)
+        #[arg(long)]
+        client: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserCommand {
+    /// Create a user in the default organization
+    Create {
+        email: String,
+        /// Read the password from standard input (one line)
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        /// Display name (default: the part of the e-mail before @)
+        #[arg(long)]
+        name: Option<String>,
+        /// Make the user an organization admin
+        #[arg(long)]
+        admin: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum MemberCommand {
+    /// Give a user a role in a project
+    Add {
+        slug: String,
+        email: String,
+        /// client_owner, client_approver, client_member, agency_lead, specialist or viewer
+        role: String,
+        /// Free-text speciality (copywriter, designer, targetologist…)
+        #[arg(long)]
+        speciality: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TokenCommand {
+    /// Make an API token for a user and print it (it is shown only once)
+    Create {
+        #[arg(long)]
+        user: String,
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+    /// List a user's tokens (never the secrets)
+    List {
+        #[arg(long)]
+        user: String,
+    },
+    /// Revoke one of a user's tokens
+    Revoke {
+        #[arg(long)]
+        user: String,
+        id: i64,
+    },
+}
+
+/// Parses the command line, loads the configuration, sets up logging and runs the command.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let listen = match &cli.command {
+        Command::Serve { listen, .. } => listen.clone(),
+        _ => None,
+    };
+    let env: Vec<(String, String)> = std::env::vars().collect();
+    let flags = Overrides {
+        database_url: cli.database.clone(),
+        listen,
+    };
+    let (config, warnings) = match Config::load(cli.config.as_deref(), &env, &flags) {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            eprintln!("keel: configuration error: {e:#}");
+            return ExitCode::from(2);
+        }
+    };
+    init_logging(&config.log);
+    for w in warnings {
+        tracing::warn!("{w}");
+    }
+    let runtime = tokio::runtime::Runtime::new().expect("starting the async runtime");
+    match runtime.block_on(commands::run(cli.command, config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("keel: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // Logs go to stderr so that stdout stays clean for reports and tokens.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}

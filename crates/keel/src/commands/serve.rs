@@ -1,0 +1,62 @@
+//! `keel serve`: the web app and API until Ctrl-C or SIGTERM.
+
+use crate::config::Config;
+use anyhow::Context;
+use keel_store::Store;
+use keel_web::{AppState, WebConfig};
+use std::time::Duration;
+
+pub async fn serve(config: &Config, store: &Store, demo: bool) -> anyhow::Result<()> {
+    if demo {
+        if crate::demo::is_empty(store).await? {
+            tracing::info!("empty database: filling the demo data");
+            let summary = crate::demo::fill(store).await?;
+            tracing::info!("{summary}");
+        } else {
+            tracing::info!("the database already holds data: demo data not added");
+        }
+    }
+    let web = WebConfig {
+        secure_cookies: config.secure_cookies,
+        max_body_bytes: config.max_upload_mb * 1024 * 1024,
+    };
+    let state = AppState::new(store.clone(), web);
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("listening on {}", config.listen))?;
+    let address = listener.local_addr()?;
+    tracing::info!(database = ?config.database_url, "Keel is running at http://{address}/");
+    eprintln!("Keel is running at http://{address}/ (Ctrl-C stops it)");
+    let pruner = tokio::spawn(prune_periodically(store.clone()));
+    keel_web::serve(listener, state, shutdown_signal()).await?;
+    pruner.abort();
+    Ok(())
+}
+
+/// Expired sessions and old login failures are deleted hourly.
+async fn prune_periodically(store: Store) {
+    let mut tick = tokio::time::interval(Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        if let Err(e) = store.prune_expired().await {
+            tracing::warn!(error = %e, "pruning expired sessions failed");
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}

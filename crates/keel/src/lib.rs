@@ -1,0 +1,9 @@
+//! The `keel` command: configuration, the CLI commands and the demo data. Kept as a library so
+//! the integration tests drive exactly what the binary runs.
+
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod demo;
