@@ -15,6 +15,7 @@ mod ops;
 mod pages;
 pub mod routes;
 
+pub use auth::guard::Guard;
 pub use error::WebError;
 pub use i18n::Lang;
 

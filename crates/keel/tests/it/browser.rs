@@ -1,0 +1,157 @@
+//! In a real browser: Debian's Chromium driven through chromedriver (WebDriver).
+
+use crate::helpers::*;
+use fantoccini::{ClientBuilder, Locator};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+struct Driver {
+    child: Child,
+    port: u16,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+fn chromedriver_path() -> String {
+    std::env::var("KEEL_TEST_CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into())
+}
+
+/// Starts chromedriver, or reports the skip and returns `None` when Chromium is not installed.
+async fn start_driver(test: &str) -> Option<Driver> {
+    let driver = chromedriver_path();
+    if !Path::new(&driver).exists() || !Path::new(CHROMIUM).exists() {
+        skip(
+            test,
+            "chromium",
+            &format!(
+                "Chromium not installed ({CHROMIUM}, {driver}); install Debian's chromium and chromium-driver"
+            ),
+        );
+        return None;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(&driver)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start chromedriver");
+    let profile = tempfile::tempdir().unwrap();
+    for _ in 0..100 {
+        if reqwest::get(format!("http://127.0.0.1:{port}/status"))
+            .await
+            .is_ok()
+        {
+            return Some(Driver {
+                child,
+                port,
+                _profile: profile,
+            });
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("chromedriver did not answer on port {port}");
+}
+
+async fn browser(driver: &Driver) -> fantoccini::Client {
+    let args = [
+        "--headless=new".to_owned(),
+        "--no-sandbox".into(),
+        "--disable-gpu".into(),
+        "--disable-quic".into(),
+        "--disable-dev-shm-usage".into(),
+        "--no-first-run".into(),
+        "--disable-background-networking".into(),
+        "--disable-component-update".into(),
+        "--disable-sync".into(),
+        "--window-size=390,844".into(), // a phone
+        format!("--user-data-dir={}", driver._profile.path().display()),
+    ];
+    let caps = serde_json::json!({ "goog:chromeOptions": { "binary": CHROMIUM, "args": args } });
+    let serde_json::Value::Object(caps) = caps else {
+        unreachable!()
+    };
+    ClientBuilder::rustls()
+        .expect("rustls")
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .expect("a Chromium session")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_sees_only_their_project_and_logs_out() {
+    let test = "browser_client_isolation";
+    let Some(driver) = start_driver(test).await else {
+        return;
+    };
+    let app = TestApp::demo(Backend::Sqlite, test).await.unwrap();
+    let c = browser(&driver).await;
+    let result = async {
+        c.goto(&app.url("/projects")).await?;
+        // Not signed in: sent to the login form.
+        assert!(c.current_url().await?.path().starts_with("/login"));
+        c.find(Locator::Css("input[name=email]"))
+            .await?
+            .send_keys("client-a@demo.local")
+            .await?;
+        c.find(Locator::Css("input[name=password]"))
+            .await?
+            .send_keys(DEMO_PASSWORD)
+            .await?;
+        c.find(Locator::Css("button[type=submit].primary"))
+            .await?
+            .click()
+            .await?;
+        c.wait()
+            .for_element(Locator::Css("[data-test=project-list]"))
+            .await?;
+        let cards = c
+            .find_all(Locator::Css("[data-test=project-list] .card-link"))
+            .await?;
+        assert_eq!(cards.len(), 1, "client-a sees exactly one project");
+        assert_eq!(
+            cards[0].attr("href").await?.as_deref(),
+            Some("/projects/client-a")
+        );
+        // Client B's project does not exist for client-a.
+        c.goto(&app.url("/projects/client-b")).await?;
+        let title = c
+            .find(Locator::Css("[data-test=error-title]"))
+            .await?
+            .text()
+            .await?;
+        assert!(
+            title == "Nothing here" || title == "Здесь ничего нет",
+            "{title}"
+        );
+        assert!(c.source().await?.contains("404"));
+        // Log out from the top bar; the projects page then asks for a login again.
+        c.find(Locator::Css("[data-test=logout]"))
+            .await?
+            .click()
+            .await?;
+        c.wait()
+            .for_url(&url::Url::parse(&app.url("/login"))?)
+            .await?;
+        c.goto(&app.url("/projects")).await?;
+        assert!(c.current_url().await?.path().starts_with("/login"));
+        Ok::<_, Box<dyn std::error::Error>>(())
+    }
+    .await;
+    let _ = c.close().await;
+    result.expect("browser walk");
+}

@@ -1,0 +1,242 @@
+//! The test harness: a fresh database per test on either backend, a running Keel on a random
+//! port, and one helper per role.
+
+use keel_store::Store;
+use keel_web::{AppState, WebConfig};
+use std::io::Write;
+use std::net::SocketAddr;
+
+pub const DEMO_PASSWORD: &str = keel::demo::DEMO_PASSWORD;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Whether the environment demands `what` (`KEEL_TEST_REQUIRE=all` or a list such as
+/// `postgres,chromium`): then a missing service fails the test instead of skipping it.
+pub fn required(what: &str) -> bool {
+    std::env::var("KEEL_TEST_REQUIRE")
+        .is_ok_and(|v| v == "all" || v.split(',').any(|p| p.trim() == what))
+}
+
+/// Reports a skipped test on the real stderr (test output capture does not hide it), or fails
+/// when the service is required.
+pub fn skip(test: &str, service: &str, reason: &str) {
+    if required(service) {
+        panic!("{test}: {reason} (KEEL_TEST_REQUIRE demands {service})");
+    }
+    let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {reason}");
+}
+
+pub fn postgres_admin_url() -> String {
+    std::env::var("KEEL_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// A database that exists for one test and is dropped after it.
+pub struct TestDb {
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+    pg_name: Option<String>,
+}
+
+impl TestDb {
+    /// A new empty database, or `None` (after reporting the skip) when PostgreSQL is absent.
+    pub async fn new(backend: Backend, test: &str) -> Option<TestDb> {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}", dir.path().join("keel.db").display());
+                Some(TestDb {
+                    url,
+                    _dir: Some(dir),
+                    pg_name: None,
+                })
+            }
+            Backend::Postgres => {
+                use sqlx::Connection;
+                let admin = postgres_admin_url();
+                let mut conn = match sqlx::PgConnection::connect(&admin).await {
+                    Ok(c) => c,
+                    Err(e) => {
+                        skip(
+                            test,
+                            "postgres",
+                            &format!("PostgreSQL not reachable at {admin}: {e}"),
+                        );
+                        return None;
+                    }
+                };
+                let name = format!("keel_test_{}", uuid::Uuid::new_v4().simple());
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(&mut conn)
+                    .await
+                    .expect("create test database");
+                let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+                Some(TestDb {
+                    url: format!("{base}/{name}"),
+                    _dir: None,
+                    pg_name: Some(name),
+                })
+            }
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let Some(name) = self.pg_name.take() else {
+            return;
+        };
+        // Drop runs outside async context: use a throwaway runtime on its own thread.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async {
+                use sqlx::Connection;
+                if let Ok(mut conn) = sqlx::PgConnection::connect(&postgres_admin_url()).await {
+                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .execute(&mut conn)
+                        .await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+/// A running Keel with the demo data.
+pub struct TestApp {
+    pub store: Store,
+    pub addr: SocketAddr,
+    _db: TestDb,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+impl TestApp {
+    /// Keel on an empty database (or `None` when the backend is unavailable and skipped).
+    pub async fn empty(backend: Backend, test: &str) -> Option<TestApp> {
+        let db = TestDb::new(backend, test).await?;
+        let store = Store::open(&db.url).await.expect("open test store");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let state = AppState::new(
+            store.clone(),
+            WebConfig {
+                secure_cookies: false,
+                max_body_bytes: 4 * 1024 * 1024,
+            },
+        );
+        let server = tokio::spawn(async move {
+            keel_web::serve(listener, state, std::future::pending())
+                .await
+                .unwrap();
+        });
+        Some(TestApp {
+            store,
+            addr,
+            _db: db,
+            server,
+        })
+    }
+
+    /// Keel with `keel demo` filled in.
+    pub async fn demo(backend: Backend, test: &str) -> Option<TestApp> {
+        let app = TestApp::empty(backend, test).await?;
+        keel::demo::fill(&app.store).await.expect("demo data");
+        Some(app)
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// An API client for the demo user `email` (a fresh token).
+    pub async fn token(&self, email: &str) -> String {
+        keel::commands::create_token(&self.store, email, "test")
+            .await
+            .expect("token")
+    }
+
+    /// A browser-like client (cookies kept, redirects not followed).
+    pub fn browser() -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    /// A session cookie value for `email`, made directly in the store.
+    pub async fn session(&self, email: &str) -> String {
+        let user = self
+            .store
+            .user_by_email(&keel_domain::Email::parse(email).unwrap())
+            .await
+            .unwrap()
+            .expect("user exists");
+        self.store.create_session(user.id()).await.unwrap()
+    }
+
+    /// Logs `client` in through the login form, as a person would.
+    pub async fn login(
+        &self,
+        client: &reqwest::Client,
+        email: &str,
+        password: &str,
+    ) -> reqwest::Response {
+        let page = client
+            .get(self.url("/login"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let csrf = csrf_of(&page);
+        client
+            .post(self.url("/login"))
+            .form(&[
+                ("email", email),
+                ("password", password),
+                ("_csrf", &csrf),
+                ("next", "/projects"),
+            ])
+            .send()
+            .await
+            .unwrap()
+    }
+}
+
+/// The `_csrf` value of the first form in `html`.
+pub fn csrf_of(html: &str) -> String {
+    let at = html
+        .find("name=\"_csrf\" value=\"")
+        .expect("a form with a CSRF field");
+    html[at + 20..].split('"').next().unwrap().to_owned()
+}
+
+/// Runs each test body once per backend: `mod name { sqlite(), postgres() }`.
+macro_rules! on_both_backends {
+    ($(async fn $name:ident($backend:ident) $body:block)*) => {$(
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            async fn run($backend: $crate::helpers::Backend) $body
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() { run($crate::helpers::Backend::Sqlite).await }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() { run($crate::helpers::Backend::Postgres).await }
+        }
+    )*};
+}

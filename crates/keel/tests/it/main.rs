@@ -1,0 +1,11 @@
+//! Keel's integration tests: one test binary (one link) with a module per area. Tests that
+//! touch storage run on SQLite and on PostgreSQL (`on_both_backends!`).
+
+#[macro_use]
+mod helpers;
+mod api;
+mod auth;
+mod browser;
+mod cli;
+mod routes_by_role;
+mod storage;

@@ -1,0 +1,154 @@
+//! Every route of the route table, called as every role: the guard's answer must match the
+//! permission table of the domain crate. Driven by `route_specs()`, so a new route is covered
+//! without anyone remembering to add it here.
+
+use crate::helpers::*;
+use keel_domain::{Access, Decision, Role, RoleSet, decide};
+use keel_web::Guard;
+use keel_web::routes::{RouteSpec, route_specs};
+use reqwest::{Method, StatusCode};
+
+/// Who calls: a label, an e-mail (None = anonymous), the roles in client-a, org admin.
+struct Caller {
+    email: Option<&'static str>,
+    roles: RoleSet,
+    org_admin: bool,
+}
+
+async fn callers(app: &TestApp) -> Vec<Caller> {
+    // Roles the demo lacks, and people with no role at all.
+    let extra = [
+        ("viewer@test.local", false),
+        ("outsider@test.local", false),
+        ("admin2@test.local", true),
+    ];
+    for (email, admin) in extra {
+        keel::commands::create_user(&app.store, email, DEMO_PASSWORD, None, admin)
+            .await
+            .unwrap();
+    }
+    keel::commands::add_member(&app.store, "client-a", "viewer@test.local", "viewer", None)
+        .await
+        .unwrap();
+    let one = RoleSet::of;
+    vec![
+        Caller {
+            email: None,
+            roles: RoleSet::EMPTY,
+            org_admin: false,
+        },
+        Caller {
+            email: Some("client-a@demo.local"),
+            roles: one(Role::ClientOwner),
+            org_admin: false,
+        },
+        Caller {
+            email: Some("approver-a@demo.local"),
+            roles: one(Role::ClientApprover),
+            org_admin: false,
+        },
+        Caller {
+            email: Some("member-a@demo.local"),
+            roles: one(Role::ClientMember),
+            org_admin: false,
+        },
+        Caller {
+            email: Some("agency@demo.local"),
+            roles: one(Role::AgencyLead),
+            org_admin: true,
+        },
+        Caller {
+            email: Some("specialist@demo.local"),
+            roles: one(Role::Specialist),
+            org_admin: false,
+        },
+        Caller {
+            email: Some("viewer@test.local"),
+            roles: one(Role::Viewer),
+            org_admin: false,
+        },
+        Caller {
+            email: Some("client-b@demo.local"),
+            roles: RoleSet::EMPTY,
+            org_admin: false,
+        },
+        Caller {
+            email: Some("outsider@test.local"),
+            roles: RoleSet::EMPTY,
+            org_admin: false,
+        },
+        Caller {
+            email: Some("admin2@test.local"),
+            roles: RoleSet::EMPTY,
+            org_admin: true,
+        },
+    ]
+}
+
+fn concrete_path(spec: &RouteSpec) -> String {
+    spec.path
+        .replace("{slug}", "client-a")
+        .replace("{code}", "ru")
+        .replace("{file}", "icon.svg")
+}
+
+async fn call(app: &TestApp, spec: &RouteSpec, caller: &Caller) -> StatusCode {
+    let client = TestApp::browser();
+    let method = Method::from_bytes(spec.method.as_str().as_bytes()).unwrap();
+    let mut request = client.request(method, app.url(&concrete_path(spec)));
+    let csrf = "0".repeat(64);
+    if let Some(email) = caller.email {
+        if spec.is_api() {
+            request = request.bearer_auth(app.token(email).await);
+        } else {
+            let session = app.session(email).await;
+            request = request.header(
+                "cookie",
+                format!("keel_session={session}; keel_csrf={csrf}"),
+            );
+        }
+    }
+    if spec.method.as_str() == "POST" {
+        request = if spec.is_api() {
+            request.json(&serde_json::json!({}))
+        } else {
+            request.form(&[("_csrf", csrf.as_str())])
+        };
+    }
+    request.send().await.unwrap().status()
+}
+
+on_both_backends! {
+    async fn every_route_answers_every_role_as_the_permission_table_says(backend) {
+        let Some(app) = TestApp::demo(backend, "routes_by_role").await else { return };
+        let callers = callers(&app).await;
+        let specs = route_specs();
+        assert!(specs.len() >= 15, "the route table looks truncated");
+        let mut checked = 0;
+        for spec in &specs {
+            for caller in &callers {
+                let status = call(&app, spec, caller).await;
+                let who = caller.email.unwrap_or("anonymous");
+                let context = format!("{} {} as {who}: got {status}", spec.method, spec.path);
+                assert!(!status.is_server_error(), "{context}");
+                let anonymous_answer = if spec.is_api() { StatusCode::UNAUTHORIZED } else { StatusCode::SEE_OTHER };
+                match spec.guard {
+                    Guard::Public => assert!(status != StatusCode::UNAUTHORIZED && status != StatusCode::FORBIDDEN, "{context}"),
+                    Guard::SignedIn if caller.email.is_none() => assert_eq!(status, anonymous_answer, "{context}"),
+                    Guard::SignedIn => assert!(![401, 403, 404].contains(&status.as_u16()), "{context}"),
+                    Guard::Project(_) if caller.email.is_none() => assert_eq!(status, anonymous_answer, "{context}"),
+                    Guard::Project(action) => {
+                        let expected = decide(Access { roles: caller.roles, org_admin: caller.org_admin }, action);
+                        match expected {
+                            Decision::Invisible => assert_eq!(status, StatusCode::NOT_FOUND, "{context}"),
+                            Decision::Forbidden => assert_eq!(status, StatusCode::FORBIDDEN, "{context}"),
+                            Decision::Allow => assert!(![401, 403, 404].contains(&status.as_u16()), "{context}"),
+                        }
+                    }
+                }
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, specs.len() * callers.len());
+    }
+}

@@ -1,0 +1,54 @@
+//! Storage rules that hold on both backends.
+
+use crate::helpers::*;
+use keel_domain::{Email, ProjectName, Slug};
+use keel_store::projects::NewProject;
+use keel_store::{Store, StoreError};
+
+on_both_backends! {
+    async fn a_database_from_a_newer_keel_is_refused(backend) {
+        let Some(db) = TestDb::new(backend, "newer_schema").await else { return };
+        let store = Store::open(&db.url).await.unwrap();
+        keel_store::on_pool!(&store.pool, p => {
+            sqlx::query("INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES (99999, 'from the future', TRUE, $1, 0)")
+                .bind(vec![0u8; 48])
+                .execute(p)
+                .await
+                .map(|_| ())
+        })
+        .unwrap();
+        store.close().await;
+        let err = Store::open(&db.url).await.unwrap_err();
+        assert!(matches!(err, StoreError::SchemaTooNew { found: 99999, .. }), "{err}");
+        assert!(err.to_string().contains("newer than this keel binary"));
+    }
+
+    async fn slugs_and_people_never_cross_organizations(backend) {
+        let Some(app) = TestApp::demo(backend, "tenancy").await else { return };
+        let other = app.store.ensure_org("rival", "Rival Agency").await.unwrap();
+        let rival_project = NewProject {
+            org: other.id(),
+            slug: Slug::parse("client-a").unwrap(),
+            name: ProjectName::parse("Rival's own client-a").unwrap(),
+            started_on: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+            client: None,
+        };
+        // The same slug may exist in another organization…
+        let theirs = app.store.create_project(&rival_project).await.unwrap();
+        let hash = keel_store::credentials::hash_password("rival-password").unwrap();
+        let rival = app.store.create_user(other.id(), &Email::parse("boss@rival.test").unwrap(), "Boss", &hash, true).await.unwrap();
+        // …but a demo user's slug resolves to their own, and the rival admin sees only theirs.
+        let token = app.token("agency@demo.local").await;
+        let body: serde_json::Value = reqwest::Client::new().get(app.url("/api/v1/projects/client-a")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+        assert_eq!(body["name"], "Client A — coffee roastery");
+        let (_, rival_token) = app.store.create_token(&rival, "t").await.unwrap();
+        let list: serde_json::Value = reqwest::Client::new().get(app.url("/api/v1/projects")).bearer_auth(&rival_token).send().await.unwrap().json().await.unwrap();
+        assert_eq!(list.as_array().unwrap().len(), 1);
+        assert_eq!(list[0]["name"], "Rival's own client-a");
+        let b = reqwest::Client::new().get(app.url("/api/v1/projects/client-b")).bearer_auth(&rival_token).send().await.unwrap();
+        assert_eq!(b.status(), reqwest::StatusCode::NOT_FOUND);
+        // A person of one organization cannot be put on another's project.
+        let demo_org = app.store.ensure_org(keel::demo::DEMO_ORG_SLUG, "Demo Agency").await.unwrap();
+        assert!(!app.store.add_member(demo_org.id(), theirs.id(), rival.id(), keel_domain::Role::Viewer, None).await.unwrap());
+    }
+}
