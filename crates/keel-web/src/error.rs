@@ -5,6 +5,7 @@
 //! in the caller's format and language, and also dresses axum's own 404/405/413 responses, so
 //! no error ever reaches a client as bare text or with internal detail.
 
+use crate::auth::CurrentUser;
 use crate::i18n::Lang;
 use crate::pages::layout::ErrorPage;
 use axum::extract::Request;
@@ -88,6 +89,7 @@ impl IntoResponse for WebError {
 pub async fn render_errors(request: Request, next: Next) -> Response {
     let is_api = request.uri().path().starts_with("/api/");
     let lang = Lang::from_headers(request.headers());
+    let csrf = crate::auth::cookies::get(request.headers(), crate::auth::csrf::CSRF_COOKIE).unwrap_or_default();
     let response = next.run(request).await;
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {
@@ -100,13 +102,14 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
     let message = explicit
         .map(|m| m.0)
         .unwrap_or_else(|| default_message(status));
+    let user_email = response.extensions().get::<CurrentUser>().map(|u| u.0.email.clone());
     let (mut parts, _) = response.into_parts();
     parts.headers.remove(header::CONTENT_LENGTH);
     let body = if is_api {
         let json = serde_json::json!({ "error": message, "status": status.as_u16() });
         axum::Json(json).into_response()
     } else {
-        ErrorPage::new(lang, status, message).into_response()
+        ErrorPage::new(lang, status, message, user_email, csrf).into_response()
     };
     let (body_parts, body) = body.into_parts();
     for (name, value) in body_parts.headers.iter() {

@@ -45,7 +45,14 @@ pub async fn enforce(
             let target = format!("/login?next={}", urlencode(next_path));
             Redirect::to(&target).into_response()
         }
-        Err(e) => e.into_response(),
+        Err(e) => {
+            // The error page still shows who is signed in (and lets them log out).
+            let mut response = e.into_response();
+            if let Some(user) = request.extensions().get::<CurrentUser>() {
+                response.extensions_mut().insert(user.clone());
+            }
+            response
+        }
     }
 }
 

@@ -73,7 +73,7 @@ pub struct ErrorPage {
 }
 
 impl ErrorPage {
-    pub fn new(lang: Lang, status: StatusCode, message: String) -> Response {
+    pub fn new(lang: Lang, status: StatusCode, message: String, user_email: Option<String>, csrf: String) -> Response {
         let (title_key, hint_key) = match status.as_u16() {
             404 => ("error.404", Some("error.404.hint")),
             403 => ("error.403", Some("error.403.hint")),
@@ -83,10 +83,10 @@ impl ErrorPage {
         };
         let chrome = Chrome {
             t: lang.tr(),
-            user_email: None,
-            csrf: String::new(),
+            user_email,
+            csrf,
             css: css_url(),
-            path: "/".into(),
+            path: "/projects".into(),
         };
         // The specific message adds nothing to the translated 404/403 texts.
         let message = if hint_key.is_some() {
