@@ -52,11 +52,7 @@ pub fn decide(access: Access, action: Action) -> Decision {
         return Decision::Invisible;
     }
     // Admins see every project of their organization and manage its people.
-    let by_admin = access.org_admin
-        && matches!(
-            action,
-            Action::View | Action::ViewMembers | Action::ManageMembers
-        );
+    let by_admin = access.org_admin && matches!(action, Action::View | Action::ViewMembers | Action::ManageMembers);
     if by_admin || access.roles.iter().any(|role| role_allows(role, action)) {
         Decision::Allow
     } else {
@@ -68,10 +64,7 @@ fn role_allows(role: Role, action: Action) -> bool {
     match action {
         Action::View | Action::ViewMembers => true,
         Action::ManageMembers => role == Role::ClientOwner,
-        Action::ImportData => matches!(
-            role,
-            Role::AgencyLead | Role::Specialist | Role::ClientOwner
-        ),
+        Action::ImportData => matches!(role, Role::AgencyLead | Role::Specialist | Role::ClientOwner),
     }
 }
 
@@ -81,8 +74,7 @@ pub fn may_assign(access: Access, target: Role) -> bool {
     if access.org_admin {
         return true;
     }
-    access.roles.contains(Role::ClientOwner)
-        && matches!(target.side(), Side::Client | Side::Neutral)
+    access.roles.contains(Role::ClientOwner) && matches!(target.side(), Side::Client | Side::Neutral)
 }
 
 #[cfg(test)]
@@ -111,10 +103,7 @@ mod tests {
             (Role::Viewer, [Allow, Allow, Forbidden, Forbidden]),
         ];
         for (role, expected) in table {
-            for (action, want) in [View, ViewMembers, ManageMembers, ImportData]
-                .into_iter()
-                .zip(expected)
-            {
+            for (action, want) in [View, ViewMembers, ManageMembers, ImportData].into_iter().zip(expected) {
                 assert_eq!(decide(member(role), action), want, "{role} / {action:?}");
             }
         }

@@ -133,10 +133,7 @@ mod tests {
 
     #[test]
     fn names_are_trimmed_and_bounded() {
-        assert_eq!(
-            ProjectName::parse("  Client A ").unwrap().as_str(),
-            "Client A"
-        );
+        assert_eq!(ProjectName::parse("  Client A ").unwrap().as_str(), "Client A");
         assert!(ProjectName::parse("   ").is_err());
         assert!(ProjectName::parse(&"я".repeat(121)).is_err());
     }

@@ -129,9 +129,7 @@ mod tests {
 
     #[test]
     fn a_role_set_holds_exactly_what_was_put_in() {
-        let set: RoleSet = [Role::ClientOwner, Role::ClientApprover]
-            .into_iter()
-            .collect();
+        let set: RoleSet = [Role::ClientOwner, Role::ClientApprover].into_iter().collect();
         assert!(set.contains(Role::ClientApprover));
         assert!(!set.contains(Role::Viewer));
         assert_eq!(set.iter().count(), 2);

@@ -92,11 +92,7 @@ pub(crate) async fn accounts(store: &Store, scope: &Scope) -> anyhow::Result<Vec
     Ok(rows.into_values().collect())
 }
 
-fn entry(
-    rows: &mut BTreeMap<(String, String), AccountRow>,
-    platform: String,
-    account: String,
-) -> &mut AccountRow {
+fn entry(rows: &mut BTreeMap<(String, String), AccountRow>, platform: String, account: String) -> &mut AccountRow {
     rows.entry((platform.clone(), account.clone()))
         .or_insert_with(|| AccountRow {
             platform,

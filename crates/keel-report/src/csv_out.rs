@@ -90,9 +90,7 @@ pub async fn write_report_csv(
 ) -> anyhow::Result<()> {
     let scope = Scope::new(store, project, from, to)?;
     let s = summary(store, &scope).await?;
-    let mut w = csv::WriterBuilder::new()
-        .buffer_capacity(1 << 16)
-        .from_writer(out);
+    let mut w = csv::WriterBuilder::new().buffer_capacity(1 << 16).from_writer(out);
 
     for a in &s.accounts {
         w.serialize(Row {

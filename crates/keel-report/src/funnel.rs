@@ -14,9 +14,7 @@
 //! any data the baseline stays undefined (`null`), and so do `z` and the verdict.
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
-use keel_domain::metrics::funnel::{
-    Proportion, Stage, StageResult, baseline_window, evaluate, first_days_window,
-};
+use keel_domain::metrics::funnel::{Proportion, Stage, StageResult, baseline_window, evaluate, first_days_window};
 use keel_store::{Store, on_pool};
 use serde::Serialize;
 
@@ -111,11 +109,7 @@ async fn proportion(
 }
 
 /// The first day on which the stage has trials: the start of its "first 90 days of data".
-async fn first_day(
-    store: &Store,
-    scope: &Scope,
-    stage: Stage,
-) -> anyhow::Result<Option<NaiveDate>> {
+async fn first_day(store: &Store, scope: &Scope, stage: Stage) -> anyhow::Result<Option<NaiveDate>> {
     Ok(match ads_columns(stage) {
         Some((num, den)) => {
             let sql = format!(

@@ -57,12 +57,7 @@ pub async fn write_report_json(
 }
 
 /// Writes `"key":value`, preceded by a comma unless it is the object's first member.
-fn field<W: Write>(
-    w: &mut W,
-    key: &str,
-    value: &impl Serialize,
-    comma: bool,
-) -> anyhow::Result<()> {
+fn field<W: Write>(w: &mut W, key: &str, value: &impl Serialize, comma: bool) -> anyhow::Result<()> {
     if comma {
         w.write_all(b",")?;
     }

@@ -34,8 +34,7 @@ pub struct PostRow {
 impl PostRow {
     /// The publication instant as written in JSON and CSV.
     pub fn published_at_text(&self) -> String {
-        self.published_at
-            .to_rfc3339_opts(SecondsFormat::AutoSi, true)
+        self.published_at.to_rfc3339_opts(SecondsFormat::AutoSi, true)
     }
 }
 

@@ -100,11 +100,7 @@ fn judge(scope: &Scope, platform: &str, account: &str, days: &[DayPoint], out: &
 ///
 /// The posts are grouped by (account, UTC publication day) in the database and joined to
 /// the daily rows; days with posts but no follower count have no daily ER and are left out.
-async fn for_each_day(
-    store: &Store,
-    scope: &Scope,
-    mut each: impl FnMut(RawDay),
-) -> anyhow::Result<()> {
+async fn for_each_day(store: &Store, scope: &Scope, mut each: impl FnMut(RawDay)) -> anyhow::Result<()> {
     let last = scope.extended_last_day(Days::new(ER_WINDOW_DAYS));
     let end = crate::scope::midnight(last + Days::new(1));
     let day = scope.post_day();

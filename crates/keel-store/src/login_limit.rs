@@ -34,8 +34,7 @@ impl Store {
                     .await
             })
         };
-        Ok(count(email_key(email)).await? < MAX_PER_EMAIL
-            && count(address_key(address)).await? < MAX_PER_ADDRESS)
+        Ok(count(email_key(email)).await? < MAX_PER_EMAIL && count(address_key(address)).await? < MAX_PER_ADDRESS)
     }
 
     pub async fn record_login_failure(&self, email: &str, address: &str) -> StoreResult<()> {

@@ -51,12 +51,7 @@ impl Store {
     }
 
     /// Takes `role` in `project` away from `user`; returns whether they held it.
-    pub async fn remove_member(
-        &self,
-        project: ProjectId,
-        user: UserId,
-        role: Role,
-    ) -> StoreResult<bool> {
+    pub async fn remove_member(&self, project: ProjectId, user: UserId, role: Role) -> StoreResult<bool> {
         let done = on_pool!(&self.pool, p => {
             sqlx::query("DELETE FROM memberships WHERE project_id = $1 AND user_id = $2 AND role = $3")
                 .bind(project.0)

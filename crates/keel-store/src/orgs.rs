@@ -52,10 +52,7 @@ impl Store {
         })?;
         match first {
             Some(org) => Ok(org),
-            None => {
-                self.ensure_org(DEFAULT_ORG_SLUG, "Default organization")
-                    .await
-            }
+            None => self.ensure_org(DEFAULT_ORG_SLUG, "Default organization").await,
         }
     }
 

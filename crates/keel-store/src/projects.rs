@@ -27,8 +27,7 @@ impl Project {
     }
 }
 
-const PROJECT_SELECT: &str =
-    "SELECT p.id, p.org_id, p.slug, p.name, p.started_on, p.status, c.name AS client_name
+const PROJECT_SELECT: &str = "SELECT p.id, p.org_id, p.slug, p.name, p.started_on, p.status, c.name AS client_name
      FROM projects p LEFT JOIN clients c ON c.id = p.client_id";
 
 /// What a new project needs.
@@ -79,12 +78,7 @@ impl Store {
 
     /// The projects a user sees: those they are a member of, and — for an organization
     /// admin — every project of their organization.
-    pub async fn projects_visible_to(
-        &self,
-        org: OrgId,
-        user: UserId,
-        org_admin: bool,
-    ) -> StoreResult<Vec<Project>> {
+    pub async fn projects_visible_to(&self, org: OrgId, user: UserId, org_admin: bool) -> StoreResult<Vec<Project>> {
         let sql = format!(
             "{PROJECT_SELECT} WHERE p.org_id = $1 AND ($3 OR EXISTS (
                  SELECT 1 FROM memberships m WHERE m.project_id = p.id AND m.user_id = $2))
@@ -95,11 +89,7 @@ impl Store {
         })?)
     }
 
-    pub async fn set_project_status(
-        &self,
-        id: ProjectId,
-        status: ProjectStatus,
-    ) -> StoreResult<()> {
+    pub async fn set_project_status(&self, id: ProjectId, status: ProjectStatus) -> StoreResult<()> {
         on_pool!(&self.pool, p => {
             sqlx::query("UPDATE projects SET status = $1 WHERE id = $2")
                 .bind(status.as_str())

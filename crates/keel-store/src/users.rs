@@ -50,9 +50,7 @@ impl Store {
                 .fetch_one(p)
                 .await
         })
-        .map_err(|e| {
-            StoreError::from(e).on_unique(format!("a user with e-mail {email} already exists"))
-        })
+        .map_err(|e| StoreError::from(e).on_unique(format!("a user with e-mail {email} already exists")))
     }
 
     pub async fn user_by_email(&self, email: &Email) -> StoreResult<Option<User>> {

@@ -19,11 +19,7 @@ pub fn css_url() -> &'static str {
 pub async fn serve(Path(file): Path<String>) -> Response {
     let cache = (header::CACHE_CONTROL, "public, max-age=31536000, immutable");
     if file == css_url().trim_start_matches("/static/") {
-        (
-            [(header::CONTENT_TYPE, "text/css; charset=utf-8"), cache],
-            CSS,
-        )
-            .into_response()
+        ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), cache], CSS).into_response()
     } else if file == "icon.svg" {
         (
             [
@@ -41,9 +37,9 @@ pub async fn serve(Path(file): Path<String>) -> Response {
 /// A tiny content hash (FNV-1a) for cache busting; not for security.
 mod content_hash {
     pub fn short_hash(text: &str) -> String {
-        let hash = text.bytes().fold(0xcbf29ce484222325u64, |h, b| {
-            (h ^ b as u64).wrapping_mul(0x100000001b3)
-        });
+        let hash = text
+            .bytes()
+            .fold(0xcbf29ce484222325u64, |h, b| (h ^ b as u64).wrapping_mul(0x100000001b3));
         format!("{:08x}", hash as u32)
     }
 }

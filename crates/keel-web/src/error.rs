@@ -99,9 +99,7 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
     if explicit.is_none() && response.headers().contains_key(header::CONTENT_TYPE) {
         return response; // already has a body of its own
     }
-    let message = explicit
-        .map(|m| m.0)
-        .unwrap_or_else(|| default_message(status));
+    let message = explicit.map(|m| m.0).unwrap_or_else(|| default_message(status));
     let user_email = response.extensions().get::<CurrentUser>().map(|u| u.0.email.clone());
     let (mut parts, _) = response.into_parts();
     parts.headers.remove(header::CONTENT_LENGTH);
@@ -109,7 +107,7 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
         let json = serde_json::json!({ "error": message, "status": status.as_u16() });
         axum::Json(json).into_response()
     } else {
-        ErrorPage::new(lang, status, message, user_email, csrf).into_response()
+        ErrorPage::render(lang, status, message, user_email, csrf).into_response()
     };
     let (body_parts, body) = body.into_parts();
     for (name, value) in body_parts.headers.iter() {
@@ -122,9 +120,7 @@ fn default_message(status: StatusCode) -> String {
     match status {
         StatusCode::NOT_FOUND => "not found".into(),
         StatusCode::METHOD_NOT_ALLOWED => "this address does not accept that method".into(),
-        StatusCode::PAYLOAD_TOO_LARGE => {
-            "the request body is larger than this server accepts".into()
-        }
+        StatusCode::PAYLOAD_TOO_LARGE => "the request body is larger than this server accepts".into(),
         StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported content type".into(),
         s => s.canonical_reason().unwrap_or("error").to_lowercase(),
     }

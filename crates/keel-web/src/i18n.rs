@@ -30,9 +30,7 @@ impl Lang {
 
     /// The cookie's choice, else the first of `ru`/`en` the browser lists, else English.
     pub fn from_headers(headers: &HeaderMap) -> Lang {
-        if let Some(lang) =
-            crate::auth::cookies::get(headers, LANG_COOKIE).and_then(|c| Lang::parse(&c))
-        {
+        if let Some(lang) = crate::auth::cookies::get(headers, LANG_COOKIE).and_then(|c| Lang::parse(&c)) {
             return lang;
         }
         let accept = headers
@@ -116,11 +114,7 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
     ("projects.client", "Client", "Клиент"),
     ("projects.started", "Started", "Начат"),
     ("projects.roles", "Your roles", "Ваши роли"),
-    (
-        "projects.admin",
-        "organization admin",
-        "администратор организации",
-    ),
+    ("projects.admin", "organization admin", "администратор организации"),
     ("status.setup", "Setup", "Подготовка"),
     ("status.active", "Active", "Активен"),
     ("status.paused", "Paused", "Приостановлен"),
@@ -139,11 +133,7 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
         "No platform data yet. Import posts, daily figures, ads or leads with `keel import --project SLUG --format posts FILE`.",
         "Данных площадок пока нет. Загрузите посты, дневные показатели, рекламу или лиды: `keel import --project SLUG --format posts FILE`.",
     ),
-    (
-        "project.people",
-        "People on the project",
-        "Участники проекта",
-    ),
+    ("project.people", "People on the project", "Участники проекта"),
     ("project.posts", "Posts", "Посты"),
     ("project.days", "Account-days", "Дни аккаунтов"),
     ("project.ads", "Ad rows", "Строки рекламы"),
@@ -173,16 +163,8 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
         "У человека уже должна быть учётная запись (keel user create EMAIL).",
     ),
     ("role.client_owner", "Client owner", "Владелец (клиент)"),
-    (
-        "role.client_approver",
-        "Approver (client)",
-        "Согласующий (клиент)",
-    ),
-    (
-        "role.client_member",
-        "Client team member",
-        "Сотрудник клиента",
-    ),
+    ("role.client_approver", "Approver (client)", "Согласующий (клиент)"),
+    ("role.client_member", "Client team member", "Сотрудник клиента"),
     ("role.agency_lead", "Agency lead", "Руководитель агентства"),
     ("role.specialist", "Specialist", "Специалист"),
     ("role.viewer", "Viewer", "Наблюдатель"),
@@ -199,11 +181,7 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
         "Your role in this project does not allow this. Ask the project's client owner or the agency lead.",
         "Ваша роль в проекте не позволяет это сделать. Обратитесь к владельцу проекта со стороны клиента или к руководителю агентства.",
     ),
-    (
-        "error.400",
-        "Something in the request is wrong",
-        "В запросе ошибка",
-    ),
+    ("error.400", "Something in the request is wrong", "В запросе ошибка"),
     (
         "error.500",
         "Something broke on our side",
@@ -234,10 +212,7 @@ mod tests {
             HeaderValue::from_static("ru-RU,ru;q=0.9,en;q=0.8"),
         );
         assert_eq!(Lang::from_headers(&headers), Lang::Ru);
-        headers.insert(
-            header::ACCEPT_LANGUAGE,
-            HeaderValue::from_static("de-DE,en;q=0.5"),
-        );
+        headers.insert(header::ACCEPT_LANGUAGE, HeaderValue::from_static("de-DE,en;q=0.5"));
         assert_eq!(Lang::from_headers(&headers), Lang::En);
     }
 
@@ -253,10 +228,7 @@ mod tests {
     fn keys_are_unique_and_translated() {
         for (i, (key, en, ru)) in ENTRIES.iter().enumerate() {
             assert!(!en.is_empty() && !ru.is_empty(), "{key}");
-            assert!(
-                ENTRIES[i + 1..].iter().all(|(k, _, _)| k != key),
-                "duplicate {key}"
-            );
+            assert!(ENTRIES[i + 1..].iter().all(|(k, _, _)| k != key), "duplicate {key}");
         }
     }
 

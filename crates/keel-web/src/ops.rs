@@ -55,12 +55,7 @@ impl Default for HttpMetrics {
 }
 
 /// Counts and times every request to `route` (a route pattern of the table).
-pub async fn track(
-    route: &'static str,
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Response {
+pub async fn track(route: &'static str, State(state): State<AppState>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().to_string();
     let route = route.to_owned();
@@ -83,24 +78,17 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
     let mut body = String::new();
     match prometheus_client::encoding::text::encode(&mut body, &state.metrics.registry) {
         Ok(()) => (
-            [(
-                header::CONTENT_TYPE,
-                "text/plain; version=0.0.4; charset=utf-8",
-            )],
+            [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
             body,
         )
             .into_response(),
-        Err(e) => {
-            crate::WebError::Internal(anyhow::anyhow!("encoding metrics: {e}")).into_response()
-        }
+        Err(e) => crate::WebError::Internal(anyhow::anyhow!("encoding metrics: {e}")).into_response(),
     }
 }
 
 pub async fn healthz(State(state): State<AppState>) -> Response {
     match state.store.ping().await {
-        Ok(()) => {
-            axum::Json(serde_json::json!({ "status": "ok", "database": "ok" })).into_response()
-        }
+        Ok(()) => axum::Json(serde_json::json!({ "status": "ok", "database": "ok" })).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "health check: database unreachable");
             (

@@ -91,10 +91,7 @@ pub(crate) fn router(state: AppState) -> Router {
     }
     router
         .fallback(|| async { crate::WebError::NotFound })
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            auth::csrf::issue,
-        ))
+        .layer(middleware::from_fn_with_state(state.clone(), auth::csrf::issue))
         .layer(RequestBodyLimitLayer::new(state.config.max_body_bytes))
         .layer(middleware::from_fn(error::render_errors))
         .layer(TraceLayer::new_for_http())

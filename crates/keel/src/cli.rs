@@ -7,11 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser, Debug)]
-#[command(
-    name = "keel",
-    version,
-    about = "Keel: the client–agency SMM workspace"
-)]
+#[command(name = "keel", version, about = "Keel: the client–agency SMM workspace")]
 pub struct Cli {
     /// Database URL: sqlite://PATH (default sqlite://keel.db) or postgres://… [env: KEEL_DATABASE_URL]
     #[arg(long, global = true, value_name = "URL")]
@@ -161,8 +157,8 @@ pub fn main() -> ExitCode {
 }
 
 fn init_logging(filter: &str) {
-    let filter = tracing_subscriber::EnvFilter::try_new(filter)
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let filter =
+        tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     // Logs go to stderr so that stdout stays clean for reports and tokens.
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)

@@ -86,8 +86,8 @@ impl Config {
             (None, None) => Some(PathBuf::from("keel.toml")).filter(|p| p.exists()),
         };
         if let Some(path) = file {
-            let text = std::fs::read_to_string(&path)
-                .with_context(|| format!("reading config file {}", path.display()))?;
+            let text =
+                std::fs::read_to_string(&path).with_context(|| format!("reading config file {}", path.display()))?;
             let parsed: FileConfig =
                 toml::from_str(&text).with_context(|| format!("config file {}", path.display()))?;
             config.apply(parsed, &format!("config file {}", path.display()))?;
@@ -100,19 +100,15 @@ impl Config {
                 .transpose()?,
             max_upload_mb: env_get("KEEL_MAX_UPLOAD_MB")
                 .map(|v| {
-                    v.parse().with_context(|| {
-                        format!("KEEL_MAX_UPLOAD_MB: `{v}` is not a whole number of MiB")
-                    })
+                    v.parse()
+                        .with_context(|| format!("KEEL_MAX_UPLOAD_MB: `{v}` is not a whole number of MiB"))
                 })
                 .transpose()?,
             log: env_get("KEEL_LOG"),
         };
         config.apply(from_env, "environment")?;
         for (key, _) in env {
-            if key.starts_with("KEEL_")
-                && !key.starts_with("KEEL_TEST_")
-                && !KNOWN_ENV.contains(&key.as_str())
-            {
+            if key.starts_with("KEEL_") && !key.starts_with("KEEL_TEST_") && !KNOWN_ENV.contains(&key.as_str()) {
                 warnings.push(format!(
                     "unknown environment variable {key} is ignored (known: {})",
                     KNOWN_ENV.join(", ")
@@ -130,10 +126,7 @@ impl Config {
 
     fn apply(&mut self, layer: FileConfig, source: &str) -> anyhow::Result<()> {
         if let Some(url) = layer.database_url {
-            if !(url.starts_with("sqlite:")
-                || url.starts_with("postgres://")
-                || url.starts_with("postgresql://"))
-            {
+            if !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://")) {
                 bail!(
                     "{source}: database URL must start with sqlite:// or postgres:// (got `{}`)",
                     keel_store::redact_url(&url)
@@ -143,9 +136,7 @@ impl Config {
         }
         if let Some(listen) = layer.listen {
             self.listen = listen.parse().with_context(|| {
-                format!(
-                    "{source}: listen address `{listen}` is not HOST:PORT (e.g. 127.0.0.1:8080)"
-                )
+                format!("{source}: listen address `{listen}` is not HOST:PORT (e.g. 127.0.0.1:8080)")
             })?;
         }
         if let Some(secure) = layer.secure_cookies {
@@ -177,10 +168,7 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
     }
 
     #[test]

@@ -39,25 +39,10 @@ const MEMBERSHIPS: &[(&str, &str, Role, Option<&str>)] = &[
         Some("copywriter, targetologist"),
     ),
     ("client-a", "client-a@demo.local", Role::ClientOwner, None),
-    (
-        "client-a",
-        "approver-a@demo.local",
-        Role::ClientApprover,
-        None,
-    ),
-    (
-        "client-a",
-        "member-a@demo.local",
-        Role::ClientMember,
-        Some("sales"),
-    ),
+    ("client-a", "approver-a@demo.local", Role::ClientApprover, None),
+    ("client-a", "member-a@demo.local", Role::ClientMember, Some("sales")),
     ("client-b", "client-b@demo.local", Role::ClientOwner, None),
-    (
-        "client-b",
-        "client-b@demo.local",
-        Role::ClientApprover,
-        None,
-    ),
+    ("client-b", "client-b@demo.local", Role::ClientApprover, None),
 ];
 
 /// Both demo projects start on a fixed date, so the demo year (and every figure computed from
@@ -106,14 +91,8 @@ pub async fn fill(store: &Store) -> anyhow::Result<DemoSummary> {
         }
     }
     for (slug, email, role, speciality) in MEMBERSHIPS {
-        let project = store
-            .project_by_slug(org.id(), slug)
-            .await?
-            .expect("made above");
-        let user = store
-            .user_by_email(&Email::parse(email)?)
-            .await?
-            .expect("made above");
+        let project = store.project_by_slug(org.id(), slug).await?.expect("made above");
+        let user = store.user_by_email(&Email::parse(email)?).await?.expect("made above");
         if store
             .add_member(org.id(), project.id(), user.id(), *role, *speciality)
             .await?
@@ -124,22 +103,13 @@ pub async fn fill(store: &Store) -> anyhow::Result<DemoSummary> {
     Ok(summary)
 }
 
-async fn ensure_user(
-    store: &Store,
-    org: OrgId,
-    email: &str,
-    name: &str,
-    admin: bool,
-) -> anyhow::Result<(User, bool)> {
+async fn ensure_user(store: &Store, org: OrgId, email: &str, name: &str, admin: bool) -> anyhow::Result<(User, bool)> {
     let email = Email::parse(email)?;
     if let Some(user) = store.user_by_email(&email).await? {
         return Ok((user, false));
     }
     let hash = hash_password_blocking(DEMO_PASSWORD.to_owned()).await?;
-    Ok((
-        store.create_user(org, &email, name, &hash, admin).await?,
-        true,
-    ))
+    Ok((store.create_user(org, &email, name, &hash, admin).await?, true))
 }
 
 async fn ensure_project(

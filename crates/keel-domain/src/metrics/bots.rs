@@ -106,16 +106,10 @@ pub fn detect_spikes(days: &[DayPoint]) -> Vec<BotSpike> {
 /// Days whose gain passes both spike conditions.
 fn candidates(days: &[DayPoint]) -> Vec<Candidate> {
     // gains[k] is the gain of days[k + 1].
-    let gains: Vec<i64> = days
-        .windows(2)
-        .map(|w| w[1].followers - w[0].followers)
-        .collect();
+    let gains: Vec<i64> = days.windows(2).map(|w| w[1].followers - w[0].followers).collect();
     let mut out = Vec::new();
     for k in BASELINE_GAINS..gains.len() {
-        let earlier: Vec<f64> = gains[k - BASELINE_GAINS..k]
-            .iter()
-            .map(|&g| g as f64)
-            .collect();
+        let earlier: Vec<f64> = gains[k - BASELINE_GAINS..k].iter().map(|&g| g as f64).collect();
         let Some(m) = median(earlier.clone()) else {
             continue;
         };

@@ -47,10 +47,7 @@ pub fn post_erv(interactions: i64, views: Option<i64>) -> Option<f64> {
 ///
 /// The daily count wins because it is one consistent series for all posts of the day,
 /// while a post's own field may have been captured at any later moment.
-pub fn followers_on(
-    post_day_followers: Option<i64>,
-    post_own_followers: Option<i64>,
-) -> Option<i64> {
+pub fn followers_on(post_day_followers: Option<i64>, post_own_followers: Option<i64>) -> Option<i64> {
     post_day_followers.or(post_own_followers)
 }
 
@@ -88,13 +85,7 @@ impl PeriodEngagement {
 
     /// Adds one post: its interactions `I`, followers on its publication day (see
     /// [`followers_on`]), its reach and its views; unknown values are `None`.
-    pub fn add_post(
-        &mut self,
-        interactions: i64,
-        followers: Option<i64>,
-        reach: Option<i64>,
-        views: Option<i64>,
-    ) {
+    pub fn add_post(&mut self, interactions: i64, followers: Option<i64>, reach: Option<i64>, views: Option<i64>) {
         self.posts += 1;
         self.interactions += interactions;
         if let Some(er) = post_er(interactions, followers) {

@@ -43,11 +43,7 @@ pub enum Stage {
 
 impl Stage {
     /// All stages in funnel order.
-    pub const ALL: [Stage; 3] = [
-        Stage::ImpressionsToClicks,
-        Stage::ClicksToLeads,
-        Stage::LeadsToDeals,
-    ];
+    pub const ALL: [Stage; 3] = [Stage::ImpressionsToClicks, Stage::ClicksToLeads, Stage::LeadsToDeals];
 
     /// The name used in JSON, CSV and URLs (`impressions_to_clicks`, …).
     pub fn as_str(self) -> &'static str {
@@ -90,12 +86,7 @@ impl Proportion {
 /// alike, e.g. 0/100 vs 0/200: nothing to compare), or when the inputs are not a
 /// proportion (successes outside `0..=trials` would make `p (1 − p)` negative).
 pub fn two_proportion_z(period: Proportion, baseline: Proportion) -> Option<f64> {
-    let (x1, n1, x2, n2) = (
-        period.successes,
-        period.trials,
-        baseline.successes,
-        baseline.trials,
-    );
+    let (x1, n1, x2, n2) = (period.successes, period.trials, baseline.successes, baseline.trials);
     if n1 <= 0 || n2 <= 0 || !(0..=n1).contains(&x1) || !(0..=n2).contains(&x2) {
         return None;
     }

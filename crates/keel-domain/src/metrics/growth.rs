@@ -23,10 +23,7 @@ pub fn follower_growth_pct(start: i64, end: i64) -> Option<f64> {
 /// series with fewer than two entries yields no gains. The caller passes the series
 /// sorted by date with one entry per date; the order is not re-checked here.
 pub fn net_gains(series: &[(NaiveDate, i64)]) -> Vec<(NaiveDate, i64)> {
-    series
-        .windows(2)
-        .map(|w| (w[1].0, w[1].1 - w[0].1))
-        .collect()
+    series.windows(2).map(|w| (w[1].0, w[1].1 - w[0].1)).collect()
 }
 
 #[cfg(test)]
@@ -57,17 +54,9 @@ mod tests {
 
     #[test]
     fn gains_between_consecutive_days() {
-        let s = [
-            (day(1), 1000),
-            (day(2), 1010),
-            (day(3), 1005),
-            (day(4), 1030),
-        ];
+        let s = [(day(1), 1000), (day(2), 1010), (day(3), 1005), (day(4), 1030)];
         // 1010 − 1000 = 10; 1005 − 1010 = −5; 1030 − 1005 = 25
-        assert_eq!(
-            net_gains(&s),
-            vec![(day(2), 10), (day(3), -5), (day(4), 25)]
-        );
+        assert_eq!(net_gains(&s), vec![(day(2), 10), (day(3), -5), (day(4), 25)]);
     }
 
     #[test]

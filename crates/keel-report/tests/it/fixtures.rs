@@ -53,12 +53,7 @@ pub async fn insert_post(store: &Store, pr: &Project, p: &Post) -> anyhow::Resul
 }
 
 /// Like [`insert_post`], with the publication instant given as a value.
-pub async fn insert_post_at(
-    store: &Store,
-    pr: &Project,
-    p: &Post,
-    published: DateTime<Utc>,
-) -> anyhow::Result<()> {
+pub async fn insert_post_at(store: &Store, pr: &Project, p: &Post, published: DateTime<Utc>) -> anyhow::Result<()> {
     on_pool!(&store.pool, c => {
         sqlx::query(
             "INSERT INTO posts (org_id, project_id, platform, account, post_id, published_at,
@@ -125,13 +120,7 @@ pub async fn insert_ad_on(store: &Store, pr: &Project, a: &Ad, date: NaiveDate) 
 }
 
 /// A lead created at `created` (RFC 3339) with `status`.
-pub async fn insert_lead(
-    store: &Store,
-    pr: &Project,
-    id: &str,
-    created: &str,
-    status: &str,
-) -> anyhow::Result<()> {
+pub async fn insert_lead(store: &Store, pr: &Project, id: &str, created: &str, status: &str) -> anyhow::Result<()> {
     on_pool!(&store.pool, c => {
         sqlx::query(
             "INSERT INTO leads (org_id, project_id, lead_id, created_at, status)
@@ -152,4 +141,9 @@ pub fn assert_close(actual: Option<f64>, expected: f64, what: &str) {
         (a - expected).abs() <= 1e-9 * expected.abs().max(1.0),
         "{what}: expected {expected}, got {a}"
     );
+}
+
+/// `hours` after midnight UTC of `date`.
+pub fn midnight_plus(date: NaiveDate, hours: u32) -> DateTime<Utc> {
+    date.and_hms_opt(hours, 0, 0).expect("valid hour").and_utc()
 }

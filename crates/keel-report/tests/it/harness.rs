@@ -48,8 +48,7 @@ where
     {
         Ok(pool) => pool,
         Err(e) => {
-            let required = std::env::var("KEEL_TEST_REQUIRE")
-                .is_ok_and(|v| v.contains("postgres") || v == "all");
+            let required = std::env::var("KEEL_TEST_REQUIRE").is_ok_and(|v| v.contains("postgres") || v == "all");
             assert!(!required, "{name}: PostgreSQL not reachable at {PG_SERVER}: {e}");
             let _ = writeln!(
                 std::io::stderr(),
@@ -94,7 +93,13 @@ fn database_name(test: &str) -> String {
     static NEXT: AtomicU32 = AtomicU32::new(0);
     let clean: String = test
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
         .take(30)
         .collect();
     format!(

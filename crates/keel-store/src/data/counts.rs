@@ -50,11 +50,7 @@ impl Store {
     }
 
     /// The latest `limit` imports into `project`, newest first.
-    pub async fn recent_imports(
-        &self,
-        project: &Project,
-        limit: u32,
-    ) -> StoreResult<Vec<ImportRecord>> {
+    pub async fn recent_imports(&self, project: &Project, limit: u32) -> StoreResult<Vec<ImportRecord>> {
         let rows = on_pool!(&self.pool, p => {
             sqlx::query_as::<_, ImportRow>(
                 "SELECT format, source, actor, at, rows_read, stored, replaced, unchanged
@@ -68,19 +64,17 @@ impl Store {
         Ok(rows
             .into_iter()
             .map(
-                |(format, source, actor, at, rows_read, stored, replaced, unchanged)| {
-                    ImportRecord {
-                        format,
-                        source,
-                        actor,
-                        at,
-                        summary: ImportSummary {
-                            rows_read: rows_read as u64,
-                            stored: stored as u64,
-                            replaced: replaced as u64,
-                            unchanged: unchanged as u64,
-                        },
-                    }
+                |(format, source, actor, at, rows_read, stored, replaced, unchanged)| ImportRecord {
+                    format,
+                    source,
+                    actor,
+                    at,
+                    summary: ImportSummary {
+                        rows_read: rows_read as u64,
+                        stored: stored as u64,
+                        replaced: replaced as u64,
+                        unchanged: unchanged as u64,
+                    },
                 },
             )
             .collect())

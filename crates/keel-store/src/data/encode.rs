@@ -136,10 +136,7 @@ mod tests {
     #[test]
     fn timestamps_match_what_sqlx_writes_for_whole_seconds() {
         let t = Utc.with_ymd_and_hms(2014, 3, 9, 7, 5, 1).unwrap();
-        assert_eq!(
-            ts_text(&t),
-            t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false)
-        );
+        assert_eq!(ts_text(&t), t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, false));
         assert_eq!(date_text(&t.date_naive()), "2014-03-09");
     }
 

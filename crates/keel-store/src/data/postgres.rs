@@ -48,11 +48,7 @@ pub(super) async fn stage<R: DataRow>(
         .bind(target.project as i32)
         .execute(&mut *tx)
         .await?;
-    let columns: Vec<String> = spec
-        .columns
-        .iter()
-        .map(|(c, t)| format!("{c} {t}"))
-        .collect();
+    let columns: Vec<String> = spec.columns.iter().map(|(c, t)| format!("{c} {t}")).collect();
     sqlx::query(&format!(
         "CREATE TEMP TABLE {STAGING} (seq BIGINT NOT NULL, {}) ON COMMIT DROP",
         columns.join(", ")
@@ -60,9 +56,7 @@ pub(super) async fn stage<R: DataRow>(
     .execute(&mut *tx)
     .await?;
 
-    let mut copy = tx
-        .copy_in_raw(&format!("COPY {STAGING} FROM STDIN"))
-        .await?;
+    let mut copy = tx.copy_in_raw(&format!("COPY {STAGING} FROM STDIN")).await?;
     let mut buf = Vec::with_capacity(SEND_AT + (64 << 10));
     let mut fed = 0u64;
     while let Some(batch) = source.next_batch().await {
@@ -81,21 +75,14 @@ pub(super) async fn stage<R: DataRow>(
         copy.send(buf.as_slice()).await?;
     }
     copy.finish().await?;
-    Ok(Staged {
-        tx,
-        target,
-        spec,
-        fed,
-    })
+    Ok(Staged { tx, target, spec, fed })
 }
 
 impl Staged {
     pub(super) async fn commit(mut self, meta: &ImportMeta<'_>) -> StoreResult<ImportSummary> {
         let (spec, target) = (self.spec, self.target);
         let before = count(&mut self.tx, spec, target).await?;
-        sqlx::query("SAVEPOINT keel_upsert")
-            .execute(&mut *self.tx)
-            .await?;
+        sqlx::query("SAVEPOINT keel_upsert").execute(&mut *self.tx).await?;
         let (affected, replaced) = match sqlx::query(&upsert_sql(spec, target, false))
             .execute(&mut *self.tx)
             .await

@@ -75,12 +75,7 @@ impl StagedImport {
 /// Turns the engine's raw numbers into a summary. `affected` is what the upserts reported
 /// (rows inserted + rows actually updated), `new_keys` the growth of the project's table;
 /// `replaced` is passed when it was counted directly instead.
-pub(super) fn summarize(
-    fed: u64,
-    new_keys: i64,
-    affected: u64,
-    replaced: Option<u64>,
-) -> ImportSummary {
+pub(super) fn summarize(fed: u64, new_keys: i64, affected: u64, replaced: Option<u64>) -> ImportSummary {
     let stored = new_keys.max(0) as u64;
     let replaced = replaced.unwrap_or(affected.saturating_sub(stored));
     ImportSummary {
@@ -125,10 +120,7 @@ pub(super) fn set_list(spec: &super::TableSpec, excluded: &str) -> String {
 
 /// The columns an upsert may change: all but the natural key.
 pub(super) fn non_key(spec: &super::TableSpec) -> impl Iterator<Item = &'static str> + '_ {
-    spec.columns
-        .iter()
-        .map(|(c, _)| *c)
-        .filter(|c| !spec.key.contains(c))
+    spec.columns.iter().map(|(c, _)| *c).filter(|c| !spec.key.contains(c))
 }
 
 /// The column list `org_id, project_id, c1, c2, …` of an insert.

@@ -13,9 +13,7 @@ pub async fn document() -> Json<Value> {
 pub fn build() -> Value {
     let mut paths = Map::new();
     for spec in route_specs().iter().filter(|s| s.is_api()) {
-        let entry = paths
-            .entry(spec.path.to_owned())
-            .or_insert_with(|| json!({}));
+        let entry = paths.entry(spec.path.to_owned()).or_insert_with(|| json!({}));
         entry[spec.method.as_str().to_lowercase()] = operation(spec);
     }
     json!({
@@ -42,7 +40,10 @@ fn operation(spec: &RouteSpec) -> Value {
         .collect();
     let (ok_status, ok_schema, body) = shapes(spec);
     let mut responses = Map::new();
-    responses.insert(ok_status.to_string(), json!({ "description": "success", "content": { "application/json": { "schema": ok_schema } } }));
+    responses.insert(
+        ok_status.to_string(),
+        json!({ "description": "success", "content": { "application/json": { "schema": ok_schema } } }),
+    );
     let error = json!({ "$ref": "#/components/schemas/Error" });
     let mut errors = vec![];
     if body.is_some() {
@@ -58,7 +59,10 @@ fn operation(spec: &RouteSpec) -> Value {
         ]);
     }
     for (code, description) in errors {
-        responses.insert(code.into(), json!({ "description": description, "content": { "application/json": { "schema": error } } }));
+        responses.insert(
+            code.into(),
+            json!({ "description": description, "content": { "application/json": { "schema": error } } }),
+        );
     }
     let mut op = json!({
         "operationId": operation_id(spec),
@@ -70,8 +74,7 @@ fn operation(spec: &RouteSpec) -> Value {
         op["security"] = json!([{ "bearer": [] }]);
     }
     if let Some(schema) = body {
-        op["requestBody"] =
-            json!({ "required": true, "content": { "application/json": { "schema": schema } } });
+        op["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": schema } } });
     }
     op
 }
@@ -81,16 +84,9 @@ fn operation_id(spec: &RouteSpec) -> String {
         .path
         .trim_start_matches("/api/v1/")
         .split('/')
-        .map(|seg| {
-            seg.trim_matches(|c| c == '{' || c == '}')
-                .replace(['.', '-'], "_")
-        })
+        .map(|seg| seg.trim_matches(|c| c == '{' || c == '}').replace(['.', '-'], "_"))
         .collect();
-    format!(
-        "{}_{}",
-        spec.method.as_str().to_lowercase(),
-        words.join("_")
-    )
+    format!("{}_{}", spec.method.as_str().to_lowercase(), words.join("_"))
 }
 
 fn schema_ref(name: &str) -> Value {
@@ -100,20 +96,12 @@ fn schema_ref(name: &str) -> Value {
 /// (success status, success schema, request body schema) of each API route.
 fn shapes(spec: &RouteSpec) -> (u16, Value, Option<Value>) {
     match (spec.method.as_str(), spec.path) {
-        ("GET", "/api/v1/projects") => (
-            200,
-            json!({ "type": "array", "items": schema_ref("Project") }),
-            None,
-        ),
+        ("GET", "/api/v1/projects") => (200, json!({ "type": "array", "items": schema_ref("Project") }), None),
         ("GET", "/api/v1/projects/{slug}") => (200, schema_ref("Project"), None),
-        ("GET", "/api/v1/projects/{slug}/members") => (
-            200,
-            json!({ "type": "array", "items": schema_ref("Member") }),
-            None,
-        ),
-        ("POST", "/api/v1/projects/{slug}/members") => {
-            (201, schema_ref("Member"), Some(schema_ref("NewMember")))
+        ("GET", "/api/v1/projects/{slug}/members") => {
+            (200, json!({ "type": "array", "items": schema_ref("Member") }), None)
         }
+        ("POST", "/api/v1/projects/{slug}/members") => (201, schema_ref("Member"), Some(schema_ref("NewMember"))),
         _ => (200, json!({ "type": "object" }), None),
     }
 }

@@ -42,19 +42,13 @@ pub async fn list(
         .await?;
     let mut out = Vec::with_capacity(projects.len());
     for p in &projects {
-        out.push(project_json(
-            p,
-            state.store.roles_in(p.id(), user.id()).await?,
-        ));
+        out.push(project_json(p, state.store.roles_in(p.id(), user.id()).await?));
     }
     Ok(Json(out))
 }
 
 pub async fn show(Extension(ctx): Extension<ProjectCtx>) -> Json<ProjectJson> {
-    Json(project_json(
-        &ctx.project,
-        ctx.access.roles.iter().collect(),
-    ))
+    Json(project_json(&ctx.project, ctx.access.roles.iter().collect()))
 }
 
 #[derive(Serialize)]
@@ -97,8 +91,7 @@ pub async fn add_member(
     Extension(ctx): Extension<ProjectCtx>,
     ApiJson(body): ApiJson<NewMember>,
 ) -> Result<(StatusCode, Json<MemberJson>), WebError> {
-    let email = Email::parse(&body.email)
-        .map_err(|e| WebError::BadRequest(format!("field `email`: {e}")))?;
+    let email = Email::parse(&body.email).map_err(|e| WebError::BadRequest(format!("field `email`: {e}")))?;
     let role: Role = body
         .role
         .parse()
@@ -111,21 +104,15 @@ pub async fn add_member(
         .user_by_email(&email)
         .await?
         .filter(|u| u.org_id == ctx.project.org_id)
-        .ok_or_else(|| WebError::BadRequest(format!("field `email`: no user {email} in this organization; create one with `keel user create`")))?;
-    let speciality = body
-        .speciality
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty());
+        .ok_or_else(|| {
+            WebError::BadRequest(format!(
+                "field `email`: no user {email} in this organization; create one with `keel user create`"
+            ))
+        })?;
+    let speciality = body.speciality.as_deref().map(str::trim).filter(|s| !s.is_empty());
     state
         .store
-        .add_member(
-            ctx.project.org(),
-            ctx.project.id(),
-            user.id(),
-            role,
-            speciality,
-        )
+        .add_member(ctx.project.org(), ctx.project.id(), user.id(), role, speciality)
         .await?;
     let json = MemberJson {
         email: user.email,

@@ -25,13 +25,7 @@ pub fn is_secure(headers: &HeaderMap, configured: bool) -> bool {
 }
 
 /// A `Set-Cookie` value. `max_age` of `Some(0)` deletes the cookie; `None` is a session cookie.
-pub fn set(
-    name: &str,
-    value: &str,
-    max_age: Option<i64>,
-    same_site: &str,
-    secure: bool,
-) -> HeaderValue {
+pub fn set(name: &str, value: &str, max_age: Option<i64>, same_site: &str, secure: bool) -> HeaderValue {
     let mut cookie = format!("{name}={value}; Path=/; HttpOnly; SameSite={same_site}");
     if let Some(age) = max_age {
         cookie.push_str(&format!("; Max-Age={age}"));
@@ -49,10 +43,7 @@ mod tests {
     #[test]
     fn finds_one_cookie_among_several() {
         let mut h = HeaderMap::new();
-        h.insert(
-            header::COOKIE,
-            HeaderValue::from_static("a=1; keel_session=abc; b=2"),
-        );
+        h.insert(header::COOKIE, HeaderValue::from_static("a=1; keel_session=abc; b=2"));
         assert_eq!(get(&h, "keel_session").as_deref(), Some("abc"));
         assert_eq!(get(&h, "keel"), None);
     }
@@ -62,16 +53,8 @@ mod tests {
         let c = set("x", "y", Some(60), "Lax", true);
         let s = c.to_str().unwrap();
         assert!(
-            s.contains("HttpOnly")
-                && s.contains("SameSite=Lax")
-                && s.contains("Secure")
-                && s.contains("Max-Age=60")
+            s.contains("HttpOnly") && s.contains("SameSite=Lax") && s.contains("Secure") && s.contains("Max-Age=60")
         );
-        assert!(
-            !set("x", "y", None, "Lax", false)
-                .to_str()
-                .unwrap()
-                .contains("Secure")
-        );
+        assert!(!set("x", "y", None, "Lax", false).to_str().unwrap().contains("Secure"));
     }
 }

@@ -39,9 +39,7 @@ pub async fn issue(
         .is_some_and(|v| v.starts_with("text/html"));
     if existing.is_none() && is_page {
         let cookie = cookies::set(CSRF_COOKIE, &token, None, "Strict", secure);
-        response
-            .headers_mut()
-            .append(axum::http::header::SET_COOKIE, cookie);
+        response.headers_mut().append(axum::http::header::SET_COOKIE, cookie);
     }
     response
 }
@@ -57,16 +55,15 @@ struct CsrfField {
 pub struct CsrfForm<T>(pub T);
 
 fn check(headers: &HeaderMap, body: &[u8]) -> Result<(), WebError> {
-    let field: CsrfField = serde_urlencoded::from_bytes(body)
-        .map_err(|e| WebError::BadRequest(format!("malformed form: {e}")))?;
+    let field: CsrfField =
+        serde_urlencoded::from_bytes(body).map_err(|e| WebError::BadRequest(format!("malformed form: {e}")))?;
     let cookie = cookies::get(headers, CSRF_COOKIE).unwrap_or_default();
     let matches = !cookie.is_empty() && bool::from(cookie.as_bytes().ct_eq(field.csrf.as_bytes()));
     if matches {
         Ok(())
     } else {
         Err(WebError::BadRequest(
-            "the form's security token is missing or stale: reload the page and submit it again"
-                .into(),
+            "the form's security token is missing or stale: reload the page and submit it again".into(),
         ))
     }
 }
@@ -80,8 +77,8 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for CsrfForm<T> {
             .await
             .map_err(|e| WebError::BadRequest(e.body_text()))?;
         check(&headers, &body)?;
-        let value = serde_urlencoded::from_bytes(&body)
-            .map_err(|e| WebError::BadRequest(format!("malformed form: {e}")))?;
+        let value =
+            serde_urlencoded::from_bytes(&body).map_err(|e| WebError::BadRequest(format!("malformed form: {e}")))?;
         Ok(CsrfForm(value))
     }
 }

@@ -28,20 +28,11 @@ pub enum Guard {
     Project(Action),
 }
 
-pub async fn enforce(
-    guard: Guard,
-    State(state): State<AppState>,
-    mut request: Request,
-    next: Next,
-) -> Response {
+pub async fn enforce(guard: Guard, State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     match authorize(guard, &state, &mut request).await {
         Ok(()) => next.run(request).await,
         Err(WebError::Unauthorized) if !request.uri().path().starts_with("/api/") => {
-            let next_path = request
-                .uri()
-                .path_and_query()
-                .map(|p| p.as_str())
-                .unwrap_or("/");
+            let next_path = request.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
             let target = format!("/login?next={}", urlencode(next_path));
             Redirect::to(&target).into_response()
         }
@@ -68,9 +59,7 @@ async fn authorize(guard: Guard, state: &AppState, request: &mut Request) -> Res
         Guard::Project(action) => action,
     };
     let user = user.ok_or(WebError::Unauthorized)?;
-    let slug = path_param(request, "slug")
-        .await
-        .ok_or(WebError::NotFound)?;
+    let slug = path_param(request, "slug").await.ok_or(WebError::NotFound)?;
     // Slugs resolve only inside the caller's own organization: nothing crosses tenants.
     let project = state
         .store
@@ -102,19 +91,12 @@ async fn authorize(guard: Guard, state: &AppState, request: &mut Request) -> Res
 }
 
 /// The user behind the request's credentials: a bearer token under `/api/`, else the session.
-async fn caller(
-    state: &AppState,
-    headers: axum::http::HeaderMap,
-    is_api: bool,
-) -> Result<Option<Arc<User>>, WebError> {
+async fn caller(state: &AppState, headers: axum::http::HeaderMap, is_api: bool) -> Result<Option<Arc<User>>, WebError> {
     let user = if is_api {
         let bearer = headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| {
-                v.strip_prefix("Bearer ")
-                    .or_else(|| v.strip_prefix("bearer "))
-            });
+            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")));
         match bearer {
             Some(token) => state.store.token_user(token.trim()).await?,
             None => None,
@@ -133,11 +115,7 @@ async fn path_param(request: &mut Request, name: &str) -> Option<String> {
     use axum::extract::RawPathParams;
     let (mut parts, body) = std::mem::take(request).into_parts();
     let params = parts.extract::<RawPathParams>().await.ok();
-    let value = params.and_then(|p| {
-        p.iter()
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v.to_owned())
-    });
+    let value = params.and_then(|p| p.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_owned()));
     *request = Request::from_parts(parts, body);
     value
 }

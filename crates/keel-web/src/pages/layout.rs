@@ -42,10 +42,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Chrome {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         Ok(Chrome {
             t: Lang::from_headers(&parts.headers).tr(),
-            user_email: parts
-                .extensions
-                .get::<CurrentUser>()
-                .map(|u| u.0.email.clone()),
+            user_email: parts.extensions.get::<CurrentUser>().map(|u| u.0.email.clone()),
             csrf: parts
                 .extensions
                 .get::<CsrfToken>()
@@ -73,7 +70,13 @@ pub struct ErrorPage {
 }
 
 impl ErrorPage {
-    pub fn new(lang: Lang, status: StatusCode, message: String, user_email: Option<String>, csrf: String) -> Response {
+    pub fn render(
+        lang: Lang,
+        status: StatusCode,
+        message: String,
+        user_email: Option<String>,
+        csrf: String,
+    ) -> Response {
         let (title_key, hint_key) = match status.as_u16() {
             404 => ("error.404", Some("error.404.hint")),
             403 => ("error.403", Some("error.403.hint")),
@@ -89,11 +92,7 @@ impl ErrorPage {
             path: "/projects".into(),
         };
         // The specific message adds nothing to the translated 404/403 texts.
-        let message = if hint_key.is_some() {
-            String::new()
-        } else {
-            message
-        };
+        let message = if hint_key.is_some() { String::new() } else { message };
         let page = ErrorPage {
             chrome,
             status: status.as_u16(),

@@ -84,22 +84,13 @@ pub async fn submit(
     };
     let verified = verify_password_blocking(form.password.clone(), hash).await;
     let Some(user) = user.filter(|_| verified) else {
-        state
-            .store
-            .record_login_failure(&form.email, &address)
-            .await?;
+        state.store.record_login_failure(&form.email, &address).await?;
         return page(StatusCode::UNAUTHORIZED, "login.failed");
     };
     state.store.clear_login_failures(&form.email).await?;
     let token = state.store.create_session(user.id()).await?;
     let secure = cookies::is_secure(&headers, state.config.secure_cookies);
-    let cookie = cookies::set(
-        SESSION_COOKIE,
-        &token,
-        Some(SESSION_DAYS * 24 * 3600),
-        "Lax",
-        secure,
-    );
+    let cookie = cookies::set(SESSION_COOKIE, &token, Some(SESSION_DAYS * 24 * 3600), "Lax", secure);
     tracing::info!(user = %user.email, "logged in");
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to(&next)).into_response())
 }

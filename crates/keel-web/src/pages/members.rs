@@ -125,11 +125,7 @@ pub async fn add(
     CsrfForm(form): CsrfForm<AddForm>,
 ) -> Result<Response, WebError> {
     match try_add(&state, &ctx, &form).await? {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "/projects/{}/members?done=added",
-            ctx.project.slug
-        ))
-        .into_response()),
+        Ok(()) => Ok(Redirect::to(&format!("/projects/{}/members?done=added", ctx.project.slug)).into_response()),
         Err(message) => Ok((
             StatusCode::BAD_REQUEST,
             page(&state, chrome, &ctx, None, Some(message)).await?,
@@ -139,11 +135,7 @@ pub async fn add(
 }
 
 /// Outer error: a failure to report as a 4xx/5xx; inner error: a message for the form.
-async fn try_add(
-    state: &AppState,
-    ctx: &ProjectCtx,
-    form: &AddForm,
-) -> Result<Result<(), String>, WebError> {
+async fn try_add(state: &AppState, ctx: &ProjectCtx, form: &AddForm) -> Result<Result<(), String>, WebError> {
     let email = match Email::parse(&form.email) {
         Ok(e) => e,
         Err(e) => return Ok(Err(e.to_string())),
@@ -168,13 +160,7 @@ async fn try_add(
     let speciality = Some(form.speciality.trim()).filter(|s| !s.is_empty());
     state
         .store
-        .add_member(
-            ctx.project.org(),
-            ctx.project.id(),
-            user.id(),
-            role,
-            speciality,
-        )
+        .add_member(ctx.project.org(), ctx.project.id(), user.id(), role, speciality)
         .await?;
     Ok(Ok(()))
 }
@@ -201,9 +187,5 @@ pub async fn remove(
         .store
         .remove_member(ctx.project.id(), UserId(form.user_id), role)
         .await?;
-    Ok(Redirect::to(&format!(
-        "/projects/{}/members?done=removed",
-        ctx.project.slug
-    ))
-    .into_response())
+    Ok(Redirect::to(&format!("/projects/{}/members?done=removed", ctx.project.slug)).into_response())
 }

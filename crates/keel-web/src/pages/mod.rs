@@ -36,13 +36,7 @@ pub async fn switch_language(
 ) -> Response {
     let lang = Lang::parse(&code).unwrap_or_default();
     let secure = cookies::is_secure(&headers, state.config.secure_cookies);
-    let cookie = cookies::set(
-        LANG_COOKIE,
-        lang.code(),
-        Some(365 * 24 * 3600),
-        "Lax",
-        secure,
-    );
+    let cookie = cookies::set(LANG_COOKIE, lang.code(), Some(365 * 24 * 3600), "Lax", secure);
     (
         [(header::SET_COOKIE, cookie)],
         Redirect::to(&safe_next(q.next.as_deref())),

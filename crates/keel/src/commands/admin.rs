@@ -53,9 +53,7 @@ pub async fn create_user(
         .unwrap_or_else(|| email.as_str().split('@').next().unwrap_or("").to_owned());
     let hash = hash_password_blocking(password.to_owned()).await?;
     let org = store.default_org().await?;
-    Ok(store
-        .create_user(org.id(), &email, &name, &hash, admin)
-        .await?)
+    Ok(store.create_user(org.id(), &email, &name, &hash, admin).await?)
 }
 
 /// Returns whether the membership is new.
@@ -108,9 +106,7 @@ pub async fn token(store: &Store, command: TokenCommand) -> anyhow::Result<()> {
                     Some(at) => format!("revoked {at}"),
                     None => format!(
                         "last used {}",
-                        t.last_used_at
-                            .map(|a| a.to_string())
-                            .unwrap_or_else(|| "never".into())
+                        t.last_used_at.map(|a| a.to_string()).unwrap_or_else(|| "never".into())
                     ),
                 };
                 println!("{}\t{}\tcreated {}\t{state}", t.id, t.name, t.created_at);

@@ -34,18 +34,8 @@ async fn dispatch(command: Command, config: &Config, store: &Store) -> anyhow::R
                     client,
                 },
         } => {
-            let p = create_project(
-                store,
-                &slug,
-                &name,
-                started_on.as_deref(),
-                client.as_deref(),
-            )
-            .await?;
-            println!(
-                "created project {} ({}) in status {}",
-                p.slug, p.name, p.status
-            );
+            let p = create_project(store, &slug, &name, started_on.as_deref(), client.as_deref()).await?;
+            println!("created project {} ({}) in status {}", p.slug, p.name, p.status);
             Ok(())
         }
         Command::User {

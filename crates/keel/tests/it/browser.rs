@@ -32,9 +32,7 @@ async fn start_driver(test: &str) -> Option<Driver> {
         skip(
             test,
             "chromium",
-            &format!(
-                "Chromium not installed ({CHROMIUM}, {driver}); install Debian's chromium and chromium-driver"
-            ),
+            &format!("Chromium not installed ({CHROMIUM}, {driver}); install Debian's chromium and chromium-driver"),
         );
         return None;
     }
@@ -49,17 +47,15 @@ async fn start_driver(test: &str) -> Option<Driver> {
         .stderr(Stdio::null())
         .spawn()
         .expect("start chromedriver");
-    let profile = tempfile::tempdir().unwrap();
+    // From here the Driver owns the process: dropping it kills and reaps chromedriver.
+    let driver = Driver {
+        child,
+        port,
+        _profile: tempfile::tempdir().unwrap(),
+    };
     for _ in 0..100 {
-        if reqwest::get(format!("http://127.0.0.1:{port}/status"))
-            .await
-            .is_ok()
-        {
-            return Some(Driver {
-                child,
-                port,
-                _profile: profile,
-            });
+        if reqwest::get(format!("http://127.0.0.1:{port}/status")).await.is_ok() {
+            return Some(driver);
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -116,37 +112,18 @@ async fn a_client_sees_only_their_project_and_logs_out() {
             .await?
             .click()
             .await?;
-        c.wait()
-            .for_element(Locator::Css("[data-test=project-list]"))
-            .await?;
-        let cards = c
-            .find_all(Locator::Css("[data-test=project-list] .card-link"))
-            .await?;
+        c.wait().for_element(Locator::Css("[data-test=project-list]")).await?;
+        let cards = c.find_all(Locator::Css("[data-test=project-list] .card-link")).await?;
         assert_eq!(cards.len(), 1, "client-a sees exactly one project");
-        assert_eq!(
-            cards[0].attr("href").await?.as_deref(),
-            Some("/projects/client-a")
-        );
+        assert_eq!(cards[0].attr("href").await?.as_deref(), Some("/projects/client-a"));
         // Client B's project does not exist for client-a.
         c.goto(&app.url("/projects/client-b")).await?;
-        let title = c
-            .find(Locator::Css("[data-test=error-title]"))
-            .await?
-            .text()
-            .await?;
-        assert!(
-            title == "Nothing here" || title == "Здесь ничего нет",
-            "{title}"
-        );
+        let title = c.find(Locator::Css("[data-test=error-title]")).await?.text().await?;
+        assert!(title == "Nothing here" || title == "Здесь ничего нет", "{title}");
         assert!(c.source().await?.contains("404"));
         // Log out from the top bar; the projects page then asks for a login again.
-        c.find(Locator::Css("[data-test=logout]"))
-            .await?
-            .click()
-            .await?;
-        c.wait()
-            .for_url(&url::Url::parse(&app.url("/login"))?)
-            .await?;
+        c.find(Locator::Css("[data-test=logout]")).await?.click().await?;
+        c.wait().for_url(&url::Url::parse(&app.url("/login"))?).await?;
         c.goto(&app.url("/projects")).await?;
         assert!(c.current_url().await?.path().starts_with("/login"));
         Ok::<_, Box<dyn std::error::Error>>(())

@@ -16,12 +16,7 @@ fn keel(db: &TestDb, args: &[&str], stdin: Option<&str>) -> Output {
         .spawn()
         .expect("run keel");
     if let Some(input) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
     }
     drop(child.stdin.take());
     child.wait_with_output().unwrap()
@@ -36,13 +31,7 @@ fn ok(output: &Output) -> String {
 async fn counts(db: &TestDb) -> Vec<i64> {
     let store = keel_store::Store::open(&db.url).await.unwrap();
     let mut out = vec![];
-    for table in [
-        "organizations",
-        "users",
-        "clients",
-        "projects",
-        "memberships",
-    ] {
+    for table in ["organizations", "users", "clients", "projects", "memberships"] {
         let n: i64 = keel_store::on_pool!(&store.pool, p => {
             sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(p).await
         })
@@ -111,11 +100,7 @@ fn unknown_keel_variables_are_warned_about_and_secrets_not_printed() {
     );
     assert!(!stderr.contains("hunter22"));
     let bad = Command::new(env!("CARGO_BIN_EXE_keel"))
-        .args([
-            "--database",
-            "postgres://keel:hunter22@127.0.0.1:1/keel",
-            "demo",
-        ])
+        .args(["--database", "postgres://keel:hunter22@127.0.0.1:1/keel", "demo"])
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&bad.stderr);

@@ -17,8 +17,7 @@ pub enum Backend {
 /// Whether the environment demands `what` (`KEEL_TEST_REQUIRE=all` or a list such as
 /// `postgres,chromium`): then a missing service fails the test instead of skipping it.
 pub fn required(what: &str) -> bool {
-    std::env::var("KEEL_TEST_REQUIRE")
-        .is_ok_and(|v| v == "all" || v.split(',').any(|p| p.trim() == what))
+    std::env::var("KEEL_TEST_REQUIRE").is_ok_and(|v| v == "all" || v.split(',').any(|p| p.trim() == what))
 }
 
 /// Reports a skipped test on the real stderr (test output capture does not hide it), or fails
@@ -31,8 +30,7 @@ pub fn skip(test: &str, service: &str, reason: &str) {
 }
 
 pub fn postgres_admin_url() -> String {
-    std::env::var("KEEL_TEST_POSTGRES_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("KEEL_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 /// A database that exists for one test and is dropped after it.
@@ -61,11 +59,7 @@ impl TestDb {
                 let mut conn = match sqlx::PgConnection::connect(&admin).await {
                     Ok(c) => c,
                     Err(e) => {
-                        skip(
-                            test,
-                            "postgres",
-                            &format!("PostgreSQL not reachable at {admin}: {e}"),
-                        );
+                        skip(test, "postgres", &format!("PostgreSQL not reachable at {admin}: {e}"));
                         return None;
                     }
                 };
@@ -138,9 +132,7 @@ impl TestApp {
             },
         );
         let server = tokio::spawn(async move {
-            keel_web::serve(listener, state, std::future::pending())
-                .await
-                .unwrap();
+            keel_web::serve(listener, state, std::future::pending()).await.unwrap();
         });
         Some(TestApp {
             store,
@@ -189,12 +181,7 @@ impl TestApp {
     }
 
     /// Logs `client` in through the login form, as a person would.
-    pub async fn login(
-        &self,
-        client: &reqwest::Client,
-        email: &str,
-        password: &str,
-    ) -> reqwest::Response {
+    pub async fn login(&self, client: &reqwest::Client, email: &str, password: &str) -> reqwest::Response {
         let page = client
             .get(self.url("/login"))
             .send()
@@ -220,9 +207,7 @@ impl TestApp {
 
 /// The `_csrf` value of the first form in `html`.
 pub fn csrf_of(html: &str) -> String {
-    let at = html
-        .find("name=\"_csrf\" value=\"")
-        .expect("a form with a CSRF field");
+    let at = html.find("name=\"_csrf\" value=\"").expect("a form with a CSRF field");
     html[at + 20..].split('"').next().unwrap().to_owned()
 }
 

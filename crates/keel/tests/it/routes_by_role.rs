@@ -102,10 +102,7 @@ async fn call(app: &TestApp, spec: &RouteSpec, caller: &Caller) -> StatusCode {
             request = request.bearer_auth(app.token(email).await);
         } else {
             let session = app.session(email).await;
-            request = request.header(
-                "cookie",
-                format!("keel_session={session}; keel_csrf={csrf}"),
-            );
+            request = request.header("cookie", format!("keel_session={session}; keel_csrf={csrf}"));
         }
     }
     if spec.method.as_str() == "POST" {

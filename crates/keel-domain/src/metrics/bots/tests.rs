@@ -105,10 +105,7 @@ fn first_28_gains_are_not_tested() {
 
     let mut gains = vec![10; 39];
     gains[28] = 510; // day 29: m = 10, MAD = 0 → threshold 6; excess = 510 − 10 = 500
-    assert_eq!(
-        spike_candidates(&series(1000, &gains)),
-        vec![(date(29), 510, 500.0)]
-    );
+    assert_eq!(spike_candidates(&series(1000, &gains)), vec![(date(29), 510, 500.0)]);
 }
 
 #[test]
@@ -119,10 +116,7 @@ fn zero_mad_uses_the_floor_of_one() {
     gains[29] = 16; // excess 6, not > 6
     assert!(spike_candidates(&series(1000, &gains)).is_empty());
     gains[29] = 17; // excess 7 > 6, and 17 > 6.45
-    assert_eq!(
-        spike_candidates(&series(1000, &gains)),
-        vec![(date(30), 17, 7.0)]
-    );
+    assert_eq!(spike_candidates(&series(1000, &gains)), vec![(date(30), 17, 7.0)]);
 }
 
 #[test]
@@ -132,10 +126,7 @@ fn scaled_mad_threshold() {
     gains[44] = 18; // excess 18 − 10 = 8 ≤ 8.8956
     assert!(spike_candidates(&series(1000, &gains)).is_empty());
     gains[44] = 19; // excess 9 > 8.8956
-    assert_eq!(
-        spike_candidates(&series(1000, &gains)),
-        vec![(date(45), 19, 9.0)]
-    );
+    assert_eq!(spike_candidates(&series(1000, &gains)), vec![(date(45), 19, 9.0)]);
 }
 
 #[test]
@@ -167,10 +158,7 @@ fn interactions_per_follower_stand_in_without_posts() {
 
     // A day with posts in the window takes over: only it counts.
     post(&mut days, 38, 23); // F_38 = 2380: 23/2380×100 = 0.966386… (day 40 ignored)
-    assert!(close(
-        detect_spikes(&days)[0].er_after,
-        23.0 / 2380.0 * 100.0
-    ));
+    assert!(close(detect_spikes(&days)[0].er_after, 23.0 / 2380.0 * 100.0));
 }
 
 #[test]

@@ -17,14 +17,8 @@ fn zones_of_stages() {
 #[test]
 fn names_match_product_md() {
     let stages: Vec<_> = Stage::ALL.iter().map(|s| s.as_str()).collect();
-    assert_eq!(
-        stages,
-        ["impressions_to_clicks", "clicks_to_leads", "leads_to_deals"]
-    );
-    assert_eq!(
-        (Zone::Agency.as_str(), Zone::Client.as_str()),
-        ("agency", "client")
-    );
+    assert_eq!(stages, ["impressions_to_clicks", "clicks_to_leads", "leads_to_deals"]);
+    assert_eq!((Zone::Agency.as_str(), Zone::Client.as_str()), ("agency", "client"));
     assert_eq!(
         [Verdict::Worse, Verdict::Steady, Verdict::Better].map(Verdict::as_str),
         ["worse", "steady", "better"]

@@ -1,0 +1,115 @@
+//! Why an import failed: problems in the file (with line, column and reason), or trouble
+//! reading it or storing it.
+
+use keel_store::StoreError;
+use std::fmt;
+
+/// At most this many problems are collected; a file that bad needs fixing at the source.
+pub const MAX_PROBLEMS: usize = 20;
+
+/// One thing wrong with a file: where, and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Problem {
+    /// The line of the file the row starts on; the header is line 1.
+    pub line: u64,
+    /// The header name of the column.
+    pub column: String,
+    /// What is wrong, quoting the offending value.
+    pub reason: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}, column \"{}\": {}", self.line, self.column, self.reason)
+    }
+}
+
+/// Why an import stored nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The file is malformed; the first [`MAX_PROBLEMS`] problems, in file order.
+    #[error("{}", invalid_message(.0))]
+    Invalid(Vec<Problem>),
+    /// The file could not be read.
+    #[error("cannot read the file: {0}")]
+    Io(#[from] std::io::Error),
+    /// The database refused or failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A bug: the reading thread died. Nothing was stored.
+    #[error("the import stopped unexpectedly: {0}")]
+    Internal(String),
+}
+
+fn invalid_message(problems: &[Problem]) -> String {
+    let mut msg = format!(
+        "the file was rejected and nothing was stored; {}:",
+        if problems.len() >= MAX_PROBLEMS {
+            format!("the first {MAX_PROBLEMS} problems")
+        } else if problems.len() == 1 {
+            "1 problem".to_owned()
+        } else {
+            format!("{} problems", problems.len())
+        }
+    );
+    for p in problems {
+        msg.push_str("\n  ");
+        msg.push_str(&p.to_string());
+    }
+    msg
+}
+
+/// Collects problems while a file is scanned, keeping the first [`MAX_PROBLEMS`].
+#[derive(Debug, Default)]
+pub(crate) struct Problems {
+    list: Vec<Problem>,
+}
+
+impl Problems {
+    pub fn push(&mut self, line: u64, column: &str, reason: String) {
+        if self.list.len() < MAX_PROBLEMS {
+            self.list.push(Problem {
+                line,
+                column: column.to_owned(),
+                reason,
+            });
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    /// Enough collected: scanning further would not be reported.
+    pub fn full(&self) -> bool {
+        self.list.len() >= MAX_PROBLEMS
+    }
+
+    pub fn into_vec(self) -> Vec<Problem> {
+        self.list
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_problem_names_line_column_and_reason() {
+        let p = Problem {
+            line: 17,
+            column: "likes".into(),
+            reason: "\"12a\" is not a whole number".into(),
+        };
+        assert_eq!(
+            p.to_string(),
+            "line 17, column \"likes\": \"12a\" is not a whole number"
+        );
+        let e = ImportError::Invalid(vec![p]).to_string();
+        assert!(e.contains("1 problem:\n  line 17"), "{e}");
+    }
+}
