@@ -1,5 +1,9 @@
 //! `keel demo`: the "Demo Agency" organization of PRODUCT.md. Running it twice changes
-//! nothing: every step finds what is already there before making anything.
+//! nothing: every step finds what is already there before making anything, and the demo year
+//! is imported through the idempotent importer.
+
+mod random;
+pub mod year;
 
 use chrono::NaiveDate;
 use keel_domain::{Email, OrgId, ProjectName, Role, Slug};
