@@ -168,6 +168,9 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
     ("role.agency_lead", "Agency lead", "Руководитель агентства"),
     ("role.specialist", "Specialist", "Специалист"),
     ("role.viewer", "Viewer", "Наблюдатель"),
+    ("definitions.title", "How Keel computes its figures", "Как Keel считает показатели"),
+    ("definitions.intro", "Every number on Keel's pages links here. The formulas are those of the product specification, and tests check them against hand-worked values and real data.", "Каждое число на страницах Keel ведёт сюда. Формулы — из спецификации продукта; тесты сверяют их с посчитанными вручную значениями и реальными данными."),
+    ("nav.definitions", "Definitions", "Определения"),
     ("error.back", "Back to your projects", "К вашим проектам"),
     ("error.404", "Nothing here", "Здесь ничего нет"),
     (

@@ -56,6 +56,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         route!(GET "/projects/{slug}/members", Project(Action::ViewMembers), "Project team", pages::members::list),
         route!(POST "/projects/{slug}/members", Project(Action::ManageMembers), "Add a person to the project", pages::members::add),
         route!(POST "/projects/{slug}/members/remove", Project(Action::ManageMembers), "Remove a person's role", pages::members::remove),
+        route!(GET "/definitions", Public, "How every figure is computed", pages::definitions::page),
         route!(GET "/static/{file}", Public, "Stylesheet and icons, embedded in the binary", assets::serve),
         // Operations
         route!(GET "/healthz", Public, "Liveness and database reachability", ops::healthz),

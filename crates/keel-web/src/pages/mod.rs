@@ -1,5 +1,6 @@
 //! Server-rendered pages. Templates are compiled in (askama) and escape everything they print.
 
+pub mod definitions;
 pub mod layout;
 pub mod login;
 pub mod members;
