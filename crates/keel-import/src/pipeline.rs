@@ -152,7 +152,7 @@ fn parse<P: RowParser>(
             if problems.full() {
                 break;
             }
-            if rows % PROGRESS_EVERY == 0 && tx.blocking_send(Msg::Progress(bytes)).is_err() {
+            if rows.is_multiple_of(PROGRESS_EVERY) && tx.blocking_send(Msg::Progress(bytes)).is_err() {
                 return Ok(rows);
             }
             continue;

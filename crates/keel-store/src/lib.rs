@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 
 pub mod credentials;
+pub mod import_log;
 pub mod data;
 mod error;
 pub mod login_limit;

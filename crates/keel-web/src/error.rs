@@ -29,6 +29,12 @@ pub enum WebError {
     Conflict(String),
     #[error("{0}")]
     TooManyRequests(String),
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    /// Well-formed request, unacceptable content (a data file with bad cells): the message
+    /// plus machine-readable details (e.g. every problem with its line and column).
+    #[error("{message}")]
+    Rejected { message: String, details: serde_json::Value },
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -48,6 +54,10 @@ impl From<keel_store::StoreError> for WebError {
 #[derive(Clone, Debug)]
 pub struct ErrorMessage(pub String);
 
+/// Machine-readable details of a rejection, added to the JSON error as `problems`.
+#[derive(Clone, Debug)]
+pub struct ErrorDetails(pub serde_json::Value);
+
 impl WebError {
     pub fn status(&self) -> StatusCode {
         match self {
@@ -57,6 +67,8 @@ impl WebError {
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::Conflict(_) => StatusCode::CONFLICT,
             WebError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            WebError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            WebError::Rejected { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -74,6 +86,9 @@ impl IntoResponse for WebError {
             other => other.to_string(),
         };
         let mut response = status.into_response();
+        if let WebError::Rejected { details, .. } = &self {
+            response.extensions_mut().insert(ErrorDetails(details.clone()));
+        }
         response.extensions_mut().insert(ErrorMessage(message));
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
@@ -104,7 +119,10 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
     let (mut parts, _) = response.into_parts();
     parts.headers.remove(header::CONTENT_LENGTH);
     let body = if is_api {
-        let json = serde_json::json!({ "error": message, "status": status.as_u16() });
+        let mut json = serde_json::json!({ "error": message, "status": status.as_u16() });
+        if let Some(ErrorDetails(details)) = parts.extensions.get::<ErrorDetails>() {
+            json["problems"] = details.clone();
+        }
         axum::Json(json).into_response()
     } else {
         ErrorPage::render(lang, status, message, user_email, csrf).into_response()
@@ -120,7 +138,9 @@ fn default_message(status: StatusCode) -> String {
     match status {
         StatusCode::NOT_FOUND => "not found".into(),
         StatusCode::METHOD_NOT_ALLOWED => "this address does not accept that method".into(),
-        StatusCode::PAYLOAD_TOO_LARGE => "the request body is larger than this server accepts".into(),
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            "the request body is larger than this server accepts (raise max_upload_mb / KEEL_MAX_UPLOAD_MB)".into()
+        }
         StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported content type".into(),
         s => s.canonical_reason().unwrap_or("error").to_lowercase(),
     }

@@ -14,6 +14,7 @@ mod i18n;
 mod ops;
 mod pages;
 pub mod routes;
+mod uploads;
 
 pub use auth::guard::Guard;
 pub use error::WebError;
@@ -75,4 +76,9 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let app = app(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+}
+
+/// The standalone HTML report of `keel report --format html`.
+pub fn report_html(project: &keel_store::projects::Project, report: &keel_report::Report) -> String {
+    pages::report::standalone(project, report)
 }

@@ -53,6 +53,8 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         route!(GET "/lang/{code}", Public, "Switch the interface language (remembered in a cookie)", pages::switch_language),
         route!(GET "/projects", SignedIn, "The caller's projects", pages::projects::list),
         route!(GET "/projects/{slug}", Project(Action::View), "Project overview", pages::projects::overview),
+        route!(GET "/projects/{slug}/data", Project(Action::View), "The project's data and import history", pages::data::page),
+        route!(POST "/projects/{slug}/data", Project(Action::ImportData), "Upload a data file", pages::data::upload),
         route!(GET "/projects/{slug}/members", Project(Action::ViewMembers), "Project team", pages::members::list),
         route!(POST "/projects/{slug}/members", Project(Action::ManageMembers), "Add a person to the project", pages::members::add),
         route!(POST "/projects/{slug}/members/remove", Project(Action::ManageMembers), "Remove a person's role", pages::members::remove),
@@ -67,6 +69,8 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         route!(GET "/api/v1/projects/{slug}", Project(Action::View), "One project", api::projects::show),
         route!(GET "/api/v1/projects/{slug}/members", Project(Action::ViewMembers), "The project's team", api::projects::members),
         route!(POST "/api/v1/projects/{slug}/members", Project(Action::ManageMembers), "Add a person to the project", api::projects::add_member),
+        route!(POST "/api/v1/projects/{slug}/imports", Project(Action::ImportData), "Import a data file (the body) into the project, all-or-nothing", api::data::import),
+        route!(GET "/api/v1/projects/{slug}/report", Project(Action::View), "The project's report (the JSON of `keel report`)", api::data::report),
     ]
 }
 

@@ -32,6 +32,36 @@ pub enum Command {
     },
     /// Fill the database with the demo organization (running it again changes nothing)
     Demo,
+    /// Import data files into a project (each file all-or-nothing; re-imports change nothing)
+    Import {
+        #[arg(long, value_name = "SLUG")]
+        project: String,
+        /// posts, daily, ads, leads or facebook-metrics
+        #[arg(long)]
+        format: String,
+        /// facebook-metrics only: the year the export's posts were published (default 2014)
+        #[arg(long)]
+        year: Option<i32>,
+        /// facebook-metrics only: the page's account name (default `page`)
+        #[arg(long)]
+        account: Option<String>,
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// Write a project's report to standard output
+    Report {
+        #[arg(long, value_name = "SLUG")]
+        project: String,
+        /// First day, inclusive (YYYY-MM-DD; default: all data)
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        from: Option<String>,
+        /// Last day, inclusive (YYYY-MM-DD; default: all data)
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        to: Option<String>,
+        /// json, html or csv
+        #[arg(long, default_value = "json")]
+        format: String,
+    },
     /// Manage projects
     Project {
         #[command(subcommand)]
@@ -142,18 +172,27 @@ pub fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    init_logging(&config.log);
+    // Commands other than `serve` print their own results: only warnings and errors are logged,
+    // unless KEEL_LOG (or the config file) asks for more.
+    let is_serve = matches!(cli.command, Command::Serve { .. });
+    let log_chosen = env.iter().any(|(k, _)| k == "KEEL_LOG") || cli.config.is_some() || std::path::Path::new("keel.toml").exists();
+    init_logging(if is_serve || log_chosen { &config.log } else { "warn" });
     for w in warnings {
         tracing::warn!("{w}");
     }
     let runtime = tokio::runtime::Runtime::new().expect("starting the async runtime");
     match runtime.block_on(commands::run(cli.command, config)) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS, // `keel report | head` is fine
         Err(e) => {
             eprintln!("keel: {e:#}");
             ExitCode::FAILURE
         }
     }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
 }
 
 fn init_logging(filter: &str) {

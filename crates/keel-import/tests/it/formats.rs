@@ -33,7 +33,7 @@ async fn posts(env: Env) {
     let log = env.store.recent_imports(&env.project, 10).await.unwrap();
     assert_eq!(log.len(), 1);
     assert_eq!((log[0].format.as_str(), log[0].source.as_str()), ("posts", "test.csv"));
-    assert_eq!((log[0].actor.as_str(), log[0].summary.stored), ("tester", 3));
+    assert_eq!((log[0].actor.as_str(), log[0].stored), ("tester", 3));
     let held = env.store.data_counts(&env.project).await.unwrap();
     assert_eq!((held.posts, held.daily, held.ads, held.leads), (3, 0, 0, 0));
 }

@@ -23,7 +23,8 @@ mod rows;
 mod sqlite;
 mod stage;
 
-pub use counts::{DataCounts, ImportRecord};
+pub use crate::import_log::ImportRecord;
+pub use counts::DataCounts;
 pub use encode::{CopyRow, date_text, ts_text};
 pub use rows::{AdRow, DailyRow, DataRow, LeadRow, PostRow, SqliteQuery, TableSpec};
 pub use stage::StagedImport;

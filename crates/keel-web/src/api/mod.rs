@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1/`. Authenticated with bearer tokens only (see `auth::guard`).
 
+pub mod data;
 pub mod openapi;
 pub mod projects;
 

@@ -32,12 +32,13 @@ pub fn build() -> Value {
 }
 
 fn operation(spec: &RouteSpec) -> Value {
-    let params: Vec<Value> = spec
+    let mut params: Vec<Value> = spec
         .path
         .split('/')
         .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
         .map(|name| json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string" } }))
         .collect();
+    params.extend(query_params(spec));
     let (ok_status, ok_schema, body) = shapes(spec);
     let mut responses = Map::new();
     responses.insert(
@@ -46,8 +47,12 @@ fn operation(spec: &RouteSpec) -> Value {
     );
     let error = json!({ "$ref": "#/components/schemas/Error" });
     let mut errors = vec![];
-    if body.is_some() {
+    if body.is_some() || !query_params(spec).is_empty() {
         errors.push(("400", "malformed or invalid input"));
+    }
+    if spec.path.ends_with("/imports") {
+        errors.push(("413", "the file is larger than the server accepts"));
+        errors.push(("422", "the file was rejected (its problems are listed in `problems`); nothing was stored"));
     }
     if spec.guard != Guard::Public {
         errors.push(("401", "missing or invalid bearer token"));
@@ -73,10 +78,33 @@ fn operation(spec: &RouteSpec) -> Value {
     if spec.guard != Guard::Public {
         op["security"] = json!([{ "bearer": [] }]);
     }
-    if let Some(schema) = body {
+    if spec.path.ends_with("/imports") {
+        let file = json!({ "type": "string", "format": "binary", "description": "the data file, as exported" });
+        op["requestBody"] = json!({ "required": true, "content": { "text/csv": { "schema": file }, "application/octet-stream": { "schema": file } } });
+    } else if let Some(schema) = body {
         op["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": schema } } });
     }
     op
+}
+
+fn query_params(spec: &RouteSpec) -> Vec<Value> {
+    let param = |name: &str, required: bool, schema: Value, description: &str| {
+        json!({ "name": name, "in": "query", "required": required, "schema": schema, "description": description })
+    };
+    let date = json!({ "type": "string", "format": "date" });
+    match (spec.method.as_str(), spec.path) {
+        ("GET", "/api/v1/projects/{slug}/report") => vec![
+            param("from", false, date.clone(), "first day, inclusive (default: all data)"),
+            param("to", false, date, "last day, inclusive (default: all data)"),
+        ],
+        ("POST", "/api/v1/projects/{slug}/imports") => vec![
+            param("format", true, json!({ "type": "string", "enum": ["posts", "daily", "ads", "leads", "facebook-metrics"] }), "the file's format"),
+            param("year", false, json!({ "type": "integer" }), "facebook-metrics: the year its posts were published (default 2014)"),
+            param("account", false, json!({ "type": "string" }), "facebook-metrics: the page's account name (default `page`)"),
+            param("source", false, json!({ "type": "string" }), "a name for the import log"),
+        ],
+        _ => vec![],
+    }
 }
 
 fn operation_id(spec: &RouteSpec) -> String {
@@ -102,6 +130,8 @@ fn shapes(spec: &RouteSpec) -> (u16, Value, Option<Value>) {
             (200, json!({ "type": "array", "items": schema_ref("Member") }), None)
         }
         ("POST", "/api/v1/projects/{slug}/members") => (201, schema_ref("Member"), Some(schema_ref("NewMember"))),
+        ("POST", "/api/v1/projects/{slug}/imports") => (200, schema_ref("ImportSummary"), None),
+        ("GET", "/api/v1/projects/{slug}/report") => (200, schema_ref("Report"), None),
         _ => (200, json!({ "type": "object" }), None),
     }
 }
@@ -128,6 +158,36 @@ fn schemas() -> Value {
         "Member": { "type": "object", "required": ["email", "name", "role"], "properties": {
             "email": { "type": "string" }, "name": { "type": "string" },
             "role": { "type": "string", "enum": roles }, "speciality": { "type": ["string", "null"] } } },
+        "ImportSummary": { "type": "object", "required": ["format", "rows_read", "stored", "replaced", "unchanged"], "properties": {
+            "format": { "type": "string" },
+            "rows_read": { "type": "integer", "description": "data rows in the file" },
+            "stored": { "type": "integer", "description": "rows new to the project" },
+            "replaced": { "type": "integer", "description": "rows that replaced an older snapshot of the same key" },
+            "unchanged": { "type": "integer", "description": "rows identical to what was stored" } } },
+        "Report": { "type": "object", "description": "The report of `keel report`; percentages in percent, undefined values null. See /definitions.",
+            "required": ["accounts", "posts", "bot_spikes", "ads", "funnel", "goals"], "properties": {
+            "project": { "type": "string" },
+            "period": { "type": "object", "properties": { "from": { "type": ["string", "null"], "format": "date" }, "to": { "type": ["string", "null"], "format": "date" } } },
+            "accounts": { "type": "array", "items": { "type": "object", "properties": {
+                "platform": { "type": "string" }, "account": { "type": "string" },
+                "followers_start": { "type": ["integer", "null"] }, "followers_end": { "type": ["integer", "null"] },
+                "follower_growth_pct": { "type": ["number", "null"] }, "posts": { "type": "integer" }, "interactions": { "type": "integer" },
+                "er_followers": { "type": ["number", "null"] }, "err_reach": { "type": ["number", "null"] }, "er_views": { "type": ["number", "null"] } } } },
+            "posts": { "type": "array", "items": { "type": "object", "properties": {
+                "platform": { "type": "string" }, "account": { "type": "string" }, "post_id": { "type": "string" },
+                "published_at": { "type": "string", "format": "date-time" }, "interactions": { "type": "integer" },
+                "er": { "type": ["number", "null"] }, "err": { "type": ["number", "null"] }, "erv": { "type": ["number", "null"] } } } },
+            "bot_spikes": { "type": "array", "items": { "type": "object", "properties": {
+                "platform": { "type": "string" }, "account": { "type": "string" }, "date": { "type": "string", "format": "date" },
+                "gain": { "type": "integer" }, "excess": { "type": "number" },
+                "er_before": { "type": ["number", "null"] }, "er_after": { "type": ["number", "null"] } } } },
+            "ads": { "type": "object", "description": "totals (spend, impressions, clicks, leads, video_views, ctr, cpc, cpl, cpv, cpm) and `campaigns`, the same per campaign" },
+            "funnel": { "type": "array", "items": { "type": "object", "properties": {
+                "stage": { "type": "string", "enum": ["impressions_to_clicks", "clicks_to_leads", "leads_to_deals"] },
+                "zone": { "type": "string", "enum": ["agency", "client"] },
+                "conversion": { "type": ["number", "null"] }, "baseline": { "type": ["number", "null"] },
+                "z": { "type": ["number", "null"] }, "verdict": { "type": ["string", "null"], "enum": ["worse", "steady", "better", null] } } } },
+            "goals": { "type": "array", "items": { "type": "object" } } } },
         "NewMember": { "type": "object", "required": ["email", "role"], "properties": {
             "email": { "type": "string" }, "role": { "type": "string", "enum": roles },
             "speciality": { "type": ["string", "null"] } } },

@@ -20,7 +20,6 @@ pub struct CurrentUser(pub Arc<User>);
 #[derive(Clone, Debug)]
 pub struct ProjectCtx {
     /// The caller; recorded as the actor of what they change.
-    #[allow(dead_code)]
     pub user: Arc<User>,
     pub project: Arc<Project>,
     pub access: Access,

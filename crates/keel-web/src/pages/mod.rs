@@ -1,10 +1,12 @@
 //! Server-rendered pages. Templates are compiled in (askama) and escape everything they print.
 
+pub mod data;
 pub mod definitions;
 pub mod layout;
 pub mod login;
 pub mod members;
 pub mod projects;
+pub mod report;
 
 use crate::AppState;
 use crate::auth::guard::safe_next;

@@ -1,6 +1,7 @@
 //! What each command does. Each takes the loaded [`Config`] and opens the store itself.
 
 mod admin;
+mod data;
 mod serve;
 
 use crate::cli::{Command, MemberCommand, ProjectCommand, UserCommand};
@@ -75,5 +76,11 @@ async fn dispatch(command: Command, config: &Config, store: &Store) -> anyhow::R
             Ok(())
         }
         Command::Token { command } => admin::token(store, command).await,
+        Command::Import { project, format, year, account, files } => {
+            data::import(store, &project, &format, year, account, &files).await
+        }
+        Command::Report { project, from, to, format } => {
+            data::report(store, &project, from.as_deref(), to.as_deref(), &format).await
+        }
     }
 }

@@ -1,0 +1,76 @@
+//! Data files arriving over HTTP (the API's raw body, the data page's form) go through the
+//! same importer as `keel import`. The upload is spooled to a temporary file as it arrives, so
+//! memory does not grow with the file, and the importer reads it from there.
+
+use crate::WebError;
+use bytes::Bytes;
+use futures_util::{Stream, StreamExt};
+use keel_import::{FacebookOptions, Format, ImportError, ImportSummary};
+use keel_store::projects::Project;
+use keel_store::Store;
+use std::io::Write;
+
+/// Writes a stream of chunks to a new temporary file, refusing more than `limit` bytes.
+pub async fn spool<E: std::fmt::Display>(
+    mut chunks: impl Stream<Item = Result<Bytes, E>> + Unpin,
+    limit: usize,
+) -> Result<tempfile::NamedTempFile, WebError> {
+    let mut file = tempfile::NamedTempFile::new().map_err(|e| WebError::Internal(e.into()))?;
+    let mut written = 0usize;
+    while let Some(chunk) = chunks.next().await {
+        let chunk = chunk.map_err(|e| {
+            let text = e.to_string();
+            if text.contains("length limit") {
+                too_large(limit)
+            } else {
+                WebError::BadRequest(format!("the upload was interrupted: {text}"))
+            }
+        })?;
+        written += chunk.len();
+        if written > limit {
+            return Err(too_large(limit));
+        }
+        // Chunks are small (tens of KiB): writing them in place costs less than a thread hop.
+        file.write_all(&chunk).map_err(|e| WebError::Internal(e.into()))?;
+    }
+    if written == 0 {
+        return Err(WebError::BadRequest("the upload is empty: send the file as the request body".into()));
+    }
+    file.flush().map_err(|e| WebError::Internal(e.into()))?;
+    Ok(file)
+}
+
+fn too_large(limit: usize) -> WebError {
+    WebError::PayloadTooLarge(format!(
+        "the file is larger than this server accepts ({} MiB); split it, or raise max_upload_mb (KEEL_MAX_UPLOAD_MB)",
+        limit / (1024 * 1024)
+    ))
+}
+
+/// Parses a format name, listing the valid ones when it is not one.
+pub fn format(name: Option<&str>) -> Result<Format, WebError> {
+    let name = name.ok_or_else(|| WebError::BadRequest("say which format the file is in: ?format=posts, daily, ads, leads or facebook-metrics".into()))?;
+    name.parse().map_err(|e: keel_import::UnknownFormat| WebError::BadRequest(e.to_string()))
+}
+
+/// Imports a spooled file. A file with problems is a 422 listing each with line and column.
+pub async fn import(
+    store: &Store,
+    project: &Project,
+    format: Format,
+    file: &tempfile::NamedTempFile,
+    source: &str,
+    actor: &str,
+    facebook: FacebookOptions,
+) -> Result<ImportSummary, WebError> {
+    let reader = file.reopen().map_err(|e| WebError::Internal(e.into()))?;
+    let result = keel_import::import_with(store, project, format, reader, source, actor, facebook, &|_| {}).await;
+    result.map_err(|e| match e {
+        ImportError::Invalid(problems) => WebError::Rejected {
+            message: format!("the file was rejected and nothing of it was stored: {} problem(s), first: {}", problems.len(), problems[0]),
+            details: serde_json::to_value(&problems).unwrap_or_default(),
+        },
+        ImportError::Io(e) => WebError::BadRequest(format!("cannot read the upload: {e}")),
+        other => WebError::Internal(other.into()),
+    })
+}
