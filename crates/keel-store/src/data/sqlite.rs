@@ -36,8 +36,10 @@ pub(super) async fn stage<R: DataRow>(
     // IMMEDIATE takes the write lock now: a deferred transaction that later upgrades can
     // fail with SQLITE_BUSY halfway through a file when another writer got in between.
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    if let Ok(kib) = std::env::var("KEEL_BENCH_CACHE_KIB") {
-        sqlx::query(&format!("PRAGMA cache_size = -{kib}")).execute(&mut *tx).await?;
+    if let Ok(pragmas) = std::env::var("KEEL_BENCH_PRAGMAS") {
+        for p in pragmas.split(';') {
+            sqlx::query(&format!("PRAGMA {p}")).execute(&mut *tx).await?;
+        }
     }
     let before = count(&mut tx, spec, target).await?;
     let full = upsert_sql(spec, target, CHUNK);

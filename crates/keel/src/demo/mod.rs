@@ -61,14 +61,15 @@ pub struct DemoSummary {
     pub users_created: usize,
     pub projects_created: usize,
     pub memberships_added: usize,
+    pub rows_imported: u64,
 }
 
 impl fmt::Display for DemoSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "demo organization \"Demo Agency\": {} users, {} projects, {} memberships added (all users have password {DEMO_PASSWORD})",
-            self.users_created, self.projects_created, self.memberships_added
+            "demo organization \"Demo Agency\": {} users, {} projects, {} memberships, {} data rows added (all users have password {DEMO_PASSWORD})",
+            self.users_created, self.projects_created, self.memberships_added, self.rows_imported
         )
     }
 }
@@ -104,7 +105,34 @@ pub async fn fill(store: &Store) -> anyhow::Result<DemoSummary> {
             summary.memberships_added += 1;
         }
     }
+    for (slug, files) in [("client-a", year::client_a()), ("client-b", year::client_b())] {
+        let project = store.project_by_slug(org.id(), slug).await?.expect("made above");
+        summary.rows_imported += import_year(store, &project, files).await?;
+    }
     Ok(summary)
+}
+
+/// Loads the demo year through the importer, each kind of data only into a project that has
+/// none yet: a second `keel demo` neither changes rows nor adds import-log entries.
+async fn import_year(store: &Store, project: &Project, files: year::DemoFiles) -> anyhow::Result<u64> {
+    use keel_import::Format;
+    let held = store.data_counts(project).await?;
+    let mut stored = 0;
+    for (format, held, text) in [
+        (Format::Daily, held.daily, files.daily),
+        (Format::Posts, held.posts, files.posts),
+        (Format::Ads, held.ads, files.ads),
+        (Format::Leads, held.leads, files.leads),
+    ] {
+        if held > 0 {
+            continue;
+        }
+        let source = format!("demo-{}.csv", format.as_str());
+        let reader = std::io::Cursor::new(text.into_bytes());
+        let summary = keel_import::import(store, project, format, reader, &source, "keel demo", &|_| {}).await?;
+        stored += summary.stored;
+    }
+    Ok(stored)
 }
 
 async fn ensure_user(store: &Store, org: OrgId, email: &str, name: &str, admin: bool) -> anyhow::Result<(User, bool)> {

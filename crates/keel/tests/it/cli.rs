@@ -31,7 +31,7 @@ fn ok(output: &Output) -> String {
 async fn counts(db: &TestDb) -> Vec<i64> {
     let store = keel_store::Store::open(&db.url).await.unwrap();
     let mut out = vec![];
-    for table in ["organizations", "users", "clients", "projects", "memberships"] {
+    for table in ["organizations", "users", "clients", "projects", "memberships", "posts", "daily_stats", "ad_stats", "leads", "imports"] {
         let n: i64 = keel_store::on_pool!(&store.pool, p => {
             sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(p).await
         })
@@ -46,12 +46,14 @@ on_both_backends! {
     async fn demo_twice_leaves_one_copy_of_everything(backend) {
         let Some(db) = TestDb::new(backend, "demo_twice").await else { return };
         let first = ok(&keel(&db, &["demo"], None));
-        assert!(first.contains("6 users, 2 projects, 9 memberships added"), "{first}");
+        assert!(first.contains("6 users, 2 projects, 9 memberships"), "{first}");
         let after_first = counts(&db).await;
         let second = ok(&keel(&db, &["demo"], None));
-        assert!(second.contains("0 users, 0 projects, 0 memberships added"), "{second}");
+        assert!(second.contains("0 users, 0 projects, 0 memberships, 0 data rows added"), "{second}");
         assert_eq!(counts(&db).await, after_first);
-        assert_eq!(after_first, vec![1, 6, 2, 2, 9]);
+        assert_eq!(after_first[..5], [1, 6, 2, 2, 9]);
+        assert_eq!(after_first[9], 8, "four files per project");
+        assert!(after_first[5..9].iter().all(|n| *n > 0), "{after_first:?}");
     }
 
     async fn admin_commands_make_a_project_a_user_a_member_and_a_token(backend) {
