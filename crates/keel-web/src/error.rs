@@ -111,8 +111,15 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
         return response;
     }
     let explicit = response.extensions().get::<ErrorMessage>().cloned();
-    if explicit.is_none() && response.headers().contains_key(header::CONTENT_TYPE) {
-        return response; // already has a body of its own
+    // Our own JSON and pages pass; bare text from axum or tower layers (a 413 from the body
+    // limit, a 405) is rewritten in Keel's format.
+    let own_body = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json") || v.starts_with("text/html"));
+    if explicit.is_none() && own_body {
+        return response;
     }
     let message = explicit.map(|m| m.0).unwrap_or_else(|| default_message(status));
     let user_email = response.extensions().get::<CurrentUser>().map(|u| u.0.email.clone());

@@ -3,6 +3,7 @@
 
 #[macro_use]
 mod helpers;
+mod analytics;
 mod api;
 mod auth;
 mod browser;

@@ -1,0 +1,116 @@
+//! Data in and figures out, through the API, on the demo year.
+
+use crate::helpers::*;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+async fn report(app: &TestApp, token: &str, slug: &str, query: &str) -> (StatusCode, Value) {
+    let url = app.url(&format!("/api/v1/projects/{slug}/report{query}"));
+    let response = reqwest::Client::new().get(url).bearer_auth(token).send().await.unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+async fn import(app: &TestApp, token: &str, slug: &str, format: &str, body: &str) -> (StatusCode, Value) {
+    let url = app.url(&format!("/api/v1/projects/{slug}/imports?format={format}&source=test.csv"));
+    let response = reqwest::Client::new().post(url).bearer_auth(token).body(body.to_owned()).send().await.unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+on_both_backends! {
+    async fn the_demo_purchase_is_flagged_and_the_viral_day_is_not(backend) {
+        let Some(app) = TestApp::demo(backend, "demo_spikes").await else { return };
+        let token = app.token("client-b@demo.local").await;
+        let (status, r) = report(&app, &token, "client-b", "").await;
+        assert_eq!(status, StatusCode::OK);
+        let spikes = r["bot_spikes"].as_array().unwrap();
+        assert_eq!(spikes.len(), 1, "{spikes:?}");
+        assert_eq!(spikes[0]["date"], "2026-06-12");
+        assert_eq!(spikes[0]["account"], "clientb.fitness");
+        assert!(spikes[0]["gain"].as_i64().unwrap() >= keel::demo::year::PURCHASED_FOLLOWERS);
+        assert!(spikes[0]["er_after"].as_f64().unwrap() < 0.8 * spikes[0]["er_before"].as_f64().unwrap());
+        // A period that holds only the viral day's month finds nothing either.
+        let (_, march) = report(&app, &token, "client-b", "?from=2026-03-01&to=2026-03-31").await;
+        assert_eq!(march["bot_spikes"], serde_json::json!([]));
+        assert_eq!(march["period"]["from"], "2026-03-01");
+    }
+
+    async fn the_demo_funnel_blames_the_sales_stage_on_the_client(backend) {
+        let Some(app) = TestApp::demo(backend, "demo_funnel").await else { return };
+        let token = app.token("agency@demo.local").await;
+        let (_, r) = report(&app, &token, "client-a", "").await;
+        let stages = r["funnel"].as_array().unwrap();
+        let verdicts: Vec<(&str, &str, &str)> = stages
+            .iter()
+            .map(|s| (s["stage"].as_str().unwrap(), s["zone"].as_str().unwrap(), s["verdict"].as_str().unwrap()))
+            .collect();
+        assert_eq!(
+            verdicts,
+            [("impressions_to_clicks", "agency", "steady"), ("clicks_to_leads", "agency", "steady"), ("leads_to_deals", "client", "worse")]
+        );
+        assert!(stages[2]["z"].as_f64().unwrap() < -2.58);
+        assert_eq!(r["goals"], serde_json::json!([]));
+        assert_eq!(r["accounts"].as_array().unwrap().len(), 2);
+    }
+
+    async fn the_api_report_is_the_cli_report(backend) {
+        let Some(app) = TestApp::demo(backend, "api_equals_cli").await else { return };
+        let token = app.token("client-a@demo.local").await;
+        let (_, api) = report(&app, &token, "client-a", "?from=2026-01-01&to=2026-03-31").await;
+        let project = app.store.project_by_slug(app.store.default_org().await.unwrap().id(), "client-a").await.unwrap().unwrap();
+        let mut out = Vec::new();
+        keel_report::write_report_json(&app.store, &project, chrono::NaiveDate::from_ymd_opt(2026, 1, 1), chrono::NaiveDate::from_ymd_opt(2026, 3, 31), &mut out).await.unwrap();
+        let cli: Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(api, cli);
+        assert!(!api["posts"].as_array().unwrap().is_empty());
+        let (status, bad) = report(&app, &token, "client-a", "?from=2026-13-01").await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(bad["error"].as_str().unwrap().contains("YYYY-MM-DD"));
+    }
+
+    async fn a_bad_file_is_rejected_with_line_and_column_and_changes_nothing(backend) {
+        let Some(app) = TestApp::demo(backend, "api_import").await else { return };
+        let token = app.token("specialist@demo.local").await;
+        let good = "platform,account,post_id,published_at,type,likes,comments,shares,saves,views,reach,impressions,followers\n\
+                    vk,newacc,p1,2026-11-01T10:00:00Z,photo,10,2,3,1,,800,1000,800\n\
+                    vk,newacc,p2,2026-11-02T10:00:00Z,photo,20,0,0,0,,,,1000\n";
+        let (status, summary) = import(&app, &token, "client-a", "posts", good).await;
+        assert_eq!(status, StatusCode::OK, "{summary}");
+        assert_eq!((summary["rows_read"].as_u64(), summary["stored"].as_u64()), (Some(2), Some(2)));
+        let (_, again) = import(&app, &token, "client-a", "posts", good).await;
+        assert_eq!((again["stored"].as_u64(), again["unchanged"].as_u64()), (Some(0), Some(2)));
+        let bad = good.replace("10,2,3,1", "ten,2,3,1").replace("p2,2026-11-02", "p2,2026-11-31");
+        let (status, rejected) = import(&app, &token, "client-a", "posts", &bad).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let problems = rejected["problems"].as_array().unwrap();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert_eq!((problems[0]["line"].as_u64(), problems[0]["column"].as_str()), (Some(2), Some("likes")));
+        assert_eq!((problems[1]["line"].as_u64(), problems[1]["column"].as_str()), (Some(3), Some("published_at")));
+        // Figures for the new account: p1 ER = (10+2+3+1)/800×100 = 2.0; p2 ER = 20/1000×100 = 2.0.
+        let (_, r) = report(&app, &token, "client-a", "?from=2026-11-01&to=2026-11-30").await;
+        let account = r["accounts"].as_array().unwrap().iter().find(|a| a["account"] == "newacc").unwrap().clone();
+        assert_eq!(account["interactions"], 36);
+        assert_eq!(account["er_followers"], 2.0);
+        // ERR over posts with reach: 16/800×100 = 2.0; no post has views.
+        assert_eq!(account["err_reach"], 2.0);
+        assert_eq!(account["er_views"], Value::Null);
+    }
+
+    async fn imports_need_the_right_role_and_a_known_format(backend) {
+        let Some(app) = TestApp::demo(backend, "import_roles").await else { return };
+        let member = app.token("member-a@demo.local").await;
+        let (status, _) = import(&app, &member, "client-a", "posts", "x").await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        let lead = app.token("agency@demo.local").await;
+        let (status, body) = import(&app, &lead, "client-a", "tiktok", "x").await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(body["error"].as_str().unwrap().contains("posts"), "{body}");
+        let (status, body) = import(&app, &lead, "client-a", "posts", "").await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        let huge = "x".repeat(5 * 1024 * 1024);
+        let (status, body) = import(&app, &lead, "client-a", "posts", &huge).await;
+        assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+        assert!(body["error"].as_str().unwrap().contains("max_upload_mb"), "{body}");
+    }
+}
