@@ -8,5 +8,6 @@ mod api;
 mod auth;
 mod browser;
 mod cli;
+mod real_data;
 mod routes_by_role;
 mod storage;
