@@ -1,0 +1,211 @@
+#!/usr/bin/env python3
+"""Keel's speed benchmark: imports and reports of 1,000,000 posts against the peers Keel must
+keep up with, side by side in one run.
+
+    python3 bench/run.py                 # 1,000,000 posts; RSS check at 4,000,000
+    python3 bench/run.py --rows 200000 --big-rows 0 --no-postgres   # a quick look
+
+Compared (bounds from the issue; wall-clock time of whole processes, best of --repeat runs):
+  keel import (SQLite)      vs sqlite3's own `.import` into an equivalent table, same primary key  (<= 2x)
+  keel import (PostgreSQL)  vs psql `\\copy` into an equivalent table, same primary key            (<= 2x)
+  keel report               vs DuckDB (Python) computing the same per-account figures from the CSV (<= 2x)
+  peak RSS of keel import   <= 256 MiB, at --rows and at --big-rows
+
+Needs: sqlite3, psql and a PostgreSQL at 127.0.0.1:5432 (user postgres), and DuckDB from PyPI
+(`pip install duckdb`). Builds keel in release mode first.
+"""
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PG_ADMIN = os.environ.get("KEEL_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres")
+HEADER = "platform,account,post_id,published_at,type,likes,comments,shares,saves,views,reach,impressions,followers\n"
+REFERENCE_TABLE = """CREATE TABLE posts (
+    platform TEXT NOT NULL, account TEXT NOT NULL, post_id TEXT NOT NULL, published_at TEXT NOT NULL,
+    post_type TEXT, likes BIGINT, comments BIGINT, shares BIGINT, saves BIGINT, views BIGINT,
+    reach BIGINT, impressions BIGINT, followers BIGINT,
+    PRIMARY KEY (platform, account, post_id))"""
+
+DUCKDB_SCRIPT = r"""
+import duckdb, sys
+con = duckdb.connect()
+rows = con.execute('''
+    SELECT platform, account, COUNT(*) AS posts,
+           SUM(i) AS interactions,
+           AVG(CASE WHEN followers > 0 THEN i * 100.0 / followers END) AS er_followers,
+           SUM(CASE WHEN reach > 0 THEN i END) * 100.0 / NULLIF(SUM(CASE WHEN reach > 0 THEN reach END), 0) AS err_reach,
+           SUM(CASE WHEN views > 0 THEN i END) * 100.0 / NULLIF(SUM(CASE WHEN views > 0 THEN views END), 0) AS er_views
+    FROM (SELECT *, COALESCE(likes,0) + COALESCE(comments,0) + COALESCE(shares,0) + COALESCE(saves,0) AS i
+          FROM read_csv(?, header = true, auto_detect = true))
+    GROUP BY platform, account ORDER BY platform, account''', [sys.argv[1]]).fetchall()
+print(len(rows), 'accounts', file=sys.stderr)
+"""
+
+
+def generate(path, rows, accounts=1000):
+    """`rows` posts spread over `accounts` accounts, deterministic."""
+    per = max(rows // accounts, 1)
+    with open(path, "w", buffering=1 << 20) as f:
+        f.write(HEADER)
+        n = 0
+        for a in range(accounts):
+            followers = 5000 + (a * 7919) % 45000
+            lines = []
+            for p in range(per):
+                if n >= rows:
+                    break
+                k = (a * 1000003 + p * 7919) % 1000
+                likes, comments, shares, saves = 20 + k % 300, k % 40, k % 17, k % 11
+                views = "" if k % 3 else str(1000 + k * 5)
+                reach = 800 + (k * 37) % 5000
+                day = 1 + p % 28
+                month = 1 + (p // 28) % 12
+                lines.append(f"vk,acc{a:04d},p{p:05d},2025-{month:02d}-{day:02d}T{10 + k % 12:02d}:00:00Z,photo,"
+                             f"{likes},{comments},{shares},{saves},{views},{reach},{reach * 13 // 10},{followers}\n")
+                n += 1
+            f.writelines(lines)
+            if n >= rows:
+                break
+    return n
+
+
+def run(cmd, stdin=None, stdout=subprocess.DEVNULL, env=None):
+    """Runs `cmd`; returns (seconds, peak RSS in MiB) of that process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdin=stdin, stdout=stdout, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    err = proc.stderr.read().decode(errors="replace")
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"failed: {' '.join(cmd)}\n{err}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def best(label, make_cmd, prepare, repeat):
+    """Best time of `repeat` runs, each after `prepare()` (a fresh, empty target)."""
+    times, rss = [], 0.0
+    for _ in range(repeat):
+        prepare()
+        t, r = run(make_cmd())
+        times.append(t)
+        rss = max(rss, r)
+    print(f"  {label:<44} {min(times):8.2f} s   peak RSS {rss:7.1f} MiB", flush=True)
+    return min(times), rss
+
+
+def psql(db, sql):
+    subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", pg_url(db), "-c", sql], check=True, stdout=subprocess.DEVNULL)
+
+
+def pg_url(db):
+    return PG_ADMIN.rsplit("/", 1)[0] + "/" + db
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--big-rows", type=int, default=4_000_000, help="RSS check size (0 to skip)")
+    ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument("--no-postgres", action="store_true")
+    args = ap.parse_args()
+
+    target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+    print("building keel (release)…", flush=True)
+    subprocess.run(["cargo", "build", "--release", "-q", "-p", "keel"], cwd=ROOT, check=True)
+    keel = os.path.join(target, "release", "keel")
+    work = tempfile.mkdtemp(prefix="keel-bench-")
+    csv = os.path.join(work, "posts.csv")
+    n = generate(csv, args.rows)
+    size = os.path.getsize(csv) / 2**20
+    print(f"{n:,} posts ({n // 1000:,} accounts x 1,000), {size:.0f} MiB CSV in {work}\n", flush=True)
+    results = []
+
+    def keel_db(url):
+        def prepare():
+            for suffix in ("", "-wal", "-shm"):
+                if url.startswith("sqlite://") and os.path.exists(url[9:] + suffix):
+                    os.remove(url[9:] + suffix)
+            subprocess.run([keel, "--database", url, "project", "create", "bench", "--name", "Bench",
+                            "--started-on", "2025-01-01"], check=True, stdout=subprocess.DEVNULL)
+        return prepare
+
+    print("SQLite")
+    ref_db = os.path.join(work, "ref.db")
+
+    def sqlite_prepare():
+        if os.path.exists(ref_db):
+            os.remove(ref_db)
+        subprocess.run(["sqlite3", ref_db, REFERENCE_TABLE + " WITHOUT ROWID;"], check=True)
+
+    t_ref, _ = best("sqlite3 .import", lambda: ["sqlite3", ref_db, "-cmd", ".mode csv",
+                                                   f".import --skip 1 {csv} posts"], sqlite_prepare, args.repeat)
+    sqlite_url = "sqlite://" + os.path.join(work, "keel.db")
+    t_keel, rss = best("keel import", lambda: [keel, "--database", sqlite_url, "import", "--project", "bench",
+                                                "--format", "posts", csv], keel_db(sqlite_url), args.repeat)
+    results.append(("keel import / sqlite3 .import", t_keel / t_ref, 2.0))
+    results.append((f"keel import peak RSS at {n:,} rows (MiB)", rss, 256))
+
+    print("\nReport")
+    duck = os.path.join(work, "duck.py")
+    with open(duck, "w") as f:
+        f.write(DUCKDB_SCRIPT)
+    t_duck, _ = best("DuckDB per-account figures from the CSV", lambda: [sys.executable, duck, csv], lambda: None, args.repeat)
+    t_report, rss_report = best("keel report --format json (SQLite)", lambda: [keel, "--database", sqlite_url, "report",
+                                "--project", "bench", "--format", "json"], lambda: None, args.repeat)
+    results.append(("keel report / DuckDB", t_report / t_duck, 2.0))
+
+    if not args.no_postgres:
+        print("\nPostgreSQL")
+        ref, kdb = f"keel_bench_ref_{uuid.uuid4().hex[:8]}", f"keel_bench_{uuid.uuid4().hex[:8]}"
+        try:
+            psql("postgres", f"CREATE DATABASE {ref}")
+            psql("postgres", f"CREATE DATABASE {kdb}")
+
+            def pg_ref_prepare():
+                psql(ref, "DROP TABLE IF EXISTS posts; " + REFERENCE_TABLE)
+
+            t_copy, _ = best("psql \\copy", lambda: ["psql", "-q", pg_url(ref), "-c",
+                                                     f"\\copy posts FROM '{csv}' CSV HEADER"], pg_ref_prepare, args.repeat)
+
+            def pg_keel_prepare():
+                psql("postgres", f"DROP DATABASE IF EXISTS {kdb} WITH (FORCE)")
+                psql("postgres", f"CREATE DATABASE {kdb}")
+                keel_db(pg_url(kdb))()
+
+            t_pg, rss_pg = best("keel import", lambda: [keel, "--database", pg_url(kdb), "import", "--project", "bench",
+                                                         "--format", "posts", csv], pg_keel_prepare, args.repeat)
+            results.append(("keel import / psql \\copy", t_pg / t_copy, 2.0))
+            t_pg_report, _ = best("keel report --format json (PostgreSQL)", lambda: [keel, "--database", pg_url(kdb), "report",
+                                  "--project", "bench", "--format", "json"], lambda: None, args.repeat)
+            results.append(("keel report on PostgreSQL / DuckDB", t_pg_report / t_duck, 2.0))
+        finally:
+            psql("postgres", f"DROP DATABASE IF EXISTS {ref} WITH (FORCE)")
+            psql("postgres", f"DROP DATABASE IF EXISTS {kdb} WITH (FORCE)")
+
+    if args.big_rows:
+        print(f"\nMemory at {args.big_rows:,} rows")
+        big = os.path.join(work, "big.csv")
+        m = generate(big, args.big_rows, accounts=max(args.big_rows // 1000, 1))
+        big_url = "sqlite://" + os.path.join(work, "big.db")
+        _, rss_big = best("keel import", lambda: [keel, "--database", big_url, "import", "--project", "bench",
+                                                   "--format", "posts", big], keel_db(big_url), 1)
+        results.append((f"keel import peak RSS at {m:,} rows (MiB)", rss_big, 256))
+        os.remove(big)
+
+    print("\nSummary")
+    failed = False
+    for label, value, bound in results:
+        ok = value <= bound
+        failed |= not ok
+        print(f"  {label:<46} {value:8.2f}  (bound {bound:g})  {'ok' if ok else 'OVER'}")
+    subprocess.run(["rm", "-rf", work])
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
