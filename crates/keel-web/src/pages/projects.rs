@@ -76,6 +76,7 @@ pub struct OverviewPage {
     client_side: Vec<PersonLine>,
     agency_side: Vec<PersonLine>,
     approvers: usize,
+    counts: keel_store::data::DataCounts,
     tab: &'static str,
 }
 
@@ -113,6 +114,7 @@ pub async fn overview(
         client_side,
         agency_side,
         approvers,
+        counts: state.store.data_counts(&ctx.project).await?,
         tab: "overview",
     })
 }
