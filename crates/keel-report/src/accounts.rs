@@ -1,19 +1,24 @@
 //! The `accounts` section: per account, followers at the start and end of the period,
 //! follower growth, and the period's posts, interactions, ER, ERR and ER by views.
 //!
-//! Two aggregate queries, both grouped in the database: one over the period's posts joined
-//! to their publication day's follower count, one over the period's daily rows. Accounts
-//! are the union of the two (an account with daily rows but no posts is listed, and one
-//! with posts but no daily rows too), sorted by platform, then account.
+//! - Engagement (posts, interactions, ER, ERR, ER by views) is accumulated from the posts
+//!   stream of [`crate::posts`], post by post, in the domain's `PeriodEngagement`: the
+//!   per-post ER is exactly the one listed in `posts`, and the million posts of a large
+//!   project are read once per report rather than once per section.
+//! - Followers at the start and end come from the pass over the daily rows of
+//!   [`crate::daily`], which also serves the spike detection.
+//!
+//! Accounts are the union of the two (an account with daily rows but no posts is listed,
+//! and one with posts but no daily rows too), sorted by platform, then account.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
+use keel_domain::metrics::engagement::PeriodEngagement;
 use keel_domain::metrics::growth::follower_growth_pct;
-use keel_domain::metrics::{pct, ratio};
-use keel_store::{Store, on_pool};
 use serde::Serialize;
 
-use crate::scope::{INTERACTIONS, POST_FOLLOWERS, Scope, join_post_day};
+use crate::daily::FollowerSpan;
+use crate::posts::RawPost;
 
 /// One account of the report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -40,37 +45,49 @@ pub struct AccountRow {
     pub er_views: Option<f64>,
 }
 
-/// The period's post sums of one account: exactly what `PeriodEngagement` accumulates,
-/// summed by the database instead of row by row.
-#[derive(Debug, sqlx::FromRow)]
-struct PostSums {
-    platform: String,
-    account: String,
-    posts: i64,
-    interactions: i64,
-    /// Σ of per-post ER `I / F × 100` over posts with F > 0, and their number.
-    er_sum: Option<f64>,
-    er_posts: i64,
-    reach_interactions: i64,
-    reach: i64,
-    views_interactions: i64,
-    views: i64,
+/// The per-account engagement of the period's posts, fed one post at a time from the
+/// posts stream (the domain's `PeriodEngagement` per account).
+#[derive(Debug, Default)]
+pub(crate) struct Engagement {
+    // Hash maps: a lookup per post, and accounts often share long prefixes that make
+    // ordered comparisons slow; the rows are sorted once at the end.
+    by_account: HashMap<String, HashMap<String, PeriodEngagement>>,
 }
 
-/// Followers on the first and last day of the period with a known count.
-#[derive(Debug, sqlx::FromRow)]
-struct FollowerSpan {
-    platform: String,
-    account: String,
-    followers_start: Option<i64>,
-    followers_end: Option<i64>,
+impl Engagement {
+    /// Adds one post to its account.
+    pub fn add(&mut self, post: &RawPost) {
+        let accounts = slot(&mut self.by_account, &post.platform);
+        let period = slot(accounts, &post.account);
+        period.add_post(post.interactions, post.followers, post.reach, post.views);
+    }
 }
 
-/// The `accounts` section of the period.
-pub(crate) async fn accounts(store: &Store, scope: &Scope) -> anyhow::Result<Vec<AccountRow>> {
+/// The value under `key`, inserted empty if missing. Looked up by reference first: a
+/// new String per post would cost a million allocations on a large project.
+fn slot<'a, V: Default>(map: &'a mut HashMap<String, V>, key: &str) -> &'a mut V {
+    if !map.contains_key(key) {
+        map.insert(key.to_owned(), V::default());
+    }
+    map.get_mut(key).unwrap_or_else(|| unreachable!("inserted above"))
+}
+
+/// The `accounts` section: the union of the accounts with posts (`engagement`) and those
+/// with daily rows in the period (their follower counts), by platform, then account.
+pub(crate) fn accounts(engagement: Engagement, spans: Vec<FollowerSpan>) -> Vec<AccountRow> {
     let mut rows: BTreeMap<(String, String), AccountRow> = BTreeMap::new();
-    for span in follower_spans(store, scope).await? {
-        let row = entry(&mut rows, span.platform, span.account);
+    for (platform, accounts) in engagement.by_account {
+        for (account, e) in accounts {
+            let row = entry(&mut rows, &platform, account);
+            row.posts = e.posts();
+            row.interactions = e.interactions();
+            row.er_followers = e.er_followers();
+            row.err_reach = e.err_reach();
+            row.er_views = e.er_views();
+        }
+    }
+    for span in spans {
+        let row = entry(&mut rows, &span.platform, span.account);
         row.followers_start = span.followers_start;
         row.followers_end = span.followers_end;
         row.follower_growth_pct = span
@@ -78,24 +95,17 @@ pub(crate) async fn accounts(store: &Store, scope: &Scope) -> anyhow::Result<Vec
             .zip(span.followers_end)
             .and_then(|(start, end)| follower_growth_pct(start, end));
     }
-    for sums in post_sums(store, scope).await? {
-        let row = entry(&mut rows, sums.platform, sums.account);
-        row.posts = sums.posts;
-        row.interactions = sums.interactions;
-        // The same ratios as `PeriodEngagement`: a mean of per-post ER, and ratios of
-        // sums for reach and views. The SQL includes a post in a denominator only when
-        // that denominator is > 0, so a zero sum here means "no such post": undefined.
-        row.er_followers = sums.er_sum.and_then(|s| ratio(s, sums.er_posts as f64));
-        row.err_reach = pct(sums.reach_interactions as f64, sums.reach as f64);
-        row.er_views = pct(sums.views_interactions as f64, sums.views as f64);
-    }
-    Ok(rows.into_values().collect())
+    rows.into_values().collect()
 }
 
-fn entry(rows: &mut BTreeMap<(String, String), AccountRow>, platform: String, account: String) -> &mut AccountRow {
-    rows.entry((platform.clone(), account.clone()))
+fn entry<'a>(
+    rows: &'a mut BTreeMap<(String, String), AccountRow>,
+    platform: &str,
+    account: String,
+) -> &'a mut AccountRow {
+    rows.entry((platform.to_owned(), account.clone()))
         .or_insert_with(|| AccountRow {
-            platform,
+            platform: platform.to_owned(),
             account,
             followers_start: None,
             followers_end: None,
@@ -106,64 +116,4 @@ fn entry(rows: &mut BTreeMap<(String, String), AccountRow>, platform: String, ac
             err_reach: None,
             er_views: None,
         })
-}
-
-/// Per account, the post sums of the period, grouped in the database.
-///
-/// Per-post ER is `CAST(I AS DOUBLE) / F * 100`, the same operations in the same order as
-/// `keel_domain::metrics::engagement::post_er`, so the mean matches it to the last bit
-/// up to summation order. Every `SUM` is cast: PostgreSQL sums BIGINT into NUMERIC.
-async fn post_sums(store: &Store, scope: &Scope) -> anyhow::Result<Vec<PostSums>> {
-    let sql = format!(
-        "SELECT platform, account, COUNT(*) AS posts,
-                CAST(SUM(i) AS BIGINT) AS interactions,
-                CAST(SUM(CASE WHEN f > 0 THEN CAST(i AS DOUBLE PRECISION) / f * 100 END)
-                     AS DOUBLE PRECISION) AS er_sum,
-                COUNT(CASE WHEN f > 0 THEN 1 END) AS er_posts,
-                CAST(SUM(CASE WHEN reach > 0 THEN i ELSE 0 END) AS BIGINT) AS reach_interactions,
-                CAST(SUM(CASE WHEN reach > 0 THEN reach ELSE 0 END) AS BIGINT) AS reach,
-                CAST(SUM(CASE WHEN views > 0 THEN i ELSE 0 END) AS BIGINT) AS views_interactions,
-                CAST(SUM(CASE WHEN views > 0 THEN views ELSE 0 END) AS BIGINT) AS views
-         FROM (SELECT p.platform, p.account, {INTERACTIONS} AS i, {POST_FOLLOWERS} AS f,
-                      p.reach, p.views
-               FROM posts p {join}
-               WHERE p.project_id = $1 AND p.published_at >= $2 AND p.published_at < $3) x
-         GROUP BY platform, account",
-        join = join_post_day(scope),
-    );
-    let rows = on_pool!(&store.pool, p => {
-        sqlx::query_as::<_, PostSums>(&sql)
-            .bind(scope.project_id)
-            .bind(scope.start())
-            .bind(scope.end())
-            .fetch_all(p)
-            .await
-    })?;
-    Ok(rows)
-}
-
-/// Per account with daily rows in the period, the follower counts of the first and last
-/// of those days whose count is known (found again through the primary key).
-async fn follower_spans(store: &Store, scope: &Scope) -> anyhow::Result<Vec<FollowerSpan>> {
-    let sql = "SELECT s.platform, s.account, fs.followers AS followers_start,
-                      fe.followers AS followers_end
-               FROM (SELECT platform, account,
-                            MIN(CASE WHEN followers IS NOT NULL THEN date END) AS first_day,
-                            MAX(CASE WHEN followers IS NOT NULL THEN date END) AS last_day
-                     FROM daily_stats
-                     WHERE project_id = $1 AND date >= $2 AND date <= $3
-                     GROUP BY platform, account) s
-               LEFT JOIN daily_stats fs ON fs.project_id = $1 AND fs.platform = s.platform
-                    AND fs.account = s.account AND fs.date = s.first_day
-               LEFT JOIN daily_stats fe ON fe.project_id = $1 AND fe.platform = s.platform
-                    AND fe.account = s.account AND fe.date = s.last_day";
-    let rows = on_pool!(&store.pool, p => {
-        sqlx::query_as::<_, FollowerSpan>(sql)
-            .bind(scope.project_id)
-            .bind(scope.first_day)
-            .bind(scope.last_day)
-            .fetch_all(p)
-            .await
-    })?;
-    Ok(rows)
 }

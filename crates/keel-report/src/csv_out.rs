@@ -5,8 +5,8 @@
 //!
 //! | `section` | one row per | columns filled |
 //! |---|---|---|
-//! | `account` | account | `platform, account, followers_start, followers_end, follower_growth_pct, posts, interactions, er_followers, err_reach, er_views` |
 //! | `post` | post | `platform, account, post_id, published_at, interactions, er, err, erv` |
+//! | `account` | account | `platform, account, followers_start, followers_end, follower_growth_pct, posts, interactions, er_followers, err_reach, er_views` |
 //! | `bot_spike` | suspected purchase | `platform, account, date, gain, excess, er_before, er_after` |
 //! | `ads_total` | (one row) | `spend, impressions, clicks, leads, video_views, ctr, cpc, cpl, cpv, cpm` |
 //! | `ads_campaign` | campaign | `platform, campaign`, and the columns of `ads_total` |
@@ -14,7 +14,8 @@
 //!
 //! Columns carry the names and meaning of the JSON keys (percentages in percent). A cell is
 //! empty when the column does not apply to the section, or when the value is undefined
-//! (`null` in JSON). Sections come in the order above; goals have no rows yet. A single
+//! (`null` in JSON). Sections come in the order above (as in the JSON, posts first: the
+//! other sections are computed while they stream); goals have no rows yet. A single
 //! rectangular table (rather than one block per section) loads as-is into a spreadsheet,
 //! DuckDB or pandas, where `section` filters out the table wanted.
 
@@ -27,8 +28,8 @@ use keel_store::projects::Project;
 use serde::Serialize;
 
 use crate::ads::{AdsFigures, CampaignRow};
+use crate::run;
 use crate::scope::Scope;
-use crate::{posts, summary};
 
 /// One CSV row: the union of every section's columns, unused ones empty.
 #[derive(Debug, Default, Serialize)]
@@ -80,7 +81,7 @@ struct Row<'a> {
 }
 
 /// Writes the report of `project` over `from ..= to` to `out` as CSV (layout above),
-/// streaming the `post` rows from the database.
+/// streaming the `post` rows from the database while the other sections are computed.
 pub async fn write_report_csv(
     store: &Store,
     project: &Project,
@@ -89,9 +90,24 @@ pub async fn write_report_csv(
     out: impl Write,
 ) -> anyhow::Result<()> {
     let scope = Scope::new(store, project, from, to)?;
-    let s = summary(store, &scope).await?;
     let mut w = csv::WriterBuilder::new().buffer_capacity(1 << 16).from_writer(out);
 
+    let s = run(store, &scope, |p| {
+        w.serialize(Row {
+            section: "post",
+            platform: Some(&p.platform),
+            account: Some(&p.account),
+            post_id: Some(&p.post_id),
+            published_at: Some(p.published_at_text()),
+            interactions: Some(p.interactions),
+            er: p.er,
+            err: p.err,
+            erv: p.erv,
+            ..Row::default()
+        })?;
+        Ok(())
+    })
+    .await?;
     for a in &s.accounts {
         w.serialize(Row {
             section: "account",
@@ -108,22 +124,6 @@ pub async fn write_report_csv(
             ..Row::default()
         })?;
     }
-    posts::for_each_post(store, &scope, |p| {
-        w.serialize(Row {
-            section: "post",
-            platform: Some(&p.platform),
-            account: Some(&p.account),
-            post_id: Some(&p.post_id),
-            published_at: Some(p.published_at_text()),
-            interactions: Some(p.interactions),
-            er: p.er,
-            err: p.err,
-            erv: p.erv,
-            ..Row::default()
-        })?;
-        Ok(())
-    })
-    .await?;
     for b in &s.bot_spikes {
         w.serialize(Row {
             section: "bot_spike",

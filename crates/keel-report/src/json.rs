@@ -1,9 +1,10 @@
 //! `keel report --format json`: the JSON of [`crate::Report`], written as it is computed.
 //!
-//! The small sections are computed first; the `posts` list is then serialized row by row
-//! straight from the database cursor, so a million posts never sit in memory. The keys
-//! come in the order of [`crate::Report`]'s fields, and the output parses to the same value
-//! as `serde_json::to_value(build_report(…))` (a test checks it).
+//! The `posts` list is serialized row by row straight from the database cursor, so a
+//! million posts never sit in memory, while the other (small) sections are computed
+//! concurrently; they are written after it. The keys come in the order of
+//! [`crate::Report`]'s fields, and the output is byte for byte `serde_json::to_string`
+//! of `build_report(…)` plus a newline (a test checks it).
 
 use std::io::Write;
 
@@ -12,8 +13,8 @@ use keel_store::Store;
 use keel_store::projects::Project;
 use serde::Serialize;
 
+use crate::run;
 use crate::scope::Scope;
-use crate::{posts, summary};
 
 /// Writes the report of `project` over `from ..= to` to `out` as one JSON object
 /// followed by a newline. Output is buffered here; `out` needs no buffering of its own.
@@ -25,17 +26,16 @@ pub async fn write_report_json(
     out: impl Write,
 ) -> anyhow::Result<()> {
     let scope = Scope::new(store, project, from, to)?;
-    let summary = summary(store, &scope).await?;
     let mut w = std::io::BufWriter::with_capacity(1 << 16, out);
 
     w.write_all(b"{")?;
     field(&mut w, "project", &project.slug, false)?;
     field(&mut w, "period", &scope.period(), true)?;
-    field(&mut w, "accounts", &summary.accounts, true)?;
 
+    // The posts stream out while the other sections are computed on other connections.
     w.write_all(b",\"posts\":[")?;
     let mut first = true;
-    posts::for_each_post(store, &scope, |row| {
+    let summary = run(store, &scope, |row| {
         if !first {
             w.write_all(b",")?;
         }
@@ -46,6 +46,7 @@ pub async fn write_report_json(
     .await?;
     w.write_all(b"]")?;
 
+    field(&mut w, "accounts", &summary.accounts, true)?;
     field(&mut w, "bot_spikes", &summary.bot_spikes, true)?;
     field(&mut w, "ads", &summary.ads, true)?;
     field(&mut w, "funnel", &summary.funnel, true)?;

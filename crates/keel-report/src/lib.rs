@@ -3,7 +3,9 @@
 //! A report covers one project over a period of days (both ends inclusive; without them,
 //! all data) and holds the sections of `PRODUCT.md` § "Public interface": `accounts`,
 //! `posts`, `bot_spikes`, `ads`, `funnel` and `goals`, plus `project` (the slug) and
-//! `period` (`from`, `to`, `null` when open).
+//! `period` (`from`, `to`, `null` when open). In the JSON, `posts` comes right after
+//! `period`: the other sections are computed while the posts stream out (JSON objects are
+//! unordered; the keys and values are those of `PRODUCT.md`).
 //!
 //! Every figure is computed by the database (GROUP BY) or from rows streamed one at a time,
 //! never by loading a table into memory: a project may hold a million posts. The formulas
@@ -21,11 +23,20 @@
 pub mod accounts;
 pub mod ads;
 pub mod csv_out;
+mod daily;
+mod day_merge;
 pub mod funnel;
 mod json;
+mod pg_posts;
+mod pg_text;
 pub mod posts;
 mod scope;
+pub mod series;
+mod series_sql;
+mod series_stream;
 pub mod spikes;
+mod sqlite_fast;
+mod sqlite_posts;
 
 pub use accounts::AccountRow;
 pub use ads::{Ads, CampaignRow};
@@ -33,6 +44,7 @@ pub use csv_out::write_report_csv;
 pub use funnel::FunnelStage;
 pub use json::write_report_json;
 pub use posts::PostRow;
+pub use series::{AccountSeries, Analytics, SeriesDay, build_analytics, build_summary};
 pub use spikes::SpikeRow;
 
 use chrono::NaiveDate;
@@ -58,10 +70,11 @@ pub struct Report {
     pub project: String,
     /// The period covered.
     pub period: Period,
+    /// Every post published in the period, oldest first. It comes before the other
+    /// sections so that [`write_report_json`] can stream it while they are computed.
+    pub posts: Vec<PostRow>,
     /// One row per account with posts or daily figures in the period.
     pub accounts: Vec<AccountRow>,
-    /// Every post published in the period, oldest first.
-    pub posts: Vec<PostRow>,
     /// Follower spikes in the period reported as suspected purchased followers.
     pub bot_spikes: Vec<SpikeRow>,
     /// Ads totals and per-campaign figures.
@@ -94,9 +107,8 @@ pub async fn build_report(
     to: Option<NaiveDate>,
 ) -> anyhow::Result<Report> {
     let scope = Scope::new(store, project, from, to)?;
-    let summary = summary(store, &scope).await?;
     let mut list = Vec::new();
-    posts::for_each_post(store, &scope, |row| {
+    let summary = run(store, &scope, |row| {
         list.push(row);
         Ok(())
     })
@@ -104,8 +116,8 @@ pub async fn build_report(
     Ok(Report {
         project: project.slug.clone(),
         period: scope.period(),
-        accounts: summary.accounts,
         posts: list,
+        accounts: summary.accounts,
         bot_spikes: summary.bot_spikes,
         ads: summary.ads,
         funnel: summary.funnel,
@@ -113,18 +125,29 @@ pub async fn build_report(
     })
 }
 
-/// Runs the section queries. They are independent, so they run concurrently on separate
-/// pool connections: the two that scan every post (accounts, spikes) then share the cores.
-pub(crate) async fn summary(store: &Store, scope: &Scope) -> anyhow::Result<Summary> {
-    let (accounts, bot_spikes, ads, funnel) = futures_util::future::try_join4(
-        accounts::accounts(store, scope),
-        spikes::bot_spikes(store, scope),
-        ads::ads(store, scope),
-        funnel::funnel(store, scope),
-    )
-    .await?;
+/// Hands every post of the period to `each`, in report order, while the other sections
+/// are computed concurrently on other connections; then returns those sections.
+///
+/// The posts are read once: the same stream feeds the per-account engagement.
+pub(crate) async fn run(
+    store: &Store,
+    scope: &Scope,
+    mut each: impl FnMut(PostRow) -> anyhow::Result<()>,
+) -> anyhow::Result<Summary> {
+    let mut engagement = accounts::Engagement::default();
+    let posts = posts::for_each_post(store, scope, |raw| {
+        engagement.add(&raw);
+        each(PostRow::from(raw))
+    });
+    let daily = async {
+        let found = daily::daily_pass(store, scope).await?;
+        let spikes = spikes::test_suspects(store, scope, found.suspects).await?;
+        anyhow::Ok((found.spans, spikes))
+    };
+    let others = futures_util::future::try_join3(daily, ads::ads(store, scope), funnel::funnel(store, scope));
+    let (((spans, bot_spikes), ads, funnel), ()) = futures_util::future::try_join(others, posts).await?;
     Ok(Summary {
-        accounts,
+        accounts: accounts::accounts(engagement, spans),
         bot_spikes,
         ads,
         funnel,

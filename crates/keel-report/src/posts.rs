@@ -1,16 +1,23 @@
 //! The `posts` section: every post published in the period with its interactions, ER,
 //! ERR and ER by views, ordered by publication time, then platform, account and post id.
 //!
-//! A project may hold a million posts, so rows are streamed from a database cursor and
-//! handed to a callback one at a time; nothing here collects them.
+//! A project may hold a million posts, so rows are streamed and handed to a callback one
+//! at a time; nothing here collects them. The same stream feeds the `accounts` section
+//! (see [`crate::accounts`]), so the posts are read once per report.
+//!
+//! Three sources give the same rows. The fast ones merge the time-ordered posts with the
+//! date-ordered daily rows ([`crate::day_merge`]): [`crate::sqlite_posts`] on a SQLite
+//! file, [`crate::pg_posts`] on PostgreSQL. An in-memory SQLite (tests) uses one sqlx
+//! query joining each post to its publication day's daily row through the primary key.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use futures_util::TryStreamExt;
-use keel_domain::metrics::engagement::{post_er, post_err, post_erv};
+use keel_domain::metrics::engagement::{Interactions, followers_on, post_er, post_err, post_erv};
 use keel_store::{Store, on_pool};
 use serde::{Serialize, Serializer};
 
-use crate::scope::{INTERACTIONS, POST_FOLLOWERS, Scope, join_post_day};
+use crate::scope::{Scope, join_post_day};
+use crate::{pg_posts, sqlite_fast, sqlite_posts};
 
 /// One post of the report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -43,16 +50,18 @@ fn rfc3339_utc<S: Serializer>(at: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Erro
 }
 
 /// A post as read: the inputs of the per-post formulas.
-#[derive(Debug, sqlx::FromRow)]
-struct RawPost {
-    platform: String,
-    account: String,
-    post_id: String,
-    published_at: DateTime<Utc>,
-    interactions: i64,
-    followers: Option<i64>,
-    reach: Option<i64>,
-    views: Option<i64>,
+#[derive(Debug, Clone)]
+pub(crate) struct RawPost {
+    pub platform: String,
+    pub account: String,
+    pub post_id: String,
+    pub published_at: DateTime<Utc>,
+    /// `I`, missing counts as 0.
+    pub interactions: i64,
+    /// Followers the post's ER is computed against (`followers_on`).
+    pub followers: Option<i64>,
+    pub reach: Option<i64>,
+    pub views: Option<i64>,
 }
 
 impl From<RawPost> for PostRow {
@@ -75,25 +84,73 @@ impl From<RawPost> for PostRow {
 pub(crate) async fn for_each_post(
     store: &Store,
     scope: &Scope,
-    mut each: impl FnMut(PostRow) -> anyhow::Result<()>,
+    mut each: impl FnMut(RawPost) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    if let Some(batches) = sqlite_posts::posts(store, scope) {
+        sqlite_fast::drain(batches, |post| each(post.into_raw()?)).await
+    } else if let Some(batches) = pg_posts::posts(store, scope) {
+        sqlite_fast::drain(batches, each).await
+    } else {
+        joined_posts(store, scope, each).await
+    }
+}
+
+/// A post joined to its day's daily row, as the SQL query returns it.
+#[derive(Debug, sqlx::FromRow)]
+struct JoinedPost {
+    platform: String,
+    account: String,
+    post_id: String,
+    published_at: DateTime<Utc>,
+    likes: Option<i64>,
+    comments: Option<i64>,
+    shares: Option<i64>,
+    saves: Option<i64>,
+    views: Option<i64>,
+    reach: Option<i64>,
+    own_followers: Option<i64>,
+    day_followers: Option<i64>,
+}
+
+/// The posts through sqlx (an in-memory SQLite): one query, each post joined to its
+/// publication day's daily row (primary key lookup), in `posts_report_by_time` order.
+async fn joined_posts(
+    store: &Store,
+    scope: &Scope,
+    mut each: impl FnMut(RawPost) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     let sql = format!(
-        "SELECT p.platform, p.account, p.post_id, p.published_at,
-                {INTERACTIONS} AS interactions, {POST_FOLLOWERS} AS followers,
-                p.reach, p.views
+        "SELECT p.platform, p.account, p.post_id, p.published_at, p.likes, p.comments,
+                p.shares, p.saves, p.views, p.reach, p.followers AS own_followers,
+                d.followers AS day_followers
          FROM posts p {join}
          WHERE p.project_id = $1 AND p.published_at >= $2 AND p.published_at < $3
          ORDER BY p.published_at, p.platform, p.account, p.post_id",
         join = join_post_day(scope),
     );
     on_pool!(&store.pool, p => {
-        let mut rows = sqlx::query_as::<_, RawPost>(&sql)
+        let mut rows = sqlx::query_as::<_, JoinedPost>(&sql)
             .bind(scope.project_id)
             .bind(scope.start())
             .bind(scope.end())
             .fetch(p);
-        while let Some(raw) = rows.try_next().await? {
-            each(PostRow::from(raw))?;
+        while let Some(r) = rows.try_next().await? {
+            let interactions = Interactions {
+                likes: r.likes.unwrap_or(0),
+                comments: r.comments.unwrap_or(0),
+                shares: r.shares.unwrap_or(0),
+                saves: r.saves.unwrap_or(0),
+            };
+            each(RawPost {
+                platform: r.platform,
+                account: r.account,
+                post_id: r.post_id,
+                published_at: r.published_at,
+                interactions: interactions.total(),
+                followers: followers_on(r.day_followers, r.own_followers),
+                reach: r.reach,
+                views: r.views,
+            })?;
         }
     });
     Ok(())

@@ -99,6 +99,19 @@ impl Scope {
     }
 }
 
+/// `column` for a condition that must not pick the index. SQLite's planner (3.46)
+/// prefers the covering report indexes of migration 0003 for any range on `date` or
+/// `published_at`, even where the primary-key order would spare it sorting a million
+/// rows for a GROUP BY or ORDER BY on (platform, account, …); a unary `+` keeps the
+/// condition out of index selection. PostgreSQL plans by statistics and has no unary
+/// `+` on dates and timestamps.
+pub(crate) fn unindexed(backend: Backend, column: &str) -> String {
+    match backend {
+        Backend::Sqlite => format!("+{column}"),
+        Backend::Postgres => column.to_owned(),
+    }
+}
+
 /// Midnight UTC at the start of `day`.
 pub(crate) fn midnight(day: NaiveDate) -> DateTime<Utc> {
     day.and_time(chrono::NaiveTime::MIN).and_utc()
@@ -117,7 +130,3 @@ pub(crate) fn join_post_day(scope: &Scope) -> String {
         scope.post_day()
     )
 }
-
-/// The follower count a post's ER is computed against (`keel_domain`'s `followers_on`):
-/// the daily count of its publication day, else the post's own field.
-pub(crate) const POST_FOLLOWERS: &str = "COALESCE(d.followers, p.followers)";

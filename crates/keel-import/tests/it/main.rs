@@ -5,6 +5,7 @@
 #[macro_use]
 mod support;
 
+mod bulk;
 mod crash;
 mod facebook;
 mod formats;

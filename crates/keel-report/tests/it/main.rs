@@ -11,4 +11,5 @@ mod harness;
 mod kaggle;
 mod output;
 mod posts;
+mod series;
 mod spikes;

@@ -18,6 +18,8 @@
 
 mod counts;
 mod encode;
+mod keys;
+mod pg_bulk;
 mod postgres;
 mod rows;
 mod sqlite;

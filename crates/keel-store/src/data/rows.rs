@@ -5,6 +5,7 @@
 
 use super::encode::{CopyRow, date_text, ts_text};
 use chrono::{DateTime, NaiveDate, Utc};
+use std::hash::{Hash, Hasher};
 use sqlx::Sqlite;
 use sqlx::sqlite::SqliteArguments;
 
@@ -32,6 +33,8 @@ pub trait DataRow: Send + Sync + 'static {
     fn bind_sqlite<'q>(&'q self, q: SqliteQuery<'q>) -> SqliteQuery<'q>;
     /// Appends this row's columns to a line of PostgreSQL `COPY` text.
     fn write_copy(&self, out: &mut CopyRow<'_>);
+    /// Feeds the natural key (the columns of [`TableSpec::key`]) to `state`.
+    fn hash_key(&self, state: &mut impl Hasher);
 }
 
 /// One post of an account, as of the snapshot being imported.
@@ -108,6 +111,10 @@ impl DataRow for PostRow {
             out.int(n);
         }
     }
+
+    fn hash_key(&self, state: &mut impl Hasher) {
+        (&self.platform, &self.account, &self.post_id).hash(state);
+    }
 }
 
 /// One day of an account's figures.
@@ -172,6 +179,10 @@ impl DataRow for DailyRow {
             out.int(n);
         }
     }
+
+    fn hash_key(&self, state: &mut impl Hasher) {
+        (&self.platform, &self.account, &self.date).hash(state);
+    }
 }
 
 /// One day of one ad campaign.
@@ -226,6 +237,10 @@ impl DataRow for AdRow {
         for n in [self.impressions, self.clicks, self.leads, self.video_views] {
             out.int(n);
         }
+    }
+
+    fn hash_key(&self, state: &mut impl Hasher) {
+        (&self.platform, &self.campaign, &self.date).hash(state);
     }
 }
 
@@ -282,5 +297,9 @@ impl DataRow for LeadRow {
             None => out.null(),
         }
         out.bool(self.repeat);
+    }
+
+    fn hash_key(&self, state: &mut impl Hasher) {
+        self.lead_id.hash(state);
     }
 }

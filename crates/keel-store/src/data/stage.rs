@@ -65,26 +65,32 @@ impl StagedImport {
     /// Discards every row written; the store is as it was before [`Store::stage_rows`].
     pub async fn rollback(self) -> StoreResult<()> {
         match self.inner {
-            Inner::Sqlite(s) => s.tx.rollback().await?,
+            Inner::Sqlite(s) => s.rollback().await?,
             Inner::Postgres(s) => s.tx.rollback().await?,
         }
         Ok(())
     }
 }
 
-/// Turns the engine's raw numbers into a summary. `affected` is what the upserts reported
-/// (rows inserted + rows actually updated), `new_keys` the growth of the project's table;
-/// `replaced` is passed when it was counted directly instead.
-pub(super) fn summarize(fed: u64, new_keys: i64, affected: u64, replaced: Option<u64>) -> ImportSummary {
-    let stored = new_keys.max(0) as u64;
-    let replaced = replaced.unwrap_or(affected.saturating_sub(stored));
-    ImportSummary {
-        rows_read: fed,
-        stored,
-        replaced,
-        unchanged: fed.saturating_sub(stored + replaced),
-    }
+/// Imports smaller than this never rebuild indexes: updating them row by row is cheap.
+pub(super) const BULK_MIN_ROWS: u64 = 10_000;
+
+/// Whether `spec`'s table (all projects) holds fewer than `n` rows. Counts at most `n`, so
+/// the cost is bounded by the import's own size, never by the table's.
+macro_rules! smaller_than {
+    ($conn:expr, $spec:expr, $n:expr) => {{
+        let sql = format!(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM {} LIMIT $1) AS t",
+            $spec.table
+        );
+        let held: i64 = sqlx::query_scalar(&sql)
+            .bind($n as i64)
+            .fetch_one($conn)
+            .await?;
+        (held as u64) < $n
+    }};
 }
+pub(super) use smaller_than;
 
 /// Writes the `imports` log row; the SQL is the same on both engines.
 macro_rules! log_import {
