@@ -33,8 +33,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let started = Instant::now();
     let reader = std::fs::File::open(file)?;
-    let summary =
-        keel_import::import(&store, &project, format, reader, file, "bench", &|_| {}).await?;
+    let summary = keel_import::import(&store, &project, format, reader, file, "bench", &|_| {}).await?;
     println!("{summary:?} in {:.2?}", started.elapsed());
     store.close().await;
     Ok(())

@@ -7,7 +7,8 @@
 //! a file with any problem is rejected with the line, column and reason of (up to 20 of)
 //! its problems, storing nothing. It is idempotent: the natural key decides, so importing a
 //! file twice changes nothing the second time, and a row with new values replaces the old.
-//! See `docs/imports.md` for the formats and how the counts are made.
+//! See `crates/keel-import/docs/imports.md` for the formats, how the counts are made, and
+//! how rows are written on each engine.
 
 #![forbid(unsafe_code)]
 

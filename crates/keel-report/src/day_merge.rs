@@ -131,7 +131,10 @@ mod tests {
         let mut days = DayFollowers::default();
         // 01-01 has no posts: its row is passed over on the way to 01-02.
         go(&mut days, "2026-01-02", &mut rows);
-        assert_eq!((days.get("vk", "a"), days.get("vk", "b"), days.get("vk", "c")), (Some(20), None, None));
+        assert_eq!(
+            (days.get("vk", "a"), days.get("vk", "b"), days.get("vk", "c")),
+            (Some(20), None, None)
+        );
         // 01-03 has no daily rows: nothing from 01-02 lingers.
         go(&mut days, "2026-01-03", &mut rows);
         assert_eq!(days.get("vk", "a"), None);

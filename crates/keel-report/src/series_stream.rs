@@ -7,14 +7,90 @@
 //! uses (about 0.4 s for a million posts), with each post's follower count already
 //! resolved the report's way — so the period ER here is the report's to the last bit.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
+use chrono::NaiveDate;
 use keel_domain::metrics::engagement::{PeriodEngagement, post_er};
 use keel_store::Store;
 
-use crate::posts::{self, PostRow};
+use crate::posts::{self, PostRow, RawPost};
 use crate::scope::Scope;
 use crate::series::{Accounts, Rank, Ranking, Rates};
+
+/// One account's running sums: its period engagement, and its posts of the current day
+/// (posts come in time order, so an account's days never go back).
+#[derive(Default)]
+struct Running {
+    platform: String,
+    account: String,
+    engagement: PeriodEngagement,
+    day: Option<NaiveDate>,
+    posts: i64,
+    interactions: i64,
+    post_reach: i64,
+    /// Finished days: (date, posts, interactions, post reach).
+    days: Vec<(NaiveDate, i64, i64, i64)>,
+}
+
+impl Running {
+    fn add(&mut self, post: &RawPost) {
+        self.engagement
+            .add_post(post.interactions, post.followers, post.reach, post.views);
+        let day = post.published_at.date_naive();
+        if self.day != Some(day) {
+            self.close_day();
+            self.day = Some(day);
+        }
+        self.posts += 1;
+        self.interactions += post.interactions;
+        self.post_reach += post.reach.unwrap_or(0);
+    }
+
+    fn close_day(&mut self) {
+        if let Some(day) = self.day.take() {
+            self.days.push((day, self.posts, self.interactions, self.post_reach));
+        }
+        (self.posts, self.interactions, self.post_reach) = (0, 0, 0);
+    }
+}
+
+/// The running sums of every account, found by name without allocating: posts of several
+/// accounts interleave, so the account changes from one post to the next.
+#[derive(Default)]
+struct Table {
+    index: HashMap<String, HashMap<String, usize>>,
+    rows: Vec<Running>,
+    last: usize,
+}
+
+impl Table {
+    fn get(&mut self, platform: &str, account: &str) -> &mut Running {
+        let same = self
+            .rows
+            .get(self.last)
+            .is_some_and(|r| r.platform == platform && r.account == account);
+        if !same {
+            let found = self.index.get(platform).and_then(|a| a.get(account)).copied();
+            self.last = match found {
+                Some(i) => i,
+                None => {
+                    let i = self.rows.len();
+                    self.rows.push(Running {
+                        platform: platform.to_owned(),
+                        account: account.to_owned(),
+                        ..Running::default()
+                    });
+                    self.index
+                        .entry(platform.to_owned())
+                        .or_default()
+                        .insert(account.to_owned(), i);
+                    i
+                }
+            };
+        }
+        &mut self.rows[self.last]
+    }
+}
 
 /// Adds the period's posts to `accounts` (per-day counts and period rates) and returns the
 /// `n` best and worst posts by ER.
@@ -24,35 +100,11 @@ pub(crate) async fn add_posts(
     n: usize,
     accounts: &mut Accounts,
 ) -> anyhow::Result<(Vec<PostRow>, Vec<PostRow>)> {
-    let mut engagement: BTreeMap<(String, String), PeriodEngagement> = BTreeMap::new();
-    // Posts come in time order, mostly several of one account in a row: the engagement of
-    // the last account is kept at hand rather than looked up (and keyed) per post.
-    let mut current: Option<((String, String), PeriodEngagement)> = None;
+    let mut table = Table::default();
     let mut best = Ranking::new(Rank::Best, n);
     let mut worst = Ranking::new(Rank::Worst, n);
     posts::for_each_post(store, scope, |raw| {
-        let same = current
-            .as_ref()
-            .is_some_and(|((p, a), _)| *p == raw.platform && *a == raw.account);
-        if !same {
-            if let Some((key, e)) = current.take() {
-                engagement.insert(key, e);
-            }
-            let key = (raw.platform.clone(), raw.account.clone());
-            let e = engagement.remove(&key).unwrap_or_default();
-            current = Some((key, e));
-        }
-        if let Some((_, e)) = current.as_mut() {
-            e.add_post(raw.interactions, raw.followers, raw.reach, raw.views);
-        }
-
-        let day = accounts
-            .get(&raw.platform, &raw.account)
-            .day(raw.published_at.date_naive());
-        day.posts += 1;
-        day.interactions += raw.interactions;
-        day.post_reach += raw.reach.unwrap_or(0);
-
+        table.get(&raw.platform, &raw.account).add(&raw);
         if let Some(er) = post_er(raw.interactions, raw.followers) {
             match (best.wants(er), worst.wants(er)) {
                 (true, true) => {
@@ -68,10 +120,16 @@ pub(crate) async fn add_posts(
         Ok(())
     })
     .await?;
-    engagement.extend(current);
 
-    for ((platform, account), e) in engagement {
-        accounts.get(&platform, &account).rates = Rates {
+    for mut r in table.rows {
+        r.close_day();
+        let account = accounts.get(&r.platform, &r.account);
+        for (date, posts, interactions, post_reach) in r.days {
+            let day = account.day(date);
+            (day.posts, day.interactions, day.post_reach) = (posts, interactions, post_reach);
+        }
+        let e = &r.engagement;
+        account.rates = Rates {
             posts: e.posts(),
             interactions: e.interactions(),
             er_followers: e.er_followers(),

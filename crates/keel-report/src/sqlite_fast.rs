@@ -1,15 +1,15 @@
-//! A fast read path for the two scans that touch a million rows on SQLite: the period's
-//! posts ([`crate::sqlite_posts`]) and every account's follower series
-//! ([`crate::spikes`]).
+//! The fast read path on SQLite, for the two scans that touch a million rows: the
+//! period's posts ([`crate::sqlite_posts`]) and every account's daily rows
+//! ([`crate::daily`]).
 //!
 //! Why: sqlx's SQLite driver hands each row from its worker thread to the caller on its
-//! own, copying every value — about 5 µs a row with eight columns, 5 s for a million
+//! own, copying every value: about 5 µs a row with eight columns, 5 s for a million
 //! posts, several times what SQLite itself needs. These scans therefore open their own
 //! read-only connection to the same database file with `rusqlite` (the same bundled
-//! SQLite library) on a thread of their own, and pass rows over in batches. They run
-//! only where the store is a SQLite *file*; PostgreSQL, and an in-memory SQLite, use
-//! the sqlx queries. Both paths are covered by the integration tests (SQLite files and
-//! PostgreSQL).
+//! SQLite library), on a thread of their own, and pass rows over in batches. They run
+//! where the store is a SQLite *file*; PostgreSQL has its own fast path (COPY, see
+//! [`crate::pg_posts`]), and an in-memory SQLite uses plain sqlx queries. All three are
+//! covered by the integration tests.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

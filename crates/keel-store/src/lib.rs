@@ -9,9 +9,9 @@
 #![forbid(unsafe_code)]
 
 pub mod credentials;
-pub mod import_log;
 pub mod data;
 mod error;
+pub mod import_log;
 pub mod login_limit;
 pub mod members;
 pub mod orgs;

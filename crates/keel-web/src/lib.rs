@@ -9,11 +9,13 @@
 mod api;
 mod assets;
 mod auth;
+mod charts;
 mod error;
 mod i18n;
 mod ops;
 mod pages;
 pub mod routes;
+mod streaming;
 mod uploads;
 
 pub use auth::guard::Guard;

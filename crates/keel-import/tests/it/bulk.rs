@@ -42,10 +42,7 @@ async fn bulk_load_keeps_indexes_and_counts(env: Env) {
     // line replaces its first) — the exact path for repeated keys, still rebuilding.
     let mut csv = posts_csv(0..2 * N + 1, |n| if n % 2 == 0 { n.to_string() } else { "0".into() });
     csv.push_str("vk,brand,p5,2024-03-06T10:00:00Z,photo,77,2,1,,,500,900,1000\n");
-    assert_eq!(
-        counts(&env, Format::Posts, &csv).await,
-        (24_002, 12_001, 6_001, 6_000)
-    );
+    assert_eq!(counts(&env, Format::Posts, &csv).await, (24_002, 12_001, 6_001, 6_000));
     assert_eq!(index_names(&env).await, indexes);
     let q = "SELECT likes FROM posts WHERE project_id = $1 AND post_id = 'p5'";
     assert_eq!(scalar(&env, q).await, Some(77));
@@ -57,7 +54,10 @@ async fn failed_bulk_load_keeps_indexes(env: Env) {
     let indexes = index_names(&env).await;
     let mut csv = posts_csv(0..N, |n| n.to_string());
     csv.push_str("vk,brand,bad,2024-03-01,photo,x,2,1,,,500,900,1000\n");
-    assert!(matches!(import(&env, Format::Posts, &csv).await, Err(ImportError::Invalid(_))));
+    assert!(matches!(
+        import(&env, Format::Posts, &csv).await,
+        Err(ImportError::Invalid(_))
+    ));
     assert_eq!(index_names(&env).await, indexes);
     assert!(dump::<PostRow>(&env).await.is_empty());
 }

@@ -9,6 +9,7 @@ mod fixtures;
 mod funnel;
 mod harness;
 mod kaggle;
+mod memory;
 mod output;
 mod posts;
 mod series;

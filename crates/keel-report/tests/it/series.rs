@@ -17,14 +17,24 @@ async fn each_account_gets_its_days_with_posts_and_daily_er() {
     on_both("series_days", |store| async move {
         let pr = engagement_fixture(&store).await?;
         let a = build_analytics(&store, &pr, None, None, 3).await?;
-        let accounts: Vec<_> = a.series.iter().map(|s| format!("{}/{}", s.platform, s.account)).collect();
+        let accounts: Vec<_> = a
+            .series
+            .iter()
+            .map(|s| format!("{}/{}", s.platform, s.account))
+            .collect();
         assert_eq!(accounts, ["instagram/alpha", "telegram/gamma", "vk/beta", "vk/delta"]);
 
         let alpha = &a.series[0].days;
         let dates: Vec<String> = alpha.iter().map(|d| d.date.to_string()).collect();
         // 01-05 has a post (a3) but no daily row: it is a day of the series all the same.
-        assert_eq!(dates, ["2026-01-01", "2026-01-02", "2026-01-03", "2026-01-04", "2026-01-05"]);
-        assert_eq!((alpha[0].followers, alpha[0].posts, alpha[0].interactions), (Some(1000), 1, 50));
+        assert_eq!(
+            dates,
+            ["2026-01-01", "2026-01-02", "2026-01-03", "2026-01-04", "2026-01-05"]
+        );
+        assert_eq!(
+            (alpha[0].followers, alpha[0].posts, alpha[0].interactions),
+            (Some(1000), 1, 50)
+        );
         assert_close(alpha[0].daily_er, 5.0, "alpha 01-01 daily ER");
         // a2 at 23:30 UTC belongs to 01-02: 20 / 1010 × 100.
         assert_close(alpha[1].daily_er, 1.9801980198019802, "alpha 01-02 daily ER");
@@ -62,8 +72,15 @@ async fn the_series_keep_to_the_period() {
         // Nothing in the period: empty everything, no error.
         let empty = build_analytics(&store, &pr, Some(day("2027-01-01")), None, 5).await?;
         assert!(empty.series.is_empty() && empty.best_posts.is_empty() && empty.report.accounts.is_empty());
-        assert!(build_analytics(&store, &pr, Some(day("2026-01-03")), Some(day("2026-01-02")), 5).await.is_err());
-        assert_eq!(data_span(&store, &pr).await?, Some((day("2026-01-01"), day("2026-01-05"))));
+        assert!(
+            build_analytics(&store, &pr, Some(day("2026-01-03")), Some(day("2026-01-02")), 5)
+                .await
+                .is_err()
+        );
+        assert_eq!(
+            data_span(&store, &pr).await?,
+            Some((day("2026-01-01"), day("2026-01-05")))
+        );
         Ok(())
     })
     .await;
@@ -136,13 +153,30 @@ async fn assert_same_as_report(
     let r = &a.report;
     assert!(r.posts.is_empty());
     assert_eq!((&r.project, r.period), (&full.project, full.period));
-    assert_eq!((&r.bot_spikes, &r.ads, &r.funnel), (&full.bot_spikes, &full.ads, &full.funnel));
+    assert_eq!(
+        (&r.bot_spikes, &r.ads, &r.funnel),
+        (&full.bot_spikes, &full.ads, &full.funnel)
+    );
     assert_eq!(r.accounts.len(), full.accounts.len());
     for (got, want) in r.accounts.iter().zip(&full.accounts) {
         let what = format!("{}/{}", want.platform, want.account);
         assert_eq!(
-            (&got.platform, &got.account, got.followers_start, got.followers_end, got.posts, got.interactions),
-            (&want.platform, &want.account, want.followers_start, want.followers_end, want.posts, want.interactions),
+            (
+                &got.platform,
+                &got.account,
+                got.followers_start,
+                got.followers_end,
+                got.posts,
+                got.interactions
+            ),
+            (
+                &want.platform,
+                &want.account,
+                want.followers_start,
+                want.followers_end,
+                want.posts,
+                want.interactions
+            ),
             "{what}"
         );
         for (g, w, name) in [
@@ -175,7 +209,11 @@ async fn assert_same_as_report(
     let worst: Vec<&str> = worst.iter().take(n as usize).map(|p| p.post_id.as_str()).collect();
     assert_eq!(ids(&a.worst_posts), worst, "worst {n}");
     for p in a.best_posts.iter().chain(&a.worst_posts) {
-        let same = full.posts.iter().find(|q| q.post_id == p.post_id).expect("a post of the report");
+        let same = full
+            .posts
+            .iter()
+            .find(|q| q.post_id == p.post_id)
+            .expect("a post of the report");
         assert_eq!(p, same, "ranked post {} as in the report", p.post_id);
     }
     Ok(())

@@ -17,7 +17,7 @@ fn followers(k: u64) -> i64 {
 /// Two accounts with that same series and one post a day on days 1 … 59: "bought" posts
 /// 200 interactions a day before day 40 and 100 from it on (real followers would keep
 /// ER up); "viral" posts 200 before and 300 after (the jump brought real people).
-async fn spikes_fixture(store: &Store) -> anyhow::Result<Project> {
+pub async fn spikes_fixture(store: &Store) -> anyhow::Result<Project> {
     let pr = project(store, "2026-03-01").await?;
     for (account, after) in [("bought", 100), ("viral", 300)] {
         for k in 0..60u64 {

@@ -19,7 +19,9 @@
 mod counts;
 mod encode;
 mod keys;
+mod money_rows;
 mod pg_bulk;
+mod pg_sql;
 mod postgres;
 mod rows;
 mod sqlite;
@@ -28,7 +30,8 @@ mod stage;
 pub use crate::import_log::ImportRecord;
 pub use counts::DataCounts;
 pub use encode::{CopyRow, date_text, ts_text};
-pub use rows::{AdRow, DailyRow, DataRow, LeadRow, PostRow, SqliteQuery, TableSpec};
+pub use money_rows::{AdRow, LeadRow};
+pub use rows::{DailyRow, DataRow, PostRow, SqliteQuery, TableSpec};
 pub use stage::StagedImport;
 
 use std::future::Future;

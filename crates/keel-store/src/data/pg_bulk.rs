@@ -10,13 +10,9 @@ use sqlx::postgres::PgConnection;
 /// to track its keys while streaming).
 pub(super) async fn keys_repeat(conn: &mut PgConnection, spec: &TableSpec) -> StoreResult<bool> {
     // Enough memory for the hash aggregate to stay in memory for a few million rows.
-    sqlx::query("SET LOCAL work_mem = '64MB'")
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query("SET LOCAL work_mem = '64MB'").execute(&mut *conn).await?;
     let key = spec.key.join(", ");
-    let sql = format!(
-        "SELECT EXISTS (SELECT 1 FROM {STAGING} GROUP BY {key} HAVING COUNT(*) > 1)"
-    );
+    let sql = format!("SELECT EXISTS (SELECT 1 FROM {STAGING} GROUP BY {key} HAVING COUNT(*) > 1)");
     Ok(sqlx::query_scalar(&sql).fetch_one(&mut *conn).await?)
 }
 
@@ -33,9 +29,7 @@ pub(super) async fn skip_row_checks(conn: &mut PgConnection, target: Target) -> 
         .fetch_optional(&mut *conn)
         .await?
         .ok_or(StoreError::NotFound)?;
-    sqlx::query("SAVEPOINT keel_row_checks")
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query("SAVEPOINT keel_row_checks").execute(&mut *conn).await?;
     match sqlx::query("SET LOCAL session_replication_role = replica")
         .execute(&mut *conn)
         .await
@@ -60,12 +54,9 @@ pub(super) async fn skip_row_checks(conn: &mut PgConnection, target: Target) -> 
 /// rows are in: keyed by time, they would otherwise take every row in random order, while
 /// building them sorts once. `DROP INDEX` locks the table against readers until commit,
 /// which is why this is kept to loads larger than everything already there, and why it
-/// gives up (keeping the indexes) when that lock is not granted within two seconds.
-pub(super) async fn drop_indexes(
-    conn: &mut PgConnection,
-    spec: &TableSpec,
-    fed: u64,
-) -> StoreResult<Vec<String>> {
+/// gives up (keeping the indexes) when that lock is not granted within two seconds, or the
+/// role does not own the table.
+pub(super) async fn drop_indexes(conn: &mut PgConnection, spec: &TableSpec, fed: u64) -> StoreResult<Vec<String>> {
     if fed < BULK_MIN_ROWS || !smaller_than!(&mut *conn, spec, fed) {
         return Ok(Vec::new());
     }
@@ -81,16 +72,15 @@ pub(super) async fn drop_indexes(
         return Ok(Vec::new());
     }
     sqlx::query("SAVEPOINT keel_bulk").execute(&mut *conn).await?;
-    sqlx::query("SET LOCAL lock_timeout = '2s'")
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query("SET LOCAL lock_timeout = '2s'").execute(&mut *conn).await?;
     for (name, _) in &indexes {
         let dropped = sqlx::query(&format!("DROP INDEX \"{}\"", name.replace('"', "\"\"")))
             .execute(&mut *conn)
             .await;
         match dropped {
             Ok(_) => {}
-            Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("55P03") => {
+            // Not granted in time (55P03), or not the table's owner (42501): keep them.
+            Err(sqlx::Error::Database(e)) if matches!(e.code().as_deref(), Some("55P03" | "42501")) => {
                 sqlx::query("ROLLBACK TO SAVEPOINT keel_bulk")
                     .execute(&mut *conn)
                     .await?;
@@ -106,8 +96,6 @@ pub(super) async fn drop_indexes(
     sqlx::query("SET LOCAL lock_timeout = DEFAULT")
         .execute(&mut *conn)
         .await?;
-    sqlx::query("RELEASE SAVEPOINT keel_bulk")
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query("RELEASE SAVEPOINT keel_bulk").execute(&mut *conn).await?;
     Ok(indexes.into_iter().map(|(_, create)| create).collect())
 }

@@ -17,7 +17,8 @@
 use super::encode::CopyRow;
 use super::keys::KeyTracker;
 use super::pg_bulk;
-use super::stage::{Target, insert_columns, log_import, non_key, set_list};
+use super::pg_sql::{insert_sql, replaced_sql, update_sql, upsert_last_sql};
+use super::stage::{Target, log_import};
 use super::{DataRow, ImportMeta, ImportSummary, RowSource, TableSpec};
 use crate::StoreResult;
 use sqlx::postgres::{PgConnection, PgPool};
@@ -54,11 +55,7 @@ pub(super) async fn stage<R: DataRow>(
         .bind(target.project as i32)
         .execute(&mut *tx)
         .await?;
-    let columns: Vec<String> = spec
-        .columns
-        .iter()
-        .map(|(c, t)| format!("{c} {t}"))
-        .collect();
+    let columns: Vec<String> = spec.columns.iter().map(|(c, t)| format!("{c} {t}")).collect();
     sqlx::query(&format!(
         "CREATE TEMP TABLE {STAGING} (seq BIGINT NOT NULL, {}) ON COMMIT DROP",
         columns.join(", ")
@@ -67,9 +64,7 @@ pub(super) async fn stage<R: DataRow>(
     .await?;
 
     let mut keys = KeyTracker::new();
-    let mut copy = tx
-        .copy_in_raw(&format!("COPY {STAGING} FROM STDIN"))
-        .await?;
+    let mut copy = tx.copy_in_raw(&format!("COPY {STAGING} FROM STDIN")).await?;
     let mut buf = Vec::with_capacity(SEND_AT + (64 << 10));
     let mut fed = 0u64;
     while let Some(batch) = source.next_batch().await {
@@ -128,11 +123,7 @@ impl Staged {
 }
 
 /// The fast path (no key repeats): `(stored, replaced)`.
-async fn update_then_insert(
-    conn: &mut PgConnection,
-    spec: &TableSpec,
-    target: Target,
-) -> StoreResult<(u64, u64)> {
+async fn update_then_insert(conn: &mut PgConnection, spec: &TableSpec, target: Target) -> StoreResult<(u64, u64)> {
     let held: bool = sqlx::query_scalar(&format!(
         "SELECT EXISTS (SELECT 1 FROM {} WHERE project_id = $1)",
         spec.table
@@ -153,18 +144,12 @@ async fn update_then_insert(
 }
 
 /// The exact path when keys repeat: `(stored, replaced)`.
-async fn last_line_wins(
-    conn: &mut PgConnection,
-    spec: &TableSpec,
-    target: Target,
-) -> StoreResult<(u64, u64)> {
+async fn last_line_wins(conn: &mut PgConnection, spec: &TableSpec, target: Target) -> StoreResult<(u64, u64)> {
     let before = count(conn, spec, target).await?;
     let replaced: i64 = sqlx::query_scalar(&replaced_sql(spec, target))
         .fetch_one(&mut *conn)
         .await?;
-    sqlx::query(&upsert_last_sql(spec, target))
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(&upsert_last_sql(spec, target)).execute(&mut *conn).await?;
     let after = count(conn, spec, target).await?;
     Ok(((after - before).max(0) as u64, replaced.max(0) as u64))
 }
@@ -175,98 +160,4 @@ async fn count(conn: &mut PgConnection, spec: &TableSpec, target: Target) -> Sto
         .bind(target.project)
         .fetch_one(conn)
         .await?)
-}
-
-fn list(cols: impl Iterator<Item = &'static str>, prefix: &str) -> String {
-    cols.map(|c| format!("{prefix}{c}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-fn data_columns(spec: &TableSpec, prefix: &str) -> String {
-    list(spec.columns.iter().map(|(c, _)| *c), prefix)
-}
-
-/// `t.k1 = s.k1 AND …` over the natural key.
-fn key_match(spec: &TableSpec) -> String {
-    spec.key
-        .iter()
-        .map(|k| format!("t.{k} = s.{k}"))
-        .collect::<Vec<_>>()
-        .join(" AND ")
-}
-
-fn update_sql(spec: &TableSpec, target: Target) -> String {
-    format!(
-        "UPDATE {table} t SET ({cols}) = ({new}) FROM {STAGING} s
-         WHERE t.project_id = {project} AND {keys}
-           AND ROW({old}) IS DISTINCT FROM ROW({new})",
-        table = spec.table,
-        cols = list(non_key(spec), ""),
-        new = list(non_key(spec), "s."),
-        old = list(non_key(spec), "t."),
-        project = target.project,
-        keys = key_match(spec),
-    )
-}
-
-fn insert_sql(spec: &TableSpec, target: Target, anti_join: bool) -> String {
-    let only_new = if anti_join {
-        format!(
-            "WHERE NOT EXISTS (SELECT 1 FROM {} t WHERE t.project_id = {} AND {})",
-            spec.table,
-            target.project,
-            key_match(spec)
-        )
-    } else {
-        String::new()
-    };
-    format!(
-        "INSERT INTO {table} ({cols}) SELECT {org}, {project}, {data} FROM {STAGING} s {only_new}",
-        table = spec.table,
-        cols = insert_columns(spec),
-        org = target.org,
-        project = target.project,
-        data = data_columns(spec, "s."),
-    )
-}
-
-/// The last line of each key, upserted.
-fn upsert_last_sql(spec: &TableSpec, target: Target) -> String {
-    let key = spec.key.join(", ");
-    format!(
-        "INSERT INTO {table} ({cols})
-         SELECT DISTINCT ON ({key}) {org}, {project}, {data} FROM {STAGING}
-         ORDER BY {key}, seq DESC
-         ON CONFLICT (project_id, {key}) DO UPDATE SET {set}
-         WHERE ROW({old}) IS DISTINCT FROM ROW({new})",
-        table = spec.table,
-        cols = insert_columns(spec),
-        org = target.org,
-        project = target.project,
-        data = data_columns(spec, ""),
-        set = set_list(spec, "EXCLUDED"),
-        old = list(non_key(spec), &format!("{}.", spec.table)),
-        new = list(non_key(spec), "EXCLUDED."),
-    )
-}
-
-/// Lines that change their key's values: a first line that differs from the stored row, or
-/// a later line that differs from the line before it with the same key.
-fn replaced_sql(spec: &TableSpec, target: Target) -> String {
-    let key = spec.key.join(", ");
-    let vals = format!("ROW({})", list(non_key(spec), ""));
-    format!(
-        "WITH s AS (
-             SELECT {key}, {vals} AS v, LAG({vals}) OVER w AS prev, ROW_NUMBER() OVER w AS n
-             FROM {STAGING} WINDOW w AS (PARTITION BY {key} ORDER BY seq))
-         SELECT COUNT(*) FROM s
-         LEFT JOIN {table} t ON t.project_id = {project} AND {keys}
-         WHERE (s.n > 1 AND s.v IS DISTINCT FROM s.prev)
-            OR (s.n = 1 AND t.project_id IS NOT NULL AND ROW({old}) IS DISTINCT FROM s.v)",
-        table = spec.table,
-        project = target.project,
-        keys = key_match(spec),
-        old = list(non_key(spec), "t."),
-    )
 }

@@ -55,11 +55,6 @@ pub(super) async fn stage<R: DataRow>(
     for pragma in PRAGMAS {
         sqlx::query(pragma).execute(&mut conn).await?;
     }
-    if let Ok(extra) = std::env::var("KEEL_BENCH_PRAGMAS") {
-        for p in extra.split(';').filter(|p| !p.is_empty()) {
-            sqlx::query(&format!("PRAGMA {p}")).execute(&mut conn).await?;
-        }
-    }
     // IMMEDIATE takes the write lock now: a deferred transaction that later upgrades can
     // fail with SQLITE_BUSY halfway through a file when another writer got in between.
     sqlx::query("BEGIN IMMEDIATE").execute(&mut conn).await?;
@@ -110,18 +105,15 @@ pub(super) async fn stage<R: DataRow>(
 impl Staged {
     pub(super) async fn commit(mut self, meta: &ImportMeta<'_>) -> StoreResult<ImportSummary> {
         let (spec, target) = (self.spec, self.target);
-        let t0 = std::time::Instant::now();
         let before = count(&mut self.conn, spec, target).await?;
         let rebuild = self.drop_indexes().await?;
         let affected = sqlx::query(&upsert_sql(spec, target))
             .execute(&mut self.conn)
             .await?
             .rows_affected();
-        let t1 = t0.elapsed();
         for create in &rebuild {
             sqlx::query(create).execute(&mut self.conn).await?;
         }
-        let t2 = t0.elapsed();
         let after = count(&mut self.conn, spec, target).await?;
         let stored = (after - before).max(0) as u64;
         let replaced = affected.saturating_sub(stored);
@@ -133,9 +125,7 @@ impl Staged {
         };
         log_import!(&mut self.conn, target, meta, summary)?;
         sqlx::query("COMMIT").execute(&mut self.conn).await?;
-        let t3 = t0.elapsed();
         self.conn.close().await?;
-        eprintln!("upsert {t1:?} indexes {t2:?} commit {t3:?} closed {:?}", t0.elapsed());
         Ok(summary)
     }
 

@@ -79,14 +79,8 @@ pub(super) const BULK_MIN_ROWS: u64 = 10_000;
 /// the cost is bounded by the import's own size, never by the table's.
 macro_rules! smaller_than {
     ($conn:expr, $spec:expr, $n:expr) => {{
-        let sql = format!(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM {} LIMIT $1) AS t",
-            $spec.table
-        );
-        let held: i64 = sqlx::query_scalar(&sql)
-            .bind($n as i64)
-            .fetch_one($conn)
-            .await?;
+        let sql = format!("SELECT COUNT(*) FROM (SELECT 1 FROM {} LIMIT $1) AS t", $spec.table);
+        let held: i64 = sqlx::query_scalar(&sql).bind($n as i64).fetch_one($conn).await?;
         (held as u64) < $n
     }};
 }

@@ -106,7 +106,11 @@ mod tests {
 
     #[test]
     fn the_longest_bar_reaches_the_value_column_and_bars_start_at_zero() {
-        let chart = bar_chart("ER", &[bar("a", Some(2.0)), bar("b", Some(8.0)), bar("c", Some(4.0))], "none");
+        let chart = bar_chart(
+            "ER",
+            &[bar("a", Some(2.0)), bar("b", Some(8.0)), bar("c", Some(4.0))],
+            "none",
+        );
         let s = chart.as_str();
         assert_balanced(s);
         let r = rects(s);
@@ -114,7 +118,7 @@ mod tests {
         assert!(r.iter().all(|(x, _)| *x == PAD));
         assert_eq!(r[1].0 + r[1].1, WIDTH - VALUE_ROOM);
         assert_eq!(r[0].1 * 4.0, r[1].1);
-        assert!(s.contains(r#"viewBox="0 0 360 106""#), "{s}");
+        assert!(s.contains(r#"viewBox="0 0 340 106""#), "{s}");
     }
 
     #[test]

@@ -16,8 +16,12 @@ const MINUS: char = '\u{2212}';
 /// What an undefined value prints as.
 pub const UNDEFINED: &str = "—";
 
-const MONTHS_EN: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-const MONTHS_RU: [&str; 12] = ["янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек"];
+const MONTHS_EN: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+const MONTHS_RU: [&str; 12] = [
+    "янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек",
+];
 
 /// Formats numbers and dates in one language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,7 +103,11 @@ impl Fmt {
 
     /// A whole number with its sign: `+6,120`, `−35`, `0`.
     pub fn signed_int(self, v: i64) -> String {
-        if v > 0 { format!("+{}", self.int(v)) } else { self.int(v) }
+        if v > 0 {
+            format!("+{}", self.int(v))
+        } else {
+            self.int(v)
+        }
     }
 
     /// A day: `12 Jun 2026` / `12 июн 2026`.
@@ -117,7 +125,8 @@ impl Fmt {
         format!("{} {}", self.month(d), d.year())
     }
 
-    fn month(self, d: NaiveDate) -> &'static str {
+    /// A month's short name: `Jun` / `июн`.
+    pub fn month(self, d: NaiveDate) -> &'static str {
         let months = match self.0 {
             Lang::En => &MONTHS_EN,
             Lang::Ru => &MONTHS_RU,

@@ -96,7 +96,11 @@ pub fn funnel_chart(title: &str, stages: &[StageBar], empty: &str) -> Chart {
                 y2 = n(bar_y + BAR + 3.0),
             );
         }
-        let conversion = if s.conversion.is_some() { s.conversion_text.as_str() } else { UNDEFINED };
+        let conversion = if s.conversion.is_some() {
+            s.conversion_text.as_str()
+        } else {
+            UNDEFINED
+        };
         svg += &format!(
             r#"<text x="{PAD}" y="{y}"><tspan font-weight="600">{conv}</tspan> · {base} · <tspan class="{vc}" fill="{colour}" font-weight="600">{verdict}</tspan></text></g>"#,
             y = n(bar_y + BAR + FONT + 3.0),
@@ -119,7 +123,11 @@ mod tests {
     fn stage(name: &str, zone_class: &'static str, conversion: Option<f64>, baseline: Option<f64>) -> StageBar {
         StageBar {
             name: name.into(),
-            zone: if zone_class == "zone-client" { "Client zone".into() } else { "Agency zone".into() },
+            zone: if zone_class == "zone-client" {
+                "Client zone".into()
+            } else {
+                "Agency zone".into()
+            },
             zone_class,
             conversion,
             baseline,

@@ -48,8 +48,13 @@ pub struct LineChart<'a> {
 
 /// The chart as SVG, or the empty state when there is nothing to draw.
 pub fn line_chart(c: &LineChart<'_>) -> Chart {
-    let points = c.lines.iter().flat_map(|l| l.points.iter()).filter(|(_, v)| v.is_finite());
-    let (mut first, mut last, mut lo, mut hi) = (None::<NaiveDate>, None::<NaiveDate>, f64::INFINITY, f64::NEG_INFINITY);
+    let points = c
+        .lines
+        .iter()
+        .flat_map(|l| l.points.iter())
+        .filter(|(_, v)| v.is_finite());
+    let (mut first, mut last, mut lo, mut hi) =
+        (None::<NaiveDate>, None::<NaiveDate>, f64::INFINITY, f64::NEG_INFINITY);
     for (d, v) in points {
         first = Some(first.map_or(*d, |f| f.min(*d)));
         last = Some(last.map_or(*d, |l| l.max(*d)));
@@ -150,13 +155,17 @@ pub fn line_chart(c: &LineChart<'_>) -> Chart {
     // Markers on top, inside the plotted days only.
     for m in c.markers.iter().filter(|m| (first..=last).contains(&m.date)) {
         let mx = x.map(day_number(m.date));
-        let anchor = if mx > WIDTH / 2.0 { "end" } else { "start" };
-        let tx = if mx > WIDTH / 2.0 { mx - 3.0 } else { mx + 3.0 };
+        // The label goes on the side with more room, cut to that room.
+        let (anchor, tx, room) = if mx > WIDTH / 2.0 {
+            ("end", mx - 3.0, mx - 6.0)
+        } else {
+            ("start", mx + 3.0, WIDTH - mx - 6.0)
+        };
         svg += &format!(
             r##"<a class="marker" href="{href}"><title>{label}</title><line x1="{x}" x2="{x}" y1="{t}" y2="{b}" stroke="#b42318" stroke-width="1.5" stroke-dasharray="4 3"/><text x="{tx}" y="{ty}" text-anchor="{anchor}" fill="#b42318">{short}</text></a>"##,
             href = escape(&m.href),
             label = escape(&m.label),
-            short = escape(&fit(&m.label, WIDTH / 2.0 - 8.0)),
+            short = escape(&fit(&m.label, room)),
             x = n(mx),
             t = n(TOP - 6.0),
             b = n(HEIGHT - BOTTOM),
@@ -191,10 +200,19 @@ fn x_ticks(first: NaiveDate, last: NaiveDate, fmt: Fmt) -> Vec<(NaiveDate, Strin
             };
         }
         let step = months.len().div_ceil(5).max(1);
+        // The year only on the first label and on January: short labels never collide.
         months
             .into_iter()
             .step_by(step)
-            .map(|d| (d, fmt.month_year(d)))
+            .enumerate()
+            .map(|(i, d)| {
+                let label = if i == 0 || d.month() == 1 {
+                    fmt.month_year(d)
+                } else {
+                    fmt.month(d).to_owned()
+                };
+                (d, label)
+            })
             .collect()
     } else if span == 0 {
         vec![(first, fmt.day_month(first))]
@@ -233,7 +251,11 @@ mod tests {
     fn followers() -> Line {
         Line {
             name: "clientb.fitness".into(),
-            points: vec![(day("2026-01-01"), 100.0), (day("2026-02-15"), 150.0), (day("2026-03-31"), 300.0)],
+            points: vec![
+                (day("2026-01-01"), 100.0),
+                (day("2026-02-15"), 150.0),
+                (day("2026-03-31"), 300.0),
+            ],
         }
     }
 
@@ -310,7 +332,13 @@ mod tests {
         let empty = chart(vec![], vec![]);
         assert!(empty.is_empty_state());
         assert!(empty.as_str().contains("No daily figures"));
-        let nothing = chart(vec![Line { name: "a".into(), points: vec![] }], vec![]);
+        let nothing = chart(
+            vec![Line {
+                name: "a".into(),
+                points: vec![],
+            }],
+            vec![],
+        );
         assert!(nothing.is_empty_state());
     }
 
@@ -330,7 +358,11 @@ mod tests {
     fn a_year_is_labelled_by_months() {
         let ticks = x_ticks(day("2025-11-01"), day("2026-10-31"), Fmt(Lang::En));
         assert!(ticks.len() <= 6, "{ticks:?}");
-        assert_eq!(ticks[0].1, "Nov 2025");
+        let labels: Vec<&str> = ticks.iter().map(|(_, l)| l.as_str()).collect();
+        assert_eq!(labels, ["Nov 2025", "Feb", "May", "Aug"]);
+        let two = x_ticks(day("2025-12-15"), day("2026-03-20"), Fmt(Lang::En));
+        let labels: Vec<&str> = two.iter().map(|(_, l)| l.as_str()).collect();
+        assert_eq!(labels, ["Jan 2026", "Feb", "Mar"]);
         let short = x_ticks(day("2026-01-01"), day("2026-01-10"), Fmt(Lang::Ru));
         assert_eq!(short.first().unwrap().1, "1 янв");
         assert_eq!(short.last().unwrap().1, "10 янв");

@@ -12,8 +12,8 @@
 //! the page's. Here the browser sets the text; the few places that need a width (long
 //! labels) estimate it conservatively and truncate, with the full text in a `<title>`.
 //!
-//! Sizes are in `viewBox` units chosen so that 11-unit text stays about 11 px on a 390-px
-//! phone (the chart box is about 330 px wide there); wider screens cap the chart's width in
+//! Sizes are in `viewBox` units chosen so that 12-unit text stays about 11 px on a 390-px
+//! phone (the chart box is about 320 px wide there); wider screens cap the chart's width in
 //! CSS so the text does not grow large.
 //!
 //! Every piece of text that reaches the markup goes through [`escape`]; the markup is then
@@ -27,11 +27,11 @@ pub mod line;
 use std::fmt;
 
 /// Width of every chart in `viewBox` units.
-pub const WIDTH: f64 = 360.0;
+pub const WIDTH: f64 = 340.0;
 /// Font size of chart text in `viewBox` units.
-pub const FONT: f64 = 11.0;
+pub const FONT: f64 = 12.0;
 /// Roughly the widest a character of chart text gets, for truncating labels.
-const CHAR_WIDTH: f64 = 6.4;
+const CHAR_WIDTH: f64 = 6.8;
 
 /// Markup of one chart: an `<svg>` figure, or, without data to draw, an empty-state
 /// paragraph saying so. Built only by this module, with every text escaped.
@@ -40,6 +40,7 @@ pub struct Chart(String);
 
 impl Chart {
     /// The markup.
+    #[cfg(test)]
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -194,7 +195,10 @@ pub(crate) mod tests {
 
     #[test]
     fn escape_covers_markup_and_quotes() {
-        assert_eq!(escape(r#"<a href="x">Tom & 'Jerry'</a>"#), "&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;");
+        assert_eq!(
+            escape(r#"<a href="x">Tom & 'Jerry'</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; &#39;Jerry&#39;&lt;/a&gt;"
+        );
         assert_eq!(escape("кофе · 2026"), "кофе · 2026");
     }
 
@@ -230,7 +234,10 @@ pub(crate) mod tests {
     #[test]
     fn nice_ticks_cover_the_data_with_round_steps() {
         assert_eq!(nice_ticks(0.0, 10.0, 5), [0.0, 2.0, 4.0, 6.0, 8.0, 10.0]);
-        assert_eq!(nice_ticks(12_400.0, 17_560.0, 4), [12_000.0, 14_000.0, 16_000.0, 18_000.0]);
+        assert_eq!(
+            nice_ticks(12_400.0, 17_560.0, 4),
+            [12_000.0, 14_000.0, 16_000.0, 18_000.0]
+        );
         assert_eq!(nice_ticks(0.1, 0.7, 3), [0.0, 0.2, 0.4, 0.6, 0.8]);
         assert_eq!(nice_ticks(0.0, 0.9, 4), [0.0, 0.25, 0.5, 0.75, 1.0]);
         let flat = nice_ticks(3.0, 3.0, 4);

@@ -1,5 +1,6 @@
 //! Server-rendered pages. Templates are compiled in (askama) and escape everything they print.
 
+pub mod analytics;
 pub mod data;
 pub mod definitions;
 pub mod layout;

@@ -4,6 +4,7 @@
 #[macro_use]
 mod helpers;
 mod analytics;
+mod analytics_page;
 mod api;
 mod auth;
 mod browser;

@@ -1,0 +1,553 @@
+//! The sections the analytics page and the standalone HTML report share
+//! (`templates/analytics_sections.html`), worded and formatted in one language: accounts
+//! with their charts, suspected purchases, best and worst posts, ads and the funnel.
+
+use keel_domain::metrics::funnel::{Stage, Verdict, Zone};
+use keel_report::{AccountRow, AccountSeries, CampaignRow, FunnelStage, PostRow, Report, SpikeRow};
+
+use crate::charts::Chart;
+use crate::charts::bars::{Bar, bar_chart};
+use crate::charts::format::Fmt;
+use crate::charts::funnel::{StageBar, funnel_chart};
+use crate::charts::line::{Line, LineChart, Marker, line_chart};
+use crate::i18n::Tr;
+
+/// What the sections are built from.
+pub struct Input<'a> {
+    pub report: &'a Report,
+    /// The day-by-day series; `None` when the caller has only a report (the charts over
+    /// time are then left out, with a note).
+    pub series: Option<&'a [AccountSeries]>,
+    pub best: &'a [PostRow],
+    pub worst: &'a [PostRow],
+}
+
+/// A figure as shown: its text, or undefined ("—", linking to the definition).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    pub text: String,
+    pub defined: bool,
+}
+
+impl Figure {
+    fn of(text: Option<String>) -> Figure {
+        match text {
+            Some(text) => Figure { text, defined: true },
+            None => Figure {
+                text: crate::charts::format::UNDEFINED.to_owned(),
+                defined: false,
+            },
+        }
+    }
+}
+
+/// Everything the shared template prints.
+pub struct Sections {
+    /// Where the definitions live: `/definitions` on the site, `` (this document) in the
+    /// standalone report. Links are `{defs}#er` etc.
+    pub defs: &'static str,
+    /// The project's data page, for empty states; `None` in the standalone report.
+    pub data_url: Option<String>,
+    /// `false` when the series were not available (see [`Input::series`]).
+    pub has_series: bool,
+    pub accounts: Vec<AccountView>,
+    pub spikes: Vec<SpikeView>,
+    /// The best and the worst posts, as (title key, rows).
+    pub post_tables: Vec<(&'static str, Vec<PostView>)>,
+    pub best_chart: Chart,
+    pub worst_chart: Chart,
+    pub ads: AdsView,
+    pub funnel: FunnelView,
+}
+
+impl Sections {
+    /// Nothing at all in the period: no account, no ads, no funnel stage with trials
+    /// (baselines may still exist: they come from before the period).
+    pub fn is_empty(&self) -> bool {
+        self.accounts.is_empty() && !self.ads.any && !self.funnel.in_period
+    }
+}
+
+pub struct AccountView {
+    pub platform: String,
+    pub account: String,
+    pub followers_start: Figure,
+    pub followers_end: Figure,
+    pub growth: Figure,
+    pub posts: String,
+    pub interactions: String,
+    pub er: Figure,
+    pub err: Figure,
+    pub erv: Figure,
+    pub followers_chart: Chart,
+    pub er_chart: Chart,
+    pub reach_chart: Chart,
+    /// Suspected purchases on this account in the period.
+    pub spikes: usize,
+}
+
+pub struct SpikeView {
+    pub account: String,
+    pub date: String,
+    pub gain: String,
+    pub excess: String,
+    pub er_before: Figure,
+    pub er_after: Figure,
+}
+
+pub struct PostView {
+    pub post_id: String,
+    /// "instagram · clientb.fitness".
+    pub account: String,
+    pub date: String,
+    pub interactions: String,
+    pub er: Figure,
+    pub err: Figure,
+    pub erv: Figure,
+}
+
+pub struct AdsView {
+    /// Any ads rows in the period.
+    pub any: bool,
+    pub spend: String,
+    pub impressions: String,
+    pub clicks: String,
+    pub leads: String,
+    pub video_views: String,
+    pub ctr: Figure,
+    pub cpc: Figure,
+    pub cpl: Figure,
+    pub cpv: Figure,
+    pub cpm: Figure,
+    pub campaigns: Vec<CampaignView>,
+    /// CTR, CPC, CPL and CPM per campaign: (title, chart).
+    pub charts: Vec<(&'static str, Chart)>,
+}
+
+pub struct CampaignView {
+    pub platform: String,
+    pub campaign: String,
+    pub spend: String,
+    pub impressions: String,
+    pub clicks: String,
+    pub leads: String,
+    pub ctr: Figure,
+    pub cpc: Figure,
+    pub cpl: Figure,
+    pub cpv: Figure,
+    pub cpm: Figure,
+}
+
+pub struct FunnelView {
+    /// Any stage with a conversion or a baseline.
+    pub any: bool,
+    /// Any stage with a conversion in the period.
+    pub in_period: bool,
+    pub chart: Chart,
+    pub stages: Vec<StageView>,
+}
+
+pub struct StageView {
+    pub name: &'static str,
+    pub zone: &'static str,
+    pub zone_class: &'static str,
+    pub conversion: Figure,
+    pub baseline: Figure,
+    pub z: Figure,
+    pub verdict: &'static str,
+    pub verdict_class: &'static str,
+    /// "15 of 50 → 19 of 100", the counts behind the two rates.
+    pub counts: String,
+    /// The baseline's window: "2 Aug 2025 – 31 Oct 2025".
+    pub window: String,
+    /// Whose zone a deviation belongs to, in a sentence.
+    pub sentence: String,
+}
+
+/// Builds the sections in the language of `t`.
+pub fn build(input: &Input<'_>, t: Tr, defs: &'static str, data_url: Option<String>) -> Sections {
+    let f = Fmt(t.0);
+    let r = input.report;
+    let accounts = r
+        .accounts
+        .iter()
+        .map(|a| account(a, input.series, &r.bot_spikes, t, defs))
+        .collect();
+    Sections {
+        defs,
+        data_url,
+        has_series: input.series.is_some(),
+        accounts,
+        spikes: r.bot_spikes.iter().map(|s| spike(s, f)).collect(),
+        post_tables: vec![
+            ("analytics.best", input.best.iter().map(|p| post(p, f)).collect()),
+            ("analytics.worst", input.worst.iter().map(|p| post(p, f)).collect()),
+        ],
+        best_chart: posts_chart(input.best, t, "analytics.best", "bar-good"),
+        worst_chart: posts_chart(input.worst, t, "analytics.worst", "bar-bad"),
+        ads: ads(r, t),
+        funnel: funnel(&r.funnel, t),
+    }
+}
+
+fn pct2(f: Fmt, v: Option<f64>) -> Figure {
+    Figure::of(f.opt(v, |f, v| f.pct(v, 2)))
+}
+
+fn money(f: Fmt, v: Option<f64>) -> Figure {
+    Figure::of(f.opt(v, |f, v| f.dec(v, 2)))
+}
+
+fn account(a: &AccountRow, series: Option<&[AccountSeries]>, spikes: &[SpikeRow], t: Tr, defs: &str) -> AccountView {
+    let f = Fmt(t.0);
+    let name = format!("{} · {}", a.platform, a.account);
+    let days = series
+        .and_then(|all| all.iter().find(|s| s.platform == a.platform && s.account == a.account))
+        .map_or(&[][..], |s| s.days.as_slice());
+    let mine: Vec<&SpikeRow> = spikes
+        .iter()
+        .filter(|s| s.platform == a.platform && s.account == a.account)
+        .collect();
+    let markers: Vec<Marker> = mine
+        .iter()
+        .map(|s| Marker {
+            date: s.date,
+            label: format!("{} · {}", t.get("analytics.marker"), f.day_month(s.date)),
+            href: format!("{defs}#bots"),
+        })
+        .collect();
+    let count = |v: f64| f.int(v.round() as i64);
+    let percent = |v: f64| f.pct(v, 1);
+    let followers = line_chart(&LineChart {
+        title: &format!("{} · {name}", t.get("analytics.followers")),
+        lines: vec![Line {
+            name: name.clone(),
+            points: days
+                .iter()
+                .filter_map(|d| Some((d.date, d.followers? as f64)))
+                .collect(),
+        }],
+        markers: markers.clone(),
+        y_label: &count,
+        from_zero: false,
+        fmt: f,
+        empty: t.get("analytics.chart.no_followers"),
+    });
+    let er = line_chart(&LineChart {
+        title: &format!("{} · {name}", t.get("analytics.daily_er")),
+        lines: vec![Line {
+            name: name.clone(),
+            points: days.iter().filter_map(|d| Some((d.date, d.daily_er?))).collect(),
+        }],
+        markers,
+        y_label: &percent,
+        from_zero: true,
+        fmt: f,
+        empty: t.get("analytics.chart.no_er"),
+    });
+    // Reach: the account's daily reach where recorded, else the reach of its posts.
+    let daily_reach: Vec<_> = days.iter().filter_map(|d| Some((d.date, d.reach? as f64))).collect();
+    let reach_points = if daily_reach.is_empty() {
+        days.iter()
+            .filter(|d| d.posts > 0 && d.post_reach > 0)
+            .map(|d| (d.date, d.post_reach as f64))
+            .collect()
+    } else {
+        daily_reach
+    };
+    let reach = line_chart(&LineChart {
+        title: &format!("{} · {name}", t.get("analytics.reach")),
+        lines: vec![Line {
+            name,
+            points: reach_points,
+        }],
+        markers: vec![],
+        y_label: &count,
+        from_zero: true,
+        fmt: f,
+        empty: t.get("analytics.chart.no_reach"),
+    });
+    AccountView {
+        platform: a.platform.clone(),
+        account: a.account.clone(),
+        followers_start: Figure::of(a.followers_start.map(|v| f.int(v))),
+        followers_end: Figure::of(a.followers_end.map(|v| f.int(v))),
+        growth: Figure::of(f.opt(a.follower_growth_pct, |f, v| f.signed_pct(v, 1))),
+        posts: f.int(a.posts),
+        interactions: f.int(a.interactions),
+        er: pct2(f, a.er_followers),
+        err: pct2(f, a.err_reach),
+        erv: pct2(f, a.er_views),
+        followers_chart: followers,
+        er_chart: er,
+        reach_chart: reach,
+        spikes: mine.len(),
+    }
+}
+
+fn spike(s: &SpikeRow, f: Fmt) -> SpikeView {
+    SpikeView {
+        account: format!("{} · {}", s.platform, s.account),
+        date: f.date(s.date),
+        gain: f.signed_int(s.gain),
+        excess: f.int(s.excess.round() as i64),
+        er_before: pct2(f, s.er_before),
+        er_after: pct2(f, s.er_after),
+    }
+}
+
+fn post_label(p: &PostRow) -> String {
+    format!("{} · {} · {}", p.platform, p.account, p.post_id)
+}
+
+fn post(p: &PostRow, f: Fmt) -> PostView {
+    PostView {
+        post_id: p.post_id.clone(),
+        account: format!("{} · {}", p.platform, p.account),
+        date: f.date(p.published_at.date_naive()),
+        interactions: f.int(p.interactions),
+        er: pct2(f, p.er),
+        err: pct2(f, p.err),
+        erv: pct2(f, p.erv),
+    }
+}
+
+fn posts_chart(posts: &[PostRow], t: Tr, title: &str, class: &'static str) -> Chart {
+    let f = Fmt(t.0);
+    let bars: Vec<Bar> = posts
+        .iter()
+        .map(|p| Bar {
+            label: post_label(p),
+            value: p.er,
+            text: f.opt(p.er, |f, v| f.pct(v, 2)).unwrap_or_default(),
+            class,
+        })
+        .collect();
+    bar_chart(t.get(title), &bars, t.get("analytics.posts.none"))
+}
+
+fn ads(r: &Report, t: Tr) -> AdsView {
+    let f = Fmt(t.0);
+    let a = &r.ads.totals;
+    let campaigns: Vec<CampaignView> = r.ads.campaigns.iter().map(|c| campaign(c, f)).collect();
+    type Pick = fn(&CampaignRow) -> Option<f64>;
+    let ratios: [(&'static str, Pick, bool); 4] = [
+        ("analytics.ads.ctr", |c| c.figures.ctr, true),
+        ("analytics.ads.cpc", |c| c.figures.cpc, false),
+        ("analytics.ads.cpl", |c| c.figures.cpl, false),
+        ("analytics.ads.cpm", |c| c.figures.cpm, false),
+    ];
+    let charts = if r.ads.campaigns.is_empty() {
+        Vec::new()
+    } else {
+        ratios
+            .iter()
+            .map(|(key, pick, is_pct)| {
+                let bars: Vec<Bar> = r
+                    .ads
+                    .campaigns
+                    .iter()
+                    .map(|c| {
+                        let v = pick(c);
+                        Bar {
+                            label: format!("{} · {}", c.platform, c.campaign),
+                            value: v,
+                            text: f
+                                .opt(v, |f, v| if *is_pct { f.pct(v, 2) } else { f.dec(v, 2) })
+                                .unwrap_or_default(),
+                            class: "bar-ads",
+                        }
+                    })
+                    .collect();
+                (*key, bar_chart(t.get(key), &bars, t.get("analytics.ads.none")))
+            })
+            .collect()
+    };
+    AdsView {
+        any: !r.ads.campaigns.is_empty(),
+        spend: f.dec(a.spend, 2),
+        impressions: f.int(a.impressions),
+        clicks: f.int(a.clicks),
+        leads: f.int(a.leads),
+        video_views: f.int(a.video_views),
+        ctr: pct2(f, a.ctr),
+        cpc: money(f, a.cpc),
+        cpl: money(f, a.cpl),
+        cpv: money(f, a.cpv),
+        cpm: money(f, a.cpm),
+        campaigns,
+        charts,
+    }
+}
+
+fn campaign(c: &CampaignRow, f: Fmt) -> CampaignView {
+    let x = &c.figures;
+    CampaignView {
+        platform: c.platform.clone(),
+        campaign: c.campaign.clone(),
+        spend: f.dec(x.spend, 2),
+        impressions: f.int(x.impressions),
+        clicks: f.int(x.clicks),
+        leads: f.int(x.leads),
+        ctr: pct2(f, x.ctr),
+        cpc: money(f, x.cpc),
+        cpl: money(f, x.cpl),
+        cpv: money(f, x.cpv),
+        cpm: money(f, x.cpm),
+    }
+}
+
+/// Translation keys of a stage's name.
+fn stage_key(s: Stage) -> &'static str {
+    match s {
+        Stage::ImpressionsToClicks => "funnel.impressions_to_clicks",
+        Stage::ClicksToLeads => "funnel.clicks_to_leads",
+        Stage::LeadsToDeals => "funnel.leads_to_deals",
+    }
+}
+
+fn zone_of(z: Zone) -> (&'static str, &'static str) {
+    match z {
+        Zone::Agency => ("funnel.zone.agency", "zone-agency"),
+        Zone::Client => ("funnel.zone.client", "zone-client"),
+    }
+}
+
+/// The verdict's words and class, and the sentence saying whose zone a deviation is in.
+/// A client-zone stage is never put on the agency.
+fn verdict_of(v: Option<Verdict>, zone: Zone) -> (&'static str, &'static str, &'static str) {
+    match (v, zone) {
+        (Some(Verdict::Worse), Zone::Client) => ("funnel.worse", "verdict-worse", "funnel.say.worse_client"),
+        (Some(Verdict::Worse), Zone::Agency) => ("funnel.worse", "verdict-worse", "funnel.say.worse_agency"),
+        (Some(Verdict::Better), Zone::Client) => ("funnel.better", "verdict-better", "funnel.say.better_client"),
+        (Some(Verdict::Better), Zone::Agency) => ("funnel.better", "verdict-better", "funnel.say.better_agency"),
+        (Some(Verdict::Steady), _) => ("funnel.steady", "verdict-steady", "funnel.say.steady"),
+        (None, _) => ("funnel.none", "verdict-none", "funnel.say.none"),
+    }
+}
+
+fn funnel(stages: &[FunnelStage], t: Tr) -> FunnelView {
+    let f = Fmt(t.0);
+    let pct = |v: Option<f64>| Figure::of(f.opt(v, |f, v| f.pct(v, 2)));
+    let mut bars = Vec::new();
+    let mut views = Vec::new();
+    for s in stages {
+        let r = &s.result;
+        let (zone_key, zone_class) = zone_of(r.zone);
+        let (verdict_key, verdict_class, say_key) = verdict_of(r.verdict, r.zone);
+        let (conversion, baseline) = (pct(r.conversion), pct(r.baseline));
+        let name = t.get(stage_key(r.stage));
+        bars.push(StageBar {
+            name: name.to_owned(),
+            zone: t.get(zone_key).to_owned(),
+            zone_class,
+            conversion: r.conversion,
+            baseline: r.baseline,
+            conversion_text: conversion.text.clone(),
+            baseline_text: format!("{} {}", t.get("funnel.baseline"), baseline.text),
+            verdict: t.get(verdict_key).to_owned(),
+            verdict_class,
+        });
+        let sentence = format!(
+            "{name}: {conv} {vs} {base}. {say}",
+            conv = conversion.text,
+            vs = t.get("funnel.vs_baseline"),
+            base = baseline.text,
+            say = t.get(say_key),
+        );
+        views.push(StageView {
+            name,
+            zone: t.get(zone_key),
+            zone_class,
+            conversion,
+            baseline,
+            z: Figure::of(f.opt(r.z, |f, v| f.dec(v, 2))),
+            verdict: t.get(verdict_key),
+            verdict_class,
+            counts: format!(
+                "{} / {} → {} / {}",
+                f.int(s.baseline_successes),
+                f.int(s.baseline_trials),
+                f.int(s.successes),
+                f.int(s.trials)
+            ),
+            window: format!("{} – {}", f.date(s.baseline_from), f.date(s.baseline_to)),
+            sentence,
+        });
+    }
+    let chart = funnel_chart(t.get("analytics.funnel"), &bars, t.get("analytics.funnel.none"));
+    FunnelView {
+        any: !chart.is_empty_state(),
+        in_period: stages.iter().any(|s| s.result.conversion.is_some()),
+        chart,
+        stages: views,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+    use chrono::NaiveDate;
+    use keel_domain::metrics::funnel::{Proportion, evaluate};
+
+    fn stage(stage: Stage, period: (i64, i64), baseline: (i64, i64)) -> FunnelStage {
+        let day = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        FunnelStage {
+            result: evaluate(
+                stage,
+                Proportion {
+                    successes: period.0,
+                    trials: period.1,
+                },
+                Proportion {
+                    successes: baseline.0,
+                    trials: baseline.1,
+                },
+            ),
+            successes: period.0,
+            trials: period.1,
+            baseline_successes: baseline.0,
+            baseline_trials: baseline.1,
+            baseline_from: day,
+            baseline_to: day,
+        }
+    }
+
+    #[test]
+    fn a_worse_sales_stage_is_put_in_the_client_zone_never_the_agency() {
+        let stages = [
+            stage(Stage::ImpressionsToClicks, (100, 10_000), (100, 10_000)),
+            stage(Stage::LeadsToDeals, (190, 1000), (300, 1000)),
+        ];
+        let v = funnel(&stages, Lang::En.tr());
+        assert!(v.any);
+        let sales = &v.stages[1];
+        assert_eq!(
+            (sales.verdict_class, sales.zone_class),
+            ("verdict-worse", "zone-client")
+        );
+        assert!(
+            sales.sentence.starts_with("Leads → deals: 19.00% vs baseline 30.00%."),
+            "{}",
+            sales.sentence
+        );
+        assert!(sales.sentence.contains("client"), "{}", sales.sentence);
+        assert!(
+            !sales.sentence.to_lowercase().contains("agency's zone"),
+            "{}",
+            sales.sentence
+        );
+        assert_eq!(v.stages[0].verdict, "steady");
+        let ru = funnel(&stages, Lang::Ru.tr());
+        assert_eq!(ru.stages[1].conversion.text, "19,00\u{a0}%");
+    }
+
+    #[test]
+    fn undefined_figures_are_marked_as_such() {
+        let v = funnel(&[stage(Stage::ClicksToLeads, (0, 0), (0, 0))], Lang::En.tr());
+        assert!(!v.any && v.chart.is_empty_state());
+        assert!(!v.stages[0].conversion.defined && !v.stages[0].z.defined);
+        assert_eq!(v.stages[0].conversion.text, "—");
+    }
+}
