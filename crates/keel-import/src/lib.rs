@@ -99,5 +99,12 @@ pub async fn import_with(
         ?summary,
         "import committed"
     );
+    let table = match format {
+        Format::Posts | Format::FacebookMetrics => "posts",
+        Format::Daily => "daily_stats",
+        Format::Ads => "ad_stats",
+        Format::Leads => "leads",
+    };
+    store.refresh_statistics(table, summary.stored + summary.replaced).await;
     Ok(summary)
 }

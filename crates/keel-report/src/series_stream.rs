@@ -7,8 +7,6 @@
 //! uses (about 0.4 s for a million posts), with each post's follower count already
 //! resolved the report's way — so the period ER here is the report's to the last bit.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 use keel_domain::metrics::engagement::{PeriodEngagement, post_er};
 use keel_store::Store;
@@ -54,37 +52,28 @@ impl Running {
     }
 }
 
-/// The running sums of every account, found by name without allocating: posts of several
-/// accounts interleave, so the account changes from one post to the next.
+/// The running sums of every account, found by name without allocating or hashing: posts
+/// of several accounts interleave, so the account changes from one post to the next, and a
+/// project has a handful of accounts — comparing names is cheaper than hashing them.
 #[derive(Default)]
 struct Table {
-    index: HashMap<String, HashMap<String, usize>>,
     rows: Vec<Running>,
     last: usize,
 }
 
 impl Table {
     fn get(&mut self, platform: &str, account: &str) -> &mut Running {
-        let same = self
-            .rows
-            .get(self.last)
-            .is_some_and(|r| r.platform == platform && r.account == account);
-        if !same {
-            let found = self.index.get(platform).and_then(|a| a.get(account)).copied();
-            self.last = match found {
+        let is = |r: &Running| r.account == account && r.platform == platform;
+        if !self.rows.get(self.last).is_some_and(is) {
+            self.last = match self.rows.iter().position(is) {
                 Some(i) => i,
                 None => {
-                    let i = self.rows.len();
                     self.rows.push(Running {
                         platform: platform.to_owned(),
                         account: account.to_owned(),
                         ..Running::default()
                     });
-                    self.index
-                        .entry(platform.to_owned())
-                        .or_default()
-                        .insert(account.to_owned(), i);
-                    i
+                    self.rows.len() - 1
                 }
             };
         }

@@ -182,7 +182,7 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
     ("data.import", "Import", "Загрузить"),
     ("data.hint", "Each file is imported whole or not at all; importing the same file again changes nothing.", "Файл загружается целиком или не загружается вовсе; повторная загрузка того же файла ничего не меняет."),
     ("data.columns", "Columns of each format", "Столбцы каждого формата"),
-    ("data.facebook", "the UCI \"Facebook metrics\" export as is (semicolon separated); see docs/imports.md for how its posts are dated", "выгрузка UCI «Facebook metrics» как есть (через точку с запятой); как датируются посты — в docs/imports.md"),
+    ("data.facebook", "the UCI \"Facebook metrics\" export as is (semicolon separated); see crates/keel-import/docs/imports.md in the source for how its posts are dated", "выгрузка UCI «Facebook metrics» как есть (через точку с запятой); как датируются посты — в crates/keel-import/docs/imports.md в исходниках"),
     ("data.history", "Imports", "Загрузки"),
     ("data.when", "When", "Когда"),
     ("data.by", "By", "Кто"),

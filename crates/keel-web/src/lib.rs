@@ -84,3 +84,18 @@ pub async fn serve(
 pub fn report_html(project: &keel_store::projects::Project, report: &keel_report::Report) -> String {
     pages::report::standalone(project, report)
 }
+
+/// The complete standalone HTML report of `project` over `from ..= to`, in English: the
+/// analytics page's sections with every chart, the charts over time included (which
+/// [`report_html`] cannot draw: a `Report` has no daily series). Computed from aggregates,
+/// so it does not hold every post in memory either.
+pub async fn report_html_for_period(
+    store: &Store,
+    project: &keel_store::projects::Project,
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+) -> anyhow::Result<String> {
+    let analytics =
+        keel_report::series::build_analytics(store, project, from, to, pages::analytics::TOP_POSTS).await?;
+    Ok(pages::report::standalone_analytics(project, &analytics, Lang::En))
+}

@@ -26,6 +26,7 @@ mod postgres;
 mod rows;
 mod sqlite;
 mod stage;
+mod statistics;
 
 pub use crate::import_log::ImportRecord;
 pub use counts::DataCounts;

@@ -67,10 +67,10 @@ pub fn period(q: &PeriodQuery) -> Result<(Option<NaiveDate>, Option<NaiveDate>),
         }
     };
     let (from, to) = (day("from", &q.from)?, day("to", &q.to)?);
-    if let (Some(f), Some(t)) = (from, to) {
-        if f > t {
-            return Err(WebError::BadRequest(format!("`from` ({f}) is after `to` ({t})")));
-        }
+    if let (Some(f), Some(t)) = (from, to)
+        && f > t
+    {
+        return Err(WebError::BadRequest(format!("`from` ({f}) is after `to` ({t})")));
     }
     Ok((from, to))
 }

@@ -50,7 +50,7 @@ impl Fmt {
             out.push(MINUS);
         }
         for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
                 out.push(self.group());
             }
             out.push(c);

@@ -284,7 +284,7 @@ mod tests {
         // 100 … 300 get ticks 100 … 300: min on the bottom edge, max on the top edge.
         assert_eq!(pts.first().unwrap().1, HEIGHT - BOTTOM);
         assert_eq!(pts.last().unwrap().1, TOP);
-        assert!(svg.as_str().contains(r#"viewBox="0 0 360 210""#));
+        assert!(svg.as_str().contains(r#"viewBox="0 0 340 210""#));
         assert!(svg.as_str().contains(r#"width="100%""#));
     }
 

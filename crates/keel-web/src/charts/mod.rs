@@ -247,7 +247,7 @@ pub(crate) mod tests {
     #[test]
     fn long_labels_are_cut_with_an_ellipsis() {
         assert_eq!(fit("short", 100.0), "short");
-        let cut = fit(&"x".repeat(100), 64.0);
+        let cut = fit(&"x".repeat(100), 68.0);
         assert_eq!(cut.chars().count(), 10);
         assert!(cut.ends_with('…'));
         assert_eq!(n(-0.001), "0");
