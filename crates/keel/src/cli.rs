@@ -175,7 +175,8 @@ pub fn main() -> ExitCode {
     // Commands other than `serve` print their own results: only warnings and errors are logged,
     // unless KEEL_LOG (or the config file) asks for more.
     let is_serve = matches!(cli.command, Command::Serve { .. });
-    let log_chosen = env.iter().any(|(k, _)| k == "KEEL_LOG") || cli.config.is_some() || std::path::Path::new("keel.toml").exists();
+    let log_chosen =
+        env.iter().any(|(k, _)| k == "KEEL_LOG") || cli.config.is_some() || std::path::Path::new("keel.toml").exists();
     init_logging(if is_serve || log_chosen { &config.log } else { "warn" });
     for w in warnings {
         tracing::warn!("{w}");
@@ -192,7 +193,10 @@ pub fn main() -> ExitCode {
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 fn init_logging(filter: &str) {
