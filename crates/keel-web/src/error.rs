@@ -34,7 +34,10 @@ pub enum WebError {
     /// Well-formed request, unacceptable content (a data file with bad cells): the message
     /// plus machine-readable details (e.g. every problem with its line and column).
     #[error("{message}")]
-    Rejected { message: String, details: serde_json::Value },
+    Rejected {
+        message: String,
+        details: serde_json::Value,
+    },
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }

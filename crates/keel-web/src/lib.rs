@@ -95,7 +95,6 @@ pub async fn report_html_for_period(
     from: Option<chrono::NaiveDate>,
     to: Option<chrono::NaiveDate>,
 ) -> anyhow::Result<String> {
-    let analytics =
-        keel_report::series::build_analytics(store, project, from, to, pages::analytics::TOP_POSTS).await?;
+    let analytics = keel_report::series::build_analytics(store, project, from, to, pages::analytics::TOP_POSTS).await?;
     Ok(pages::report::standalone_analytics(project, &analytics, Lang::En))
 }

@@ -6,8 +6,8 @@ use crate::WebError;
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
 use keel_import::{FacebookOptions, Format, ImportError, ImportSummary};
-use keel_store::projects::Project;
 use keel_store::Store;
+use keel_store::projects::Project;
 use std::io::Write;
 
 /// Writes a stream of chunks to a new temporary file, refusing more than `limit` bytes.
@@ -34,7 +34,9 @@ pub async fn spool<E: std::fmt::Display>(
         file.write_all(&chunk).map_err(|e| WebError::Internal(e.into()))?;
     }
     if written == 0 {
-        return Err(WebError::BadRequest("the upload is empty: send the file as the request body".into()));
+        return Err(WebError::BadRequest(
+            "the upload is empty: send the file as the request body".into(),
+        ));
     }
     file.flush().map_err(|e| WebError::Internal(e.into()))?;
     Ok(file)
@@ -49,8 +51,13 @@ fn too_large(limit: usize) -> WebError {
 
 /// Parses a format name, listing the valid ones when it is not one.
 pub fn format(name: Option<&str>) -> Result<Format, WebError> {
-    let name = name.ok_or_else(|| WebError::BadRequest("say which format the file is in: ?format=posts, daily, ads, leads or facebook-metrics".into()))?;
-    name.parse().map_err(|e: keel_import::UnknownFormat| WebError::BadRequest(e.to_string()))
+    let name = name.ok_or_else(|| {
+        WebError::BadRequest(
+            "say which format the file is in: ?format=posts, daily, ads, leads or facebook-metrics".into(),
+        )
+    })?;
+    name.parse()
+        .map_err(|e: keel_import::UnknownFormat| WebError::BadRequest(e.to_string()))
 }
 
 /// Imports a spooled file. A file with problems is a 422 listing each with line and column.
@@ -67,7 +74,11 @@ pub async fn import(
     let result = keel_import::import_with(store, project, format, reader, source, actor, facebook, &|_| {}).await;
     result.map_err(|e| match e {
         ImportError::Invalid(problems) => WebError::Rejected {
-            message: format!("the file was rejected and nothing of it was stored: {} problem(s), first: {}", problems.len(), problems[0]),
+            message: format!(
+                "the file was rejected and nothing of it was stored: {} problem(s), first: {}",
+                problems.len(),
+                problems[0]
+            ),
             details: serde_json::to_value(&problems).unwrap_or_default(),
         },
         ImportError::Io(e) => WebError::BadRequest(format!("cannot read the upload: {e}")),

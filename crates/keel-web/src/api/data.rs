@@ -1,10 +1,10 @@
 //! `POST /api/v1/projects/{slug}/imports` and `GET /api/v1/projects/{slug}/report`.
 
 use crate::auth::ProjectCtx;
-use crate::{streaming, uploads, AppState, WebError};
+use crate::{AppState, WebError, streaming, uploads};
 use axum::body::Body;
 use axum::extract::{Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use chrono::NaiveDate;
@@ -39,7 +39,16 @@ pub async fn import(
         facebook.account = a;
     }
     let source = q.source.unwrap_or_else(|| "api".into());
-    let summary = uploads::import(&state.store, &ctx.project, format, &file, &source, &ctx.user.email, facebook).await?;
+    let summary = uploads::import(
+        &state.store,
+        &ctx.project,
+        format,
+        &file,
+        &source,
+        &ctx.user.email,
+        facebook,
+    )
+    .await?;
     let body = serde_json::json!({
         "format": format.as_str(),
         "rows_read": summary.rows_read,

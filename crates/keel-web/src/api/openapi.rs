@@ -52,7 +52,10 @@ fn operation(spec: &RouteSpec) -> Value {
     }
     if spec.path.ends_with("/imports") {
         errors.push(("413", "the file is larger than the server accepts"));
-        errors.push(("422", "the file was rejected (its problems are listed in `problems`); nothing was stored"));
+        errors.push((
+            "422",
+            "the file was rejected (its problems are listed in `problems`); nothing was stored",
+        ));
     }
     if spec.guard != Guard::Public {
         errors.push(("401", "missing or invalid bearer token"));
@@ -88,9 +91,7 @@ fn operation(spec: &RouteSpec) -> Value {
 }
 
 fn query_params(spec: &RouteSpec) -> Vec<Value> {
-    let param = |name: &str, required: bool, schema: Value, description: &str| {
-        json!({ "name": name, "in": "query", "required": required, "schema": schema, "description": description })
-    };
+    let param = |name: &str, required: bool, schema: Value, description: &str| json!({ "name": name, "in": "query", "required": required, "schema": schema, "description": description });
     let date = json!({ "type": "string", "format": "date" });
     match (spec.method.as_str(), spec.path) {
         ("GET", "/api/v1/projects/{slug}/report") => vec![
@@ -98,10 +99,30 @@ fn query_params(spec: &RouteSpec) -> Vec<Value> {
             param("to", false, date, "last day, inclusive (default: all data)"),
         ],
         ("POST", "/api/v1/projects/{slug}/imports") => vec![
-            param("format", true, json!({ "type": "string", "enum": ["posts", "daily", "ads", "leads", "facebook-metrics"] }), "the file's format"),
-            param("year", false, json!({ "type": "integer" }), "facebook-metrics: the year its posts were published (default 2014)"),
-            param("account", false, json!({ "type": "string" }), "facebook-metrics: the page's account name (default `page`)"),
-            param("source", false, json!({ "type": "string" }), "a name for the import log"),
+            param(
+                "format",
+                true,
+                json!({ "type": "string", "enum": ["posts", "daily", "ads", "leads", "facebook-metrics"] }),
+                "the file's format",
+            ),
+            param(
+                "year",
+                false,
+                json!({ "type": "integer" }),
+                "facebook-metrics: the year its posts were published (default 2014)",
+            ),
+            param(
+                "account",
+                false,
+                json!({ "type": "string" }),
+                "facebook-metrics: the page's account name (default `page`)",
+            ),
+            param(
+                "source",
+                false,
+                json!({ "type": "string" }),
+                "a name for the import log",
+            ),
         ],
         _ => vec![],
     }

@@ -55,7 +55,7 @@ impl PeriodParams {
                 "" => Ok(None),
                 s => NaiveDate::parse_from_str(s, "%Y-%m-%d")
                     .map(Some)
-                    .map_err(|_| BadPeriod(format!("{} “{s}”: {}", t.get(key), t.get("analytics.error.date")))),
+                    .map_err(|_| BadPeriod(format!("{}: “{s}” {}", t.get(key), t.get("analytics.error.date")))),
             }
         };
         let (from, to) = (day("analytics.from", &self.from)?, day("analytics.to", &self.to)?);

@@ -3,14 +3,14 @@
 
 use super::layout::Chrome;
 use crate::auth::ProjectCtx;
-use crate::{uploads, AppState, WebError};
+use crate::{AppState, WebError, uploads};
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Extension;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::Extension;
-use keel_domain::{decide, Action, Decision};
+use keel_domain::{Action, Decision, decide};
 use keel_import::FacebookOptions;
 use keel_store::data::DataCounts;
 use keel_store::import_log::ImportRecord;
@@ -18,8 +18,18 @@ use keel_store::import_log::ImportRecord;
 /// The outcome of an upload, shown above the form.
 pub enum Outcome {
     None,
-    Imported { file: String, rows_read: u64, stored: u64, replaced: u64, unchanged: u64 },
-    Rejected { file: String, message: String, problems: Vec<String> },
+    Imported {
+        file: String,
+        rows_read: u64,
+        stored: u64,
+        replaced: u64,
+        unchanged: u64,
+    },
+    Rejected {
+        file: String,
+        message: String,
+        problems: Vec<String>,
+    },
 }
 
 #[derive(Template, WebTemplate)]
@@ -50,7 +60,11 @@ async fn render(state: &AppState, chrome: Chrome, ctx: &ProjectCtx, outcome: Out
     })
 }
 
-pub async fn page(State(state): State<AppState>, chrome: Chrome, Extension(ctx): Extension<ProjectCtx>) -> Result<DataPage, WebError> {
+pub async fn page(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    Extension(ctx): Extension<ProjectCtx>,
+) -> Result<DataPage, WebError> {
     render(&state, chrome, &ctx, Outcome::None).await
 }
 
@@ -66,26 +80,72 @@ pub async fn upload(
     let cookie = crate::auth::cookies::get(&headers, crate::auth::csrf::CSRF_COOKIE).unwrap_or_default();
     let mut csrf_ok = false;
     let mut format = None;
-    while let Some(field) = form.next_field().await.map_err(|e| WebError::BadRequest(format!("malformed upload: {e}")))? {
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|e| WebError::BadRequest(format!("malformed upload: {e}")))?
+    {
         match field.name().unwrap_or("") {
             "_csrf" => csrf_ok = !cookie.is_empty() && field.text().await.unwrap_or_default() == cookie,
             "format" => format = Some(field.text().await.unwrap_or_default()),
             "file" => {
                 if !csrf_ok {
-                    return Err(WebError::BadRequest("the form's security token is missing or stale: reload the page and submit it again".into()));
+                    return Err(WebError::BadRequest(
+                        "the form's security token is missing or stale: reload the page and submit it again".into(),
+                    ));
                 }
                 let format = uploads::format(format.as_deref())?;
-                let file_name = field.file_name().filter(|n| !n.is_empty()).unwrap_or("upload").to_owned();
+                let file_name = field
+                    .file_name()
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or("upload")
+                    .to_owned();
                 let file = uploads::spool(field, state.config.max_body_bytes).await?;
-                let result = uploads::import(&state.store, &ctx.project, format, &file, &file_name, &ctx.user.email, FacebookOptions::default()).await;
+                let result = uploads::import(
+                    &state.store,
+                    &ctx.project,
+                    format,
+                    &file,
+                    &file_name,
+                    &ctx.user.email,
+                    FacebookOptions::default(),
+                )
+                .await;
                 let (status, outcome) = match result {
-                    Ok(s) => (StatusCode::OK, Outcome::Imported { file: file_name, rows_read: s.rows_read, stored: s.stored, replaced: s.replaced, unchanged: s.unchanged }),
+                    Ok(s) => (
+                        StatusCode::OK,
+                        Outcome::Imported {
+                            file: file_name,
+                            rows_read: s.rows_read,
+                            stored: s.stored,
+                            replaced: s.replaced,
+                            unchanged: s.unchanged,
+                        },
+                    ),
                     Err(WebError::Rejected { message, details }) => {
                         let problems = details
                             .as_array()
-                            .map(|list| list.iter().map(|p| format!("line {}, column \"{}\": {}", p["line"], p["column"].as_str().unwrap_or(""), p["reason"].as_str().unwrap_or(""))).collect())
+                            .map(|list| {
+                                list.iter()
+                                    .map(|p| {
+                                        format!(
+                                            "line {}, column \"{}\": {}",
+                                            p["line"],
+                                            p["column"].as_str().unwrap_or(""),
+                                            p["reason"].as_str().unwrap_or("")
+                                        )
+                                    })
+                                    .collect()
+                            })
                             .unwrap_or_default();
-                        (StatusCode::UNPROCESSABLE_ENTITY, Outcome::Rejected { file: file_name, message, problems })
+                        (
+                            StatusCode::UNPROCESSABLE_ENTITY,
+                            Outcome::Rejected {
+                                file: file_name,
+                                message,
+                                problems,
+                            },
+                        )
                     }
                     Err(other) => return Err(other),
                 };

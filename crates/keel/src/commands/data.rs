@@ -41,8 +41,17 @@ pub async fn import(
         let bar = progress_bar(size, path);
         let on_progress = |bytes: u64| bar.set_position(bytes);
         let name = path.display().to_string();
-        let result =
-            keel_import::import_with(store, &project, format, file, &name, "cli", facebook.clone(), &on_progress).await;
+        let result = keel_import::import_with(
+            store,
+            &project,
+            format,
+            file,
+            &name,
+            "cli",
+            facebook.clone(),
+            &on_progress,
+        )
+        .await;
         bar.finish_and_clear();
         match result {
             Ok(s) => println!(
@@ -75,13 +84,19 @@ fn progress_bar(size: u64, path: &std::path::Path) -> ProgressBar {
         .expect("constant template")
         .progress_chars("=> ");
     bar.set_style(style);
-    bar.set_message(path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+    bar.set_message(
+        path.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    );
     bar
 }
 
 fn parse_day(flag: &str, value: Option<&str>) -> anyhow::Result<Option<NaiveDate>> {
     value
-        .map(|v| NaiveDate::parse_from_str(v, "%Y-%m-%d").with_context(|| format!("{flag} `{v}` is not a date (YYYY-MM-DD)")))
+        .map(|v| {
+            NaiveDate::parse_from_str(v, "%Y-%m-%d").with_context(|| format!("{flag} `{v}` is not a date (YYYY-MM-DD)"))
+        })
         .transpose()
 }
 
@@ -100,8 +115,8 @@ pub async fn report(
         "json" => keel_report::write_report_json(store, &project, from, to, &mut out).await?,
         "csv" => keel_report::write_report_csv(store, &project, from, to, &mut out).await?,
         "html" => {
-            let report = keel_report::build_report(store, &project, from, to).await?;
-            out.write_all(keel_web::report_html(&project, &report).as_bytes())?;
+            let html = keel_web::report_html_for_period(store, &project, from, to).await?;
+            out.write_all(html.as_bytes())?;
         }
         other => bail!("unknown report format `{other}`: expected json, html or csv"),
     }

@@ -76,11 +76,18 @@ async fn dispatch(command: Command, config: &Config, store: &Store) -> anyhow::R
             Ok(())
         }
         Command::Token { command } => admin::token(store, command).await,
-        Command::Import { project, format, year, account, files } => {
-            data::import(store, &project, &format, year, account, &files).await
-        }
-        Command::Report { project, from, to, format } => {
-            data::report(store, &project, from.as_deref(), to.as_deref(), &format).await
-        }
+        Command::Import {
+            project,
+            format,
+            year,
+            account,
+            files,
+        } => data::import(store, &project, &format, year, account, &files).await,
+        Command::Report {
+            project,
+            from,
+            to,
+            format,
+        } => data::report(store, &project, from.as_deref(), to.as_deref(), &format).await,
     }
 }

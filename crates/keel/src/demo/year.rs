@@ -66,15 +66,49 @@ pub fn client_a() -> DemoFiles {
     let mut files = header();
     let mut rng = Rng::new(0xA11CE);
     let accounts = [
-        AccountPlan { platform: "instagram", account: "clienta.coffee", followers: 12_400, daily_gain: 14, gain_spread: 9, er: 3.4, posts_per_day: 0.8, video_share: 0.4 },
-        AccountPlan { platform: "telegram", account: "clienta_roastery", followers: 3_100, daily_gain: 5, gain_spread: 4, er: 6.0, posts_per_day: 1.2, video_share: 0.1 },
+        AccountPlan {
+            platform: "instagram",
+            account: "clienta.coffee",
+            followers: 12_400,
+            daily_gain: 14,
+            gain_spread: 9,
+            er: 3.4,
+            posts_per_day: 0.8,
+            video_share: 0.4,
+        },
+        AccountPlan {
+            platform: "telegram",
+            account: "clienta_roastery",
+            followers: 3_100,
+            daily_gain: 5,
+            gain_spread: 4,
+            er: 6.0,
+            posts_per_day: 1.2,
+            video_share: 0.1,
+        },
     ];
     for plan in &accounts {
         account_year(&mut files, &mut rng, plan, &[], &[]);
     }
     let campaigns = [
-        CampaignPlan { platform: "vk", campaign: "autumn-blend", spend_per_day: 1500.0, cpm: 150.0, ctr: 0.012, click_to_lead: 0.08, video_view_share: 0.0 },
-        CampaignPlan { platform: "instagram", campaign: "coffee-subscription", spend_per_day: 1100.0, cpm: 210.0, ctr: 0.009, click_to_lead: 0.06, video_view_share: 0.3 },
+        CampaignPlan {
+            platform: "vk",
+            campaign: "autumn-blend",
+            spend_per_day: 1500.0,
+            cpm: 150.0,
+            ctr: 0.012,
+            click_to_lead: 0.08,
+            video_view_share: 0.0,
+        },
+        CampaignPlan {
+            platform: "instagram",
+            campaign: "coffee-subscription",
+            spend_per_day: 1100.0,
+            cpm: 210.0,
+            ctr: 0.009,
+            click_to_lead: 0.06,
+            video_view_share: 0.3,
+        },
     ];
     // The sales team closes 30 % of leads for four months, then 19 %.
     let won_rate = |day: i64| if day < 120 { 0.30 } else { 0.19 };
@@ -85,19 +119,54 @@ pub fn client_a() -> DemoFiles {
 pub fn client_b() -> DemoFiles {
     let mut files = header();
     let mut rng = Rng::new(0xB0B);
-    let instagram = AccountPlan { platform: "instagram", account: "clientb.fitness", followers: 8_200, daily_gain: 11, gain_spread: 7, er: 4.1, posts_per_day: 0.9, video_share: 0.6 };
-    let vk = AccountPlan { platform: "vk", account: "club_clientb", followers: 5_600, daily_gain: 6, gain_spread: 5, er: 2.2, posts_per_day: 0.7, video_share: 0.2 };
-    account_year(&mut files, &mut rng, &instagram, &[(viral_day(), VIRAL_FOLLOWERS)], &[(purchase_day(), PURCHASED_FOLLOWERS)]);
+    let instagram = AccountPlan {
+        platform: "instagram",
+        account: "clientb.fitness",
+        followers: 8_200,
+        daily_gain: 11,
+        gain_spread: 7,
+        er: 4.1,
+        posts_per_day: 0.9,
+        video_share: 0.6,
+    };
+    let vk = AccountPlan {
+        platform: "vk",
+        account: "club_clientb",
+        followers: 5_600,
+        daily_gain: 6,
+        gain_spread: 5,
+        er: 2.2,
+        posts_per_day: 0.7,
+        video_share: 0.2,
+    };
+    account_year(
+        &mut files,
+        &mut rng,
+        &instagram,
+        &[(viral_day(), VIRAL_FOLLOWERS)],
+        &[(purchase_day(), PURCHASED_FOLLOWERS)],
+    );
     account_year(&mut files, &mut rng, &vk, &[], &[]);
-    let campaigns = [CampaignPlan { platform: "vk", campaign: "trial-week", spend_per_day: 900.0, cpm: 120.0, ctr: 0.011, click_to_lead: 0.07, video_view_share: 0.0 }];
+    let campaigns = [CampaignPlan {
+        platform: "vk",
+        campaign: "trial-week",
+        spend_per_day: 900.0,
+        cpm: 120.0,
+        ctr: 0.011,
+        click_to_lead: 0.07,
+        video_view_share: 0.0,
+    }];
     ads_and_leads(&mut files, &mut rng, "B", &campaigns, |_| 0.25, 3_000.0);
     files
 }
 
 fn header() -> DemoFiles {
     DemoFiles {
-        daily: "platform,account,date,followers,reach,impressions,mentions,hashtag_uses,profile_visits,site_clicks\n".into(),
-        posts: "platform,account,post_id,published_at,type,likes,comments,shares,saves,views,reach,impressions,followers\n".into(),
+        daily: "platform,account,date,followers,reach,impressions,mentions,hashtag_uses,profile_visits,site_clicks\n"
+            .into(),
+        posts:
+            "platform,account,post_id,published_at,type,likes,comments,shares,saves,views,reach,impressions,followers\n"
+                .into(),
         ads: "platform,campaign,date,spend,currency,impressions,clicks,leads,video_views\n".into(),
         leads: "lead_id,created_at,source,campaign,status,amount,closed_at,repeat\n".into(),
     }
@@ -105,7 +174,13 @@ fn header() -> DemoFiles {
 
 /// One account's year: a daily row per day and about `posts_per_day` posts.
 /// `viral` days add real followers (who engage); `purchases` add bots (who never do).
-fn account_year(files: &mut DemoFiles, rng: &mut Rng, plan: &AccountPlan, viral: &[(NaiveDate, i64)], purchases: &[(NaiveDate, i64)]) {
+fn account_year(
+    files: &mut DemoFiles,
+    rng: &mut Rng,
+    plan: &AccountPlan,
+    viral: &[(NaiveDate, i64)],
+    purchases: &[(NaiveDate, i64)],
+) {
     let (mut real, mut bots) = (plan.followers, 0i64);
     let mut post_no = 0;
     for offset in 0..DAYS {
@@ -113,7 +188,11 @@ fn account_year(files: &mut DemoFiles, rng: &mut Rng, plan: &AccountPlan, viral:
         real += plan.daily_gain + rng.range(-plan.gain_spread, plan.gain_spread);
         let viral_today = viral.iter().find(|(d, _)| *d == date).map(|(_, n)| *n);
         real += viral_today.unwrap_or(0);
-        bots += purchases.iter().filter(|(d, _)| *d == date).map(|(_, n)| *n).sum::<i64>();
+        bots += purchases
+            .iter()
+            .filter(|(d, _)| *d == date)
+            .map(|(_, n)| *n)
+            .sum::<i64>();
         let followers = real + bots;
         let reach = (real as f64 * rng.around(0.28, 0.15)) as i64;
         let _ = writeln!(
@@ -161,7 +240,14 @@ fn account_year(files: &mut DemoFiles, rng: &mut Rng, plan: &AccountPlan, viral:
 
 /// Daily ad figures for each campaign and one lead row per ad lead, closed by the client's
 /// sales team at `won_rate(day)`.
-fn ads_and_leads(files: &mut DemoFiles, rng: &mut Rng, prefix: &str, campaigns: &[CampaignPlan], won_rate: impl Fn(i64) -> f64, deal_size: f64) {
+fn ads_and_leads(
+    files: &mut DemoFiles,
+    rng: &mut Rng,
+    prefix: &str,
+    campaigns: &[CampaignPlan],
+    won_rate: impl Fn(i64) -> f64,
+    deal_size: f64,
+) {
     let mut lead_no = 0;
     let last_day = first_day() + Duration::days(DAYS - 1);
     for offset in 0..DAYS {
@@ -173,21 +259,37 @@ fn ads_and_leads(files: &mut DemoFiles, rng: &mut Rng, prefix: &str, campaigns: 
             let clicks = (impressions as f64 * c.ctr).round() as i64;
             let leads = (clicks as f64 * c.click_to_lead).round() as i64;
             let video_views = (impressions as f64 * c.video_view_share).round() as i64;
-            let _ = writeln!(files.ads, "{},{},{date},{spend:.2},RUB,{impressions},{clicks},{leads},{video_views}", c.platform, c.campaign);
+            let _ = writeln!(
+                files.ads,
+                "{},{},{date},{spend:.2},RUB,{impressions},{clicks},{leads},{video_views}",
+                c.platform, c.campaign
+            );
             for _ in 0..leads {
                 lead_no += 1;
                 let created = format!("{date}T{:02}:{:02}:00Z", rng.range(9, 21), rng.range(0, 59));
                 let close_after = rng.range(1, 12);
                 let closed_on = date + Duration::days(close_after);
                 let (status, amount, closed) = if closed_on > last_day {
-                    (if rng.chance(0.5) { "new" } else { "qualified" }, String::new(), String::new())
+                    (
+                        if rng.chance(0.5) { "new" } else { "qualified" },
+                        String::new(),
+                        String::new(),
+                    )
                 } else if rng.chance(won_rate(offset)) {
-                    ("won", format!("{:.2}", rng.around(deal_size, 0.4)), format!("{closed_on}T18:00:00Z"))
+                    (
+                        "won",
+                        format!("{:.2}", rng.around(deal_size, 0.4)),
+                        format!("{closed_on}T18:00:00Z"),
+                    )
                 } else {
                     ("lost", String::new(), format!("{closed_on}T18:00:00Z"))
                 };
                 let repeat = rng.chance(0.15);
-                let _ = writeln!(files.leads, "{prefix}-{lead_no:06},{created},{},{},{status},{amount},{closed},{repeat}", c.platform, c.campaign);
+                let _ = writeln!(
+                    files.leads,
+                    "{prefix}-{lead_no:06},{created},{},{},{status},{amount},{closed},{repeat}",
+                    c.platform, c.campaign
+                );
             }
         }
     }

@@ -31,7 +31,18 @@ fn ok(output: &Output) -> String {
 async fn counts(db: &TestDb) -> Vec<i64> {
     let store = keel_store::Store::open(&db.url).await.unwrap();
     let mut out = vec![];
-    for table in ["organizations", "users", "clients", "projects", "memberships", "posts", "daily_stats", "ad_stats", "leads", "imports"] {
+    for table in [
+        "organizations",
+        "users",
+        "clients",
+        "projects",
+        "memberships",
+        "posts",
+        "daily_stats",
+        "ad_stats",
+        "leads",
+        "imports",
+    ] {
         let n: i64 = keel_store::on_pool!(&store.pool, p => {
             sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(p).await
         })

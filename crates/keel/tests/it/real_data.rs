@@ -13,7 +13,11 @@ fn shared_data(test: &str) -> Option<PathBuf> {
     if dir.is_dir() {
         Some(dir)
     } else {
-        skip(test, "shared-data", &format!("real data sets not found at {}", dir.display()));
+        skip(
+            test,
+            "shared-data",
+            &format!("real data sets not found at {}", dir.display()),
+        );
         None
     }
 }
@@ -23,7 +27,9 @@ fn close(a: f64, b: f64) -> bool {
 }
 
 async fn project(app: &TestApp, slug: &str, started_on: &str) -> keel_store::projects::Project {
-    keel::commands::create_project(&app.store, slug, slug, Some(started_on), None).await.unwrap()
+    keel::commands::create_project(&app.store, slug, slug, Some(started_on), None)
+        .await
+        .unwrap()
 }
 
 on_both_backends! {
