@@ -95,9 +95,10 @@ pub(crate) async fn for_each_post(
     }
 }
 
-/// A post joined to its day's daily row, as the SQL query returns it.
+/// A post joined to its day's daily row, as the SQL queries (this one and the analytics
+/// ranking) return it.
 #[derive(Debug, sqlx::FromRow)]
-struct JoinedPost {
+pub(crate) struct JoinedPost {
     platform: String,
     account: String,
     post_id: String,
@@ -110,6 +111,28 @@ struct JoinedPost {
     reach: Option<i64>,
     own_followers: Option<i64>,
     day_followers: Option<i64>,
+}
+
+impl JoinedPost {
+    /// Sums the interactions (missing counts as 0) and picks the followers of the day.
+    pub(crate) fn into_raw(self) -> RawPost {
+        let interactions = Interactions {
+            likes: self.likes.unwrap_or(0),
+            comments: self.comments.unwrap_or(0),
+            shares: self.shares.unwrap_or(0),
+            saves: self.saves.unwrap_or(0),
+        };
+        RawPost {
+            platform: self.platform,
+            account: self.account,
+            post_id: self.post_id,
+            published_at: self.published_at,
+            interactions: interactions.total(),
+            followers: followers_on(self.day_followers, self.own_followers),
+            reach: self.reach,
+            views: self.views,
+        }
+    }
 }
 
 /// The posts through sqlx (an in-memory SQLite): one query, each post joined to its
@@ -135,22 +158,7 @@ async fn joined_posts(
             .bind(scope.end())
             .fetch(p);
         while let Some(r) = rows.try_next().await? {
-            let interactions = Interactions {
-                likes: r.likes.unwrap_or(0),
-                comments: r.comments.unwrap_or(0),
-                shares: r.shares.unwrap_or(0),
-                saves: r.saves.unwrap_or(0),
-            };
-            each(RawPost {
-                platform: r.platform,
-                account: r.account,
-                post_id: r.post_id,
-                published_at: r.published_at,
-                interactions: interactions.total(),
-                followers: followers_on(r.day_followers, r.own_followers),
-                reach: r.reach,
-                views: r.views,
-            })?;
+            each(r.into_raw())?;
         }
     });
     Ok(())

@@ -25,10 +25,11 @@
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
+use crate::posts::JoinedPost;
 use anyhow::bail;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use futures_util::{StreamExt, TryStreamExt};
-use keel_domain::metrics::engagement::{Interactions, followers_on, post_er, post_err, post_erv};
+use keel_domain::metrics::engagement::post_er;
 use keel_domain::metrics::{pct, ratio};
 use keel_store::{Pool, Store};
 use sqlx::PgPool;
@@ -309,23 +310,6 @@ fn top(mut posts: Vec<PostRow>, rank: Rank, n: usize) -> Vec<PostRow> {
     posts
 }
 
-/// A post with the inputs of its rates, as the ranking query returns it.
-#[derive(Debug, sqlx::FromRow)]
-struct RankedRow {
-    platform: String,
-    account: String,
-    post_id: String,
-    published_at: DateTime<Utc>,
-    likes: Option<i64>,
-    comments: Option<i64>,
-    shares: Option<i64>,
-    saves: Option<i64>,
-    views: Option<i64>,
-    reach: Option<i64>,
-    own_followers: Option<i64>,
-    day_followers: Option<i64>,
-}
-
 /// The `n` posts of one account published in `start .. end` with the highest
 /// (or lowest) ER, ties in report order. Posts whose ER is undefined are not ranked.
 async fn ranked_posts(
@@ -356,7 +340,7 @@ async fn ranked_posts(
         join = join_post_day(scope),
         i = INTERACTIONS,
     );
-    let rows = sqlx::query_as::<_, RankedRow>(&sql)
+    let rows = sqlx::query_as::<_, JoinedPost>(&sql)
         .bind(scope.project_id)
         .bind(start)
         .bind(end)
@@ -365,28 +349,7 @@ async fn ranked_posts(
         .bind(account)
         .fetch_all(pool)
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| {
-            let interactions = Interactions {
-                likes: r.likes.unwrap_or(0),
-                comments: r.comments.unwrap_or(0),
-                shares: r.shares.unwrap_or(0),
-                saves: r.saves.unwrap_or(0),
-            }
-            .total();
-            PostRow {
-                platform: r.platform,
-                account: r.account,
-                post_id: r.post_id,
-                published_at: r.published_at,
-                interactions,
-                er: post_er(interactions, followers_on(r.day_followers, r.own_followers)),
-                err: post_err(interactions, r.reach),
-                erv: post_erv(interactions, r.views),
-            }
-        })
-        .collect())
+    Ok(rows.into_iter().map(|r| PostRow::from(r.into_raw())).collect())
 }
 
 #[cfg(test)]
