@@ -51,4 +51,41 @@ on_both_backends! {
         let demo_org = app.store.ensure_org(keel::demo::DEMO_ORG_SLUG, "Demo Agency").await.unwrap();
         assert!(!app.store.add_member(demo_org.id(), theirs.id(), rival.id(), keel_domain::Role::Viewer, None).await.unwrap());
     }
+    async fn the_audit_trail_cannot_be_rewritten(backend) {
+        let Some(app) = TestApp::demo(backend, "audit_append_only").await else { return };
+        let org = app.store.ensure_org(keel::demo::DEMO_ORG_SLUG, "Demo Agency").await.unwrap();
+        let project = app.store.project_by_slug(org.id(), "client-a").await.unwrap().unwrap();
+        let actor = app.store.user_by_email(&Email::parse("approver-a@demo.local").unwrap()).await.unwrap().unwrap();
+        let event = keel_store::audit::NewAuditEvent {
+            org: org.id(),
+            project: project.id(),
+            subject_kind: "post",
+            subject_id: 7,
+            actor: Some(actor.id()),
+            action: "approved",
+            detail: serde_json::json!({"comment": "ok"}),
+            at: keel_store::now(),
+        };
+        app.store.append_audit(&event).await.unwrap();
+        app.store.append_audit(&keel_store::audit::NewAuditEvent { actor: None, action: "sla_missed", ..event.clone() }).await.unwrap();
+        let before = app.store.audit_of(project.id(), "post", 7).await.unwrap();
+        assert_eq!(before.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(), ["approved", "sla_missed"]);
+        assert_eq!(before[0].actor_email.as_deref(), Some("approver-a@demo.local"));
+        assert_eq!(before[0].detail_json()["comment"], "ok");
+        assert_eq!(before[1].actor_email, None, "Keel's own actions have no person as actor");
+        // The database itself refuses to rewrite or erase an entry, whatever the SQL.
+        for sql in ["UPDATE audit_events SET action = 'rejected'", "DELETE FROM audit_events"] {
+            let refused = keel_store::on_pool!(&app.store.pool, p => sqlx::query(sql).execute(p).await.map(|_| ()));
+            let err = refused.expect_err(sql).to_string();
+            assert!(err.contains("append-only"), "{sql}: {err}");
+        }
+        if matches!(backend, Backend::Postgres) {
+            let truncate = keel_store::on_pool!(&app.store.pool, p => sqlx::query("TRUNCATE audit_events").execute(p).await.map(|_| ()));
+            assert!(truncate.is_err(), "TRUNCATE must be refused too");
+        }
+        let after = app.store.audit_of(project.id(), "post", 7).await.unwrap();
+        assert_eq!(after.len(), 2);
+        assert_eq!(after[0].action, "approved");
+        assert_eq!(app.store.audit_of_project(project.id(), 1).await.unwrap()[0].action, "sla_missed");
+    }
 }
