@@ -5,6 +5,7 @@
 
 pub mod ids;
 pub mod metrics;
+pub mod notification;
 pub mod permission;
 pub mod project;
 pub mod role;
