@@ -10,6 +10,8 @@ pub mod permission;
 pub mod project;
 pub mod role;
 pub mod user;
+// Content plan and approvals (issue 4).
+pub mod workflow;
 
 pub use ids::*;
 pub use permission::{Access, Action, Decision, decide, may_assign};

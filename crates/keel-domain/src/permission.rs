@@ -25,14 +25,27 @@ pub enum Action {
     ManageMembers,
     /// Load data files into the project.
     ImportData,
+    // Content plan and approvals (issue 4).
+    /// Write, edit, submit, schedule and publish posts (the agency side).
+    WritePosts,
+    /// Approve posts or request changes (the designated approvers: `client_approver`).
+    DecidePosts,
+    /// Comment on posts (everyone on the project but viewers).
+    CommentPosts,
+    /// Change the project's workflow settings (urgent SLA, auto-approval).
+    ManageWorkflow,
 }
 
 impl Action {
-    pub const ALL: [Action; 4] = [
+    pub const ALL: [Action; 8] = [
         Action::View,
         Action::ViewMembers,
         Action::ManageMembers,
         Action::ImportData,
+        Action::WritePosts,
+        Action::DecidePosts,
+        Action::CommentPosts,
+        Action::ManageWorkflow,
     ];
 }
 
@@ -65,6 +78,11 @@ fn role_allows(role: Role, action: Action) -> bool {
         Action::View | Action::ViewMembers => true,
         Action::ManageMembers => role == Role::ClientOwner,
         Action::ImportData => matches!(role, Role::AgencyLead | Role::Specialist | Role::ClientOwner),
+        // The state machine (`workflow::state`) refines these per post (authorship, state).
+        Action::WritePosts => matches!(role, Role::AgencyLead | Role::Specialist),
+        Action::DecidePosts => role == Role::ClientApprover,
+        Action::CommentPosts => role != Role::Viewer,
+        Action::ManageWorkflow => matches!(role, Role::AgencyLead | Role::ClientOwner),
     }
 }
 
@@ -93,17 +111,28 @@ mod tests {
     #[test]
     fn every_role_and_action_matches_the_table() {
         use Action::*;
-        let table: [(Role, [Decision; 4]); 6] = [
-            //                     View   ViewMembers ManageMembers ImportData
-            (Role::ClientOwner, [Allow, Allow, Allow, Allow]),
-            (Role::ClientApprover, [Allow, Allow, Forbidden, Forbidden]),
-            (Role::ClientMember, [Allow, Allow, Forbidden, Forbidden]),
-            (Role::AgencyLead, [Allow, Allow, Forbidden, Allow]),
-            (Role::Specialist, [Allow, Allow, Forbidden, Allow]),
-            (Role::Viewer, [Allow, Allow, Forbidden, Forbidden]),
+        let (a, f) = (Allow, Forbidden);
+        let table: [(Role, [Decision; 8]); 6] = [
+            //                  View ViewMembers ManageMembers ImportData WritePosts DecidePosts CommentPosts ManageWorkflow
+            (Role::ClientOwner, [a, a, a, a, f, f, a, a]),
+            (Role::ClientApprover, [a, a, f, f, f, a, a, f]),
+            (Role::ClientMember, [a, a, f, f, f, f, a, f]),
+            (Role::AgencyLead, [a, a, f, a, a, f, a, a]),
+            (Role::Specialist, [a, a, f, a, a, f, a, f]),
+            (Role::Viewer, [a, a, f, f, f, f, f, f]),
+        ];
+        let actions = [
+            View,
+            ViewMembers,
+            ManageMembers,
+            ImportData,
+            WritePosts,
+            DecidePosts,
+            CommentPosts,
+            ManageWorkflow,
         ];
         for (role, expected) in table {
-            for (action, want) in [View, ViewMembers, ManageMembers, ImportData].into_iter().zip(expected) {
+            for (action, want) in actions.into_iter().zip(expected) {
                 assert_eq!(decide(member(role), action), want, "{role} / {action:?}");
             }
         }
