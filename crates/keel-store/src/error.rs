@@ -11,6 +11,9 @@ pub enum StoreError {
     Conflict(String),
     #[error("{0}")]
     Invalid(String),
+    /// The caller's relation to the resource does not allow the action (HTTP 403).
+    #[error("{0}")]
+    Forbidden(String),
     #[error("database configuration: {0}")]
     Config(String),
     #[error("cannot connect to the database {0}")]

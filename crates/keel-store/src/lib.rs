@@ -13,9 +13,13 @@ pub mod credentials;
 pub mod data;
 mod error;
 pub mod import_log;
+// Background jobs stored in the database (issue 4).
+pub mod jobs;
 pub mod login_limit;
 pub mod members;
 pub mod orgs;
+// Content plan and approvals (issue 4).
+pub mod plan;
 pub mod projects;
 pub mod sessions;
 pub mod tokens;

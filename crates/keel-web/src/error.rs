@@ -23,6 +23,9 @@ pub enum WebError {
         "authentication required: send `Authorization: Bearer <token>` (make one with `keel token create --user EMAIL`)"
     )]
     Unauthorized,
+    /// 403 with the reason (a workflow rule: nobody approves their own post, …).
+    #[error("{0}")]
+    Refused(String),
     #[error("{0}")]
     BadRequest(String),
     #[error("{0}")]
@@ -48,6 +51,7 @@ impl From<keel_store::StoreError> for WebError {
             keel_store::StoreError::NotFound => WebError::NotFound,
             keel_store::StoreError::Conflict(m) => WebError::Conflict(m),
             keel_store::StoreError::Invalid(m) => WebError::BadRequest(m),
+            keel_store::StoreError::Forbidden(m) => WebError::Refused(m),
             other => WebError::Internal(other.into()),
         }
     }
@@ -65,7 +69,7 @@ impl WebError {
     pub fn status(&self) -> StatusCode {
         match self {
             WebError::NotFound => StatusCode::NOT_FOUND,
-            WebError::Forbidden => StatusCode::FORBIDDEN,
+            WebError::Forbidden | WebError::Refused(_) => StatusCode::FORBIDDEN,
             WebError::Unauthorized => StatusCode::UNAUTHORIZED,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::Conflict(_) => StatusCode::CONFLICT,

@@ -14,6 +14,8 @@ mod error;
 mod i18n;
 mod ops;
 mod pages;
+// Content plan and approvals (issue 4).
+mod plan;
 pub mod routes;
 mod streaming;
 mod uploads;

@@ -5,7 +5,7 @@
 //! added without a guard.
 
 use crate::auth::guard::{Guard, enforce};
-use crate::{AppState, api, assets, auth, error, ops, pages};
+use crate::{AppState, api, assets, auth, error, ops, pages, plan};
 use axum::extract::{Request, State};
 use axum::http::Method;
 use axum::middleware::Next;
@@ -75,6 +75,24 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         route!(POST "/api/v1/projects/{slug}/members", Project(Action::ManageMembers), "Add a person to the project", api::projects::add_member),
         route!(POST "/api/v1/projects/{slug}/imports", Project(Action::ImportData), "Import a data file (the body) into the project, all-or-nothing", api::data::import),
         route!(GET "/api/v1/projects/{slug}/report", Project(Action::View), "The project's report (the JSON of `keel report`)", api::data::report),
+        // Content plan and approvals (issue 4)
+        route!(GET "/api/v1/projects/{slug}/posts", Project(Action::View), "The content plan's posts (`?state=`, `?platform=` filter)", plan::api::list),
+        route!(POST "/api/v1/projects/{slug}/posts", Project(Action::WritePosts), "Create a draft post: `text`, `platforms`, `scheduled_at`, `urgent`, `rubric`, `variants`", plan::api::create),
+        route!(GET "/api/v1/projects/{slug}/workflow", Project(Action::View), "Workflow settings, designated approvers and the workflow's health", plan::api::workflow),
+        route!(POST "/api/v1/projects/{slug}/workflow", Project(Action::ManageWorkflow), "Change the urgent SLA (`urgent_sla_minutes`) and `auto_approve`", plan::api::set_workflow),
+        route!(GET "/api/v1/posts/{id}", Post(Action::View), "One post with its comments and audit trail (`events`)", plan::api::show),
+        route!(POST "/api/v1/posts/{id}/edit", Post(Action::WritePosts), "Change a draft or a post sent back (fields left out keep their value)", plan::api::edit),
+        route!(POST "/api/v1/posts/{id}/submit", Post(Action::WritePosts), "Send the post for approval (urgent posts start their SLA clock)", plan::api::submit),
+        route!(POST "/api/v1/posts/{id}/approve", Post(Action::DecidePosts), "Approve the post (designated approvers, not on their own post)", plan::api::approve),
+        route!(POST "/api/v1/posts/{id}/request-changes", Post(Action::DecidePosts), "Send the post back (`comment` required; a revision round)", plan::api::request_changes),
+        route!(POST "/api/v1/posts/{id}/comments", Post(Action::CommentPosts), "Comment (`text`; `suggestion: true` for an approver's suggestion)", plan::api::comment),
+        route!(POST "/api/v1/posts/{id}/suggestions/{comment}", Post(Action::WritePosts), "Resolve a suggestion: `resolution` accepted, or declined with a `reason`", plan::api::resolve_suggestion),
+        route!(POST "/api/v1/posts/{id}/images", Post(Action::WritePosts), "Attach an image (the body; PNG, JPEG, WebP or GIF; `?name=`)", plan::api::upload_image),
+        route!(POST "/api/v1/posts/{id}/schedule", Post(Action::WritePosts), "Schedule an approved post (`scheduled_at`, else the post's own)", plan::api::schedule),
+        route!(POST "/api/v1/posts/{id}/mark-published", Post(Action::WritePosts), "Record that the post went out", plan::api::mark_published),
+        route!(POST "/api/v1/posts/{id}/mark-failed", Post(Action::WritePosts), "Record that publishing failed", plan::api::mark_failed),
+        route!(POST "/api/v1/posts/{id}/back-to-draft", Post(Action::WritePosts), "Withdraw or reopen the post as a draft", plan::api::back_to_draft),
+        route!(GET "/api/v1/notifications", SignedIn, "The caller's in-app notifications, newest first", plan::api::notifications),
     ]
 }
 

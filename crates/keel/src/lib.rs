@@ -7,3 +7,5 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod demo;
+// The background job runner with every job kind (issue 4).
+pub mod jobs;

@@ -66,6 +66,13 @@ fn operation(spec: &RouteSpec) -> Value {
             ("404", "no such project, or not yours to see"),
         ]);
     }
+    if let Guard::Post(_) = spec.guard {
+        errors.extend([
+            ("403", "your role (or your relation to the post) may not do this"),
+            ("404", "no such post, or not yours to see"),
+            ("409", "not possible in the post's current state"),
+        ]);
+    }
     for (code, description) in errors {
         responses.insert(
             code.into(),
@@ -153,7 +160,8 @@ fn shapes(spec: &RouteSpec) -> (u16, Value, Option<Value>) {
         ("POST", "/api/v1/projects/{slug}/members") => (201, schema_ref("Member"), Some(schema_ref("NewMember"))),
         ("POST", "/api/v1/projects/{slug}/imports") => (200, schema_ref("ImportSummary"), None),
         ("GET", "/api/v1/projects/{slug}/report") => (200, schema_ref("Report"), None),
-        _ => (200, json!({ "type": "object" }), None),
+        // Content plan and approvals (issue 4)
+        _ => crate::plan::openapi::shapes(spec).unwrap_or((200, json!({ "type": "object" }), None)),
     }
 }
 
@@ -166,7 +174,7 @@ fn schemas() -> Value {
         "specialist",
         "viewer"
     ]);
-    json!({
+    let mut all = json!({
         "Error": { "type": "object", "required": ["error", "status"], "properties": {
             "error": { "type": "string", "description": "what is wrong and how to fix it" },
             "status": { "type": "integer" } } },
@@ -212,5 +220,10 @@ fn schemas() -> Value {
         "NewMember": { "type": "object", "required": ["email", "role"], "properties": {
             "email": { "type": "string" }, "role": { "type": "string", "enum": roles },
             "speciality": { "type": ["string", "null"] } } },
-    })
+    });
+    // Content plan and approvals (issue 4)
+    if let (Some(all), Value::Object(plan)) = (all.as_object_mut(), crate::plan::openapi::schemas()) {
+        all.extend(plan);
+    }
+    all
 }

@@ -26,6 +26,9 @@ pub enum Guard {
     SignedIn,
     /// A caller allowed to take this action in the project named by the path's `{slug}`.
     Project(Action),
+    /// A caller allowed to take this action in the project of the content-plan post named by
+    /// the path's `{id}` (issue 4). A post of a project the caller cannot see answers 404.
+    Post(Action),
 }
 
 pub async fn enforce(guard: Guard, State(state): State<AppState>, mut request: Request, next: Next) -> Response {
@@ -56,16 +59,25 @@ async fn authorize(guard: Guard, state: &AppState, request: &mut Request) -> Res
     let action = match guard {
         Guard::Public => return Ok(()),
         Guard::SignedIn => return user.map(|_| ()).ok_or(WebError::Unauthorized),
-        Guard::Project(action) => action,
+        Guard::Project(action) | Guard::Post(action) => action,
     };
     let user = user.ok_or(WebError::Unauthorized)?;
-    let slug = path_param(request, "slug").await.ok_or(WebError::NotFound)?;
-    // Slugs resolve only inside the caller's own organization: nothing crosses tenants.
-    let project = state
-        .store
-        .project_by_slug(user.org(), &slug)
-        .await?
-        .ok_or(WebError::NotFound)?;
+    let project = match guard {
+        Guard::Post(_) => {
+            let (project, post) = crate::plan::guard::post_and_project(state, request, &user).await?;
+            request.extensions_mut().insert(post);
+            project
+        }
+        _ => {
+            let slug = path_param(request, "slug").await.ok_or(WebError::NotFound)?;
+            // Slugs resolve only inside the caller's own organization: nothing crosses tenants.
+            state
+                .store
+                .project_by_slug(user.org(), &slug)
+                .await?
+                .ok_or(WebError::NotFound)?
+        }
+    };
     let roles: RoleSet = state
         .store
         .roles_in(project.id(), user.id())
@@ -110,7 +122,7 @@ async fn caller(state: &AppState, headers: axum::http::HeaderMap, is_api: bool) 
     Ok(user.map(Arc::new))
 }
 
-async fn path_param(request: &mut Request, name: &str) -> Option<String> {
+pub(crate) async fn path_param(request: &mut Request, name: &str) -> Option<String> {
     use axum::RequestPartsExt;
     use axum::extract::RawPathParams;
     let (mut parts, body) = std::mem::take(request).into_parts();

@@ -28,7 +28,11 @@ pub async fn serve(config: &Config, store: &Store, demo: bool) -> anyhow::Result
     tracing::info!(database = ?config.database_url, "Keel is running at http://{address}/");
     eprintln!("Keel is running at http://{address}/ (Ctrl-C stops it)");
     let pruner = tokio::spawn(prune_periodically(store.clone()));
+    // Timers and notifications: every instance runs the shared queue in the database.
+    let runner = std::sync::Arc::new(crate::jobs::runner(store));
+    let jobs = runner.spawn(crate::jobs::POLL_EVERY);
     keel_web::serve(listener, state, shutdown_signal()).await?;
+    jobs.abort();
     pruner.abort();
     Ok(())
 }

@@ -2,6 +2,8 @@
 //! nothing: every step finds what is already there before making anything, and the demo year
 //! is imported through the idempotent importer.
 
+// Content plan in every workflow state (issue 4).
+pub mod plan;
 mod random;
 pub mod year;
 
@@ -62,14 +64,19 @@ pub struct DemoSummary {
     pub projects_created: usize,
     pub memberships_added: usize,
     pub rows_imported: u64,
+    pub plan_posts_created: usize,
 }
 
 impl fmt::Display for DemoSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "demo organization \"Demo Agency\": {} users, {} projects, {} memberships, {} data rows added (all users have password {DEMO_PASSWORD})",
-            self.users_created, self.projects_created, self.memberships_added, self.rows_imported
+            "demo organization \"Demo Agency\": {} users, {} projects, {} memberships, {} data rows added, {} content-plan posts (all users have password {DEMO_PASSWORD})",
+            self.users_created,
+            self.projects_created,
+            self.memberships_added,
+            self.rows_imported,
+            self.plan_posts_created
         )
     }
 }
@@ -109,6 +116,11 @@ pub async fn fill(store: &Store) -> anyhow::Result<DemoSummary> {
         let project = store.project_by_slug(org.id(), slug).await?.expect("made above");
         summary.rows_imported += import_year(store, &project, files).await?;
     }
+    let mut projects = vec![];
+    for slug in ["client-a", "client-b"] {
+        projects.push(store.project_by_slug(org.id(), slug).await?.expect("made above"));
+    }
+    summary.plan_posts_created = plan::fill(store, &projects).await?;
     Ok(summary)
 }
 

@@ -42,6 +42,15 @@ async fn counts(db: &TestDb) -> Vec<i64> {
         "ad_stats",
         "leads",
         "imports",
+        // Content plan and approvals (issue 4)
+        "plan_posts",
+        "plan_post_variants",
+        "plan_post_images",
+        "plan_comments",
+        "audit_events",
+        "jobs",
+        "notifications",
+        "workflow_settings",
     ] {
         let n: i64 = keel_store::on_pool!(&store.pool, p => {
             sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(p).await
@@ -65,6 +74,8 @@ on_both_backends! {
         assert_eq!(after_first[..5], [1, 6, 2, 2, 9]);
         assert_eq!(after_first[9], 8, "four files per project");
         assert!(after_first[5..9].iter().all(|n| *n > 0), "{after_first:?}");
+        assert_eq!(after_first[10], 18, "nine content-plan posts per project");
+        assert!(second.contains("0 content-plan posts"), "{second}");
     }
 
     async fn admin_commands_make_a_project_a_user_a_member_and_a_token(backend) {

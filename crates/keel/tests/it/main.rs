@@ -12,3 +12,6 @@ mod cli;
 mod real_data;
 mod routes_by_role;
 mod storage;
+// Content plan and approvals (issue 4)
+mod jobs;
+mod workflow;

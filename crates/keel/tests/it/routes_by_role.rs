@@ -85,17 +85,57 @@ async fn callers(app: &TestApp) -> Vec<Caller> {
     ]
 }
 
-fn concrete_path(spec: &RouteSpec) -> String {
+/// Real ids of client-a's content plan for the path parameters of the plan's routes (issue 4):
+/// its first demo post (in review, by the specialist, with an image and a comment).
+struct PlanIds {
+    post: i64,
+    image: i64,
+    comment: i64,
+}
+
+async fn plan_ids(app: &TestApp) -> PlanIds {
+    let org = app
+        .store
+        .ensure_org(keel::demo::DEMO_ORG_SLUG, "Demo Agency")
+        .await
+        .unwrap();
+    let project = app
+        .store
+        .project_by_slug(org.id(), "client-a")
+        .await
+        .unwrap()
+        .expect("client-a");
+    let post = app
+        .store
+        .plan_posts_of(project.id())
+        .await
+        .unwrap()
+        .into_iter()
+        .min_by_key(|p| p.id)
+        .expect("a demo post");
+    let image = app.store.plan_images(post.id).await.unwrap()[0].id;
+    let comment = app.store.plan_comments(post.id).await.unwrap()[0].id;
+    PlanIds {
+        post: post.id,
+        image,
+        comment,
+    }
+}
+
+fn concrete_path(spec: &RouteSpec, ids: &PlanIds) -> String {
     spec.path
         .replace("{slug}", "client-a")
         .replace("{code}", "ru")
         .replace("{file}", "icon.svg")
+        .replace("{id}", &ids.post.to_string())
+        .replace("{image}", &ids.image.to_string())
+        .replace("{comment}", &ids.comment.to_string())
 }
 
-async fn call(app: &TestApp, spec: &RouteSpec, caller: &Caller) -> StatusCode {
+async fn call(app: &TestApp, spec: &RouteSpec, caller: &Caller, ids: &PlanIds) -> StatusCode {
     let client = TestApp::browser();
     let method = Method::from_bytes(spec.method.as_str().as_bytes()).unwrap();
-    let mut request = client.request(method, app.url(&concrete_path(spec)));
+    let mut request = client.request(method, app.url(&concrete_path(spec, ids)));
     let csrf = "0".repeat(64);
     if let Some(email) = caller.email {
         if spec.is_api() {
@@ -119,12 +159,13 @@ on_both_backends! {
     async fn every_route_answers_every_role_as_the_permission_table_says(backend) {
         let Some(app) = TestApp::demo(backend, "routes_by_role").await else { return };
         let callers = callers(&app).await;
+        let ids = plan_ids(&app).await;
         let specs = route_specs();
         assert!(specs.len() >= 15, "the route table looks truncated");
         let mut checked = 0;
         for spec in &specs {
             for caller in &callers {
-                let status = call(&app, spec, caller).await;
+                let status = call(&app, spec, caller, &ids).await;
                 let who = caller.email.unwrap_or("anonymous");
                 let context = format!("{} {} as {who}: got {status}", spec.method, spec.path);
                 assert!(!status.is_server_error(), "{context}");
@@ -133,8 +174,8 @@ on_both_backends! {
                     Guard::Public => assert!(status != StatusCode::UNAUTHORIZED && status != StatusCode::FORBIDDEN, "{context}"),
                     Guard::SignedIn if caller.email.is_none() => assert_eq!(status, anonymous_answer, "{context}"),
                     Guard::SignedIn => assert!(![401, 403, 404].contains(&status.as_u16()), "{context}"),
-                    Guard::Project(_) if caller.email.is_none() => assert_eq!(status, anonymous_answer, "{context}"),
-                    Guard::Project(action) => {
+                    Guard::Project(_) | Guard::Post(_) if caller.email.is_none() => assert_eq!(status, anonymous_answer, "{context}"),
+                    Guard::Project(action) | Guard::Post(action) => {
                         let expected = decide(Access { roles: caller.roles, org_admin: caller.org_admin }, action);
                         match expected {
                             Decision::Invisible => assert_eq!(status, StatusCode::NOT_FOUND, "{context}"),

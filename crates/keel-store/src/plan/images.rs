@@ -1,0 +1,154 @@
+//! Post images, stored in the database (several instances behind a load balancer share them),
+//! accepted only when their first bytes are a PNG, JPEG, WebP or GIF signature — the name and
+//! the browser's claimed type are not trusted.
+
+use super::posts::PlanPost;
+use super::refusal;
+use crate::{Store, StoreError, StoreResult, append_audit, audit::NewAuditEvent, now, on_pool};
+use chrono::{DateTime, Utc};
+use keel_domain::workflow::{PostAction, Relation, transition};
+use keel_domain::{OrgId, UserId};
+
+/// The largest image accepted (platforms themselves refuse much larger photos).
+pub const MAX_IMAGE_BYTES: usize = 8 * 1024 * 1024;
+/// At most this many images on one post (Instagram and VK carousels hold ten).
+pub const MAX_IMAGES_PER_POST: usize = 10;
+
+/// The image type named by the content's magic bytes.
+pub fn sniff_image(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some("image/png")
+    } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some("image/jpeg")
+    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        Some("image/webp")
+    } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
+        Some("image/gif")
+    } else {
+        None
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PlanImage {
+    pub id: i64,
+    pub post_id: i64,
+    pub content_type: String,
+    pub file_name: String,
+    pub size: i32,
+    pub created_at: DateTime<Utc>,
+}
+
+impl Store {
+    /// Stores an image on a post that may still be edited.
+    pub async fn add_plan_image(
+        &self,
+        post: &PlanPost,
+        who: Relation,
+        actor: UserId,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> StoreResult<PlanImage> {
+        transition(post.state(), PostAction::Edit, who).map_err(refusal)?;
+        if bytes.len() > MAX_IMAGE_BYTES {
+            return Err(StoreError::Invalid(format!(
+                "image `{file_name}`: {:.1} MB, larger than the {} MB an image may be",
+                bytes.len() as f64 / 1_048_576.0,
+                MAX_IMAGE_BYTES / 1_048_576
+            )));
+        }
+        let content_type = sniff_image(bytes).ok_or_else(|| {
+            StoreError::Invalid(format!(
+                "image `{file_name}`: the content is not a PNG, JPEG, WebP or GIF image (checked by its bytes, not its name)"
+            ))
+        })?;
+        if self.plan_images(post.id).await?.len() >= MAX_IMAGES_PER_POST {
+            return Err(StoreError::Invalid(format!(
+                "a post holds at most {MAX_IMAGES_PER_POST} images; remove one first"
+            )));
+        }
+        let name: String = file_name.trim().chars().filter(|c| !c.is_control()).take(200).collect();
+        let at = now();
+        let id = on_pool!(&self.pool, p => {
+            let mut tx = p.begin().await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO plan_post_images (post_id, content_type, file_name, bytes, size, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            )
+            .bind(post.id)
+            .bind(content_type)
+            .bind(&name)
+            .bind(bytes)
+            .bind(bytes.len() as i32)
+            .bind(at)
+            .fetch_one(&mut *tx)
+            .await?;
+            append_audit!(&mut *tx, NewAuditEvent {
+                org: post.org(),
+                project: post.project(),
+                subject_kind: "post",
+                subject_id: post.id,
+                actor: Some(actor),
+                action: "image_added",
+                detail: serde_json::json!({ "image_id": id, "file_name": name, "bytes": bytes.len() }),
+                at,
+            })?;
+            tx.commit().await?;
+            Ok::<i64, sqlx::Error>(id)
+        })?;
+        self.plan_images(post.id)
+            .await?
+            .into_iter()
+            .find(|i| i.id == id)
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// A post's images (without their bytes), in upload order.
+    pub async fn plan_images(&self, post: i64) -> StoreResult<Vec<PlanImage>> {
+        Ok(on_pool!(&self.pool, p => {
+            sqlx::query_as::<_, PlanImage>(
+                "SELECT id, post_id, content_type, file_name, size, created_at FROM plan_post_images
+                 WHERE post_id = $1 ORDER BY id",
+            )
+            .bind(post)
+            .fetch_all(p)
+            .await
+        })?)
+    }
+
+    /// An image's type and bytes, if it belongs to a post of `org` in `project`.
+    pub async fn plan_image_bytes(
+        &self,
+        org: OrgId,
+        project: keel_domain::ProjectId,
+        image: i64,
+    ) -> StoreResult<Option<(String, Vec<u8>)>> {
+        Ok(on_pool!(&self.pool, p => {
+            sqlx::query_as::<_, (String, Vec<u8>)>(
+                "SELECT i.content_type, i.bytes FROM plan_post_images i JOIN plan_posts p ON p.id = i.post_id
+                 WHERE i.id = $1 AND p.org_id = $2 AND p.project_id = $3",
+            )
+            .bind(image)
+            .bind(org.0)
+            .bind(project.0)
+            .fetch_optional(p)
+            .await
+        })?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn images_are_recognized_by_their_first_bytes() {
+        assert_eq!(sniff_image(b"\x89PNG\r\n\x1a\n...."), Some("image/png"));
+        assert_eq!(sniff_image(&[0xFF, 0xD8, 0xFF, 0xE0]), Some("image/jpeg"));
+        assert_eq!(sniff_image(b"RIFF\x10\x00\x00\x00WEBPVP8 "), Some("image/webp"));
+        assert_eq!(sniff_image(b"GIF89a\x01\x00"), Some("image/gif"));
+        assert_eq!(sniff_image(b"<svg xmlns="), None);
+        assert_eq!(sniff_image(b"RIFF\x10\x00\x00\x00WAVE"), None);
+        assert_eq!(sniff_image(b""), None);
+    }
+}

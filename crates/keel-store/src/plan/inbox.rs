@@ -1,0 +1,98 @@
+//! The in-app channel: notifications land in the `notifications` table, read on the inbox page
+//! and counted (unread) in the top bar.
+
+use crate::{Store, StoreResult, now, on_pool};
+use chrono::{DateTime, Utc};
+use keel_domain::UserId;
+use keel_domain::notification::{Channel, Deliver, DeliveryResult, Notification};
+use std::future::Future;
+use std::pin::Pin;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct InboxItem {
+    pub id: i64,
+    pub kind: String,
+    pub title: String,
+    pub body: String,
+    pub link_path: String,
+    pub created_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+/// Delivers into the inbox. Everyone gets in-app notifications: it is the record of what
+/// Keel told them, so there is no opt-out for this channel.
+pub struct InAppDelivery {
+    store: Store,
+}
+
+impl InAppDelivery {
+    pub fn new(store: Store) -> InAppDelivery {
+        InAppDelivery { store }
+    }
+}
+
+impl Deliver for InAppDelivery {
+    fn channel(&self) -> Channel {
+        Channel::InApp
+    }
+
+    fn deliver<'a>(&'a self, n: &'a Notification) -> Pin<Box<dyn Future<Output = DeliveryResult> + Send + 'a>> {
+        Box::pin(async move {
+            on_pool!(&self.store.pool, p => {
+                sqlx::query(
+                    "INSERT INTO notifications (recipient_id, project_id, post_id, kind, title, body, link_path, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(n.recipient.0)
+                .bind(n.project.0)
+                .bind(n.post_id)
+                .bind(n.kind.as_str())
+                .bind(&n.title)
+                .bind(&n.body)
+                .bind(&n.link_path)
+                .bind(now())
+                .execute(p)
+                .await
+                .map(|_| ())
+            })
+            .map_err(|e| format!("storing the in-app notification: {e}"))
+        })
+    }
+}
+
+impl Store {
+    /// The user's latest notifications, newest first.
+    pub async fn inbox(&self, user: UserId, limit: i64) -> StoreResult<Vec<InboxItem>> {
+        Ok(on_pool!(&self.pool, p => {
+            sqlx::query_as::<_, InboxItem>(
+                "SELECT id, kind, title, body, link_path, created_at, read_at FROM notifications
+                 WHERE recipient_id = $1 ORDER BY id DESC LIMIT $2",
+            )
+            .bind(user.0)
+            .bind(limit)
+            .fetch_all(p)
+            .await
+        })?)
+    }
+
+    pub async fn unread_count(&self, user: UserId) -> StoreResult<i64> {
+        Ok(on_pool!(&self.pool, p => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE recipient_id = $1 AND read_at IS NULL")
+                .bind(user.0)
+                .fetch_one(p)
+                .await
+        })?)
+    }
+
+    /// Marks all of the user's notifications read; returns how many were unread.
+    pub async fn mark_inbox_read(&self, user: UserId) -> StoreResult<u64> {
+        Ok(on_pool!(&self.pool, p => {
+            sqlx::query("UPDATE notifications SET read_at = $2 WHERE recipient_id = $1 AND read_at IS NULL")
+                .bind(user.0)
+                .bind(now())
+                .execute(p)
+                .await
+                .map(|r| r.rows_affected())
+        })?)
+    }
+}

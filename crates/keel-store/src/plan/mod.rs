@@ -1,0 +1,47 @@
+//! The content plan and its approvals (issue 4): posts with per-platform variants and images,
+//! comments and suggestions, workflow settings, the SLA timers and notifications. Every
+//! transition goes through the domain's state machine and writes its audit entry in the
+//! same transaction.
+
+pub mod actions;
+pub mod comments;
+pub mod health;
+pub mod images;
+pub mod inbox;
+pub mod posts;
+pub mod settings;
+pub mod timers;
+
+use crate::{Store, StoreError, StoreResult};
+use keel_domain::workflow::{Refusal, Relation};
+use keel_domain::{ProjectId, Role, UserId};
+
+pub(crate) const CHANGED_MEANWHILE: &str =
+    "the post changed while you were acting on it (someone else decided or edited it); reload and try again";
+
+/// A state-machine refusal as a store error: who-may-not is `Forbidden`, not-now `Conflict`.
+pub(crate) fn refusal(r: Refusal) -> StoreError {
+    if r.is_permission() {
+        StoreError::Forbidden(r.message().into())
+    } else {
+        StoreError::Conflict(r.message().into())
+    }
+}
+
+impl Store {
+    /// The actor's relation to a post of `project` written by `author`.
+    pub async fn relation_to(&self, project: ProjectId, user: UserId, author: i64) -> StoreResult<Relation> {
+        let roles = self.roles_in(project, user).await?.into_iter().collect();
+        Ok(Relation::new(roles, user.0 == author))
+    }
+
+    /// The project's designated approvers: its `client_approver` members.
+    pub async fn approvers_of(&self, project: ProjectId) -> StoreResult<Vec<crate::members::Member>> {
+        Ok(self
+            .members_of(project)
+            .await?
+            .into_iter()
+            .filter(|m| m.role() == Some(Role::ClientApprover))
+            .collect())
+    }
+}

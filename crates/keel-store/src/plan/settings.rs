@@ -1,0 +1,79 @@
+//! A project's workflow settings: the urgent SLA and "silence means consent".
+
+use crate::{Store, StoreError, StoreResult, append_audit, audit::NewAuditEvent, now, on_pool};
+use keel_domain::workflow::sla::{DEFAULT_SLA_MINUTES, validate_sla_minutes};
+use keel_domain::{OrgId, ProjectId, UserId};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WorkflowSettings {
+    pub urgent_sla_minutes: u32,
+    /// Approve an urgent post automatically when its SLA expires without a decision.
+    pub auto_approve: bool,
+}
+
+impl Default for WorkflowSettings {
+    fn default() -> Self {
+        WorkflowSettings {
+            urgent_sla_minutes: DEFAULT_SLA_MINUTES,
+            auto_approve: false,
+        }
+    }
+}
+
+impl Store {
+    /// The project's settings (the defaults until someone changes them).
+    pub async fn workflow_settings(&self, project: ProjectId) -> StoreResult<WorkflowSettings> {
+        let row: Option<(i32, bool)> = on_pool!(&self.pool, p => {
+            sqlx::query_as("SELECT urgent_sla_minutes, auto_approve FROM workflow_settings WHERE project_id = $1")
+                .bind(project.0)
+                .fetch_optional(p)
+                .await
+        })?;
+        Ok(row
+            .map(|(minutes, auto_approve)| WorkflowSettings {
+                urgent_sla_minutes: minutes.max(1) as u32,
+                auto_approve,
+            })
+            .unwrap_or_default())
+    }
+
+    /// Changes the settings, on the record. Already-running SLA clocks keep their deadline.
+    pub async fn set_workflow_settings(
+        &self,
+        org: OrgId,
+        project: ProjectId,
+        actor: Option<UserId>,
+        settings: WorkflowSettings,
+    ) -> StoreResult<()> {
+        let minutes = validate_sla_minutes(i64::from(settings.urgent_sla_minutes)).map_err(StoreError::Invalid)?;
+        if self.workflow_settings(project).await? == settings {
+            return Ok(());
+        }
+        let at = now();
+        on_pool!(&self.pool, p => {
+            let mut tx = p.begin().await?;
+            sqlx::query(
+                "INSERT INTO workflow_settings (project_id, urgent_sla_minutes, auto_approve) VALUES ($1, $2, $3)
+                 ON CONFLICT (project_id) DO UPDATE SET urgent_sla_minutes = $2, auto_approve = $3",
+            )
+            .bind(project.0)
+            .bind(minutes as i32)
+            .bind(settings.auto_approve)
+            .execute(&mut *tx)
+            .await?;
+            append_audit!(&mut *tx, NewAuditEvent {
+                org,
+                project,
+                subject_kind: "project",
+                subject_id: project.0,
+                actor,
+                action: "workflow_settings_changed",
+                detail: serde_json::json!({ "urgent_sla_minutes": minutes, "auto_approve": settings.auto_approve }),
+                at,
+            })?;
+            tx.commit().await?;
+            Ok::<(), sqlx::Error>(())
+        })?;
+        Ok(())
+    }
+}

@@ -1,0 +1,331 @@
+//! `/api/v1/projects/{slug}/posts`, `/api/v1/posts/{id}/…`: the content plan and its
+//! approvals over JSON (PRODUCT.md "Public interface").
+
+use super::guard::PostCtx;
+use super::input::{ActionJson, ApiBody, EditJson, NewPostJson, ResolveJson, relation};
+use super::view::{CommentJson, ImageJson, PostJson, PostView, comment_json};
+use crate::auth::{CurrentUser, ProjectCtx};
+use crate::{AppState, WebError};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::{Extension, Json};
+use chrono::{DateTime, Utc};
+use keel_domain::workflow::PostAction;
+use keel_domain::workflow::health::WorkflowHealth;
+use keel_domain::workflow::state::too_many_approvers;
+use keel_store::plan::actions::ActionInput;
+use keel_store::plan::settings::WorkflowSettings;
+use serde::{Deserialize, Serialize};
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    /// Only posts in this state.
+    pub state: Option<String>,
+    /// Only posts going to this platform.
+    pub platform: Option<String>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<ProjectCtx>,
+    Query(query): Query<ListQuery>,
+) -> Result<Json<Vec<PostJson>>, WebError> {
+    if let Some(s) = &query.state
+        && keel_domain::workflow::PostState::parse(s).is_none()
+    {
+        return Err(WebError::BadRequest(format!(
+            "query `state`: unknown state `{s}`; expected draft, in_review, changes_requested, approved, scheduled, published or failed"
+        )));
+    }
+    let platform = match &query.platform {
+        Some(p) => Some(keel_domain::workflow::Platform::parse(p).ok_or_else(|| {
+            WebError::BadRequest(format!(
+                "query `platform`: unknown platform `{p}`; expected vk, telegram, instagram or facebook"
+            ))
+        })?),
+        None => None,
+    };
+    let mut out = vec![];
+    for post in state.store.plan_posts_of(ctx.project.id()).await? {
+        let keep_state = query.state.as_deref().is_none_or(|s| s == post.state);
+        let keep_platform = platform.is_none_or(|p| post.platforms().contains(&p));
+        if keep_state && keep_platform {
+            out.push(PostView::load(&state.store, post).await?.json(&ctx.project.slug));
+        }
+    }
+    Ok(Json(out))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<ProjectCtx>,
+    ApiBody(body): ApiBody<NewPostJson>,
+) -> Result<(StatusCode, Json<PostJson>), WebError> {
+    let draft = body.into_draft()?;
+    let post = state
+        .store
+        .create_plan_post(ctx.project.org(), ctx.project.id(), ctx.user.id(), &draft)
+        .await?;
+    let view = PostView::load(&state.store, post).await?;
+    Ok((StatusCode::CREATED, Json(view.json(&ctx.project.slug))))
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<ProjectCtx>,
+    Extension(PostCtx(post)): Extension<PostCtx>,
+) -> Result<Json<PostJson>, WebError> {
+    let view = PostView::load(&state.store, (*post).clone()).await?;
+    Ok(Json(view.json(&ctx.project.slug)))
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<ProjectCtx>,
+    Extension(PostCtx(post)): Extension<PostCtx>,
+    ApiBody(body): ApiBody<EditJson>,
+) -> Result<Json<PostJson>, WebError> {
+    let variants = state.store.plan_variants(post.id).await?;
+    let draft = body.merged_with(&post, &variants)?;
+    state
+        .store
+        .edit_plan_post(&post, relation(&ctx, &post), ctx.user.id(), &draft)
+        .await?;
+    reload(&state, &ctx, post.id).await
+}
+
+async fn reload(state: &AppState, ctx: &ProjectCtx, id: i64) -> Result<Json<PostJson>, WebError> {
+    let post = state
+        .store
+        .plan_post(ctx.project.org(), id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    Ok(Json(PostView::load(&state.store, post).await?.json(&ctx.project.slug)))
+}
+
+async fn act(
+    state: AppState,
+    ctx: ProjectCtx,
+    post: PostCtx,
+    action: PostAction,
+    body: ActionJson,
+) -> Result<Json<PostJson>, WebError> {
+    let post = post.0;
+    let input = ActionInput {
+        comment: body.comment,
+        scheduled_at: body.scheduled_at,
+    };
+    let updated = state
+        .store
+        .apply_post_action(&post, action, relation(&ctx, &post), ctx.user.id(), &input)
+        .await?;
+    Ok(Json(
+        PostView::load(&state.store, updated).await?.json(&ctx.project.slug),
+    ))
+}
+
+macro_rules! action_handler {
+    ($name:ident, $action:expr) => {
+        pub async fn $name(
+            State(state): State<AppState>,
+            Extension(ctx): Extension<ProjectCtx>,
+            Extension(post): Extension<PostCtx>,
+            ApiBody(body): ApiBody<ActionJson>,
+        ) -> Result<Json<PostJson>, WebError> {
+            act(state, ctx, post, $action, body).await
+        }
+    };
+}
+
+action_handler!(submit, PostAction::Submit);
+action_handler!(approve, PostAction::Approve);
+action_handler!(request_changes, PostAction::RequestChanges);
+action_handler!(schedule, PostAction::Schedule);
+action_handler!(mark_published, PostAction::MarkPublished);
+action_handler!(mark_failed, PostAction::MarkFailed);
+action_handler!(back_to_draft, PostAction::BackToDraft);
+
+#[derive(Deserialize, Default)]
+pub struct CommentBody {
+    #[serde(default)]
+    pub text: String,
+    /// An approver's remark the agency must answer (accept, or decline with a reason).
+    #[serde(default)]
+    pub suggestion: bool,
+}
+
+pub async fn comment(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<ProjectCtx>,
+    Extension(PostCtx(post)): Extension<PostCtx>,
+    ApiBody(body): ApiBody<CommentBody>,
+) -> Result<(StatusCode, Json<CommentJson>), WebError> {
+    let comment = state
+        .store
+        .add_plan_comment(&post, relation(&ctx, &post), ctx.user.id(), &body.text, body.suggestion)
+        .await?;
+    Ok((StatusCode::CREATED, Json(comment_json(&comment))))
+}
+
+pub async fn resolve_suggestion(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<ProjectCtx>,
+    Extension(PostCtx(post)): Extension<PostCtx>,
+    Path(params): Path<std::collections::HashMap<String, String>>,
+    ApiBody(body): ApiBody<ResolveJson>,
+) -> Result<Json<PostJson>, WebError> {
+    let comment = super::input::comment_id(&params)?;
+    let resolution = body.resolution()?;
+    state
+        .store
+        .resolve_suggestion(&post, relation(&ctx, &post), ctx.user.id(), comment, &resolution)
+        .await?;
+    reload(&state, &ctx, post.id).await
+}
+
+#[derive(Deserialize, Default)]
+pub struct ImageQuery {
+    pub name: Option<String>,
+}
+
+/// The image is the request body; its type is read from its bytes.
+pub async fn upload_image(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<ProjectCtx>,
+    Extension(PostCtx(post)): Extension<PostCtx>,
+    Query(query): Query<ImageQuery>,
+    body: axum::body::Bytes,
+) -> Result<(StatusCode, Json<ImageJson>), WebError> {
+    let name = query.name.unwrap_or_else(|| "image".into());
+    let image = state
+        .store
+        .add_plan_image(&post, relation(&ctx, &post), ctx.user.id(), &name, &body)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(ImageJson {
+            id: image.id,
+            url: format!("/projects/{}/posts/{}/images/{}", ctx.project.slug, post.id, image.id),
+            file_name: image.file_name,
+            content_type: image.content_type,
+            size: image.size,
+        }),
+    ))
+}
+
+#[derive(Serialize)]
+pub struct WorkflowJson {
+    pub urgent_sla_minutes: u32,
+    pub auto_approve: bool,
+    /// The designated approvers (the project's `client_approver` members), by e-mail.
+    pub approvers: Vec<String>,
+    /// Set when more than two people approve (PRODUCT.md rule 3).
+    pub too_many_approvers: bool,
+    pub health: HealthJson,
+}
+
+#[derive(Serialize)]
+pub struct HealthJson {
+    pub median_minutes_to_approve: Option<f64>,
+    pub first_time_approval_pct: Option<f64>,
+    pub average_rounds: Option<f64>,
+    pub sla_hit_pct: Option<f64>,
+    pub approved_posts: usize,
+    pub urgent_settled: usize,
+}
+
+impl From<WorkflowHealth> for HealthJson {
+    fn from(h: WorkflowHealth) -> Self {
+        HealthJson {
+            median_minutes_to_approve: h.median_minutes_to_approve,
+            first_time_approval_pct: h.first_time_approval_pct,
+            average_rounds: h.average_rounds,
+            sla_hit_pct: h.sla_hit_pct,
+            approved_posts: h.approved_posts,
+            urgent_settled: h.urgent_settled,
+        }
+    }
+}
+
+pub async fn workflow(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<ProjectCtx>,
+) -> Result<Json<WorkflowJson>, WebError> {
+    let settings = state.store.workflow_settings(ctx.project.id()).await?;
+    let approvers: Vec<String> = state
+        .store
+        .approvers_of(ctx.project.id())
+        .await?
+        .into_iter()
+        .map(|m| m.email)
+        .collect();
+    let health = state.store.workflow_health(ctx.project.id(), keel_store::now()).await?;
+    Ok(Json(WorkflowJson {
+        urgent_sla_minutes: settings.urgent_sla_minutes,
+        auto_approve: settings.auto_approve,
+        too_many_approvers: too_many_approvers(approvers.len()),
+        approvers,
+        health: health.into(),
+    }))
+}
+
+#[derive(Deserialize, Default)]
+pub struct SettingsJson {
+    pub urgent_sla_minutes: Option<i64>,
+    pub auto_approve: Option<bool>,
+}
+
+pub async fn set_workflow(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<ProjectCtx>,
+    ApiBody(body): ApiBody<SettingsJson>,
+) -> Result<Json<WorkflowJson>, WebError> {
+    let current = state.store.workflow_settings(ctx.project.id()).await?;
+    let minutes = match body.urgent_sla_minutes {
+        Some(m) => keel_domain::workflow::sla::validate_sla_minutes(m)
+            .map_err(|e| WebError::BadRequest(format!("field `urgent_sla_minutes`: {e}")))?,
+        None => current.urgent_sla_minutes,
+    };
+    let settings = WorkflowSettings {
+        urgent_sla_minutes: minutes,
+        auto_approve: body.auto_approve.unwrap_or(current.auto_approve),
+    };
+    state
+        .store
+        .set_workflow_settings(ctx.project.org(), ctx.project.id(), Some(ctx.user.id()), settings)
+        .await?;
+    workflow(State(state), Extension(ctx)).await
+}
+
+#[derive(Serialize)]
+pub struct NotificationJson {
+    pub id: i64,
+    pub kind: String,
+    pub title: String,
+    pub body: String,
+    pub link: String,
+    pub created_at: DateTime<Utc>,
+    pub read: bool,
+}
+
+/// The caller's in-app notifications, newest first.
+pub async fn notifications(
+    State(state): State<AppState>,
+    Extension(CurrentUser(user)): Extension<CurrentUser>,
+) -> Result<Json<Vec<NotificationJson>>, WebError> {
+    let items = state.store.inbox(user.id(), 200).await?;
+    Ok(Json(
+        items
+            .into_iter()
+            .map(|n| NotificationJson {
+                id: n.id,
+                kind: n.kind,
+                title: n.title,
+                body: n.body,
+                link: n.link_path,
+                created_at: n.created_at,
+                read: n.read_at.is_some(),
+            })
+            .collect(),
+    ))
+}

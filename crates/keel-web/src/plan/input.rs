@@ -1,0 +1,168 @@
+//! What the API and the forms send, checked into the store's types with errors that name the
+//! field and the reason.
+
+use crate::WebError;
+use crate::auth::ProjectCtx;
+use axum::extract::{FromRequest, Request};
+use chrono::{DateTime, Utc};
+use keel_domain::workflow::variants::parse_platforms;
+use keel_domain::workflow::{Platform, Relation};
+use keel_store::plan::comments::Resolution;
+use keel_store::plan::posts::{PlanPost, PostDraft};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use std::collections::{BTreeMap, HashMap};
+
+/// A JSON body where an empty body means "all defaults" (`POST …/approve` needs no body),
+/// with rejections in Keel's error format.
+pub struct ApiBody<T>(pub T);
+
+impl<T: DeserializeOwned + Default, S: Send + Sync> FromRequest<S> for ApiBody<T> {
+    type Rejection = WebError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|e| WebError::BadRequest(format!("reading the body: {}", e.body_text())))?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(ApiBody(T::default()));
+        }
+        serde_json::from_slice(&bytes)
+            .map(ApiBody)
+            .map_err(|e| WebError::BadRequest(format!("invalid JSON body: {e}")))
+    }
+}
+
+/// The caller's relation to a post, from the access the guard resolved.
+pub fn relation(ctx: &ProjectCtx, post: &PlanPost) -> Relation {
+    Relation::new(ctx.access.roles, ctx.user.id().0 == post.author_id)
+}
+
+pub fn comment_id(params: &HashMap<String, String>) -> Result<i64, WebError> {
+    let raw = params.get("comment").map(String::as_str).unwrap_or("");
+    raw.parse()
+        .map_err(|_| WebError::BadRequest(format!("path: `{raw}` is not a comment id")))
+}
+
+fn variants(map: BTreeMap<String, String>) -> Result<BTreeMap<Platform, String>, WebError> {
+    map.into_iter()
+        .map(|(name, text)| {
+            let platform = Platform::parse(&name).ok_or_else(|| {
+                WebError::BadRequest(format!(
+                    "field `variants`: unknown platform `{name}`; expected vk, telegram, instagram or facebook"
+                ))
+            })?;
+            Ok((platform, text))
+        })
+        // A blank variant means "use the main text".
+        .filter(|v| v.as_ref().map_or(true, |(_, t)| !t.trim().is_empty()))
+        .collect()
+}
+
+fn platforms(names: &[String]) -> Result<Vec<Platform>, WebError> {
+    parse_platforms(names).map_err(|e| WebError::BadRequest(format!("field `platforms`: {e}")))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct NewPostJson {
+    #[serde(default)]
+    pub text: String,
+    #[serde(default)]
+    pub platforms: Vec<String>,
+    pub scheduled_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub urgent: bool,
+    #[serde(default)]
+    pub rubric: String,
+    /// Text per platform where it differs from `text`.
+    #[serde(default)]
+    pub variants: BTreeMap<String, String>,
+}
+
+impl NewPostJson {
+    pub fn into_draft(self) -> Result<PostDraft, WebError> {
+        Ok(PostDraft {
+            platforms: platforms(&self.platforms)?,
+            variants: variants(self.variants)?,
+            text: self.text,
+            rubric: self.rubric,
+            scheduled_at: self.scheduled_at,
+            urgent: self.urgent,
+        })
+    }
+}
+
+/// A partial edit: fields left out keep their value; `"scheduled_at": null` clears the date.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct EditJson {
+    pub text: Option<String>,
+    pub platforms: Option<Vec<String>>,
+    #[serde(default, with = "double_option")]
+    pub scheduled_at: Option<Option<DateTime<Utc>>>,
+    pub urgent: Option<bool>,
+    pub rubric: Option<String>,
+    pub variants: Option<BTreeMap<String, String>>,
+}
+
+impl EditJson {
+    pub fn merged_with(self, post: &PlanPost, current: &[(Platform, String)]) -> Result<PostDraft, WebError> {
+        Ok(PostDraft {
+            text: self.text.unwrap_or_else(|| post.text.clone()),
+            rubric: self.rubric.unwrap_or_else(|| post.rubric.clone()),
+            platforms: match self.platforms {
+                Some(names) => platforms(&names)?,
+                None => post.platforms(),
+            },
+            scheduled_at: self.scheduled_at.unwrap_or(post.scheduled_at),
+            urgent: self.urgent.unwrap_or(post.urgent),
+            variants: match self.variants {
+                Some(map) => variants(map)?,
+                None => current.iter().cloned().collect(),
+            },
+        })
+    }
+}
+
+mod double_option {
+    use serde::{Deserialize, Deserializer};
+
+    pub fn deserialize<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+    where
+        D: Deserializer<'de>,
+        T: Deserialize<'de>,
+    {
+        Option::<T>::deserialize(d).map(Some)
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ActionJson {
+    pub comment: Option<String>,
+    pub scheduled_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ResolveJson {
+    /// `accepted` or `declined`.
+    #[serde(default)]
+    pub resolution: String,
+    pub reason: Option<String>,
+}
+
+impl ResolveJson {
+    pub fn resolution(self) -> Result<Resolution, WebError> {
+        match self.resolution.as_str() {
+            "accepted" => Ok(Resolution::Accepted),
+            "declined" => Ok(Resolution::Declined {
+                reason: self.reason.unwrap_or_default(),
+            }),
+            other => Err(WebError::BadRequest(format!(
+                "field `resolution`: expected `accepted` or `declined`, not `{other}`"
+            ))),
+        }
+    }
+}

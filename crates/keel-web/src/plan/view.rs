@@ -1,0 +1,170 @@
+//! A post as the API and the pages show it: the row with its variants, images, comments and
+//! audit trail, and the JSON of PRODUCT.md (`id`, `state`, `revision_rounds`, `sla_deadline`,
+//! `events` with `at`, `actor`, `action`, …).
+
+use crate::WebError;
+use chrono::{DateTime, Utc};
+use keel_domain::workflow::Platform;
+use keel_domain::workflow::variants::VariantProblem;
+use keel_store::Store;
+use keel_store::audit::AuditEvent;
+use keel_store::plan::comments::PlanComment;
+use keel_store::plan::images::PlanImage;
+use keel_store::plan::posts::{PlanPost, platform_problems};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Everything about one post.
+pub struct PostView {
+    pub post: PlanPost,
+    pub variants: Vec<(Platform, String)>,
+    pub images: Vec<PlanImage>,
+    pub comments: Vec<PlanComment>,
+    pub events: Vec<AuditEvent>,
+}
+
+impl PostView {
+    pub async fn load(store: &Store, post: PlanPost) -> Result<PostView, WebError> {
+        let variants = store.plan_variants(post.id).await?;
+        let images = store.plan_images(post.id).await?;
+        let comments = store.plan_comments(post.id).await?;
+        let events = store.audit_of(post.project(), "post", post.id).await?;
+        Ok(PostView {
+            post,
+            variants,
+            images,
+            comments,
+            events,
+        })
+    }
+
+    pub fn problems(&self) -> Vec<VariantProblem> {
+        platform_problems(&self.post, &self.variants, self.images.len())
+    }
+
+    pub fn json(&self, slug: &str) -> PostJson {
+        let p = &self.post;
+        PostJson {
+            id: p.id,
+            project: slug.to_owned(),
+            state: p.state.clone(),
+            text: p.text.clone(),
+            rubric: p.rubric.clone(),
+            platforms: p.platforms().iter().map(|p| p.as_str().to_owned()).collect(),
+            variants: self
+                .variants
+                .iter()
+                .map(|(pl, t)| (pl.as_str().to_owned(), t.clone()))
+                .collect(),
+            scheduled_at: p.scheduled_at,
+            urgent: p.urgent,
+            author: p.author_name.clone(),
+            revision_rounds: p.revision_rounds,
+            flagged: p.flagged(),
+            sla_deadline: p.running_sla_deadline(),
+            sla_missed: p.sla_missed,
+            submitted_at: p.submitted_at,
+            approved_at: p.approved_at,
+            problems: self.problems().iter().map(ToString::to_string).collect(),
+            images: self
+                .images
+                .iter()
+                .map(|i| ImageJson {
+                    id: i.id,
+                    file_name: i.file_name.clone(),
+                    content_type: i.content_type.clone(),
+                    size: i.size,
+                    url: format!("/projects/{slug}/posts/{}/images/{}", p.id, i.id),
+                })
+                .collect(),
+            comments: self.comments.iter().map(comment_json).collect(),
+            events: self.events.iter().map(event_json).collect(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct PostJson {
+    pub id: i64,
+    pub project: String,
+    pub state: String,
+    pub text: String,
+    pub rubric: String,
+    pub platforms: Vec<String>,
+    pub variants: BTreeMap<String, String>,
+    pub scheduled_at: Option<DateTime<Utc>>,
+    pub urgent: bool,
+    pub author: String,
+    pub revision_rounds: i32,
+    /// Past two revision rounds.
+    pub flagged: bool,
+    /// The SLA deadline of an urgent post under review (`null` otherwise).
+    pub sla_deadline: Option<DateTime<Utc>>,
+    /// Whether an SLA of this post ever expired without a decision.
+    pub sla_missed: bool,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub approved_at: Option<DateTime<Utc>>,
+    /// Platform-limit problems that block submission.
+    pub problems: Vec<String>,
+    pub images: Vec<ImageJson>,
+    pub comments: Vec<CommentJson>,
+    /// The audit trail, oldest first.
+    pub events: Vec<EventJson>,
+}
+
+#[derive(Serialize)]
+pub struct ImageJson {
+    pub id: i64,
+    pub file_name: String,
+    pub content_type: String,
+    pub size: i32,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct CommentJson {
+    pub id: i64,
+    pub author: String,
+    pub text: String,
+    pub advisory: bool,
+    /// `open`, `accepted`, `declined`, or `null` for a plain comment.
+    pub suggestion: Option<String>,
+    pub decline_reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+pub fn comment_json(c: &PlanComment) -> CommentJson {
+    CommentJson {
+        id: c.id,
+        author: c.author_name.clone(),
+        text: c.text.clone(),
+        advisory: c.advisory,
+        suggestion: c.suggestion.clone(),
+        decline_reason: c.decline_reason.clone(),
+        created_at: c.created_at,
+    }
+}
+
+#[derive(Serialize)]
+pub struct EventJson {
+    pub at: DateTime<Utc>,
+    /// The acting person's e-mail, or `"keel"` when Keel itself acted (SLA timer,
+    /// auto-approval).
+    pub actor: String,
+    pub actor_name: Option<String>,
+    pub action: String,
+    pub detail: serde_json::Value,
+}
+
+/// The name shown for an entry's actor.
+pub const SYSTEM_ACTOR: &str = "keel";
+
+pub fn event_json(e: &AuditEvent) -> EventJson {
+    EventJson {
+        at: e.at,
+        actor: e.actor_email.clone().unwrap_or_else(|| SYSTEM_ACTOR.into()),
+        actor_name: e.actor_name.clone(),
+        action: e.action.clone(),
+        detail: e.detail_json(),
+    }
+}
