@@ -55,6 +55,11 @@ async fn authorize(guard: Guard, state: &AppState, request: &mut Request) -> Res
     let user = caller(state, request.headers().clone(), is_api).await?;
     if let Some(user) = &user {
         request.extensions_mut().insert(CurrentUser(user.clone()));
+        // The top bar's unread count (content plan, issue 4): pages only.
+        if !is_api {
+            let unread = state.store.unread_count(user.id()).await?;
+            request.extensions_mut().insert(crate::plan::UnreadCount(unread));
+        }
     }
     let action = match guard {
         Guard::Public => return Ok(()),

@@ -21,6 +21,8 @@ pub struct Chrome {
     pub css: &'static str,
     /// The current path, for the language switcher's way back.
     pub path: String,
+    /// Unread notifications of the signed-in user (content plan, issue 4).
+    pub unread: i64,
 }
 
 impl Chrome {
@@ -54,6 +56,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Chrome {
                 .path_and_query()
                 .map(|p| p.as_str().to_owned())
                 .unwrap_or_else(|| "/".into()),
+            unread: parts
+                .extensions
+                .get::<crate::plan::UnreadCount>()
+                .map(|u| u.0)
+                .unwrap_or(0),
         })
     }
 }
@@ -90,6 +97,7 @@ impl ErrorPage {
             csrf,
             css: css_url(),
             path: "/projects".into(),
+            unread: 0,
         };
         // The specific message adds nothing to the translated 404/403 texts.
         let message = if hint_key.is_some() { String::new() } else { message };

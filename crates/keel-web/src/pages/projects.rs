@@ -78,6 +78,8 @@ pub struct OverviewPage {
     approvers: usize,
     counts: keel_store::data::DataCounts,
     tab: &'static str,
+    /// Content plan and approvals (issue 4).
+    workflow: crate::plan::overview::WorkflowCard,
 }
 
 pub async fn overview(
@@ -116,5 +118,6 @@ pub async fn overview(
         approvers,
         counts: state.store.data_counts(&ctx.project).await?,
         tab: "overview",
+        workflow: crate::plan::overview::card(&state, &ctx).await?,
     })
 }

@@ -2,7 +2,16 @@
 //! a post's project, and the pages (calendar, list, post, audit, inbox).
 
 pub mod api;
+pub mod calendar;
 pub mod guard;
 pub mod input;
 pub mod openapi;
+pub mod pages;
+pub mod post_page;
 pub mod view;
+
+/// The signed-in user's unread notifications, for the top bar (inserted by the guard on page
+/// requests).
+#[derive(Clone, Copy, Debug)]
+pub struct UnreadCount(pub i64);
+pub mod overview;

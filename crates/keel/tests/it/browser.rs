@@ -132,3 +132,114 @@ async fn a_client_sees_only_their_project_and_logs_out() {
     let _ = c.close().await;
     result.expect("browser walk");
 }
+
+// Content plan and approvals (issue 4): the specialist submits and the approver approves,
+// through the pages, on a phone-sized window.
+
+async fn log_in(c: &fantoccini::Client, app: &TestApp, email: &str) -> Result<(), Box<dyn std::error::Error>> {
+    c.goto(&app.url("/login")).await?;
+    c.find(Locator::Css("input[name=email]"))
+        .await?
+        .send_keys(email)
+        .await?;
+    c.find(Locator::Css("input[name=password]"))
+        .await?
+        .send_keys(DEMO_PASSWORD)
+        .await?;
+    c.find(Locator::Css("button[type=submit].primary"))
+        .await?
+        .click()
+        .await?;
+    c.wait().for_element(Locator::Css("[data-test=project-list]")).await?;
+    Ok(())
+}
+
+async fn post_state(c: &fantoccini::Client) -> Result<String, Box<dyn std::error::Error>> {
+    let badge = c.find(Locator::Css("[data-test=post-state]")).await?;
+    Ok(badge.attr("data-state").await?.unwrap_or_default())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_specialist_submits_and_the_approver_approves_in_the_browser() {
+    let test = "browser_approval";
+    let Some(driver) = start_driver(test).await else {
+        return;
+    };
+    let app = TestApp::demo(Backend::Sqlite, test).await.unwrap();
+    let org = app
+        .store
+        .ensure_org(keel::demo::DEMO_ORG_SLUG, "Demo Agency")
+        .await
+        .unwrap();
+    let project = app.store.project_by_slug(org.id(), "client-a").await.unwrap().unwrap();
+    let draft = app
+        .store
+        .plan_posts_of(project.id())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.state == "draft")
+        .expect("a demo draft");
+    let post_url = app.url(&format!("/projects/client-a/posts/{}", draft.id));
+    let runner = keel::jobs::runner(&app.store);
+    let c = browser(&driver).await;
+    let result = async {
+        // The specialist finds the draft beside the calendar and sends it for approval.
+        log_in(&c, &app, "specialist@demo.local").await?;
+        c.goto(&app.url("/projects/client-a/plan")).await?;
+        c.wait().for_element(Locator::Css("[data-test=calendar]")).await?;
+        let drafts = c.find_all(Locator::Css("[data-test=draft-item]")).await?;
+        assert!(!drafts.is_empty(), "undated drafts sit beside the calendar");
+        c.goto(&post_url).await?;
+        assert_eq!(post_state(&c).await?, "draft");
+        assert!(
+            c.find(Locator::Css("[data-test=approve]")).await.is_err(),
+            "a specialist has no approve button"
+        );
+        c.find(Locator::Css("[data-test=move-submit]")).await?.click().await?;
+        c.wait()
+            .for_element(Locator::Css("[data-test=post-state][data-state=in_review]"))
+            .await?;
+        c.find(Locator::Css("[data-test=logout]")).await?.click().await?;
+        c.wait().for_url(&url::Url::parse(&app.url("/login"))?).await?;
+        // The approver is notified (the job runner delivers to the inbox) …
+        runner.run_due(keel_store::now()).await?;
+        log_in(&c, &app, "approver-a@demo.local").await?;
+        let unread = c.find(Locator::Css("[data-test=unread-count]")).await?.text().await?;
+        assert!(unread.parse::<u32>()? >= 1, "{unread}");
+        c.goto(&app.url("/inbox")).await?;
+        let link = c
+            .find(Locator::Css(&format!(
+                "[data-test=inbox] a[href='/projects/client-a/posts/{}']",
+                draft.id
+            )))
+            .await?;
+        link.click().await?;
+        c.wait().for_element(Locator::Css("[data-test=approve]")).await?;
+        assert_eq!(post_state(&c).await?, "in_review");
+        // … and approves.
+        c.find(Locator::Css("[data-test=approve]")).await?.click().await?;
+        c.wait()
+            .for_element(Locator::Css("[data-test=post-state][data-state=approved]"))
+            .await?;
+        let trail = c.find(Locator::Css("[data-test=post-audit]")).await?.text().await?;
+        assert!(trail.contains("Olga Approver"), "{trail}");
+        Ok::<_, Box<dyn std::error::Error>>(())
+    }
+    .await;
+    let _ = c.close().await;
+    result.expect("browser walk");
+    // On the record, with actor and time.
+    let events = app.store.audit_of(project.id(), "post", draft.id).await.unwrap();
+    let approval = events
+        .iter()
+        .find(|e| e.action == "approved")
+        .expect("approval recorded");
+    assert_eq!(approval.actor_email.as_deref(), Some("approver-a@demo.local"));
+    let submission = events
+        .iter()
+        .find(|e| e.action == "submitted")
+        .expect("submission recorded");
+    assert_eq!(submission.actor_email.as_deref(), Some("specialist@demo.local"));
+    assert!(approval.at >= submission.at);
+}

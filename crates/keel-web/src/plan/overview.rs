@@ -1,0 +1,88 @@
+//! The workflow card on the project overview (whose existing warning covers more than two
+//! approvers): designated approvers, the urgent SLA setting and
+//! the workflow's health figures.
+
+use crate::auth::ProjectCtx;
+use crate::auth::csrf::CsrfForm;
+use crate::{AppState, WebError};
+use axum::Extension;
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use keel_domain::{Action, Decision, decide};
+use keel_store::plan::settings::WorkflowSettings;
+use serde::Deserialize;
+
+pub struct WorkflowCard {
+    pub approvers: Vec<String>,
+    pub sla_minutes: u32,
+    pub auto_approve: bool,
+    pub can_manage: bool,
+    /// Formatted figures, "—" when undefined.
+    pub median: String,
+    pub first_time: String,
+    pub rounds: String,
+    pub sla_hit: String,
+}
+
+fn fmt(value: Option<f64>, digits: usize, unit: &str) -> String {
+    value
+        .map(|v| format!("{v:.digits$}{unit}"))
+        .unwrap_or_else(|| "—".into())
+}
+
+pub async fn card(state: &AppState, ctx: &ProjectCtx) -> Result<WorkflowCard, WebError> {
+    let approvers: Vec<String> = state
+        .store
+        .approvers_of(ctx.project.id())
+        .await?
+        .into_iter()
+        .map(|m| m.display_name)
+        .collect();
+    let settings = state.store.workflow_settings(ctx.project.id()).await?;
+    let health = state.store.workflow_health(ctx.project.id(), keel_store::now()).await?;
+    Ok(WorkflowCard {
+        approvers,
+        sla_minutes: settings.urgent_sla_minutes,
+        auto_approve: settings.auto_approve,
+        can_manage: decide(ctx.access, Action::ManageWorkflow) == Decision::Allow,
+        median: fmt(health.median_minutes_to_approve, 0, ""),
+        first_time: fmt(health.first_time_approval_pct, 0, " %"),
+        rounds: fmt(health.average_rounds, 1, ""),
+        sla_hit: fmt(health.sla_hit_pct, 0, " %"),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct SettingsForm {
+    #[serde(default)]
+    urgent_sla_minutes: String,
+    #[serde(default)]
+    auto_approve: Option<String>,
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<ProjectCtx>,
+    CsrfForm(form): CsrfForm<SettingsForm>,
+) -> Result<Response, WebError> {
+    let minutes = form
+        .urgent_sla_minutes
+        .trim()
+        .parse::<i64>()
+        .map_err(|_| {
+            WebError::BadRequest(format!(
+                "urgent SLA: `{}` is not a number of minutes",
+                form.urgent_sla_minutes
+            ))
+        })
+        .and_then(|m| keel_domain::workflow::sla::validate_sla_minutes(m).map_err(WebError::BadRequest))?;
+    let settings = WorkflowSettings {
+        urgent_sla_minutes: minutes,
+        auto_approve: form.auto_approve.is_some(),
+    };
+    state
+        .store
+        .set_workflow_settings(ctx.project.org(), ctx.project.id(), Some(ctx.user.id()), settings)
+        .await?;
+    Ok(Redirect::to(&format!("/projects/{}", ctx.project.slug)).into_response())
+}

@@ -1,0 +1,450 @@
+//! A post's page: the editor with per-platform variants and live character counts, previews,
+//! images, comments and suggestions, the actions the viewer may take, and the audit trail.
+
+use super::guard::PostCtx;
+use super::input::relation;
+use super::pages::{EventLine, PostForm, event_line, state_key};
+use super::view::PostView;
+use crate::auth::ProjectCtx;
+use crate::auth::csrf::CsrfForm;
+use crate::pages::layout::Chrome;
+use crate::{AppState, WebError};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Extension;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use keel_domain::workflow::{Platform, PostAction, transition};
+use keel_domain::{Action, Decision, decide};
+use keel_store::plan::actions::ActionInput;
+use keel_store::plan::comments::Resolution;
+use serde::Deserialize;
+use std::collections::HashMap;
+
+/// One platform's editor field and preview.
+pub struct PlatformBox {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub chosen: bool,
+    pub variant: String,
+    /// What goes out: the variant, else the main text.
+    pub text: String,
+    pub length: usize,
+    pub limit: usize,
+    pub over: bool,
+}
+
+pub struct CommentLine {
+    pub id: i64,
+    pub author: String,
+    pub text: String,
+    pub advisory: bool,
+    pub suggestion_key: Option<&'static str>,
+    pub open: bool,
+    pub reason: Option<String>,
+    pub at: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "post.html")]
+pub struct PostPage {
+    chrome: Chrome,
+    slug: String,
+    name: String,
+    tab: &'static str,
+    id: i64,
+    state: String,
+    state_key: &'static str,
+    text: String,
+    rubric: String,
+    scheduled_at: String,
+    urgent: bool,
+    author: String,
+    rounds: i32,
+    flagged: bool,
+    sla_deadline: Option<String>,
+    sla_missed: bool,
+    boxes: Vec<PlatformBox>,
+    images: Vec<(i64, String)>,
+    problems: Vec<String>,
+    comments: Vec<CommentLine>,
+    events: Vec<EventLine>,
+    editable: bool,
+    can_decide: bool,
+    own_post: bool,
+    can_comment: bool,
+    can_resolve: bool,
+    /// (move, label key) the viewer may take now.
+    moves: Vec<(&'static str, &'static str)>,
+    error: Option<String>,
+}
+
+/// The agency's moves that are not editing, in the order the page offers them.
+const MOVES: [(PostAction, &str, &str); 5] = [
+    (PostAction::Submit, "submit", "post.submit"),
+    (PostAction::Schedule, "schedule", "post.schedule"),
+    (PostAction::MarkPublished, "mark_published", "post.mark_published"),
+    (PostAction::MarkFailed, "mark_failed", "post.mark_failed"),
+    (PostAction::BackToDraft, "back_to_draft", "post.back_to_draft"),
+];
+
+async fn render(
+    state: &AppState,
+    chrome: Chrome,
+    ctx: &ProjectCtx,
+    id: i64,
+    error: Option<String>,
+) -> Result<PostPage, WebError> {
+    let post = state
+        .store
+        .plan_post(ctx.project.org(), id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    let who = relation(ctx, &post);
+    let view = PostView::load(&state.store, post).await?;
+    let p = &view.post;
+    let st = p.state();
+    let chosen = p.platforms();
+    let boxes = Platform::ALL
+        .iter()
+        .map(|&platform| {
+            let variant = view
+                .variants
+                .iter()
+                .find(|(pl, _)| *pl == platform)
+                .map(|(_, t)| t.clone())
+                .unwrap_or_default();
+            let text = if variant.is_empty() {
+                p.text.clone()
+            } else {
+                variant.clone()
+            };
+            let length = platform.length(&text);
+            let limit = platform.text_limit(!view.images.is_empty());
+            PlatformBox {
+                code: platform.as_str(),
+                label: platform.label(),
+                chosen: chosen.contains(&platform),
+                variant,
+                text,
+                length,
+                limit,
+                over: length > limit,
+            }
+        })
+        .collect();
+    let allowed = |action| transition(st, action, who).is_ok();
+    let slug = ctx.project.slug.clone();
+    Ok(PostPage {
+        chrome,
+        name: ctx.project.name.clone(),
+        tab: "plan",
+        id: p.id,
+        state: p.state.clone(),
+        state_key: state_key(&p.state),
+        text: p.text.clone(),
+        rubric: p.rubric.clone(),
+        scheduled_at: p
+            .scheduled_at
+            .map(|t| t.format("%Y-%m-%dT%H:%M").to_string())
+            .unwrap_or_default(),
+        urgent: p.urgent,
+        author: p.author_name.clone(),
+        rounds: p.revision_rounds,
+        flagged: p.flagged(),
+        sla_deadline: p
+            .running_sla_deadline()
+            .map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string()),
+        sla_missed: p.sla_missed,
+        boxes,
+        images: view
+            .images
+            .iter()
+            .map(|i| (i.id, format!("/projects/{slug}/posts/{}/images/{}", p.id, i.id)))
+            .collect(),
+        problems: view.problems().iter().map(ToString::to_string).collect(),
+        comments: view
+            .comments
+            .iter()
+            .map(|c| CommentLine {
+                id: c.id,
+                author: c.author_name.clone(),
+                text: c.text.clone(),
+                advisory: c.advisory,
+                suggestion_key: c.suggestion.as_deref().map(|s| match s {
+                    "accepted" => "post.suggestion.accepted",
+                    "declined" => "post.suggestion.declined",
+                    _ => "post.suggestion.open",
+                }),
+                open: c.suggestion.as_deref() == Some("open"),
+                reason: c.decline_reason.clone(),
+                at: c.created_at.format("%Y-%m-%d %H:%M").to_string(),
+            })
+            .collect(),
+        events: view.events.iter().map(|e| event_line(e, &slug)).collect(),
+        editable: allowed(PostAction::Edit),
+        can_decide: allowed(PostAction::Approve),
+        own_post: who.approver && who.author,
+        can_comment: decide(ctx.access, Action::CommentPosts) == Decision::Allow,
+        can_resolve: allowed(PostAction::ResolveSuggestion),
+        moves: MOVES
+            .iter()
+            .filter(|(action, _, _)| allowed(*action))
+            .map(|(_, code, key)| (*code, *key))
+            .collect(),
+        error,
+        slug,
+    })
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    Extension(ctx): Extension<ProjectCtx>,
+    Extension(PostCtx(post)): Extension<PostCtx>,
+) -> Result<PostPage, WebError> {
+    render(&state, chrome, &ctx, post.id, None).await
+}
+
+/// After a form: back to the post, or the page again with the error (400/403/409).
+async fn after(
+    state: &AppState,
+    chrome: Chrome,
+    ctx: &ProjectCtx,
+    id: i64,
+    outcome: Result<(), keel_store::StoreError>,
+) -> Result<Response, WebError> {
+    match outcome {
+        Ok(()) => Ok(Redirect::to(&format!("/projects/{}/posts/{id}", ctx.project.slug)).into_response()),
+        Err(e) => {
+            let error = WebError::from(e);
+            let status = error.status();
+            if status.is_server_error() || status == StatusCode::NOT_FOUND {
+                return Err(error);
+            }
+            // The page again, saying what went wrong, with the error's own status.
+            let page = render(state, chrome, ctx, id, Some(error.to_string())).await?;
+            Ok((status, page).into_response())
+        }
+    }
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    Extension(ctx): Extension<ProjectCtx>,
+    Extension(PostCtx(post)): Extension<PostCtx>,
+    CsrfForm(form): CsrfForm<PostForm>,
+) -> Result<Response, WebError> {
+    let outcome = match form.draft() {
+        Ok(draft) => {
+            state
+                .store
+                .edit_plan_post(&post, relation(&ctx, &post), ctx.user.id(), &draft)
+                .await
+        }
+        Err(e) => Err(keel_store::StoreError::Invalid(e)),
+    };
+    after(&state, chrome, &ctx, post.id, outcome).await
+}
+
+#[derive(Deserialize)]
+pub struct MoveForm {
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    comment: String,
+}
+
+/// The agency's moves: submit, schedule, mark published / failed, back to draft.
+pub async fn move_post(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    Extension(ctx): Extension<ProjectCtx>,
+    Extension(PostCtx(post)): Extension<PostCtx>,
+    CsrfForm(form): CsrfForm<MoveForm>,
+) -> Result<Response, WebError> {
+    let action = MOVES
+        .iter()
+        .find(|(_, code, _)| *code == form.to)
+        .map(|(a, _, _)| *a)
+        .ok_or_else(|| WebError::BadRequest(format!("field `to`: unknown move `{}`", form.to)))?;
+    act(&state, chrome, &ctx, &post, action, form.comment).await
+}
+
+#[derive(Deserialize)]
+pub struct DecideForm {
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    comment: String,
+}
+
+/// The approver's decisions: approve or request changes.
+pub async fn decide_post(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    Extension(ctx): Extension<ProjectCtx>,
+    Extension(PostCtx(post)): Extension<PostCtx>,
+    CsrfForm(form): CsrfForm<DecideForm>,
+) -> Result<Response, WebError> {
+    let action = match form.decision.as_str() {
+        "approve" => PostAction::Approve,
+        "request_changes" => PostAction::RequestChanges,
+        other => {
+            return Err(WebError::BadRequest(format!(
+                "field `decision`: expected approve or request_changes, not `{other}`"
+            )));
+        }
+    };
+    act(&state, chrome, &ctx, &post, action, form.comment).await
+}
+
+async fn act(
+    state: &AppState,
+    chrome: Chrome,
+    ctx: &ProjectCtx,
+    post: &keel_store::plan::posts::PlanPost,
+    action: PostAction,
+    comment: String,
+) -> Result<Response, WebError> {
+    let input = ActionInput {
+        comment: Some(comment),
+        scheduled_at: None,
+    };
+    let outcome = state
+        .store
+        .apply_post_action(post, action, relation(ctx, post), ctx.user.id(), &input)
+        .await
+        .map(|_| ());
+    after(state, chrome, ctx, post.id, outcome).await
+}
+
+#[derive(Deserialize)]
+pub struct CommentForm {
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    suggestion: Option<String>,
+}
+
+pub async fn comment(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    Extension(ctx): Extension<ProjectCtx>,
+    Extension(PostCtx(post)): Extension<PostCtx>,
+    CsrfForm(form): CsrfForm<CommentForm>,
+) -> Result<Response, WebError> {
+    let outcome = state
+        .store
+        .add_plan_comment(
+            &post,
+            relation(&ctx, &post),
+            ctx.user.id(),
+            &form.text,
+            form.suggestion.is_some(),
+        )
+        .await
+        .map(|_| ());
+    after(&state, chrome, &ctx, post.id, outcome).await
+}
+
+#[derive(Deserialize)]
+pub struct ResolveForm {
+    #[serde(default)]
+    resolution: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn resolve(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    Extension(ctx): Extension<ProjectCtx>,
+    Extension(PostCtx(post)): Extension<PostCtx>,
+    Path(params): Path<HashMap<String, String>>,
+    CsrfForm(form): CsrfForm<ResolveForm>,
+) -> Result<Response, WebError> {
+    let comment = super::input::comment_id(&params)?;
+    let resolution = match form.resolution.as_str() {
+        "accepted" => Resolution::Accepted,
+        _ => Resolution::Declined { reason: form.reason },
+    };
+    let outcome = state
+        .store
+        .resolve_suggestion(&post, relation(&ctx, &post), ctx.user.id(), comment, &resolution)
+        .await;
+    after(&state, chrome, &ctx, post.id, outcome).await
+}
+
+/// The image form: `_csrf` first, then `image` (multipart, as browsers send file forms).
+pub async fn upload(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    headers: HeaderMap,
+    Extension(ctx): Extension<ProjectCtx>,
+    Extension(PostCtx(post)): Extension<PostCtx>,
+    mut form: Multipart,
+) -> Result<Response, WebError> {
+    let cookie = crate::auth::cookies::get(&headers, crate::auth::csrf::CSRF_COOKIE).unwrap_or_default();
+    let mut csrf_ok = false;
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|e| WebError::BadRequest(format!("malformed upload: {e}")))?
+    {
+        match field.name().unwrap_or("") {
+            "_csrf" => csrf_ok = !cookie.is_empty() && field.text().await.unwrap_or_default() == cookie,
+            "image" => {
+                if !csrf_ok {
+                    break;
+                }
+                let name = field.file_name().unwrap_or("image").to_owned();
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|e| WebError::BadRequest(format!("the upload was interrupted: {e}")))?;
+                let outcome = state
+                    .store
+                    .add_plan_image(&post, relation(&ctx, &post), ctx.user.id(), &name, &bytes)
+                    .await
+                    .map(|_| ());
+                return after(&state, chrome, &ctx, post.id, outcome).await;
+            }
+            _ => {}
+        }
+    }
+    if !csrf_ok {
+        return Err(WebError::BadRequest(
+            "the form's security token is missing or stale: reload the page and submit it again".into(),
+        ));
+    }
+    Err(WebError::BadRequest("choose an image file to upload".into()))
+}
+
+/// An image's bytes, with its sniffed type; never rendered as anything but an image.
+pub async fn image(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<ProjectCtx>,
+    Path(params): Path<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let id: i64 = params
+        .get("image")
+        .and_then(|i| i.parse().ok())
+        .ok_or(WebError::NotFound)?;
+    let (content_type, bytes) = state
+        .store
+        .plan_image_bytes(ctx.project.org(), ctx.project.id(), id)
+        .await?
+        .ok_or(WebError::NotFound)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+            (header::CACHE_CONTROL, "private, max-age=3600".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
