@@ -14,4 +14,5 @@ mod routes_by_role;
 mod storage;
 // Content plan and approvals (issue 4)
 mod jobs;
+mod plan_pages;
 mod workflow;
