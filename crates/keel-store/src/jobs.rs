@@ -253,6 +253,18 @@ impl Store {
         Ok(())
     }
 
+    /// Deletes finished jobs (done or failed) that ended before `before`; returns how many.
+    /// Pending and running jobs are never touched.
+    pub async fn prune_finished_jobs(&self, before: DateTime<Utc>) -> StoreResult<u64> {
+        Ok(on_pool!(&self.pool, p => {
+            sqlx::query("DELETE FROM jobs WHERE state IN ('done', 'failed') AND finished_at < $1")
+                .bind(before.trunc_secs())
+                .execute(p)
+                .await
+                .map(|r| r.rows_affected())
+        })?)
+    }
+
     /// Jobs of `kind`, oldest first.
     pub async fn jobs_of_kind(&self, kind: &str) -> StoreResult<Vec<JobRecord>> {
         Ok(on_pool!(&self.pool, p => {

@@ -45,6 +45,13 @@ async fn prune_periodically(store: Store) {
         if let Err(e) = store.prune_expired().await {
             tracing::warn!(error = %e, "pruning expired sessions failed");
         }
+        // Finished background jobs are kept a month for inspection (content plan, issue 4).
+        if let Err(e) = store
+            .prune_finished_jobs(keel_store::now() - chrono::Duration::days(30))
+            .await
+        {
+            tracing::warn!(error = %e, "pruning finished jobs failed");
+        }
     }
 }
 

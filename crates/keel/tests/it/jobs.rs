@@ -59,6 +59,11 @@ on_both_backends! {
         assert_eq!(ran.len(), 30, "every job ran exactly once");
         assert_eq!(recorder.ran.lock().unwrap().len(), 30);
         assert!(store.jobs_of_kind("test.record").await.unwrap().iter().all(|j| j.state == "done"));
+        // Finished jobs are pruned only once old enough; pending ones never.
+        store.enqueue_job("test.record", &serde_json::json!({}), t + Duration::days(1)).await.unwrap();
+        assert_eq!(store.prune_finished_jobs(t).await.unwrap(), 0);
+        assert_eq!(store.prune_finished_jobs(t + Duration::seconds(1)).await.unwrap(), 30);
+        assert_eq!(store.jobs_of_kind("test.record").await.unwrap().len(), 1);
     }
 
     async fn a_failing_job_is_retried_with_exponential_backoff(backend) {
