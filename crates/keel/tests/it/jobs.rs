@@ -133,3 +133,45 @@ on_both_backends! {
         reopened.close().await;
     }
 }
+
+/// Kills the `keel serve` this test started when the test ends, however it ends.
+struct Served(std::process::Child);
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+on_both_backends! {
+    async fn keel_serve_runs_the_queue(backend) {
+        let Some(db) = TestDb::new(backend, "jobs_serve").await else { return };
+        let run = |args: &[&str]| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_keel"))
+                .arg("--database").arg(&db.url).args(args)
+                .env_remove("KEEL_DATABASE_URL")
+                .stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null())
+                .spawn().expect("run keel")
+        };
+        // The demo's submissions leave notification jobs due now.
+        assert!(run(&["demo"]).wait().unwrap().success());
+        let store = Store::open(&db.url).await.unwrap();
+        assert!(store.jobs_of_kind("workflow.notify").await.unwrap().iter().all(|j| j.state == "pending"));
+        let _served = Served(run(&["serve", "--listen", "127.0.0.1:0"]));
+        let mut delivered = 0;
+        for _ in 0..100 {
+            delivered = keel_store::on_pool!(&store.pool, p => {
+                sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM notifications").fetch_one(p).await
+            }).unwrap();
+            let notify = store.jobs_of_kind("workflow.notify").await.unwrap();
+            if delivered > 0 && notify.iter().all(|j| j.state == "done") {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+        assert!(delivered > 0, "keel serve delivered the demo's notifications to the inbox");
+        assert!(store.jobs_of_kind("workflow.notify").await.unwrap().iter().all(|j| j.state == "done"));
+        store.close().await;
+    }
+}
