@@ -701,6 +701,25 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
     ),
     ("inbox.read_all", "Mark all read", "Отметить все прочитанными"),
     ("inbox.new", "new", "новое"),
+    ("notify.post_submitted", "Approval needed", "Нужно согласование"),
+    (
+        "notify.urgent_post_submitted",
+        "Urgent approval needed",
+        "Срочно нужно согласование",
+    ),
+    (
+        "notify.sla_halfway",
+        "Half the approval time is gone",
+        "Прошла половина времени на согласование",
+    ),
+    (
+        "notify.sla_missed",
+        "Approval time missed",
+        "Время на согласование истекло",
+    ),
+    ("notify.changes_requested", "Changes requested", "Запрошены правки"),
+    ("notify.post_approved", "Approved", "Согласован"),
+    ("notify.comment_added", "New comment", "Новый комментарий"),
 ];
 
 #[cfg(test)]

@@ -17,6 +17,8 @@ pub struct InboxItem {
     pub link_path: String,
     pub created_at: DateTime<Utc>,
     pub read_at: Option<DateTime<Utc>>,
+    /// The post's current text, for pages that word the notification in their own language.
+    pub post_text: Option<String>,
 }
 
 /// Delivers into the inbox. Everyone gets in-app notifications: it is the record of what
@@ -65,8 +67,9 @@ impl Store {
     pub async fn inbox(&self, user: UserId, limit: i64) -> StoreResult<Vec<InboxItem>> {
         Ok(on_pool!(&self.pool, p => {
             sqlx::query_as::<_, InboxItem>(
-                "SELECT id, kind, title, body, link_path, created_at, read_at FROM notifications
-                 WHERE recipient_id = $1 ORDER BY id DESC LIMIT $2",
+                "SELECT n.id, n.kind, n.title, n.body, n.link_path, n.created_at, n.read_at, p.text AS post_text
+                 FROM notifications n LEFT JOIN plan_posts p ON p.id = n.post_id
+                 WHERE n.recipient_id = $1 ORDER BY n.id DESC LIMIT $2",
             )
             .bind(user.0)
             .bind(limit)

@@ -374,11 +374,26 @@ pub async fn audit(
 }
 
 pub struct InboxLine {
-    pub title: String,
+    pub kind_key: &'static str,
+    pub excerpt: String,
     pub body: String,
     pub link: String,
     pub at: String,
     pub unread: bool,
+}
+
+/// The page's wording of a notification kind (the stored title is for other channels).
+fn kind_key(kind: &str) -> &'static str {
+    use keel_domain::notification::NotificationKind::*;
+    match keel_domain::notification::NotificationKind::parse(kind) {
+        Some(PostSubmitted) => "notify.post_submitted",
+        Some(UrgentPostSubmitted) => "notify.urgent_post_submitted",
+        Some(SlaHalfway) => "notify.sla_halfway",
+        Some(SlaMissed) => "notify.sla_missed",
+        Some(ChangesRequested) => "notify.changes_requested",
+        Some(PostApproved) => "notify.post_approved",
+        Some(CommentAdded) | None => "notify.comment_added",
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -400,7 +415,13 @@ pub async fn inbox(
         .await?
         .into_iter()
         .map(|n| InboxLine {
-            title: n.title,
+            kind_key: kind_key(&n.kind),
+            excerpt: n
+                .post_text
+                .as_deref()
+                .and_then(|t| t.lines().find(|l| !l.trim().is_empty()))
+                .map(|l| l.chars().take(80).collect())
+                .unwrap_or_default(),
             body: n.body,
             link: n.link_path,
             at: n.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),

@@ -86,6 +86,13 @@ on_both_backends! {
             .header("cookie", format!("keel_session={session}; keel_lang=ru"))
             .send().await.unwrap().text().await.unwrap();
         assert!(ru.contains("Черновики без даты") && ru.contains("Контент-план"));
+        // The inbox words each notification in the reader's language, with the unread count.
+        keel::jobs::runner(&app.store).run_due(keel_store::now()).await.unwrap();
+        let inbox = reqwest::Client::new().get(app.url("/inbox"))
+            .header("cookie", format!("keel_session={}; keel_lang=ru", app.session("approver-a@demo.local").await))
+            .send().await.unwrap().text().await.unwrap();
+        assert!(inbox.contains("Нужно согласование: «New single-origin"), "{inbox}");
+        assert!(inbox.contains("data-test=\"unread-count\""));
     }
 
     async fn page_forms_follow_the_same_rules(backend) {
