@@ -7,7 +7,9 @@ pub mod guard;
 pub mod input;
 pub mod openapi;
 pub mod pages;
+pub mod post_forms;
 pub mod post_page;
+pub mod records;
 pub mod view;
 
 /// The signed-in user's unread notifications, for the top bar (inserted by the guard on page

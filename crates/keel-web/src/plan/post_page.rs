@@ -1,26 +1,23 @@
 //! A post's page: the editor with per-platform variants and live character counts, previews,
 //! images, comments and suggestions, the actions the viewer may take, and the audit trail.
+//! The forms it posts are handled in `post_forms`.
 
 use super::guard::PostCtx;
 use super::input::relation;
-use super::pages::{EventLine, PostForm, event_line, state_key};
+use super::pages::state_key;
+use super::records::{EventLine, event_line};
 use super::view::PostView;
 use crate::auth::ProjectCtx;
-use crate::auth::csrf::CsrfForm;
 use crate::pages::layout::Chrome;
 use crate::{AppState, WebError};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Extension;
-use axum::extract::{Multipart, Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use keel_domain::workflow::{Platform, PostAction, transition};
 use keel_domain::{Action, Decision, decide};
-use keel_store::plan::actions::ActionInput;
-use keel_store::plan::comments::Resolution;
-use serde::Deserialize;
-use std::collections::HashMap;
 
 /// One platform's editor field and preview.
 pub struct PlatformBox {
@@ -81,7 +78,7 @@ pub struct PostPage {
 }
 
 /// The agency's moves that are not editing, in the order the page offers them.
-const MOVES: [(PostAction, &str, &str); 5] = [
+pub(super) const MOVES: [(PostAction, &str, &str); 5] = [
     (PostAction::Submit, "submit", "post.submit"),
     (PostAction::Schedule, "schedule", "post.schedule"),
     (PostAction::MarkPublished, "mark_published", "post.mark_published"),
@@ -208,7 +205,7 @@ pub async fn page(
 }
 
 /// After a form: back to the post, or the page again with the error (400/403/409).
-async fn after(
+pub(super) async fn after(
     state: &AppState,
     chrome: Chrome,
     ctx: &ProjectCtx,
@@ -228,223 +225,4 @@ async fn after(
             Ok((status, page).into_response())
         }
     }
-}
-
-pub async fn edit(
-    State(state): State<AppState>,
-    chrome: Chrome,
-    Extension(ctx): Extension<ProjectCtx>,
-    Extension(PostCtx(post)): Extension<PostCtx>,
-    CsrfForm(form): CsrfForm<PostForm>,
-) -> Result<Response, WebError> {
-    let outcome = match form.draft() {
-        Ok(draft) => {
-            state
-                .store
-                .edit_plan_post(&post, relation(&ctx, &post), ctx.user.id(), &draft)
-                .await
-        }
-        Err(e) => Err(keel_store::StoreError::Invalid(e)),
-    };
-    after(&state, chrome, &ctx, post.id, outcome).await
-}
-
-#[derive(Deserialize)]
-pub struct MoveForm {
-    #[serde(default)]
-    to: String,
-    #[serde(default)]
-    comment: String,
-}
-
-/// The agency's moves: submit, schedule, mark published / failed, back to draft.
-pub async fn move_post(
-    State(state): State<AppState>,
-    chrome: Chrome,
-    Extension(ctx): Extension<ProjectCtx>,
-    Extension(PostCtx(post)): Extension<PostCtx>,
-    CsrfForm(form): CsrfForm<MoveForm>,
-) -> Result<Response, WebError> {
-    let action = MOVES
-        .iter()
-        .find(|(_, code, _)| *code == form.to)
-        .map(|(a, _, _)| *a)
-        .ok_or_else(|| WebError::BadRequest(format!("field `to`: unknown move `{}`", form.to)))?;
-    act(&state, chrome, &ctx, &post, action, form.comment).await
-}
-
-#[derive(Deserialize)]
-pub struct DecideForm {
-    #[serde(default)]
-    decision: String,
-    #[serde(default)]
-    comment: String,
-}
-
-/// The approver's decisions: approve or request changes.
-pub async fn decide_post(
-    State(state): State<AppState>,
-    chrome: Chrome,
-    Extension(ctx): Extension<ProjectCtx>,
-    Extension(PostCtx(post)): Extension<PostCtx>,
-    CsrfForm(form): CsrfForm<DecideForm>,
-) -> Result<Response, WebError> {
-    let action = match form.decision.as_str() {
-        "approve" => PostAction::Approve,
-        "request_changes" => PostAction::RequestChanges,
-        other => {
-            return Err(WebError::BadRequest(format!(
-                "field `decision`: expected approve or request_changes, not `{other}`"
-            )));
-        }
-    };
-    act(&state, chrome, &ctx, &post, action, form.comment).await
-}
-
-async fn act(
-    state: &AppState,
-    chrome: Chrome,
-    ctx: &ProjectCtx,
-    post: &keel_store::plan::posts::PlanPost,
-    action: PostAction,
-    comment: String,
-) -> Result<Response, WebError> {
-    let input = ActionInput {
-        comment: Some(comment),
-        scheduled_at: None,
-    };
-    let outcome = state
-        .store
-        .apply_post_action(post, action, relation(ctx, post), ctx.user.id(), &input)
-        .await
-        .map(|_| ());
-    after(state, chrome, ctx, post.id, outcome).await
-}
-
-#[derive(Deserialize)]
-pub struct CommentForm {
-    #[serde(default)]
-    text: String,
-    #[serde(default)]
-    suggestion: Option<String>,
-}
-
-pub async fn comment(
-    State(state): State<AppState>,
-    chrome: Chrome,
-    Extension(ctx): Extension<ProjectCtx>,
-    Extension(PostCtx(post)): Extension<PostCtx>,
-    CsrfForm(form): CsrfForm<CommentForm>,
-) -> Result<Response, WebError> {
-    let outcome = state
-        .store
-        .add_plan_comment(
-            &post,
-            relation(&ctx, &post),
-            ctx.user.id(),
-            &form.text,
-            form.suggestion.is_some(),
-        )
-        .await
-        .map(|_| ());
-    after(&state, chrome, &ctx, post.id, outcome).await
-}
-
-#[derive(Deserialize)]
-pub struct ResolveForm {
-    #[serde(default)]
-    resolution: String,
-    #[serde(default)]
-    reason: String,
-}
-
-pub async fn resolve(
-    State(state): State<AppState>,
-    chrome: Chrome,
-    Extension(ctx): Extension<ProjectCtx>,
-    Extension(PostCtx(post)): Extension<PostCtx>,
-    Path(params): Path<HashMap<String, String>>,
-    CsrfForm(form): CsrfForm<ResolveForm>,
-) -> Result<Response, WebError> {
-    let comment = super::input::comment_id(&params)?;
-    let resolution = match form.resolution.as_str() {
-        "accepted" => Resolution::Accepted,
-        _ => Resolution::Declined { reason: form.reason },
-    };
-    let outcome = state
-        .store
-        .resolve_suggestion(&post, relation(&ctx, &post), ctx.user.id(), comment, &resolution)
-        .await;
-    after(&state, chrome, &ctx, post.id, outcome).await
-}
-
-/// The image form: `_csrf` first, then `image` (multipart, as browsers send file forms).
-pub async fn upload(
-    State(state): State<AppState>,
-    chrome: Chrome,
-    headers: HeaderMap,
-    Extension(ctx): Extension<ProjectCtx>,
-    Extension(PostCtx(post)): Extension<PostCtx>,
-    mut form: Multipart,
-) -> Result<Response, WebError> {
-    let cookie = crate::auth::cookies::get(&headers, crate::auth::csrf::CSRF_COOKIE).unwrap_or_default();
-    let mut csrf_ok = false;
-    while let Some(field) = form
-        .next_field()
-        .await
-        .map_err(|e| WebError::BadRequest(format!("malformed upload: {e}")))?
-    {
-        match field.name().unwrap_or("") {
-            "_csrf" => csrf_ok = !cookie.is_empty() && field.text().await.unwrap_or_default() == cookie,
-            "image" => {
-                if !csrf_ok {
-                    break;
-                }
-                let name = field.file_name().unwrap_or("image").to_owned();
-                let bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|e| WebError::BadRequest(format!("the upload was interrupted: {e}")))?;
-                let outcome = state
-                    .store
-                    .add_plan_image(&post, relation(&ctx, &post), ctx.user.id(), &name, &bytes)
-                    .await
-                    .map(|_| ());
-                return after(&state, chrome, &ctx, post.id, outcome).await;
-            }
-            _ => {}
-        }
-    }
-    if !csrf_ok {
-        return Err(WebError::BadRequest(
-            "the form's security token is missing or stale: reload the page and submit it again".into(),
-        ));
-    }
-    Err(WebError::BadRequest("choose an image file to upload".into()))
-}
-
-/// An image's bytes, with its sniffed type; never rendered as anything but an image.
-pub async fn image(
-    State(state): State<AppState>,
-    Extension(ctx): Extension<ProjectCtx>,
-    Path(params): Path<HashMap<String, String>>,
-) -> Result<Response, WebError> {
-    let id: i64 = params
-        .get("image")
-        .and_then(|i| i.parse().ok())
-        .ok_or(WebError::NotFound)?;
-    let (content_type, bytes) = state
-        .store
-        .plan_image_bytes(ctx.project.org(), ctx.project.id(), id)
-        .await?
-        .ok_or(WebError::NotFound)?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, content_type),
-            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
-            (header::CACHE_CONTROL, "private, max-age=3600".to_owned()),
-        ],
-        bytes,
-    )
-        .into_response())
 }
