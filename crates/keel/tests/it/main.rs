@@ -12,3 +12,5 @@ mod cli;
 mod real_data;
 mod routes_by_role;
 mod storage;
+// Notifications and calendars (helper "notify").
+mod notify_store;
