@@ -25,14 +25,18 @@ pub enum Action {
     ManageMembers,
     /// Load data files into the project.
     ImportData,
+    /// Make and revoke secret iCal feed URLs of the project's plan (notifications helper):
+    /// the agency lead and the client owner, who answer for where the plan is shared.
+    ManageCalendarFeeds,
 }
 
 impl Action {
-    pub const ALL: [Action; 4] = [
+    pub const ALL: [Action; 5] = [
         Action::View,
         Action::ViewMembers,
         Action::ManageMembers,
         Action::ImportData,
+        Action::ManageCalendarFeeds,
     ];
 }
 
@@ -65,6 +69,7 @@ fn role_allows(role: Role, action: Action) -> bool {
         Action::View | Action::ViewMembers => true,
         Action::ManageMembers => role == Role::ClientOwner,
         Action::ImportData => matches!(role, Role::AgencyLead | Role::Specialist | Role::ClientOwner),
+        Action::ManageCalendarFeeds => matches!(role, Role::AgencyLead | Role::ClientOwner),
     }
 }
 
@@ -93,17 +98,18 @@ mod tests {
     #[test]
     fn every_role_and_action_matches_the_table() {
         use Action::*;
-        let table: [(Role, [Decision; 4]); 6] = [
-            //                     View   ViewMembers ManageMembers ImportData
-            (Role::ClientOwner, [Allow, Allow, Allow, Allow]),
-            (Role::ClientApprover, [Allow, Allow, Forbidden, Forbidden]),
-            (Role::ClientMember, [Allow, Allow, Forbidden, Forbidden]),
-            (Role::AgencyLead, [Allow, Allow, Forbidden, Allow]),
-            (Role::Specialist, [Allow, Allow, Forbidden, Allow]),
-            (Role::Viewer, [Allow, Allow, Forbidden, Forbidden]),
+        let table: [(Role, [Decision; 5]); 6] = [
+            //                     View   ViewMembers ManageMembers ImportData ManageCalendarFeeds
+            (Role::ClientOwner, [Allow, Allow, Allow, Allow, Allow]),
+            (Role::ClientApprover, [Allow, Allow, Forbidden, Forbidden, Forbidden]),
+            (Role::ClientMember, [Allow, Allow, Forbidden, Forbidden, Forbidden]),
+            (Role::AgencyLead, [Allow, Allow, Forbidden, Allow, Allow]),
+            (Role::Specialist, [Allow, Allow, Forbidden, Allow, Forbidden]),
+            (Role::Viewer, [Allow, Allow, Forbidden, Forbidden, Forbidden]),
         ];
         for (role, expected) in table {
-            for (action, want) in [View, ViewMembers, ManageMembers, ImportData].into_iter().zip(expected) {
+            let actions = [View, ViewMembers, ManageMembers, ImportData, ManageCalendarFeeds];
+            for (action, want) in actions.into_iter().zip(expected) {
                 assert_eq!(decide(member(role), action), want, "{role} / {action:?}");
             }
         }
@@ -129,6 +135,7 @@ mod tests {
         assert_eq!(decide(admin, Action::ManageMembers), Allow);
         assert_eq!(decide(admin, Action::View), Allow);
         assert_eq!(decide(admin, Action::ImportData), Forbidden);
+        assert_eq!(decide(admin, Action::ManageCalendarFeeds), Forbidden);
     }
 
     #[test]

@@ -78,7 +78,6 @@ impl EmailChannel {
     /// A channel sending through `settings`; links start with `public_url`.
     pub fn new(store: Store, settings: &SmtpSettings, public_url: &str) -> Result<EmailChannel, String> {
         settings.validate()?;
-        crate::install_crypto_provider();
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&settings.url)
             .map_err(|e| format!("smtp_url: {e}"))?
             .timeout(Some(Duration::from_secs(30)))

@@ -19,13 +19,6 @@ pub fn public_link(public_url: &str, path: &str) -> String {
     format!("{}/{}", public_url.trim_end_matches('/'), path.trim_start_matches('/'))
 }
 
-/// Makes aws-lc-rs the process's rustls crypto provider (the one every crate of the workspace
-/// uses), once; TLS clients built without a provider of their own (reqwest's `no-provider`
-/// features) then find it. Installing twice is harmless.
-pub fn install_crypto_provider() {
-    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
-}
-
 #[cfg(test)]
 mod tests {
     #[test]

@@ -62,6 +62,15 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         route!(GET "/projects/{slug}/members", Project(Action::ViewMembers), "Project team", pages::members::list),
         route!(POST "/projects/{slug}/members", Project(Action::ManageMembers), "Add a person to the project", pages::members::add),
         route!(POST "/projects/{slug}/members/remove", Project(Action::ManageMembers), "Remove a person's role", pages::members::remove),
+        // Notifications and calendars (helper "notify")
+        route!(GET "/settings/notifications", SignedIn, "The caller's notification settings", pages::notifications::page),
+        route!(POST "/settings/notifications", SignedIn, "Save which notifications reach the caller through which channel", pages::notifications::save),
+        route!(POST "/settings/notifications/telegram/code", SignedIn, "Make a one-time code that links a Telegram chat to the caller", pages::notifications::telegram_code),
+        route!(POST "/settings/notifications/telegram/unlink", SignedIn, "Unlink the caller's Telegram chat", pages::notifications::telegram_unlink),
+        route!(GET "/projects/{slug}/calendar", Project(Action::View), "The project's calendar feeds", pages::calendar::page),
+        route!(POST "/projects/{slug}/calendar", Project(Action::ManageCalendarFeeds), "Make a secret iCal feed address of the project's plan", pages::calendar::create),
+        route!(POST "/projects/{slug}/calendar/revoke", Project(Action::ManageCalendarFeeds), "Revoke a calendar feed address", pages::calendar::revoke),
+        route!(GET "/ical/{feed}", Public, "The project's plan as iCalendar; the secret `{feed}` (`<secret>.ics`) is the credential", pages::calendar::feed),
         route!(GET "/definitions", Public, "How every figure is computed", pages::definitions::page),
         route!(GET "/static/{file}", Public, "Stylesheet and icons, embedded in the binary", assets::serve),
         // Operations

@@ -7,3 +7,5 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod demo;
+// Notifications and calendars (helper "notify").
+pub mod notify;

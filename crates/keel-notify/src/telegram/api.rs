@@ -3,6 +3,14 @@
 //! [`TelegramError`].
 
 use super::types::*;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::Request;
+use hyper::header::CONTENT_TYPE;
+use hyper_rustls::HttpsConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::json;
@@ -31,13 +39,10 @@ pub enum TelegramError {
         description: String,
         retry_after: Option<u64>,
     },
-    /// The request did not get an answer (network, timeout).
-    #[error("Telegram {method}: {source}")]
-    Transport {
-        method: &'static str,
-        #[source]
-        source: reqwest::Error,
-    },
+    /// The request did not get an answer (network, timeout). The detail never holds the URL,
+    /// which carries the token.
+    #[error("Telegram {method}: {detail}")]
+    Transport { method: &'static str, detail: String },
     /// The answer was not the documented shape.
     #[error("Telegram {method}: unexpected answer: {detail}")]
     Decode { method: &'static str, detail: String },
@@ -62,23 +67,37 @@ impl TelegramError {
 }
 
 /// A Bot API client; cheap to clone.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct TelegramApi {
-    http: reqwest::Client,
+    http: Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
     base: String,
     token: BotToken,
 }
 
+impl std::fmt::Debug for TelegramApi {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TelegramApi")
+            .field("base", &self.base)
+            .field("token", &self.token)
+            .finish()
+    }
+}
+
 impl TelegramApi {
-    /// A client for the bot `token` at `api_url` (normally [`DEFAULT_API_URL`]).
+    /// A client for the bot `token` at `api_url` (normally [`DEFAULT_API_URL`]; plain http is
+    /// accepted for a local Bot API server or tests).
     pub fn new(api_url: &str, token: BotToken) -> TelegramApi {
-        crate::install_crypto_provider();
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(10))
-            .build()
-            .expect("building an HTTP client with static settings");
+        let mut http = HttpConnector::new();
+        http.set_connect_timeout(Some(Duration::from_secs(10)));
+        http.enforce_http(false);
+        let connector = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_provider_and_webpki_roots(std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider()))
+            .expect("aws-lc-rs supports the default TLS versions")
+            .https_or_http()
+            .enable_http1()
+            .wrap_connector(http);
         TelegramApi {
-            http,
+            http: Client::builder(TokioExecutor::new()).build(connector),
             base: api_url.trim_end_matches('/').to_owned(),
             token,
         }
@@ -90,24 +109,27 @@ impl TelegramApi {
         body: &impl Serialize,
         timeout: Duration,
     ) -> Result<T, TelegramError> {
-        let url = format!("{}/bot{}/{method}", self.base, self.token.0);
-        let response = self
-            .http
-            .post(url)
-            .json(body)
-            .timeout(timeout)
-            .send()
+        let transport = |detail: String| TelegramError::Transport { method, detail };
+        let request = Request::post(format!("{}/bot{}/{method}", self.base, self.token.0))
+            .header(CONTENT_TYPE, "application/json")
+            .body(Full::new(Bytes::from(
+                serde_json::to_vec(body).expect("request bodies serialize"),
+            )))
+            .map_err(|_| transport("the API URL is not valid".into()))?;
+        let exchange = async {
+            let response = self.http.request(request).await.map_err(|e| transport(describe(&e)))?;
+            let status = response.status();
+            let bytes = response
+                .into_body()
+                .collect()
+                .await
+                .map_err(|e| transport(e.to_string()))?
+                .to_bytes();
+            Ok::<_, TelegramError>((status, bytes))
+        };
+        let (status, bytes) = tokio::time::timeout(timeout, exchange)
             .await
-            // reqwest puts the URL, and so the token, into its errors: strip it.
-            .map_err(|e| TelegramError::Transport {
-                method,
-                source: e.without_url(),
-            })?;
-        let status = response.status();
-        let bytes = response.bytes().await.map_err(|e| TelegramError::Transport {
-            method,
-            source: e.without_url(),
-        })?;
+            .map_err(|_| transport(format!("no answer within {} s", timeout.as_secs())))??;
         let parsed: ApiResponse<T> = serde_json::from_slice(&bytes).map_err(|e| TelegramError::Decode {
             method,
             detail: format!("HTTP {status}: {e}"),
@@ -188,4 +210,16 @@ impl TelegramApi {
         let _: serde_json::Value = self.call("editMessageReplyMarkup", &body, Self::SHORT).await?;
         Ok(())
     }
+}
+
+/// A client error with its causes (connection refused, TLS failure), none of which hold the URL.
+fn describe(error: &hyper_util::client::legacy::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }

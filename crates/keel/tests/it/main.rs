@@ -14,3 +14,4 @@ mod routes_by_role;
 mod storage;
 // Notifications and calendars (helper "notify").
 mod notify_store;
+mod notify_web;

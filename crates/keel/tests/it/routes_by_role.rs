@@ -90,6 +90,7 @@ fn concrete_path(spec: &RouteSpec) -> String {
         .replace("{slug}", "client-a")
         .replace("{code}", "ru")
         .replace("{file}", "icon.svg")
+        .replace("{feed}", "keelcal_unknown.ics")
 }
 
 async fn call(app: &TestApp, spec: &RouteSpec, caller: &Caller) -> StatusCode {
