@@ -13,5 +13,6 @@ mod real_data;
 mod routes_by_role;
 mod storage;
 // Notifications and calendars (helper "notify").
+mod notify_serve;
 mod notify_store;
 mod notify_web;
