@@ -244,6 +244,9 @@ impl Config {
                 bail!("smtp_url is set but public_url is not: e-mails link back to Keel at public_url");
             }
         }
+        if self.notify.telegram_bot_token.is_some() && self.notify.public_url.is_none() {
+            bail!("telegram_bot_token is set but public_url is not: Telegram messages link back to Keel at public_url");
+        }
         Ok(())
     }
 }
@@ -360,6 +363,8 @@ mod tests {
         .unwrap_err();
         assert!(err.to_string().contains("unencrypted"), "{err}");
         let err = load(&[("KEEL_SMTP_URL", "smtp://127.0.0.1:25"), ("KEEL_MAIL_FROM", "k@a.test")]).unwrap_err();
+        assert!(err.to_string().contains("public_url"), "{err}");
+        let err = load(&[("KEEL_TELEGRAM_BOT_TOKEN", "1:abc")]).unwrap_err();
         assert!(err.to_string().contains("public_url"), "{err}");
         let err = load(&[("KEEL_TELEGRAM_BOT_TOKEN", "not-a-token")]).unwrap_err();
         assert!(
