@@ -3,6 +3,8 @@
 //! Nothing here does I/O, so every rule can be unit-tested to the decimal and shared by
 //! the storage layer, the web app, the CLI and the tests alike.
 
+// Notifications and calendars (helper "notify").
+pub mod calendar;
 pub mod ids;
 pub mod metrics;
 pub mod notification;

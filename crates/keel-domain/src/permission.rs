@@ -34,10 +34,13 @@ pub enum Action {
     CommentPosts,
     /// Change the project's workflow settings (urgent SLA, auto-approval).
     ManageWorkflow,
+    /// Make and revoke secret iCal feed URLs of the project's plan: the agency lead and the
+    /// client owner, who answer for where the plan is shared.
+    ManageCalendarFeeds,
 }
 
 impl Action {
-    pub const ALL: [Action; 8] = [
+    pub const ALL: [Action; 9] = [
         Action::View,
         Action::ViewMembers,
         Action::ManageMembers,
@@ -46,6 +49,7 @@ impl Action {
         Action::DecidePosts,
         Action::CommentPosts,
         Action::ManageWorkflow,
+        Action::ManageCalendarFeeds,
     ];
 }
 
@@ -83,6 +87,7 @@ fn role_allows(role: Role, action: Action) -> bool {
         Action::DecidePosts => role == Role::ClientApprover,
         Action::CommentPosts => role != Role::Viewer,
         Action::ManageWorkflow => matches!(role, Role::AgencyLead | Role::ClientOwner),
+        Action::ManageCalendarFeeds => matches!(role, Role::AgencyLead | Role::ClientOwner),
     }
 }
 
@@ -112,14 +117,14 @@ mod tests {
     fn every_role_and_action_matches_the_table() {
         use Action::*;
         let (a, f) = (Allow, Forbidden);
-        let table: [(Role, [Decision; 8]); 6] = [
-            //                  View ViewMembers ManageMembers ImportData WritePosts DecidePosts CommentPosts ManageWorkflow
-            (Role::ClientOwner, [a, a, a, a, f, f, a, a]),
-            (Role::ClientApprover, [a, a, f, f, f, a, a, f]),
-            (Role::ClientMember, [a, a, f, f, f, f, a, f]),
-            (Role::AgencyLead, [a, a, f, a, a, f, a, a]),
-            (Role::Specialist, [a, a, f, a, a, f, a, f]),
-            (Role::Viewer, [a, a, f, f, f, f, f, f]),
+        let table: [(Role, [Decision; 9]); 6] = [
+            //                  View ViewMembers ManageMembers ImportData WritePosts DecidePosts CommentPosts ManageWorkflow ManageCalendarFeeds
+            (Role::ClientOwner, [a, a, a, a, f, f, a, a, a]),
+            (Role::ClientApprover, [a, a, f, f, f, a, a, f, f]),
+            (Role::ClientMember, [a, a, f, f, f, f, a, f, f]),
+            (Role::AgencyLead, [a, a, f, a, a, f, a, a, a]),
+            (Role::Specialist, [a, a, f, a, a, f, a, f, f]),
+            (Role::Viewer, [a, a, f, f, f, f, f, f, f]),
         ];
         let actions = [
             View,
@@ -130,6 +135,7 @@ mod tests {
             DecidePosts,
             CommentPosts,
             ManageWorkflow,
+            ManageCalendarFeeds,
         ];
         for (role, expected) in table {
             for (action, want) in actions.into_iter().zip(expected) {
@@ -158,6 +164,7 @@ mod tests {
         assert_eq!(decide(admin, Action::ManageMembers), Allow);
         assert_eq!(decide(admin, Action::View), Allow);
         assert_eq!(decide(admin, Action::ImportData), Forbidden);
+        assert_eq!(decide(admin, Action::ManageCalendarFeeds), Forbidden);
     }
 
     #[test]

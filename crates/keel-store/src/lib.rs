@@ -24,6 +24,10 @@ pub mod projects;
 pub mod sessions;
 pub mod tokens;
 pub mod users;
+// Notifications and calendars (helper "notify").
+pub mod ical_feeds;
+pub mod notify_prefs;
+pub mod telegram;
 
 pub use error::{StoreError, StoreResult};
 

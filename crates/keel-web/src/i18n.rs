@@ -720,6 +720,157 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
     ("notify.changes_requested", "Changes requested", "Запрошены правки"),
     ("notify.post_approved", "Approved", "Согласован"),
     ("notify.comment_added", "New comment", "Новый комментарий"),
+    // Notifications and calendars (helper "notify").
+    ("nav.notifications", "Notifications", "Уведомления"),
+    ("notify.title", "Notifications", "Уведомления"),
+    (
+        "notify.intro",
+        "Choose which notifications reach you, and where.",
+        "Выберите, какие уведомления и куда вам приходят.",
+    ),
+    ("notify.kind", "Notification", "Уведомление"),
+    ("notify.channel.in_app", "In Keel", "В Keel"),
+    ("notify.channel.email", "E-mail", "Эл. почта"),
+    ("notify.channel.telegram", "Telegram", "Telegram"),
+    (
+        "notify.kind.post_submitted",
+        "A post is submitted for your approval",
+        "Публикация отправлена вам на согласование",
+    ),
+    (
+        "notify.kind.urgent_post_submitted",
+        "An urgent post is submitted (its approval time runs)",
+        "Отправлена срочная публикация (идёт срок согласования)",
+    ),
+    (
+        "notify.kind.sla_halfway",
+        "Half of an urgent post's approval time has passed",
+        "Прошла половина срока согласования срочной публикации",
+    ),
+    (
+        "notify.kind.sla_missed",
+        "An urgent post's approval time ran out",
+        "Срок согласования срочной публикации истёк",
+    ),
+    (
+        "notify.kind.changes_requested",
+        "Changes are requested on your post",
+        "По вашей публикации запрошены правки",
+    ),
+    (
+        "notify.kind.post_approved",
+        "Your post is approved",
+        "Ваша публикация согласована",
+    ),
+    (
+        "notify.kind.comment_added",
+        "Someone comments on a post",
+        "Новый комментарий к публикации",
+    ),
+    (
+        "notify.language",
+        "Language of e-mails and Telegram messages",
+        "Язык писем и сообщений в Telegram",
+    ),
+    ("notify.save", "Save", "Сохранить"),
+    (
+        "notify.saved",
+        "Your notification settings are saved.",
+        "Настройки уведомлений сохранены.",
+    ),
+    (
+        "notify.telegram.column.hint",
+        "Telegram messages reach you only once your Telegram is linked below.",
+        "Сообщения в Telegram приходят, только когда ниже привязан ваш Telegram.",
+    ),
+    (
+        "notify.telegram.off",
+        "Telegram is not set up on this Keel installation: the administrator sets telegram_bot_token to enable it.",
+        "Telegram не настроен в этой установке Keel: администратор включает его параметром telegram_bot_token.",
+    ),
+    (
+        "notify.telegram.linked",
+        "Your Telegram is linked",
+        "Ваш Telegram привязан",
+    ),
+    ("notify.telegram.unlink", "Unlink", "Отвязать"),
+    (
+        "notify.telegram.unlinked",
+        "Telegram is unlinked: no more messages go there.",
+        "Telegram отвязан: сообщения туда больше не приходят.",
+    ),
+    ("notify.telegram.link", "Link Telegram", "Привязать Telegram"),
+    (
+        "notify.telegram.link.hint",
+        "Link your Telegram to get notifications there; posts awaiting your approval come with approve and request-changes buttons.",
+        "Привяжите Telegram, чтобы получать уведомления там; к публикациям на согласовании будут кнопки «Согласовать» и «Запросить правки».",
+    ),
+    (
+        "notify.telegram.code.open",
+        "Open the bot and press Start:",
+        "Откройте бота и нажмите «Запустить»:",
+    ),
+    (
+        "notify.telegram.code.manual",
+        "Or send the bot this message:",
+        "Или отправьте боту сообщение:",
+    ),
+    (
+        "notify.telegram.code.expires",
+        "The code works once and expires soon",
+        "Код действует один раз и недолго",
+    ),
+    ("project.calendar", "Calendar feed", "Календарь"),
+    ("calendar.title", "Calendar feed", "Подписка на календарь"),
+    (
+        "calendar.intro",
+        "Subscribe to the content plan in Google Calendar, Apple Calendar or Outlook through a secret address. Anyone holding the address sees the plan: revoke it when it leaks or is no longer needed.",
+        "Подпишитесь на контент-план в Google Календаре, Календаре Apple или Outlook по секретному адресу. Любой, у кого есть адрес, видит план: отзовите адрес, если он утёк или больше не нужен.",
+    ),
+    (
+        "calendar.empty",
+        "No calendar feed yet.",
+        "Подписок на календарь пока нет.",
+    ),
+    (
+        "calendar.empty.manage",
+        "Create an address below and add it to your calendar app.",
+        "Создайте адрес ниже и добавьте его в приложение календаря.",
+    ),
+    (
+        "calendar.empty.ask",
+        "The agency lead or the client owner can create one.",
+        "Создать адрес может руководитель со стороны агентства или владелец со стороны клиента.",
+    ),
+    ("calendar.label", "Label", "Название"),
+    (
+        "calendar.label.placeholder",
+        "e.g. Anna's phone",
+        "например, телефон Анны",
+    ),
+    ("calendar.created_by", "Created by", "Кто создал"),
+    ("calendar.created_at", "Created (UTC)", "Создан (UTC)"),
+    ("calendar.status", "Status", "Статус"),
+    ("calendar.live", "Active", "Действует"),
+    ("calendar.revoked", "Revoked", "Отозван"),
+    ("calendar.revoke", "Revoke", "Отозвать"),
+    ("calendar.create", "New feed address", "Новый адрес подписки"),
+    ("calendar.create.submit", "Create the address", "Создать адрес"),
+    (
+        "calendar.new",
+        "The new feed's address. Copy it now: it is shown only once.",
+        "Адрес новой подписки. Скопируйте его сейчас: он показывается только один раз.",
+    ),
+    (
+        "calendar.subscribe.hint",
+        "In your calendar app choose “Add calendar from URL” (or “Subscribe”) and paste the address.",
+        "В приложении календаря выберите «Добавить календарь по URL» (или «Подписаться») и вставьте адрес.",
+    ),
+    (
+        "calendar.revoked.done",
+        "The address is revoked: calendars using it stop updating.",
+        "Адрес отозван: календари, которые им пользовались, перестанут обновляться.",
+    ),
 ];
 
 #[cfg(test)]

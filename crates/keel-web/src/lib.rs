@@ -9,6 +9,8 @@
 mod api;
 mod assets;
 mod auth;
+// Notifications and calendars (helper "notify").
+pub mod calendar_source;
 mod charts;
 mod error;
 mod i18n;
@@ -21,6 +23,7 @@ mod streaming;
 mod uploads;
 
 pub use auth::guard::Guard;
+pub use calendar_source::CalendarSource;
 pub use error::WebError;
 pub use i18n::Lang;
 
@@ -38,6 +41,19 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// Largest request body accepted, in bytes (file uploads included).
     pub max_body_bytes: usize,
+    /// The installation's address as people reach it (`https://keel.agency.example`), for
+    /// links that leave the browser: calendar feed URLs, links in feeds. `None`: taken from the
+    /// request's `Host` (and `X-Forwarded-Proto`).
+    pub public_url: Option<String>,
+    /// Whether a Telegram bot is configured, and its username (for `t.me/<bot>?start=CODE`
+    /// links; `None` when it could not be learned at start).
+    pub telegram: Option<TelegramWeb>,
+}
+
+/// What the pages need to know about the configured Telegram bot.
+#[derive(Debug, Clone, Default)]
+pub struct TelegramWeb {
+    pub bot_username: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -45,6 +61,8 @@ impl Default for WebConfig {
         WebConfig {
             secure_cookies: false,
             max_body_bytes: 64 * 1024 * 1024,
+            public_url: None,
+            telegram: None,
         }
     }
 }
@@ -55,15 +73,24 @@ pub struct AppState {
     pub store: Store,
     pub config: Arc<WebConfig>,
     pub metrics: Arc<ops::HttpMetrics>,
+    /// Where the iCal feed's events come from (see [`calendar_source`]).
+    pub calendar: Arc<dyn calendar_source::CalendarSource>,
 }
 
 impl AppState {
     pub fn new(store: Store, config: WebConfig) -> Self {
         AppState {
+            calendar: Arc::new(calendar_source::PlanCalendar::new(store.clone())),
             store,
             config: Arc::new(config),
             metrics: Arc::new(ops::HttpMetrics::new()),
         }
+    }
+
+    /// The same state with another source of calendar events.
+    pub fn with_calendar(mut self, source: Arc<dyn calendar_source::CalendarSource>) -> Self {
+        self.calendar = source;
+        self
     }
 }
 

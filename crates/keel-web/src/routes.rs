@@ -77,6 +77,15 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         route!(GET "/projects/{slug}/posts/{id}/images/{image}", Post(Action::View), "A post's image", plan::post_forms::image),
         route!(GET "/inbox", SignedIn, "The caller's notifications", plan::records::inbox),
         route!(POST "/inbox/read", SignedIn, "Mark every notification read", plan::records::mark_read),
+        // Notifications and calendars (helper "notify")
+        route!(GET "/settings/notifications", SignedIn, "The caller's notification settings", pages::notifications::page),
+        route!(POST "/settings/notifications", SignedIn, "Save which notifications reach the caller through which channel", pages::notifications::save),
+        route!(POST "/settings/notifications/telegram/code", SignedIn, "Make a one-time code that links a Telegram chat to the caller", pages::notifications::telegram_code),
+        route!(POST "/settings/notifications/telegram/unlink", SignedIn, "Unlink the caller's Telegram chat", pages::notifications::telegram_unlink),
+        route!(GET "/projects/{slug}/calendar", Project(Action::View), "The project's calendar feeds", pages::calendar::page),
+        route!(POST "/projects/{slug}/calendar", Project(Action::ManageCalendarFeeds), "Make a secret iCal feed address of the project's plan", pages::calendar::create),
+        route!(POST "/projects/{slug}/calendar/revoke", Project(Action::ManageCalendarFeeds), "Revoke a calendar feed address", pages::calendar::revoke),
+        route!(GET "/ical/{feed}", Public, "The project's plan as iCalendar; the secret `{feed}` (`<secret>.ics`) is the credential", pages::calendar::feed),
         route!(GET "/definitions", Public, "How every figure is computed", pages::definitions::page),
         route!(GET "/static/{file}", Public, "Stylesheet and icons, embedded in the binary", assets::serve),
         // Operations

@@ -27,6 +27,22 @@ pub struct Config {
     pub max_upload_mb: usize,
     /// Log filter (`info`, `keel=debug,sqlx=warn`…).
     pub log: String,
+    /// Notifications and calendars: see [`NotifyConfig`].
+    pub notify: NotifyConfig,
+}
+
+/// Where notifications go out and how links back to Keel are written.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NotifyConfig {
+    /// The address people reach Keel at (`https://keel.agency.example`), for links in e-mails,
+    /// Telegram messages and calendar feeds.
+    pub public_url: Option<String>,
+    /// SMTP server and sender; e-mail notifications are off without them.
+    pub smtp: Option<keel_notify::email::SmtpSettings>,
+    /// The Telegram bot's token; the bot is off without it.
+    pub telegram_bot_token: Option<keel_notify::telegram::BotToken>,
+    /// The Bot API server (the public one unless testing or using a local Bot API server).
+    pub telegram_api_url: String,
 }
 
 impl Default for Config {
@@ -37,6 +53,10 @@ impl Default for Config {
             secure_cookies: false,
             max_upload_mb: 64,
             log: "info,sqlx=warn,tower_http=info".into(),
+            notify: NotifyConfig {
+                telegram_api_url: keel_notify::telegram::DEFAULT_API_URL.into(),
+                ..Default::default()
+            },
         }
     }
 }
@@ -50,6 +70,11 @@ struct FileConfig {
     secure_cookies: Option<bool>,
     max_upload_mb: Option<usize>,
     log: Option<String>,
+    public_url: Option<String>,
+    smtp_url: Option<String>,
+    mail_from: Option<String>,
+    telegram_bot_token: Option<String>,
+    telegram_api_url: Option<String>,
 }
 
 /// Flags given on the command line (they win over everything).
@@ -67,6 +92,11 @@ pub const KNOWN_ENV: &[&str] = &[
     "KEEL_SECURE_COOKIES",
     "KEEL_MAX_UPLOAD_MB",
     "KEEL_LOG",
+    "KEEL_PUBLIC_URL",
+    "KEEL_SMTP_URL",
+    "KEEL_MAIL_FROM",
+    "KEEL_TELEGRAM_BOT_TOKEN",
+    "KEEL_TELEGRAM_API_URL",
 ];
 
 impl Config {
@@ -105,6 +135,11 @@ impl Config {
                 })
                 .transpose()?,
             log: env_get("KEEL_LOG"),
+            public_url: env_get("KEEL_PUBLIC_URL"),
+            smtp_url: env_get("KEEL_SMTP_URL"),
+            mail_from: env_get("KEEL_MAIL_FROM"),
+            telegram_bot_token: env_get("KEEL_TELEGRAM_BOT_TOKEN"),
+            telegram_api_url: env_get("KEEL_TELEGRAM_API_URL"),
         };
         config.apply(from_env, "environment")?;
         for (key, _) in env {
@@ -121,10 +156,19 @@ impl Config {
             ..Default::default()
         };
         config.apply(from_flags, "command line")?;
+        config.check_notify()?;
         Ok((config, warnings))
     }
 
-    fn apply(&mut self, layer: FileConfig, source: &str) -> anyhow::Result<()> {
+    fn apply(&mut self, mut layer: FileConfig, source: &str) -> anyhow::Result<()> {
+        let notify = FileConfig {
+            public_url: layer.public_url.take(),
+            smtp_url: layer.smtp_url.take(),
+            mail_from: layer.mail_from.take(),
+            telegram_bot_token: layer.telegram_bot_token.take(),
+            telegram_api_url: layer.telegram_api_url.take(),
+            ..Default::default()
+        };
         if let Some(url) = layer.database_url {
             if !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://")) {
                 bail!(
@@ -151,8 +195,69 @@ impl Config {
         if let Some(log) = layer.log {
             self.log = log;
         }
+        self.apply_notify(notify, source)
+    }
+
+    fn apply_notify(&mut self, layer: FileConfig, source: &str) -> anyhow::Result<()> {
+        let notify = &mut self.notify;
+        if let Some(url) = layer.public_url {
+            notify.public_url = Some(http_url(&url, "public_url", source)?);
+        }
+        if let Some(url) = layer.telegram_api_url {
+            notify.telegram_api_url = http_url(&url, "telegram_api_url", source)?;
+        }
+        if let Some(token) = layer.telegram_bot_token {
+            // Tokens look like `123456:ABC-def…`; anything else is a paste error.
+            let well_formed = token
+                .split_once(':')
+                .is_some_and(|(id, rest)| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) && !rest.is_empty());
+            if !well_formed {
+                bail!("{source}: telegram_bot_token is not a bot token (expected `<digits>:<secret>` from @BotFather)");
+            }
+            notify.telegram_bot_token = Some(keel_notify::telegram::BotToken(token));
+        }
+        if layer.smtp_url.is_some() || layer.mail_from.is_some() {
+            let current = notify.smtp.take();
+            notify.smtp = Some(keel_notify::email::SmtpSettings {
+                url: layer
+                    .smtp_url
+                    .or_else(|| current.as_ref().map(|c| c.url.clone()))
+                    .unwrap_or_default(),
+                from: layer.mail_from.or_else(|| current.map(|c| c.from)).unwrap_or_default(),
+            });
+        }
         Ok(())
     }
+
+    /// Checks the notification settings once every layer is applied (the SMTP URL and the
+    /// sender may come from different layers).
+    fn check_notify(&self) -> anyhow::Result<()> {
+        if let Some(smtp) = &self.notify.smtp {
+            if smtp.url.is_empty() {
+                bail!("mail_from is set but smtp_url is not: set both to send e-mail, or neither");
+            }
+            if smtp.from.is_empty() {
+                bail!("smtp_url is set but mail_from is not: set the sender, e.g. `Keel <keel@agency.example>`");
+            }
+            smtp.validate().map_err(anyhow::Error::msg)?;
+            if self.notify.public_url.is_none() {
+                bail!("smtp_url is set but public_url is not: e-mails link back to Keel at public_url");
+            }
+        }
+        if self.notify.telegram_bot_token.is_some() && self.notify.public_url.is_none() {
+            bail!("telegram_bot_token is set but public_url is not: Telegram messages link back to Keel at public_url");
+        }
+        Ok(())
+    }
+}
+
+/// An absolute http(s) URL, without a trailing slash.
+fn http_url(value: &str, key: &str, source: &str) -> anyhow::Result<String> {
+    let parsed = url::Url::parse(value).with_context(|| format!("{source}: {key} `{value}` is not a URL"))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+        bail!("{source}: {key} `{value}` must be an http:// or https:// address");
+    }
+    Ok(value.trim_end_matches('/').to_owned())
 }
 
 fn parse_bool(v: &str, key: &str) -> anyhow::Result<bool> {
@@ -212,6 +317,62 @@ mod tests {
         assert!(format!("{err:#}").contains("environment"), "{err:#}");
         let e = env(&[("KEEL_DATABASE_URL", "mysql://x")]);
         assert!(Config::load(None, &e, &Overrides::default()).is_err());
+    }
+
+    #[test]
+    fn notification_settings_come_from_file_and_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("keel.toml");
+        std::fs::write(
+            &file,
+            "public_url = \"https://keel.agency.example/\"\nsmtp_url = \"smtps://keel:pw@mail.example\"\n",
+        )
+        .unwrap();
+        let e = env(&[
+            ("KEEL_MAIL_FROM", "Keel <keel@agency.example>"),
+            ("KEEL_TELEGRAM_BOT_TOKEN", "123456:ABC-def"),
+        ]);
+        let (c, warnings) = Config::load(Some(&file), &e, &Overrides::default()).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(c.notify.public_url.as_deref(), Some("https://keel.agency.example"));
+        let smtp = c.notify.smtp.clone().unwrap();
+        assert_eq!(
+            (smtp.url.as_str(), smtp.from.as_str()),
+            ("smtps://keel:pw@mail.example", "Keel <keel@agency.example>")
+        );
+        assert_eq!(c.notify.telegram_bot_token.as_ref().unwrap().0, "123456:ABC-def");
+        assert_eq!(c.notify.telegram_api_url, "https://api.telegram.org");
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("ABC-def") && !shown.contains(":pw@"), "{shown}");
+    }
+
+    #[test]
+    fn incomplete_or_unsafe_notification_settings_stop_keel() {
+        let load = |pairs: &[(&str, &str)]| Config::load(None, &env(pairs), &Overrides::default()).map(|_| ());
+        let err = load(&[
+            ("KEEL_SMTP_URL", "smtp://127.0.0.1:25"),
+            ("KEEL_PUBLIC_URL", "http://k.test"),
+        ])
+        .unwrap_err();
+        assert!(err.to_string().contains("mail_from"), "{err}");
+        let err = load(&[
+            ("KEEL_SMTP_URL", "smtp://u:p@mail.example"),
+            ("KEEL_MAIL_FROM", "k@a.test"),
+            ("KEEL_PUBLIC_URL", "http://k.test"),
+        ])
+        .unwrap_err();
+        assert!(err.to_string().contains("unencrypted"), "{err}");
+        let err = load(&[("KEEL_SMTP_URL", "smtp://127.0.0.1:25"), ("KEEL_MAIL_FROM", "k@a.test")]).unwrap_err();
+        assert!(err.to_string().contains("public_url"), "{err}");
+        let err = load(&[("KEEL_TELEGRAM_BOT_TOKEN", "1:abc")]).unwrap_err();
+        assert!(err.to_string().contains("public_url"), "{err}");
+        let err = load(&[("KEEL_TELEGRAM_BOT_TOKEN", "not-a-token")]).unwrap_err();
+        assert!(
+            err.to_string().contains("environment") && err.to_string().contains("telegram_bot_token"),
+            "{err}"
+        );
+        assert!(load(&[("KEEL_PUBLIC_URL", "keel.example")]).is_err());
+        assert!(load(&[("KEEL_TELEGRAM_API_URL", "ftp://x")]).is_err());
     }
 
     #[test]

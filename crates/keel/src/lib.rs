@@ -9,3 +9,5 @@ pub mod config;
 pub mod demo;
 // The background job runner with every job kind (issue 4).
 pub mod jobs;
+// Notifications and calendars (helper "notify").
+pub mod notify;

@@ -1,11 +1,14 @@
 //! Server-rendered pages. Templates are compiled in (askama) and escape everything they print.
 
 pub mod analytics;
+// Notifications and calendars (helper "notify").
+pub mod calendar;
 pub mod data;
 pub mod definitions;
 pub mod layout;
 pub mod login;
 pub mod members;
+pub mod notifications;
 pub mod projects;
 pub mod report;
 

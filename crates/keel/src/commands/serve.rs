@@ -16,9 +16,23 @@ pub async fn serve(config: &Config, store: &Store, demo: bool) -> anyhow::Result
             tracing::info!("the database already holds data: demo data not added");
         }
     }
+    // Notifications (helper "notify"): channels are built here so a bad SMTP setting stops
+    // Keel at start; the bot polls until shutdown.
+    let channels = crate::notify::delivery_channels(&config.notify, store)?;
+    tracing::info!(
+        channels = channels.len(),
+        "notification channels configured (e-mail, Telegram)"
+    );
+    let (bot_stop, bot_stopped) = tokio::sync::oneshot::channel::<()>();
+    let telegram = crate::notify::start_telegram(&config.notify, store, crate::notify::WorkflowNotAvailable, async {
+        let _ = bot_stopped.await;
+    })
+    .await;
     let web = WebConfig {
         secure_cookies: config.secure_cookies,
         max_body_bytes: config.max_upload_mb * 1024 * 1024,
+        public_url: config.notify.public_url.clone(),
+        telegram: telegram.as_ref().map(|(web, _)| web.clone()),
     };
     let state = AppState::new(store.clone(), web);
     let listener = tokio::net::TcpListener::bind(config.listen)
@@ -34,6 +48,10 @@ pub async fn serve(config: &Config, store: &Store, demo: bool) -> anyhow::Result
     keel_web::serve(listener, state, shutdown_signal()).await?;
     jobs.abort();
     pruner.abort();
+    let _ = bot_stop.send(());
+    if let Some((_, bot)) = telegram {
+        let _ = tokio::time::timeout(Duration::from_secs(5), bot).await;
+    }
     Ok(())
 }
 

@@ -120,17 +120,27 @@ impl Drop for TestApp {
 impl TestApp {
     /// Keel on an empty database (or `None` when the backend is unavailable and skipped).
     pub async fn empty(backend: Backend, test: &str) -> Option<TestApp> {
+        TestApp::with_state(backend, test, |store| {
+            AppState::new(
+                store,
+                WebConfig {
+                    secure_cookies: false,
+                    max_body_bytes: 4 * 1024 * 1024,
+                    ..Default::default()
+                },
+            )
+        })
+        .await
+    }
+
+    /// Keel on an empty database with the app state `make` builds from the store (other
+    /// settings, another calendar source).
+    pub async fn with_state(backend: Backend, test: &str, make: impl FnOnce(Store) -> AppState) -> Option<TestApp> {
         let db = TestDb::new(backend, test).await?;
         let store = Store::open(&db.url).await.expect("open test store");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let state = AppState::new(
-            store.clone(),
-            WebConfig {
-                secure_cookies: false,
-                max_body_bytes: 4 * 1024 * 1024,
-            },
-        );
+        let state = make(store.clone());
         let server = tokio::spawn(async move {
             keel_web::serve(listener, state, std::future::pending()).await.unwrap();
         });

@@ -16,3 +16,7 @@ mod storage;
 mod jobs;
 mod plan_pages;
 mod workflow;
+// Notifications and calendars (helper "notify").
+mod notify_serve;
+mod notify_store;
+mod notify_web;

@@ -130,6 +130,7 @@ fn concrete_path(spec: &RouteSpec, ids: &PlanIds) -> String {
         .replace("{id}", &ids.post.to_string())
         .replace("{image}", &ids.image.to_string())
         .replace("{comment}", &ids.comment.to_string())
+        .replace("{feed}", "keelcal_unknown.ics")
 }
 
 async fn call(app: &TestApp, spec: &RouteSpec, caller: &Caller, ids: &PlanIds) -> StatusCode {

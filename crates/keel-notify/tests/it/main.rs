@@ -1,0 +1,9 @@
+//! keel-notify against real local servers: an SMTP server (mailin-embedded) and a Bot API
+//! server (axum) that the tests start on loopback, plus an independent iCalendar parser.
+
+mod bot_server;
+mod fixtures;
+mod ical_feed;
+mod smtp;
+mod telegram_api;
+mod telegram_bot;
