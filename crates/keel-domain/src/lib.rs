@@ -3,7 +3,11 @@
 //! Nothing here does I/O, so every rule can be unit-tested to the decimal and shared by
 //! the storage layer, the web app, the CLI and the tests alike.
 
+pub mod brief;
+pub mod goals;
+pub mod health;
 pub mod ids;
+pub mod meeting;
 pub mod metrics;
 pub mod notification;
 pub mod permission;

@@ -25,14 +25,27 @@ pub enum Action {
     ManageMembers,
     /// Load data files into the project.
     ImportData,
+    // Goals, brief, team and meetings (issue 5).
+    /// Set, change and agree goals (client owner and agency lead only, core rule 1).
+    ManageGoals,
+    /// Write a new version of the brief (client owner and agency lead).
+    EditBrief,
+    /// Acknowledge a brief version on the agency's behalf (agency lead).
+    AcknowledgeBrief,
+    /// Plan meetings, write minutes, decisions and action items, fill the team matrix.
+    ManageMeetings,
 }
 
 impl Action {
-    pub const ALL: [Action; 4] = [
+    pub const ALL: [Action; 8] = [
         Action::View,
         Action::ViewMembers,
         Action::ManageMembers,
         Action::ImportData,
+        Action::ManageGoals,
+        Action::EditBrief,
+        Action::AcknowledgeBrief,
+        Action::ManageMeetings,
     ];
 }
 
@@ -65,6 +78,9 @@ fn role_allows(role: Role, action: Action) -> bool {
         Action::View | Action::ViewMembers => true,
         Action::ManageMembers => role == Role::ClientOwner,
         Action::ImportData => matches!(role, Role::AgencyLead | Role::Specialist | Role::ClientOwner),
+        Action::ManageGoals | Action::EditBrief => matches!(role, Role::ClientOwner | Role::AgencyLead),
+        Action::AcknowledgeBrief => role == Role::AgencyLead,
+        Action::ManageMeetings => matches!(role, Role::ClientOwner | Role::AgencyLead | Role::Specialist),
     }
 }
 
@@ -93,17 +109,28 @@ mod tests {
     #[test]
     fn every_role_and_action_matches_the_table() {
         use Action::*;
-        let table: [(Role, [Decision; 4]); 6] = [
-            //                     View   ViewMembers ManageMembers ImportData
-            (Role::ClientOwner, [Allow, Allow, Allow, Allow]),
-            (Role::ClientApprover, [Allow, Allow, Forbidden, Forbidden]),
-            (Role::ClientMember, [Allow, Allow, Forbidden, Forbidden]),
-            (Role::AgencyLead, [Allow, Allow, Forbidden, Allow]),
-            (Role::Specialist, [Allow, Allow, Forbidden, Allow]),
-            (Role::Viewer, [Allow, Allow, Forbidden, Forbidden]),
+        const F: Decision = Forbidden;
+        let table: [(Role, [Decision; 8]); 6] = [
+            //                  View   ViewMembers ManageMembers ImportData ManageGoals EditBrief AckBrief ManageMeetings
+            (Role::ClientOwner, [Allow, Allow, Allow, Allow, Allow, Allow, F, Allow]),
+            (Role::ClientApprover, [Allow, Allow, F, F, F, F, F, F]),
+            (Role::ClientMember, [Allow, Allow, F, F, F, F, F, F]),
+            (Role::AgencyLead, [Allow, Allow, F, Allow, Allow, Allow, Allow, Allow]),
+            (Role::Specialist, [Allow, Allow, F, Allow, F, F, F, Allow]),
+            (Role::Viewer, [Allow, Allow, F, F, F, F, F, F]),
         ];
         for (role, expected) in table {
-            for (action, want) in [View, ViewMembers, ManageMembers, ImportData].into_iter().zip(expected) {
+            let actions = [
+                View,
+                ViewMembers,
+                ManageMembers,
+                ImportData,
+                ManageGoals,
+                EditBrief,
+                AcknowledgeBrief,
+                ManageMeetings,
+            ];
+            for (action, want) in actions.into_iter().zip(expected) {
                 assert_eq!(decide(member(role), action), want, "{role} / {action:?}");
             }
         }
