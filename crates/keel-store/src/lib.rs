@@ -9,11 +9,14 @@
 #![forbid(unsafe_code)]
 
 pub mod audit;
+pub mod brief;
 pub mod credentials;
 pub mod data;
 mod error;
+pub mod goals;
 pub mod import_log;
 pub mod login_limit;
+pub mod meetings;
 pub mod members;
 pub mod orgs;
 pub mod projects;

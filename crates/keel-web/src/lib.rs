@@ -14,6 +14,7 @@ mod error;
 mod i18n;
 mod ops;
 mod pages;
+mod planning;
 pub mod routes;
 mod streaming;
 mod uploads;

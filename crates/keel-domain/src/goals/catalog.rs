@@ -140,7 +140,7 @@ impl Metric {
                 true,
                 false,
                 Sum,
-                "reach",
+                "goal-metrics",
             ),
             Mentions => (
                 "mentions",
@@ -150,7 +150,7 @@ impl Metric {
                 true,
                 false,
                 Sum,
-                "mentions",
+                "goal-metrics",
             ),
             HashtagUses => (
                 "hashtag_uses",
@@ -160,7 +160,7 @@ impl Metric {
                 true,
                 false,
                 Sum,
-                "mentions",
+                "goal-metrics",
             ),
             Interactions => (
                 "interactions",

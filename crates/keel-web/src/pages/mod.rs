@@ -1,10 +1,14 @@
 //! Server-rendered pages. Templates are compiled in (askama) and escape everything they print.
 
 pub mod analytics;
+pub mod brief;
 pub mod data;
 pub mod definitions;
+pub mod goals;
+pub mod health;
 pub mod layout;
 pub mod login;
+pub mod meetings;
 pub mod members;
 pub mod projects;
 pub mod report;

@@ -2,6 +2,7 @@
 //! nothing: every step finds what is already there before making anything, and the demo year
 //! is imported through the idempotent importer.
 
+mod planning;
 mod random;
 pub mod year;
 
@@ -108,6 +109,11 @@ pub async fn fill(store: &Store) -> anyhow::Result<DemoSummary> {
     for (slug, files) in [("client-a", year::client_a()), ("client-b", year::client_b())] {
         let project = store.project_by_slug(org.id(), slug).await?.expect("made above");
         summary.rows_imported += import_year(store, &project, files).await?;
+    }
+    // Brief, agreed goals, team and meetings (issue 5): after the data, so goals measure it.
+    for slug in ["client-a", "client-b"] {
+        let project = store.project_by_slug(org.id(), slug).await?.expect("made above");
+        planning::fill(store, &project).await?;
     }
     Ok(summary)
 }

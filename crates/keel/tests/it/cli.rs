@@ -42,6 +42,14 @@ async fn counts(db: &TestDb) -> Vec<i64> {
         "ad_stats",
         "leads",
         "imports",
+        // Goals, brief, team and meetings (issue 5).
+        "goals",
+        "brief_versions",
+        "team_matrix",
+        "meeting_schedules",
+        "meetings",
+        "action_items",
+        "audit_events",
     ] {
         let n: i64 = keel_store::on_pool!(&store.pool, p => {
             sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(p).await
@@ -65,6 +73,7 @@ on_both_backends! {
         assert_eq!(after_first[..5], [1, 6, 2, 2, 9]);
         assert_eq!(after_first[9], 8, "four files per project");
         assert!(after_first[5..9].iter().all(|n| *n > 0), "{after_first:?}");
+        assert!(after_first[10..].iter().all(|n| *n > 0), "planning data for both projects: {after_first:?}");
     }
 
     async fn admin_commands_make_a_project_a_user_a_member_and_a_token(backend) {

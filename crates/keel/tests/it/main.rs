@@ -9,6 +9,7 @@ mod api;
 mod auth;
 mod browser;
 mod cli;
+mod goals;
 mod real_data;
 mod routes_by_role;
 mod storage;

@@ -90,6 +90,11 @@ fn concrete_path(spec: &RouteSpec) -> String {
         .replace("{slug}", "client-a")
         .replace("{code}", "ru")
         .replace("{file}", "icon.svg")
+        // Goals, brief and meetings (issue 5): the demo makes client-a's first, so they hold id 1.
+        .replace("{goal_id}", "1")
+        .replace("{version}", "1")
+        .replace("{meeting_id}", "1")
+        .replace("{item_id}", "1")
 }
 
 async fn call(app: &TestApp, spec: &RouteSpec, caller: &Caller) -> StatusCode {
