@@ -247,3 +247,43 @@ on_both_backends! {
         assert_eq!(find(&a, "purchased_followers")["status"], "healthy");
     }
 }
+
+/// `SELECT CAST(expr AS DOUBLE PRECISION)` over client-a's rows, with `$2`/`$3` bound to the
+/// 30 days ending on 2026-10-01 (the window a flow or rate metric's value on that day covers).
+async fn independent(app: &TestApp, sql: &str) -> f64 {
+    let org = app.store.default_org().await.unwrap();
+    let project = app.store.project_by_slug(org.id(), "client-a").await.unwrap().unwrap();
+    let (from, to): (chrono::NaiveDate, chrono::NaiveDate) = ("2026-09-02".parse().unwrap(), "2026-10-01".parse().unwrap());
+    keel_store::on_pool!(&app.store.pool, p => {
+        sqlx::query_scalar::<_, f64>(sql).bind(project.id).bind(from).bind(to).fetch_one(p).await
+    })
+    .unwrap()
+}
+
+on_both_backends! {
+    async fn flow_and_rate_baselines_are_the_thirty_days_ending_on_the_start(backend) {
+        let Some(app) = TestApp::demo(backend, "goal_baselines").await else { return };
+        let lead = app.token("agency@demo.local").await;
+        let baseline = |metric: &'static str| {
+            let (app, lead) = (&app, lead.clone());
+            async move {
+                let (status, g) = post(app, &lead, "/api/v1/projects/client-a/goals",
+                    json!({"metric": metric, "target": {"relative_pct": 10}, "start": "2026-10-01", "deadline": "2026-12-31"})).await;
+                assert_eq!(status, StatusCode::CREATED, "{g}");
+                g["baseline"].as_f64().unwrap()
+            }
+        };
+        let leads = independent(&app, "SELECT CAST(SUM(leads) AS DOUBLE PRECISION) FROM ad_stats WHERE project_id = $1 AND date BETWEEN $2 AND $3").await;
+        assert!(close(baseline("leads").await, leads));
+        let cpl = independent(&app, "SELECT CAST(SUM(spend) / SUM(leads) AS DOUBLE PRECISION) FROM ad_stats WHERE project_id = $1 AND date BETWEEN $2 AND $3 AND leads IS NOT NULL").await;
+        assert!(close(baseline("cpl").await, cpl));
+        let reach = independent(&app, "SELECT CAST(SUM(reach) AS DOUBLE PRECISION) FROM daily_stats WHERE project_id = $1 AND date BETWEEN $2 AND $3").await;
+        assert!(close(baseline("reach").await, reach));
+        // Lead→deal: leads created in the window (UTC days) that are won, in percent.
+        let day = match backend { Backend::Sqlite => "substr(created_at, 1, 10)", Backend::Postgres => "CAST((created_at AT TIME ZONE 'UTC') AS DATE)" };
+        let won = independent(&app, &format!("SELECT CAST(SUM(CASE WHEN status = 'won' THEN 1 ELSE 0 END) * 100.0 / COUNT(*) AS DOUBLE PRECISION) FROM leads WHERE project_id = $1 AND {day} BETWEEN $2 AND $3")).await;
+        let (_, g) = post(&app, &lead, "/api/v1/projects/client-a/goals",
+            json!({"metric": "lead_to_deal", "target": {"absolute": 30}, "start": "2026-10-01", "deadline": "2026-12-31", "zone": "client"})).await;
+        assert!(close(g["baseline"].as_f64().unwrap(), won), "{g} vs {won}");
+    }
+}
