@@ -159,3 +159,18 @@ pub fn evaluate(goal: &Goal, metric: Metric, series: &MetricSeries, today: Naive
         values,
     }
 }
+
+/// What the health check and the meeting agenda read of the report over all data: suspected
+/// purchases and the funnel. Computed without the per-post pass of a full report (which
+/// streams every post), so the projects list stays fast on large projects.
+pub async fn spikes_and_funnel(
+    store: &Store,
+    project: &Project,
+) -> anyhow::Result<(Vec<crate::SpikeRow>, Vec<crate::FunnelStage>)> {
+    let scope = crate::scope::Scope::new(store, project, None, None)?;
+    futures_util::future::try_join(
+        crate::spikes::bot_spikes(store, &scope),
+        crate::funnel::funnel(store, &scope),
+    )
+    .await
+}

@@ -15,7 +15,7 @@ pub struct ProjectFacts {
 }
 
 pub async fn gather(store: &Store, project: &Project, today: NaiveDate) -> anyhow::Result<ProjectFacts> {
-    let report = keel_report::build_summary(store, project, None, None).await?;
+    let (bot_spikes, funnel) = keel_report::goals::spikes_and_funnel(store, project).await?;
     let goals = keel_report::goals::evaluate_goals(store, project, today).await?;
     let brief = store.brief_versions(project.id()).await?.into_iter().next();
     let schedule = store.meeting_schedule(project.id()).await?;
@@ -59,8 +59,7 @@ pub async fn gather(store: &Store, project: &Project, today: NaiveDate) -> anyho
         brief: brief
             .as_ref()
             .map(|b| (b.created_at.date_naive(), b.acknowledged_at.is_some())),
-        spikes: report
-            .bot_spikes
+        spikes: bot_spikes
             .iter()
             .map(|s| SpikeFacts {
                 account: format!("{}/{}", s.platform, s.account),
@@ -71,8 +70,7 @@ pub async fn gather(store: &Store, project: &Project, today: NaiveDate) -> anyho
                 er_after: s.er_after,
             })
             .collect(),
-        funnel: report
-            .funnel
+        funnel: funnel
             .iter()
             .map(|s| StageFacts {
                 stage: s.result.stage.as_str(),

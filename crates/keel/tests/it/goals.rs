@@ -253,7 +253,8 @@ on_both_backends! {
 async fn independent(app: &TestApp, sql: &str) -> f64 {
     let org = app.store.default_org().await.unwrap();
     let project = app.store.project_by_slug(org.id(), "client-a").await.unwrap().unwrap();
-    let (from, to): (chrono::NaiveDate, chrono::NaiveDate) = ("2026-09-02".parse().unwrap(), "2026-10-01".parse().unwrap());
+    let (from, to): (chrono::NaiveDate, chrono::NaiveDate) =
+        ("2026-09-02".parse().unwrap(), "2026-10-01".parse().unwrap());
     keel_store::on_pool!(&app.store.pool, p => {
         sqlx::query_scalar::<_, f64>(sql).bind(project.id).bind(from).bind(to).fetch_one(p).await
     })
