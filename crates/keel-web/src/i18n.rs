@@ -570,6 +570,13 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
     ("goals.side.agency", "Agency", "Агентство"),
     ("goals.agree", "Agree to this goal", "Согласовать цель"),
     ("goals.new", "New goal", "Новая цель"),
+    ("goals.change", "Change this goal", "Изменить цель"),
+    ("goals.change.submit", "Save the change", "Сохранить изменение"),
+    (
+        "goals.change.hint",
+        "A change goes on the record and needs both sides to agree again.",
+        "Изменение попадает в журнал, и обеим сторонам нужно согласовать цель заново.",
+    ),
     ("goals.metric", "Metric", "Метрика"),
     ("goals.target_kind", "Target as", "Цель как"),
     ("goals.relative", "change, %", "изменение, %"),

@@ -65,6 +65,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         // Goals, brief, team, meetings and health check (issue 5)
         route!(GET "/projects/{slug}/goals", Project(Action::View), "Goals with progress, feasibility and forecast", pages::goals::page),
         route!(POST "/projects/{slug}/goals", Project(Action::ManageGoals), "Set a goal", pages::goals::create),
+        route!(POST "/projects/{slug}/goals/{goal_id}", Project(Action::ManageGoals), "Change a goal (clears both sides' agreement)", pages::goals::update),
         route!(POST "/projects/{slug}/goals/{goal_id}/agree", Project(Action::ManageGoals), "Agree a goal for the caller's side", pages::goals::agree),
         route!(GET "/projects/{slug}/brief", Project(Action::View), "The brief, its versions and a side-by-side comparison", pages::brief::page),
         route!(POST "/projects/{slug}/brief", Project(Action::EditBrief), "Save a new version of the brief", pages::brief::save),

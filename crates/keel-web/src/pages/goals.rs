@@ -46,6 +46,17 @@ pub struct GoalCard {
     pub agreed_agency: String,
     pub agreed: bool,
     pub chart: Chart,
+    /// The goal as entered, to prefill the change form.
+    pub form: GoalFormValues,
+}
+
+/// A goal's fields as the form shows them.
+pub struct GoalFormValues {
+    pub target_kind: &'static str,
+    pub target_value: String,
+    pub start: String,
+    pub deadline: String,
+    pub baseline: String,
 }
 
 pub struct PresetGroup {
@@ -203,6 +214,21 @@ fn card(e: &GoalEvaluation, chrome: &Chrome, f: Fmt) -> Option<GoalCard> {
         agreed_agency: r.agreed_by_agency.clone().unwrap_or_default(),
         agreed: r.agreed,
         chart,
+        form: GoalFormValues {
+            target_kind: match r.target {
+                Target::Absolute(_) => "absolute",
+                Target::RelativePct(_) => "relative_pct",
+            },
+            target_value: match r.target {
+                Target::Absolute(v) | Target::RelativePct(v) => v.to_string(),
+            },
+            start: r.start.to_string(),
+            deadline: r.deadline.to_string(),
+            baseline: match r.baseline_source {
+                "entered" => r.baseline.map(|b| b.to_string()).unwrap_or_default(),
+                _ => String::new(),
+            },
+        },
     })
 }
 
@@ -251,7 +277,46 @@ pub async fn create(
     }
 }
 
+/// Changes a goal; both sides' agreement is cleared (they agreed to the old terms).
+pub async fn update(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    Extension(ctx): Extension<ProjectCtx>,
+    Path((_, id)): Path<(String, i64)>,
+    CsrfForm(form): CsrfForm<GoalForm>,
+) -> Result<Response, WebError> {
+    state.store.goal(ctx.project.id(), id).await?;
+    match validated(&state, &ctx, &form).await {
+        Ok(input) => {
+            state
+                .store
+                .update_goal(ctx.project.org(), ctx.project.id(), id, &input, ctx.user.id())
+                .await?;
+            Ok(Redirect::to(&format!("/projects/{}/goals", ctx.project.slug)).into_response())
+        }
+        Err(WebError::BadRequest(message)) => Ok((
+            StatusCode::BAD_REQUEST,
+            render(&state, chrome, &ctx, Some(message)).await?,
+        )
+            .into_response()),
+        Err(e) => Err(e),
+    }
+}
+
 async fn try_create(state: &AppState, ctx: &ProjectCtx, form: &GoalForm) -> Result<(), WebError> {
+    let input = validated(state, ctx, form).await?;
+    state
+        .store
+        .create_goal(ctx.project.org(), ctx.project.id(), &input, ctx.user.id())
+        .await?;
+    Ok(())
+}
+
+async fn validated(
+    state: &AppState,
+    ctx: &ProjectCtx,
+    form: &GoalForm,
+) -> Result<keel_store::goals::GoalInput, WebError> {
     let value = number("target", &form.target_value)
         .map_err(WebError::BadRequest)?
         .ok_or_else(|| WebError::BadRequest("field `target`: enter a number".into()))?;
@@ -267,12 +332,7 @@ async fn try_create(state: &AppState, ctx: &ProjectCtx, form: &GoalForm) -> Resu
         zone: Some(form.zone.clone()),
         baseline: number("baseline", &form.baseline).map_err(WebError::BadRequest)?,
     };
-    let input = goal_input::validate(&state.store, &ctx.project, &raw, today()).await?;
-    state
-        .store
-        .create_goal(ctx.project.org(), ctx.project.id(), &input, ctx.user.id())
-        .await?;
-    Ok(())
+    goal_input::validate(&state.store, &ctx.project, &raw, today()).await
 }
 
 pub async fn agree(

@@ -101,3 +101,33 @@ on_both_backends! {
         assert!(october.iter().any(|e| e.start.to_rfc3339() == "2026-10-13T10:00:00+00:00"), "{october:?}");
     }
 }
+
+on_both_backends! {
+    async fn changing_a_goal_on_its_page_clears_the_agreement_and_goes_on_the_record(backend) {
+        let Some(app) = TestApp::demo(backend, "goal_change_page").await else { return };
+        let org = app.store.default_org().await.unwrap();
+        let project = app.store.project_by_slug(org.id(), "client-a").await.unwrap().unwrap();
+        let goal = app.store.goals_of(project.id()).await.unwrap().into_iter().next().unwrap();
+        assert!(goal.agreed_by_both());
+        let owner = signed_in(&app, "client-a@demo.local").await;
+        let html = page(&app, &owner, "/projects/client-a/goals").await;
+        let csrf = csrf_of(&html);
+        let form = [("_csrf", csrf.as_str()), ("metric", goal.metric.as_str()), ("target_kind", "absolute"),
+            ("target_value", "4,5"), ("start", "2026-09-01"), ("deadline", "2027-01-31"), ("zone", "agency"), ("baseline", "")];
+        let r = owner.post(app.url(&format!("/projects/client-a/goals/{}", goal.id))).form(&form).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let changed = app.store.goal(project.id(), goal.id).await.unwrap();
+        assert_eq!(changed.target_value, 4.5);
+        assert!(!changed.agreed_by_both() && changed.agreed_client_at.is_none());
+        let last = app.store.audit_of(project.id(), "goal", goal.id).await.unwrap().pop().unwrap();
+        assert_eq!(last.action, "changed");
+        assert_eq!(last.detail_json()["after"]["deadline"], "2027-01-31");
+        // A wrong date is explained on the page; nothing changes.
+        let bad = [("_csrf", csrf.as_str()), ("metric", goal.metric.as_str()), ("target_kind", "absolute"),
+            ("target_value", "5"), ("start", "2026-09-01"), ("deadline", "soon"), ("zone", "agency")];
+        let r = owner.post(app.url(&format!("/projects/client-a/goals/{}", goal.id))).form(&bad).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        assert!(r.text().await.unwrap().contains("`deadline`"));
+        assert_eq!(app.store.goal(project.id(), goal.id).await.unwrap().target_value, 4.5);
+    }
+}
