@@ -5,7 +5,8 @@
 //!   the last day with data before it (`baseline_date`);
 //! - **current**: the value on the last day with data up to the deadline (and not before the
 //!   start: a goal whose days hold no data yet has no current value);
-//! - **feasibility** and **forecast**: `keel_domain::goals::feasibility`. The trend is fitted
+//! - **feasibility** and **forecast**: `keel_domain::goals::feasibility`; for followers, windows
+//!   holding a suspected purchase (the report's `bot_spikes`) are not the account's history. The trend is fitted
 //!   to the values since the start; before two such values exist, to the goal's length of
 //!   history before the start.
 
@@ -70,6 +71,18 @@ pub struct GoalEvaluation {
 /// Evaluates every goal of `project` against its data. `today` bounds "current".
 pub async fn evaluate_goals(store: &Store, project: &Project, today: NaiveDate) -> anyhow::Result<Vec<GoalEvaluation>> {
     let goals = store.goals_of(project.id()).await?;
+    // Bought followers are not growth: follower windows holding a suspected purchase do not
+    // count as the account's history (read only when a follower goal needs it).
+    let purchases: Vec<NaiveDate> = if goals.iter().any(|g| g.metric() == Some(Metric::Followers)) {
+        let scope = crate::scope::Scope::new(store, project, None, None)?;
+        crate::spikes::bot_spikes(store, &scope)
+            .await?
+            .into_iter()
+            .map(|s| s.date)
+            .collect()
+    } else {
+        vec![]
+    };
     let mut cache: Vec<(Metric, MetricSeries)> = vec![];
     let mut out = Vec::with_capacity(goals.len());
     for goal in goals {
@@ -78,7 +91,8 @@ pub async fn evaluate_goals(store: &Store, project: &Project, today: NaiveDate) 
             cache.push((metric, metric_series(store, project.id, metric).await?));
         }
         let series = &cache.iter().find(|(m, _)| *m == metric).expect("cached above").1;
-        out.push(evaluate(&goal, metric, series, today));
+        let excluded: &[NaiveDate] = if metric == Metric::Followers { &purchases } else { &[] };
+        out.push(evaluate(&goal, metric, series, today, excluded));
     }
     Ok(out)
 }
@@ -92,8 +106,15 @@ pub async fn goal_rows(store: &Store, project: &Project, today: NaiveDate) -> an
         .collect())
 }
 
-/// One goal against its metric's series.
-pub fn evaluate(goal: &Goal, metric: Metric, series: &MetricSeries, today: NaiveDate) -> GoalEvaluation {
+/// One goal against its metric's series; `excluded` days (suspected purchases) are left out
+/// of the best historical rate.
+pub fn evaluate(
+    goal: &Goal,
+    metric: Metric,
+    series: &MetricSeries,
+    today: NaiveDate,
+    excluded: &[NaiveDate],
+) -> GoalEvaluation {
     let info = metric.info();
     let length = feasibility::length_days(goal.start_on, goal.deadline);
     let measured = series.latest_on_or_before(goal.start_on);
@@ -111,7 +132,8 @@ pub fn evaluate(goal: &Goal, metric: Metric, series: &MetricSeries, today: Naive
     };
     let check = match (baseline, target_value) {
         (Some(b), Some(t)) => {
-            let best = feasibility::best_historical_rate(series, info.higher_is_better, length, goal.start_on);
+            let best =
+                feasibility::best_historical_rate(series, info.higher_is_better, length, goal.start_on, excluded);
             Some(FeasibilityJson {
                 check: feasibility::feasibility(b, t, info.higher_is_better, length, best),
                 rate_unit: "per_day",

@@ -88,11 +88,14 @@ pub fn length_days(start: NaiveDate, deadline: NaiveDate) -> i64 {
 }
 
 /// The best improvement per day over any `window_days`-day window ending on or before `until`.
+/// Windows holding a day of `excluded` (suspected purchases of followers: bought followers are
+/// not growth the account achieved) are left out.
 pub fn best_historical_rate(
     series: &MetricSeries,
     higher_is_better: bool,
     window_days: i64,
     until: NaiveDate,
+    excluded: &[NaiveDate],
 ) -> Option<f64> {
     let first = series.first_day()?;
     let values: std::collections::BTreeMap<NaiveDate, f64> = series.values(first, until).into_iter().collect();
@@ -102,6 +105,9 @@ pub fn best_historical_rate(
         .filter_map(|(day, v)| {
             let earlier = day.checked_sub_days(Days::new(window_days as u64))?;
             let before = values.get(&earlier)?;
+            if excluded.iter().any(|x| *x > earlier && x <= day) {
+                return None;
+            }
             Some(sign * (v - before) / window_days as f64)
         })
         .max_by(f64::total_cmp)
@@ -219,11 +225,19 @@ mod tests {
         // Any 10-day window inside days 20–30 gains 400: 40 a day. Windows of 30 days hold
         // at most the 10 fast days: (10×40 + 20×10) / 30 = 20 a day.
         let s = followers();
-        assert_eq!(best_historical_rate(&s, true, 10, day(59)), Some(40.0));
-        assert_eq!(best_historical_rate(&s, true, 30, day(59)), Some(20.0));
+        assert_eq!(best_historical_rate(&s, true, 10, day(59), &[]), Some(40.0));
+        assert_eq!(best_historical_rate(&s, true, 30, day(59), &[]), Some(20.0));
         // Only the history before the goal counts: up to day 15, 10 a day.
-        assert_eq!(best_historical_rate(&s, true, 10, day(15)), Some(10.0));
-        assert_eq!(best_historical_rate(&s, true, 30, day(15)), None, "too little history");
+        assert_eq!(best_historical_rate(&s, true, 10, day(15), &[]), Some(10.0));
+        assert_eq!(
+            best_historical_rate(&s, true, 30, day(15), &[]),
+            None,
+            "too little history"
+        );
+        // With a suspected purchase on day 25, the 10-day windows (d−10, d] holding it
+        // (d = 25…34) are left out. The best left: d = 35, whose gains are those of days
+        // 25–34, five of them fast: (5×40 + 5×10) / 10 = 25 a day.
+        assert_eq!(best_historical_rate(&s, true, 10, day(59), &[day(25)]), Some(25.0));
     }
 
     #[test]
@@ -232,7 +246,7 @@ mod tests {
         let s = followers();
         let baseline = s.value_on(day(59)).unwrap();
         assert_eq!(baseline, 1890.0);
-        let best = best_historical_rate(&s, true, 30, day(59));
+        let best = best_historical_rate(&s, true, 30, day(59), &[]);
         let big = feasibility(
             baseline,
             Target::RelativePct(900.0).value(Some(baseline)).unwrap(),

@@ -82,11 +82,15 @@ on_both_backends! {
         assert_eq!(small["feasibility"]["verdict"], "realistic", "{small}");
         assert!(close(small["feasibility"]["best_historical_rate"].as_f64().unwrap(), best), "same history, same window");
 
-        // Client B's bought followers make its best month look better than it was: still unrealistic.
+        // Client B bought 6,000 followers on 2026-06-12: that is not growth the account
+        // achieved, so no 30-day window holding it counts as its best (with it, the best would
+        // be above 6,000 / 30 = 200 a day).
         let lead = app.token("agency@demo.local").await;
         let (_, b) = post(&app, &lead, "/api/v1/projects/client-b/goals",
             goal("followers", json!({"relative_pct": 900}), "2026-10-01", "2026-10-31")).await;
         assert_eq!(b["feasibility"]["verdict"], "unrealistic", "{b}");
+        let best_b = b["feasibility"]["best_historical_rate"].as_f64().unwrap();
+        assert!(best_b > 0.0 && best_b < 6000.0 / 30.0, "{b}");
 
         // The list and the report's goals carry the same numbers.
         let (_, list) = get(&app, &owner, "/api/v1/projects/client-a/goals").await;
