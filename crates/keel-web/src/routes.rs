@@ -101,6 +101,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         route!(POST "/api/v1/projects/{slug}/brief", Project(Action::EditBrief), "Save a new version of the brief", api::brief::save),
         route!(GET "/api/v1/projects/{slug}/brief/compare", Project(Action::View), "Two brief versions field by field (?left=&right=)", api::brief::compare_versions),
         route!(POST "/api/v1/projects/{slug}/brief/{version}/acknowledge", Project(Action::AcknowledgeBrief), "Acknowledge a brief version (agency lead)", api::brief::acknowledge),
+        route!(GET "/api/v1/projects/{slug}/meetings", Project(Action::View), "Team matrix, upcoming meetings, drafted agenda, minutes, decisions and action items", api::meetings::list),
         route!(GET "/api/v1/projects/{slug}/health", Project(Action::View), "The project's health check: findings with evidence", api::brief::health),
     ]
 }

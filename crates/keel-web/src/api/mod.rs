@@ -3,6 +3,7 @@
 pub mod brief;
 pub mod data;
 pub mod goals;
+pub mod meetings;
 pub mod openapi;
 pub mod projects;
 

@@ -131,3 +131,21 @@ on_both_backends! {
         assert_eq!(app.store.goal(project.id(), goal.id).await.unwrap().target_value, 4.5);
     }
 }
+
+on_both_backends! {
+    async fn the_meetings_api_gives_the_team_the_agenda_and_the_decision_log(backend) {
+        let Some(app) = TestApp::demo(backend, "meetings_api").await else { return };
+        let token = app.token("member-a@demo.local").await;
+        let body: serde_json::Value = reqwest::Client::new().get(app.url("/api/v1/projects/client-a/meetings")).bearer_auth(&token)
+            .send().await.unwrap().json().await.unwrap();
+        assert!(body["team"].as_array().unwrap().iter().any(|t| t["area"] == "approvals" && t["side"] == "client"), "{body}");
+        assert!(body["agenda"].as_array().unwrap().iter().any(|a| a["kind"] == "funnel_stage" && a["text"].as_str().unwrap().contains("leads_to_deals (client)")), "{body}");
+        let meeting = &body["meetings"][0];
+        assert_eq!(meeting["decisions"].as_array().unwrap().len(), 2);
+        let items = meeting["action_items"].as_array().unwrap();
+        assert!(items.iter().any(|i| i["done"] == true) && items.iter().any(|i| i["overdue"] == true), "{meeting}");
+        let other = app.token("client-b@demo.local").await;
+        let status = reqwest::Client::new().get(app.url("/api/v1/projects/client-a/meetings")).bearer_auth(&other).send().await.unwrap().status();
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+}
