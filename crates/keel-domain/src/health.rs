@@ -60,6 +60,8 @@ pub struct HealthInput {
     pub started_on: NaiveDate,
     /// Whether the brief ties the agency's pay to a share of sales.
     pub pay_tied_to_sales: bool,
+    /// The project's approvers: members holding `client_approver` (core rule 3).
+    pub approvers: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -106,10 +108,11 @@ pub struct Finding {
 pub type Check = fn(&HealthInput) -> Finding;
 
 /// Every check, in the order the page lists them. After the content workflow merges:
-/// more than two approvers, revision rounds above two, urgent SLA misses.
+/// revision rounds above two, urgent SLA misses.
 pub const CHECKS: &[Check] = &[
     smart_goal,
     vanity_goals,
+    approvers,
     purchased_followers,
     sales_stage_zone,
     meetings_held,
@@ -176,6 +179,25 @@ pub fn vanity_goals(input: &HealthInput) -> Finding {
         "vanity_goals",
         status,
         vec![ev("health.ev.metrics", metrics.join(", "))],
+    )
+}
+
+/// Core rule 3: when everyone weighs in, edits never end. At most two approvers.
+pub fn approvers(input: &HealthInput) -> Finding {
+    let names = if input.approvers.is_empty() {
+        "—".to_owned()
+    } else {
+        input.approvers.join(", ")
+    };
+    let status = match input.approvers.len() {
+        0 => Status::Warning,
+        1 | 2 => Status::Healthy,
+        _ => Status::Problem,
+    };
+    finding(
+        "approvers",
+        status,
+        vec![ev("health.ev.approvers", format!("{}: {names}", input.approvers.len()))],
     )
 }
 
@@ -335,6 +357,7 @@ mod tests {
             meetings_missed: 0,
             started_on: date("2026-01-01"),
             pay_tied_to_sales: false,
+            approvers: vec!["Olga".into()],
         }
     }
 
@@ -365,16 +388,18 @@ mod tests {
         input.funnel[0].verdict = Some("worse");
         input.last_meeting_held = Some(date("2026-09-01"));
         input.brief = Some((date("2026-01-01"), true));
+        input.approvers = vec!["A".into(), "B".into(), "C".into()];
         let findings = run(&input);
         for f in &findings {
             assert_eq!(f.status, Status::Problem, "{f:?}");
         }
-        let spike = &findings[2].evidence[0].value;
+        assert_eq!(findings[2].evidence[0].value, "3: A, B, C");
+        let spike = &findings[3].evidence[0].value;
         assert!(
             spike.contains("2026-06-12") && spike.contains("6000") && spike.contains("3.00 %"),
             "{spike}"
         );
-        assert!(findings[3].evidence[0].value.contains("leads_to_deals (client)"));
+        assert!(findings[4].evidence[0].value.contains("leads_to_deals (client)"));
         assert_eq!(overall(&findings), Status::Problem);
     }
 
@@ -409,5 +434,18 @@ mod tests {
         assert_eq!(stale_brief(&input).status, Status::Warning);
         input.brief = None;
         assert_eq!(stale_brief(&input).status, Status::Problem);
+    }
+
+    #[test]
+    fn one_or_two_approvers_are_healthy_none_a_warning_three_a_problem() {
+        let mut input = healthy_input();
+        for (names, status) in [
+            (vec![], Status::Warning),
+            (vec!["A", "B"], Status::Healthy),
+            (vec!["A", "B", "C"], Status::Problem),
+        ] {
+            input.approvers = names.into_iter().map(String::from).collect();
+            assert_eq!(approvers(&input).status, status);
+        }
     }
 }

@@ -845,6 +845,27 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
         "The brief was updated within six months and the agency acknowledged it.",
         "Бриф обновлялся в последние полгода, и агентство его приняло.",
     ),
+    (
+        "health.approvers.title",
+        "At most two approvers",
+        "Не больше двух согласующих",
+    ),
+    (
+        "health.approvers.problem",
+        "More than two people approve content, or nobody does: edits never end, or nobody can say yes.",
+        "Контент согласуют больше двух человек или никто: правки не кончаются, или некому сказать «да».",
+    ),
+    (
+        "health.approvers.todo",
+        "Name one or two approvers on the client's side (Team tab); everyone else comments, and their remarks are advisory.",
+        "Назначьте одного-двух согласующих со стороны клиента (вкладка «Команда»); остальные комментируют, и их замечания — рекомендации.",
+    ),
+    (
+        "health.approvers.ok",
+        "One or two named approvers decide; other remarks are advisory.",
+        "Решают один-два назначенных согласующих; остальные замечания — рекомендации.",
+    ),
+    ("health.ev.approvers", "Approvers", "Согласующие"),
     ("health.ev.goals", "Goals", "Цели"),
     (
         "health.ev.goals_agreed",

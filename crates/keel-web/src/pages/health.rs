@@ -93,6 +93,7 @@ mod tests {
             meetings_missed: 1,
             started_on: d("2026-01-01"),
             pay_tied_to_sales: true,
+            approvers: vec![],
         };
         let mut keys: Vec<String> = vec![];
         for f in run(&input) {

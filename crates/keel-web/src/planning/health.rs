@@ -86,6 +86,13 @@ pub async fn gather(store: &Store, project: &Project, today: NaiveDate) -> anyho
         meetings_missed: missed,
         started_on: project.started_on,
         pay_tied_to_sales: brief.is_some_and(|b| b.content().pay_tied_to_sales()),
+        approvers: store
+            .members_of(project.id())
+            .await?
+            .into_iter()
+            .filter(|m| m.role() == Some(keel_domain::Role::ClientApprover))
+            .map(|m| m.display_name)
+            .collect(),
     };
     Ok(ProjectFacts { input, goals })
 }

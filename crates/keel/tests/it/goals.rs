@@ -249,6 +249,15 @@ on_both_backends! {
         assert_eq!(bots["status"], "problem");
         assert!(bots["evidence"].to_string().contains("2026-06-12"), "{bots}");
         assert_eq!(find(&a, "purchased_followers")["status"], "healthy");
+        // One approver is healthy; three are a problem, named.
+        assert_eq!(find(&a, "approvers")["status"], "healthy");
+        for email in ["client-a@demo.local", "member-a@demo.local"] {
+            keel::commands::add_member(&app.store, "client-a", email, "client_approver", None).await.unwrap();
+        }
+        let (_, a) = get(&app, &lead, "/api/v1/projects/client-a/health").await;
+        let approvers = find(&a, "approvers");
+        assert_eq!(approvers["status"], "problem");
+        assert!(approvers["evidence"][0]["value"].as_str().unwrap().starts_with("3: "), "{approvers}");
     }
 }
 
