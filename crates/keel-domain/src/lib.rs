@@ -4,8 +4,12 @@
 //! the storage layer, the web app, the CLI and the tests alike.
 
 // Notifications and calendars (helper "notify").
+pub mod brief;
 pub mod calendar;
+pub mod goals;
+pub mod health;
 pub mod ids;
+pub mod meeting;
 pub mod metrics;
 pub mod notification;
 pub mod permission;

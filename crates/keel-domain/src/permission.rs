@@ -37,10 +37,19 @@ pub enum Action {
     /// Make and revoke secret iCal feed URLs of the project's plan: the agency lead and the
     /// client owner, who answer for where the plan is shared.
     ManageCalendarFeeds,
+    // Goals, brief, team and meetings (issue 5).
+    /// Set, change and agree goals (client owner and agency lead only, core rule 1).
+    ManageGoals,
+    /// Write a new version of the brief (client owner and agency lead).
+    EditBrief,
+    /// Acknowledge a brief version on the agency's behalf (agency lead).
+    AcknowledgeBrief,
+    /// Plan meetings, write minutes, decisions and action items, fill the team matrix.
+    ManageMeetings,
 }
 
 impl Action {
-    pub const ALL: [Action; 9] = [
+    pub const ALL: [Action; 13] = [
         Action::View,
         Action::ViewMembers,
         Action::ManageMembers,
@@ -50,6 +59,10 @@ impl Action {
         Action::CommentPosts,
         Action::ManageWorkflow,
         Action::ManageCalendarFeeds,
+        Action::ManageGoals,
+        Action::EditBrief,
+        Action::AcknowledgeBrief,
+        Action::ManageMeetings,
     ];
 }
 
@@ -88,6 +101,9 @@ fn role_allows(role: Role, action: Action) -> bool {
         Action::CommentPosts => role != Role::Viewer,
         Action::ManageWorkflow => matches!(role, Role::AgencyLead | Role::ClientOwner),
         Action::ManageCalendarFeeds => matches!(role, Role::AgencyLead | Role::ClientOwner),
+        Action::ManageGoals | Action::EditBrief => matches!(role, Role::ClientOwner | Role::AgencyLead),
+        Action::AcknowledgeBrief => role == Role::AgencyLead,
+        Action::ManageMeetings => matches!(role, Role::ClientOwner | Role::AgencyLead | Role::Specialist),
     }
 }
 
@@ -117,14 +133,14 @@ mod tests {
     fn every_role_and_action_matches_the_table() {
         use Action::*;
         let (a, f) = (Allow, Forbidden);
-        let table: [(Role, [Decision; 9]); 6] = [
-            //                  View ViewMembers ManageMembers ImportData WritePosts DecidePosts CommentPosts ManageWorkflow ManageCalendarFeeds
-            (Role::ClientOwner, [a, a, a, a, f, f, a, a, a]),
-            (Role::ClientApprover, [a, a, f, f, f, a, a, f, f]),
-            (Role::ClientMember, [a, a, f, f, f, f, a, f, f]),
-            (Role::AgencyLead, [a, a, f, a, a, f, a, a, a]),
-            (Role::Specialist, [a, a, f, a, a, f, a, f, f]),
-            (Role::Viewer, [a, a, f, f, f, f, f, f, f]),
+        let table: [(Role, [Decision; 13]); 6] = [
+            //                  View ViewMembers ManageMembers ImportData WritePosts DecidePosts CommentPosts ManageWorkflow ManageCalendarFeeds ManageGoals EditBrief AckBrief ManageMeetings
+            (Role::ClientOwner, [a, a, a, a, f, f, a, a, a, a, a, f, a]),
+            (Role::ClientApprover, [a, a, f, f, f, a, a, f, f, f, f, f, f]),
+            (Role::ClientMember, [a, a, f, f, f, f, a, f, f, f, f, f, f]),
+            (Role::AgencyLead, [a, a, f, a, a, f, a, a, a, a, a, a, a]),
+            (Role::Specialist, [a, a, f, a, a, f, a, f, f, f, f, f, a]),
+            (Role::Viewer, [a, a, f, f, f, f, f, f, f, f, f, f, f]),
         ];
         let actions = [
             View,
@@ -136,6 +152,10 @@ mod tests {
             CommentPosts,
             ManageWorkflow,
             ManageCalendarFeeds,
+            ManageGoals,
+            EditBrief,
+            AcknowledgeBrief,
+            ManageMeetings,
         ];
         for (role, expected) in table {
             for (action, want) in actions.into_iter().zip(expected) {

@@ -50,8 +50,8 @@ pub async fn write_report_json(
     field(&mut w, "bot_spikes", &summary.bot_spikes, true)?;
     field(&mut w, "ads", &summary.ads, true)?;
     field(&mut w, "funnel", &summary.funnel, true)?;
-    // Goals are not stored yet: the key is part of the public shape, the list is empty.
-    field(&mut w, "goals", &Vec::<serde_json::Value>::new(), true)?;
+    let goals = crate::goals::goal_rows(store, project, chrono::Utc::now().date_naive()).await?;
+    field(&mut w, "goals", &goals, true)?;
     w.write_all(b"}\n")?;
     w.flush()?;
     Ok(())

@@ -35,7 +35,9 @@ pub mod csv_out;
 mod daily;
 mod day_merge;
 pub mod funnel;
+pub mod goals;
 mod json;
+pub mod metric_series;
 mod pg_copy;
 mod pg_posts;
 pub mod posts;
@@ -90,9 +92,10 @@ pub struct Report {
     pub ads: Ads,
     /// The funnel stages against their baselines.
     pub funnel: Vec<FunnelStage>,
-    /// Goal progress. Goals are not stored yet, so the list is empty; the key is part of
-    /// the public JSON shape and stays.
-    pub goals: Vec<serde_json::Value>,
+    /// Every goal of the project with its baseline, progress and feasibility, measured
+    /// on the project's whole data up to today (not only the report period: a goal has its
+    /// own start and deadline).
+    pub goals: Vec<goals::GoalRow>,
 }
 
 /// Everything of a report except the per-post list, which may be a million rows long and
@@ -130,7 +133,7 @@ pub async fn build_report(
         bot_spikes: summary.bot_spikes,
         ads: summary.ads,
         funnel: summary.funnel,
-        goals: Vec::new(),
+        goals: goals::goal_rows(store, project, chrono::Utc::now().date_naive()).await?,
     })
 }
 

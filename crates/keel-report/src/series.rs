@@ -124,7 +124,7 @@ pub async fn build_analytics(
             bot_spikes,
             ads,
             funnel,
-            goals: Vec::new(),
+            goals: crate::goals::goal_rows(store, project, chrono::Utc::now().date_naive()).await?,
         },
         series: accounts.series(),
         best_posts: best,

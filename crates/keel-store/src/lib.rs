@@ -9,13 +9,16 @@
 #![forbid(unsafe_code)]
 
 pub mod audit;
+pub mod brief;
 pub mod credentials;
 pub mod data;
 mod error;
+pub mod goals;
 pub mod import_log;
 // Background jobs stored in the database (issue 4).
 pub mod jobs;
 pub mod login_limit;
+pub mod meetings;
 pub mod members;
 pub mod orgs;
 // Content plan and approvals (issue 4).

@@ -18,6 +18,7 @@ mod ops;
 mod pages;
 // Content plan and approvals (issue 4).
 mod plan;
+mod planning;
 pub mod routes;
 mod streaming;
 mod uploads;

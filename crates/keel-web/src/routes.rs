@@ -86,6 +86,22 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         route!(POST "/projects/{slug}/calendar", Project(Action::ManageCalendarFeeds), "Make a secret iCal feed address of the project's plan", pages::calendar::create),
         route!(POST "/projects/{slug}/calendar/revoke", Project(Action::ManageCalendarFeeds), "Revoke a calendar feed address", pages::calendar::revoke),
         route!(GET "/ical/{feed}", Public, "The project's plan as iCalendar; the secret `{feed}` (`<secret>.ics`) is the credential", pages::calendar::feed),
+        // Goals, brief, team, meetings and health check (issue 5)
+        route!(GET "/projects/{slug}/goals", Project(Action::View), "Goals with progress, feasibility and forecast", pages::goals::page),
+        route!(POST "/projects/{slug}/goals", Project(Action::ManageGoals), "Set a goal", pages::goals::create),
+        route!(POST "/projects/{slug}/goals/{goal_id}", Project(Action::ManageGoals), "Change a goal (clears both sides' agreement)", pages::goals::update),
+        route!(POST "/projects/{slug}/goals/{goal_id}/agree", Project(Action::ManageGoals), "Agree a goal for the caller's side", pages::goals::agree),
+        route!(GET "/projects/{slug}/brief", Project(Action::View), "The brief, its versions and a side-by-side comparison", pages::brief::page),
+        route!(POST "/projects/{slug}/brief", Project(Action::EditBrief), "Save a new version of the brief", pages::brief::save),
+        route!(POST "/projects/{slug}/brief/{version}/acknowledge", Project(Action::AcknowledgeBrief), "Acknowledge a brief version", pages::brief::acknowledge),
+        route!(GET "/projects/{slug}/meetings", Project(Action::View), "Team matrix, meeting schedule, agenda, minutes, decisions and action items", pages::meetings::page),
+        route!(POST "/projects/{slug}/team", Project(Action::ManageMeetings), "Assign an area of the team matrix", pages::meetings::set_area),
+        route!(POST "/projects/{slug}/meetings/schedule", Project(Action::ManageMeetings), "Set the recurring meeting", pages::meetings::set_schedule),
+        route!(POST "/projects/{slug}/meetings", Project(Action::ManageMeetings), "Record a meeting with its agenda and minutes", pages::meetings::record),
+        route!(POST "/projects/{slug}/meetings/{meeting_id}/decisions", Project(Action::ManageMeetings), "Add a decision to the meeting's decision log", pages::meetings::decide_),
+        route!(POST "/projects/{slug}/meetings/{meeting_id}/actions", Project(Action::ManageMeetings), "Add an action item", pages::meetings::add_item),
+        route!(POST "/projects/{slug}/actions/{item_id}/done", Project(Action::ManageMeetings), "Mark an action item done", pages::meetings::complete_item),
+        route!(GET "/projects/{slug}/health", Project(Action::View), "The project's health check", pages::health::page),
         route!(GET "/definitions", Public, "How every figure is computed", pages::definitions::page),
         route!(GET "/static/{file}", Public, "Stylesheet and icons, embedded in the binary", assets::serve),
         // Operations
@@ -117,6 +133,18 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         route!(POST "/api/v1/posts/{id}/mark-failed", Post(Action::WritePosts), "Record that publishing failed", plan::api::mark_failed),
         route!(POST "/api/v1/posts/{id}/back-to-draft", Post(Action::WritePosts), "Withdraw or reopen the post as a draft", plan::api::back_to_draft),
         route!(GET "/api/v1/notifications", SignedIn, "The caller's in-app notifications, newest first", plan::api::notifications),
+        // Goals, brief and health check (issue 5)
+        route!(GET "/api/v1/goal-catalog", SignedIn, "The metric catalog and the KPI presets by goal type", api::goals::catalog),
+        route!(GET "/api/v1/projects/{slug}/goals", Project(Action::View), "The project's goals with baseline, progress, feasibility and forecast", api::goals::list),
+        route!(POST "/api/v1/projects/{slug}/goals", Project(Action::ManageGoals), "Set a goal (client owner, agency lead)", api::goals::create),
+        route!(POST "/api/v1/projects/{slug}/goals/{goal_id}", Project(Action::ManageGoals), "Change a goal (clears both sides' agreement)", api::goals::update),
+        route!(POST "/api/v1/projects/{slug}/goals/{goal_id}/agree", Project(Action::ManageGoals), "Agree a goal for the caller's side", api::goals::agree),
+        route!(GET "/api/v1/projects/{slug}/brief", Project(Action::View), "Every version of the brief, newest first", api::brief::list),
+        route!(POST "/api/v1/projects/{slug}/brief", Project(Action::EditBrief), "Save a new version of the brief", api::brief::save),
+        route!(GET "/api/v1/projects/{slug}/brief/compare", Project(Action::View), "Two brief versions field by field (?left=&right=)", api::brief::compare_versions),
+        route!(POST "/api/v1/projects/{slug}/brief/{version}/acknowledge", Project(Action::AcknowledgeBrief), "Acknowledge a brief version (agency lead)", api::brief::acknowledge),
+        route!(GET "/api/v1/projects/{slug}/meetings", Project(Action::View), "Team matrix, upcoming meetings, drafted agenda, minutes, decisions and action items", api::meetings::list),
+        route!(GET "/api/v1/projects/{slug}/health", Project(Action::View), "The project's health check: findings with evidence", api::brief::health),
     ]
 }
 

@@ -1,6 +1,9 @@
 //! The JSON API under `/api/v1/`. Authenticated with bearer tokens only (see `auth::guard`).
 
+pub mod brief;
 pub mod data;
+pub mod goals;
+pub mod meetings;
 pub mod openapi;
 pub mod projects;
 

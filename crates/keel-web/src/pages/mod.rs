@@ -2,11 +2,15 @@
 
 pub mod analytics;
 // Notifications and calendars (helper "notify").
+pub mod brief;
 pub mod calendar;
 pub mod data;
 pub mod definitions;
+pub mod goals;
+pub mod health;
 pub mod layout;
 pub mod login;
+pub mod meetings;
 pub mod members;
 pub mod notifications;
 pub mod projects;

@@ -18,6 +18,8 @@ pub struct ProjectCard {
     pub status_key: &'static str,
     pub status: String,
     pub role_keys: Vec<&'static str>,
+    /// The health check's overall status (`healthy`, `warning`, `problem`).
+    pub health: &'static str,
 }
 
 #[derive(Template, WebTemplate)]
@@ -40,7 +42,11 @@ pub async fn list(
     let mut cards = Vec::with_capacity(projects.len());
     for p in projects {
         let roles = state.store.roles_in(p.id(), user.id()).await?;
+        let facts = crate::planning::health::gather(&state.store, &p, chrono::Utc::now().date_naive())
+            .await
+            .map_err(WebError::Internal)?;
         cards.push(ProjectCard {
+            health: keel_domain::health::overall(&facts.findings()).as_str(),
             status_key: status_key(&p.status),
             role_keys: roles.iter().map(|r| role_key(r.as_str())).collect(),
             slug: p.slug,
@@ -80,6 +86,8 @@ pub struct OverviewPage {
     tab: &'static str,
     /// Content plan and approvals (issue 4).
     workflow: crate::plan::overview::WorkflowCard,
+    /// Open action items past their due date (issue 5).
+    overdue: Vec<keel_store::meetings::ActionItem>,
 }
 
 pub async fn overview(
@@ -119,5 +127,10 @@ pub async fn overview(
         counts: state.store.data_counts(&ctx.project).await?,
         tab: "overview",
         workflow: crate::plan::overview::card(&state, &ctx).await?,
+        overdue: {
+            let today = chrono::Utc::now().date_naive();
+            let items = state.store.action_items(ctx.project.id()).await?;
+            items.into_iter().filter(|i| i.overdue(today)).collect()
+        },
     })
 }

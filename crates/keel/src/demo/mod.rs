@@ -4,6 +4,7 @@
 
 // Content plan in every workflow state (issue 4).
 pub mod plan;
+mod planning;
 mod random;
 pub mod year;
 
@@ -121,6 +122,11 @@ pub async fn fill(store: &Store) -> anyhow::Result<DemoSummary> {
         projects.push(store.project_by_slug(org.id(), slug).await?.expect("made above"));
     }
     summary.plan_posts_created = plan::fill(store, &projects).await?;
+    // Brief, agreed goals, team and meetings (issue 5): after the data, so goals measure it.
+    for slug in ["client-a", "client-b"] {
+        let project = store.project_by_slug(org.id(), slug).await?.expect("made above");
+        planning::fill(store, &project).await?;
+    }
     Ok(summary)
 }
 

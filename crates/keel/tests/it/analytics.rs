@@ -77,7 +77,10 @@ on_both_backends! {
             [("impressions_to_clicks", "agency", "steady"), ("clicks_to_leads", "agency", "steady"), ("leads_to_deals", "client", "worse")]
         );
         assert!(stages[2]["z"].as_f64().unwrap() < -2.58);
-        assert_eq!(r["goals"], serde_json::json!([]));
+        // The demo's agreed goals, with progress measured from the data (issue 5).
+        let goals: Vec<&str> = r["goals"].as_array().unwrap().iter().map(|g| g["metric"].as_str().unwrap()).collect();
+        assert_eq!(goals, ["er_followers", "leads"]);
+        assert!(r["goals"].as_array().unwrap().iter().all(|g| g["progress_pct"].is_number() && g["agreed"] == true), "{}", r["goals"]);
         assert_eq!(r["accounts"].as_array().unwrap().len(), 2);
     }
 

@@ -243,3 +243,110 @@ async fn the_specialist_submits_and_the_approver_approves_in_the_browser() {
     assert_eq!(submission.actor_email.as_deref(), Some("specialist@demo.local"));
     assert!(approval.at >= submission.at);
 }
+
+// Goals, brief and agreement (issue 5).
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_project_walks_from_brief_to_goal_to_agreement_and_becomes_active() {
+    let test = "browser_brief_goal_agreement";
+    let Some(driver) = start_driver(test).await else {
+        return;
+    };
+    let app = TestApp::demo(Backend::Sqlite, test).await.unwrap();
+    keel::commands::create_project(&app.store, "walk", "Walk-through", Some("2026-01-01"), None)
+        .await
+        .unwrap();
+    keel::commands::add_member(&app.store, "walk", "client-a@demo.local", "client_owner", None)
+        .await
+        .unwrap();
+    keel::commands::add_member(&app.store, "walk", "agency@demo.local", "agency_lead", None)
+        .await
+        .unwrap();
+    let c = browser(&driver).await;
+    let result = async {
+        log_in(&c, &app, "client-a@demo.local").await?;
+        // The brief: the client owner describes the business.
+        c.goto(&app.url("/projects/walk/brief")).await?;
+        c.find(Locator::Css("[data-test=brief-form] textarea[name=business]"))
+            .await?
+            .send_keys("A bakery with two shops")
+            .await?;
+        c.find(Locator::Css("[data-test=brief-form] textarea[name=tone_of_voice]"))
+            .await?
+            .send_keys("Friendly")
+            .await?;
+        c.find(Locator::Css("[data-test=brief-form] button[type=submit]"))
+            .await?
+            .click()
+            .await?;
+        let latest = c
+            .wait()
+            .for_element(Locator::Css("[data-test=brief-latest]"))
+            .await?
+            .text()
+            .await?;
+        assert!(latest.contains("A bakery with two shops"), "{latest}");
+        // A goal: 5,000 reach a month from an entered baseline of 2,000.
+        c.goto(&app.url("/projects/walk/goals")).await?;
+        let form = c.find(Locator::Css("[data-test=goal-form]")).await?;
+        form.find(Locator::Css("select[name=metric] option[value=reach]"))
+            .await?
+            .click()
+            .await?;
+        form.find(Locator::Css("select[name=target_kind] option[value=absolute]"))
+            .await?
+            .click()
+            .await?;
+        form.find(Locator::Css("input[name=target_value]"))
+            .await?
+            .send_keys("5000")
+            .await?;
+        form.find(Locator::Css("input[name=baseline]"))
+            .await?
+            .send_keys("2000")
+            .await?;
+        c.execute(
+            "document.querySelector('[data-test=goal-form] input[name=start]').value = '2026-01-01';\
+                   document.querySelector('[data-test=goal-form] input[name=deadline]').value = '2026-03-31';",
+            vec![],
+        )
+        .await?;
+        form.find(Locator::Css("button[type=submit]")).await?.click().await?;
+        let card = c
+            .wait()
+            .for_element(Locator::Css("section.goal[data-metric=reach]"))
+            .await?;
+        let id = card
+            .attr("data-test")
+            .await?
+            .unwrap()
+            .trim_start_matches("goal-")
+            .to_owned();
+        // The client owner agrees; the project waits for the agency.
+        c.find(Locator::Css(&format!("[data-test=agree-{id}]")))
+            .await?
+            .click()
+            .await?;
+        c.wait().for_element(Locator::Css("section.goal")).await?;
+        c.goto(&app.url("/projects/walk")).await?;
+        let status = c.find(Locator::Css("[data-test=project-status]")).await?.text().await?;
+        assert!(status == "Setup" || status == "Подготовка", "{status}");
+        c.find(Locator::Css("[data-test=logout]")).await?.click().await?;
+        c.wait().for_url(&url::Url::parse(&app.url("/login"))?).await?;
+        // The agency lead agrees too: the project becomes active.
+        log_in(&c, &app, "agency@demo.local").await?;
+        c.goto(&app.url("/projects/walk/goals")).await?;
+        c.find(Locator::Css(&format!("[data-test=agree-{id}]")))
+            .await?
+            .click()
+            .await?;
+        c.wait().for_element(Locator::Css("[data-test=goal-agreed]")).await?;
+        c.goto(&app.url("/projects/walk")).await?;
+        let status = c.find(Locator::Css("[data-test=project-status]")).await?.text().await?;
+        assert!(status == "Active" || status == "Активен", "{status}");
+        Ok::<_, Box<dyn std::error::Error>>(())
+    }
+    .await;
+    let _ = c.close().await;
+    result.expect("browser walk");
+}

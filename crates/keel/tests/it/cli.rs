@@ -51,6 +51,13 @@ async fn counts(db: &TestDb) -> Vec<i64> {
         "jobs",
         "notifications",
         "workflow_settings",
+        // Goals, brief, team and meetings (issue 5).
+        "goals",
+        "brief_versions",
+        "team_matrix",
+        "meeting_schedules",
+        "meetings",
+        "action_items",
     ] {
         let n: i64 = keel_store::on_pool!(&store.pool, p => {
             sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(p).await
@@ -76,6 +83,7 @@ on_both_backends! {
         assert!(after_first[5..9].iter().all(|n| *n > 0), "{after_first:?}");
         assert_eq!(after_first[10], 18, "nine content-plan posts per project");
         assert!(second.contains("0 content-plan posts"), "{second}");
+        assert!(after_first[18..].iter().all(|n| *n > 0), "planning data for both projects: {after_first:?}");
     }
 
     async fn admin_commands_make_a_project_a_user_a_member_and_a_token(backend) {

@@ -9,6 +9,8 @@ mod api;
 mod auth;
 mod browser;
 mod cli;
+mod goals;
+mod planning_pages;
 mod real_data;
 mod routes_by_role;
 mod storage;

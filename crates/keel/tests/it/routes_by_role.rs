@@ -131,6 +131,11 @@ fn concrete_path(spec: &RouteSpec, ids: &PlanIds) -> String {
         .replace("{image}", &ids.image.to_string())
         .replace("{comment}", &ids.comment.to_string())
         .replace("{feed}", "keelcal_unknown.ics")
+        // Goals, brief and meetings (issue 5): the demo makes client-a's first, so they hold id 1.
+        .replace("{goal_id}", "1")
+        .replace("{version}", "1")
+        .replace("{meeting_id}", "1")
+        .replace("{item_id}", "1")
 }
 
 async fn call(app: &TestApp, spec: &RouteSpec, caller: &Caller, ids: &PlanIds) -> StatusCode {

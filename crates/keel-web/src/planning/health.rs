@@ -1,0 +1,141 @@
+//! Gathers the facts the health checks read (`keel_domain::health`) from the store and the
+//! report, and drafts a meeting agenda from the same facts.
+
+use chrono::NaiveDate;
+use keel_domain::health::{self, Finding, GoalFacts, HealthInput, SpikeFacts, StageFacts};
+use keel_domain::meeting::{AgendaInput, AgendaItem, draft_agenda};
+use keel_report::goals::GoalEvaluation;
+use keel_store::Store;
+use keel_store::projects::Project;
+
+/// Everything the health page, the agenda and the projects list need, computed once.
+pub struct ProjectFacts {
+    pub input: HealthInput,
+    pub goals: Vec<GoalEvaluation>,
+}
+
+pub async fn gather(store: &Store, project: &Project, today: NaiveDate) -> anyhow::Result<ProjectFacts> {
+    let (bot_spikes, funnel) = keel_report::goals::spikes_and_funnel(store, project).await?;
+    let goals = keel_report::goals::evaluate_goals(store, project, today).await?;
+    let brief = store.brief_versions(project.id()).await?.into_iter().next();
+    let schedule = store.meeting_schedule(project.id()).await?;
+    let meetings = store.meetings(project.id()).await?;
+    let last_held = meetings
+        .iter()
+        .filter(|m| m.held)
+        .map(|m| m.starts_at.date_naive())
+        .max();
+    let missed = match &schedule {
+        Some(s) => {
+            let from = s.first_at;
+            let to = today.and_time(chrono::NaiveTime::MIN).and_utc();
+            s.recurrence()
+                .occurrences(s.first_at, from, to)
+                .iter()
+                .filter(|t| {
+                    !meetings
+                        .iter()
+                        .any(|m| m.held && m.starts_at.date_naive() == t.date_naive())
+                })
+                .count()
+        }
+        None => 0,
+    };
+    let input = HealthInput {
+        today,
+        goals: goals
+            .iter()
+            .filter_map(|g| {
+                let metric = g.row.metric.parse::<keel_domain::goals::Metric>().ok()?;
+                Some(GoalFacts {
+                    metric: metric.as_str(),
+                    vanity: g.row.vanity,
+                    agreed_by_client: g.row.agreed_by_client.is_some(),
+                    agreed_by_agency: g.row.agreed_by_agency.is_some(),
+                    deadline: g.row.deadline,
+                })
+            })
+            .collect(),
+        brief: brief
+            .as_ref()
+            .map(|b| (b.created_at.date_naive(), b.acknowledged_at.is_some())),
+        spikes: bot_spikes
+            .iter()
+            .map(|s| SpikeFacts {
+                account: format!("{}/{}", s.platform, s.account),
+                date: s.date,
+                gain: s.gain,
+                excess: s.excess,
+                er_before: s.er_before,
+                er_after: s.er_after,
+            })
+            .collect(),
+        funnel: funnel
+            .iter()
+            .map(|s| StageFacts {
+                stage: s.result.stage.as_str(),
+                zone: s.result.zone.as_str(),
+                verdict: s.result.verdict.map(|v| v.as_str()),
+                conversion: s.result.conversion,
+                baseline: s.result.baseline,
+                z: s.result.z,
+            })
+            .collect(),
+        meeting_every_days: schedule.as_ref().map(|s| s.recurrence().days()),
+        last_meeting_held: last_held,
+        meetings_missed: missed,
+        started_on: project.started_on,
+        pay_tied_to_sales: brief.is_some_and(|b| b.content().pay_tied_to_sales()),
+        approvers: store
+            .members_of(project.id())
+            .await?
+            .into_iter()
+            .filter(|m| m.role() == Some(keel_domain::Role::ClientApprover))
+            .map(|m| m.display_name)
+            .collect(),
+    };
+    Ok(ProjectFacts { input, goals })
+}
+
+impl ProjectFacts {
+    pub fn findings(&self) -> Vec<Finding> {
+        health::run(&self.input)
+    }
+
+    /// The agenda Keel drafts for the next meeting from the same facts.
+    pub fn agenda(&self) -> Vec<AgendaItem> {
+        let input = AgendaInput {
+            goals: self
+                .goals
+                .iter()
+                .map(|g| {
+                    (
+                        g.row.metric.clone(),
+                        g.row.progress_pct,
+                        g.row.forecast.map(|f| f.on_track),
+                    )
+                })
+                .collect(),
+            spikes: self
+                .input
+                .spikes
+                .iter()
+                .map(|s| (s.account.clone(), s.date.to_string(), s.excess))
+                .collect(),
+            stages_off: self
+                .input
+                .funnel
+                .iter()
+                .filter(|s| matches!(s.verdict, Some("worse") | Some("better")))
+                .map(|s| {
+                    (
+                        s.stage.to_owned(),
+                        s.zone.to_owned(),
+                        s.verdict.unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect(),
+        };
+        draft_agenda(&input)
+    }
+}
