@@ -665,7 +665,7 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
         "изменил(а) настройки согласования",
     ),
     ("audit.other", "recorded", "записал(а)"),
-    ("health.title", "Approval workflow", "Согласование"),
+    ("workflow.title", "Approval workflow", "Согласование"),
     (
         "health.median",
         "Median time to approve",
