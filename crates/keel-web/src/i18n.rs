@@ -1274,6 +1274,12 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
         "Acknowledged by the agency",
         "Принята агентством",
     ),
+    // page: a project with many accounts charts only the most engaged ones.
+    (
+        "analytics.charted",
+        "Charts over time are drawn for the {n} accounts with the most interactions in the period; the other accounts show their figures only.",
+        "Графики по дням построены для {n} аккаунтов с наибольшим числом взаимодействий за период; для остальных показаны только цифры.",
+    ),
 ];
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 //! and the best and worst posts, never the list of every post — so it stays fast on a
 //! project with a million posts. The JSON and CSV downloads stream the full report.
 
+mod charted;
 mod view;
 
 pub use view::{Input, Sections, build};

@@ -22,3 +22,5 @@ mod workflow;
 mod notify_serve;
 mod notify_store;
 mod notify_web;
+// Analytics of a project with many accounts (helper "page").
+mod analytics_many_accounts;

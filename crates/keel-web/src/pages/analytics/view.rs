@@ -3,7 +3,7 @@
 //! with their charts, suspected purchases, best and worst posts, ads and the funnel.
 
 use keel_domain::metrics::funnel::{Stage, Verdict, Zone};
-use keel_report::{AccountRow, AccountSeries, CampaignRow, FunnelStage, PostRow, Report, SpikeRow};
+use keel_report::{AccountRow, AccountSeries, CampaignRow, FunnelStage, PostRow, Report, SeriesDay, SpikeRow};
 
 use crate::charts::Chart;
 use crate::charts::bars::{Bar, bar_chart};
@@ -11,6 +11,8 @@ use crate::charts::format::Fmt;
 use crate::charts::funnel::{StageBar, funnel_chart};
 use crate::charts::line::{Line, LineChart, Marker, line_chart};
 use crate::i18n::Tr;
+
+use super::charted::{CHARTED_ACCOUNTS, charted};
 
 /// What the sections are built from.
 pub struct Input<'a> {
@@ -50,6 +52,8 @@ pub struct Sections {
     pub data_url: Option<String>,
     /// `false` when the series were not available (see [`Input::series`]).
     pub has_series: bool,
+    /// Set when some accounts are left without charts: says which are charted.
+    pub charted_note: Option<String>,
     pub accounts: Vec<AccountView>,
     pub spikes: Vec<SpikeView>,
     /// The best and the worst posts, as (title key, rows).
@@ -79,11 +83,18 @@ pub struct AccountView {
     pub er: Figure,
     pub err: Figure,
     pub erv: Figure,
-    pub followers_chart: Chart,
-    pub er_chart: Chart,
-    pub reach_chart: Chart,
+    /// The charts over time; `None` without series or for an account not among the
+    /// charted ones (see [`super::charted`]).
+    pub charts: Option<AccountCharts>,
     /// Suspected purchases on this account in the period.
     pub spikes: usize,
+}
+
+/// One account's charts over time.
+pub struct AccountCharts {
+    pub followers: Chart,
+    pub er: Chart,
+    pub reach: Chart,
 }
 
 pub struct SpikeView {
@@ -171,12 +182,16 @@ pub fn build(input: &Input<'_>, t: Tr, defs: &'static str, data_url: Option<Stri
     let accounts = r
         .accounts
         .iter()
-        .map(|a| account(a, input.series, &r.bot_spikes, t, defs))
+        .zip(charted(&r.accounts))
+        .map(|(a, charted)| account(a, input.series.filter(|_| charted), &r.bot_spikes, t, defs))
         .collect();
+    let charted_note = (input.series.is_some() && r.accounts.len() > CHARTED_ACCOUNTS)
+        .then(|| t.get("analytics.charted").replace("{n}", &CHARTED_ACCOUNTS.to_string()));
     Sections {
         defs,
         data_url,
         has_series: input.series.is_some(),
+        charted_note,
         accounts,
         spikes: r.bot_spikes.iter().map(|s| spike(s, f)).collect(),
         post_tables: vec![
@@ -198,16 +213,39 @@ fn money(f: Fmt, v: Option<f64>) -> Figure {
     Figure::of(f.opt(v, |f, v| f.dec(v, 2)))
 }
 
+/// The account's figures, and its charts when `series` is given.
 fn account(a: &AccountRow, series: Option<&[AccountSeries]>, spikes: &[SpikeRow], t: Tr, defs: &str) -> AccountView {
     let f = Fmt(t.0);
-    let name = format!("{} · {}", a.platform, a.account);
-    let days = series
-        .and_then(|all| all.iter().find(|s| s.platform == a.platform && s.account == a.account))
-        .map_or(&[][..], |s| s.days.as_slice());
     let mine: Vec<&SpikeRow> = spikes
         .iter()
         .filter(|s| s.platform == a.platform && s.account == a.account)
         .collect();
+    AccountView {
+        platform: a.platform.clone(),
+        account: a.account.clone(),
+        followers_start: Figure::of(a.followers_start.map(|v| f.int(v))),
+        followers_end: Figure::of(a.followers_end.map(|v| f.int(v))),
+        growth: Figure::of(f.opt(a.follower_growth_pct, |f, v| f.signed_pct(v, 1))),
+        posts: f.int(a.posts),
+        interactions: f.int(a.interactions),
+        er: pct2(f, a.er_followers),
+        err: pct2(f, a.err_reach),
+        erv: pct2(f, a.er_views),
+        charts: series.map(|all| {
+            let days = all
+                .iter()
+                .find(|s| s.platform == a.platform && s.account == a.account)
+                .map_or(&[][..], |s| s.days.as_slice());
+            account_charts(a, days, &mine, t, defs)
+        }),
+        spikes: mine.len(),
+    }
+}
+
+/// Followers, daily ER and reach of one account over `days`, its suspected purchases marked.
+fn account_charts(a: &AccountRow, days: &[SeriesDay], mine: &[&SpikeRow], t: Tr, defs: &str) -> AccountCharts {
+    let f = Fmt(t.0);
+    let name = format!("{} · {}", a.platform, a.account);
     let markers: Vec<Marker> = mine
         .iter()
         .map(|s| Marker {
@@ -267,22 +305,7 @@ fn account(a: &AccountRow, series: Option<&[AccountSeries]>, spikes: &[SpikeRow]
         fmt: f,
         empty: t.get("analytics.chart.no_reach"),
     });
-    AccountView {
-        platform: a.platform.clone(),
-        account: a.account.clone(),
-        followers_start: Figure::of(a.followers_start.map(|v| f.int(v))),
-        followers_end: Figure::of(a.followers_end.map(|v| f.int(v))),
-        growth: Figure::of(f.opt(a.follower_growth_pct, |f, v| f.signed_pct(v, 1))),
-        posts: f.int(a.posts),
-        interactions: f.int(a.interactions),
-        er: pct2(f, a.er_followers),
-        err: pct2(f, a.err_reach),
-        erv: pct2(f, a.er_views),
-        followers_chart: followers,
-        er_chart: er,
-        reach_chart: reach,
-        spikes: mine.len(),
-    }
+    AccountCharts { followers, er, reach }
 }
 
 fn spike(s: &SpikeRow, f: Fmt) -> SpikeView {
