@@ -22,3 +22,8 @@ mod workflow;
 mod notify_serve;
 mod notify_store;
 mod notify_web;
+// The workflow wired into e-mail, Telegram, feeds and health (helper "wire").
+#[path = "../../../keel-notify/tests/it/bot_server.rs"]
+#[allow(dead_code)]
+mod bot_server;
+mod wire_delivery;
