@@ -27,3 +27,4 @@ mod notify_web;
 #[allow(dead_code)]
 mod bot_server;
 mod wire_delivery;
+mod wire_feed;
