@@ -11,3 +11,5 @@ pub mod demo;
 pub mod jobs;
 // Notifications and calendars (helper "notify").
 pub mod notify;
+// Wiring of the workflow into notifications, the bot, feeds and health (helper "wire").
+pub mod desk;

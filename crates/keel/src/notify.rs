@@ -2,17 +2,16 @@
 //! configuration enables, and the Telegram bot's polling loop.
 
 use crate::config::NotifyConfig;
-use keel_domain::UserId;
 use keel_domain::notification::Deliver;
 use keel_notify::email::EmailChannel;
-use keel_notify::telegram::{ApprovalDesk, Bot, DeskFuture, TelegramApi, TelegramChannel};
+use keel_notify::telegram::{ApprovalDesk, Bot, TelegramApi, TelegramChannel};
 use keel_store::Store;
 use keel_web::TelegramWeb;
 use std::sync::Arc;
 use std::time::Duration;
 
 /// The e-mail and Telegram channels the configuration enables (the in-app inbox belongs to the
-/// workflow). INTEGRATION POINT: hand these to the workflow's job runner, which calls
+/// workflow); `keel serve` hands them to the job runner (`jobs::runner_with`), which calls
 /// `deliver` for each notification and retries an `Err`.
 pub fn delivery_channels(config: &NotifyConfig, store: &Store) -> anyhow::Result<Vec<Arc<dyn Deliver>>> {
     let public_url = config.public_url.clone().unwrap_or_default();
@@ -28,29 +27,8 @@ pub fn delivery_channels(config: &NotifyConfig, store: &Store) -> anyhow::Result
     Ok(channels)
 }
 
-/// Decisions from Telegram before the content-plan workflow is part of this build: every
-/// press is answered with the reason it cannot be taken.
-///
-/// INTEGRATION POINT: replace with an `ApprovalDesk` over the workflow's approve /
-/// request-changes functions (which check that the user is an approver of the post's project).
-pub struct WorkflowNotAvailable;
-
-impl ApprovalDesk for WorkflowNotAvailable {
-    fn approve(&self, _user: UserId, post_id: i64) -> DeskFuture<'_> {
-        Box::pin(async move {
-            Err(format!(
-                "Post #{post_id}: decisions from Telegram are not available in this Keel build; open the post in Keel."
-            ))
-        })
-    }
-    fn request_changes<'a>(&'a self, _user: UserId, post_id: i64, _comment: &'a str) -> DeskFuture<'a> {
-        Box::pin(async move {
-            Err(format!(
-                "Post #{post_id}: decisions from Telegram are not available in this Keel build; open the post in Keel."
-            ))
-        })
-    }
-}
+/// Decisions from Telegram go through the workflow (see `desk.rs`).
+pub use crate::desk::WorkflowDesk;
 
 /// Starts the bot when a token is configured: learns its username (for `t.me` links; a failure
 /// only loses the link, the bot still runs) and spawns the polling loop, which ends when

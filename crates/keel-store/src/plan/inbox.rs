@@ -21,8 +21,8 @@ pub struct InboxItem {
     pub post_text: Option<String>,
 }
 
-/// Delivers into the inbox. Everyone gets in-app notifications: it is the record of what
-/// Keel told them, so there is no opt-out for this channel.
+/// Delivers into the inbox, for the kinds the recipient keeps on for the in-app channel (the
+/// notification settings offer it next to e-mail and Telegram).
 pub struct InAppDelivery {
     store: Store,
 }
@@ -40,6 +40,14 @@ impl Deliver for InAppDelivery {
 
     fn deliver<'a>(&'a self, n: &'a Notification) -> Pin<Box<dyn Future<Output = DeliveryResult> + Send + 'a>> {
         Box::pin(async move {
+            let wanted = self
+                .store
+                .wants_notification(n.recipient, n.kind, Channel::InApp)
+                .await
+                .map_err(|e| format!("reading preferences: {e}"))?;
+            if !wanted {
+                return Ok(());
+            }
             on_pool!(&self.store.pool, p => {
                 sqlx::query(
                     "INSERT INTO notifications (recipient_id, project_id, post_id, kind, title, body, link_path, created_at)

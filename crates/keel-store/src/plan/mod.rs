@@ -11,6 +11,8 @@ pub mod inbox;
 pub mod posts;
 pub mod settings;
 pub mod timers;
+// Notification titles in the recipient's language (helper "wire").
+pub mod wording;
 
 use crate::{Store, StoreError, StoreResult};
 use keel_domain::workflow::{Refusal, Relation};

@@ -265,30 +265,20 @@ impl Store {
         recipients.retain(|r| Some(*r) != actor);
         let project = self.project_by_id(post.project()).await?;
         let excerpt = post.excerpt(60);
-        let due = post
-            .sla_deadline
-            .map(|d| format!(" (urgent, due {} UTC)", d.format("%Y-%m-%d %H:%M")))
-            .unwrap_or_default();
-        let title = match kind {
-            NotificationKind::PostSubmitted => format!("Approval needed: «{excerpt}»"),
-            NotificationKind::UrgentPostSubmitted => format!("Urgent approval needed: «{excerpt}»{due}"),
-            NotificationKind::SlaHalfway => format!("Half the approval time is gone: «{excerpt}»{due}"),
-            NotificationKind::SlaMissed => format!("Approval time missed: «{excerpt}»"),
-            NotificationKind::ChangesRequested => format!("Changes requested: «{excerpt}»"),
-            NotificationKind::PostApproved => format!("Approved: «{excerpt}»"),
-            NotificationKind::CommentAdded => format!("New comment on «{excerpt}»"),
-        };
-        Ok(recipients
-            .into_iter()
-            .map(|r| Notification {
+        let mut out = Vec::with_capacity(recipients.len());
+        for r in recipients {
+            // Each person reads the title in the language they chose for notifications.
+            let language = self.recipient(UserId(r)).await?.notify_language;
+            out.push(Notification {
                 kind,
                 recipient: UserId(r),
                 project: post.project(),
                 post_id: post.id,
-                title: title.clone(),
+                title: super::wording::notification_title(kind, language.as_deref(), &excerpt, post.sla_deadline),
                 body: format!("{} · {}", project.name, post.platforms.replace(',', ", ")),
                 link_path: format!("/projects/{}/posts/{}", project.slug, post.id),
-            })
-            .collect())
+            });
+        }
+        Ok(out)
     }
 }

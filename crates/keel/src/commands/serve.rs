@@ -24,7 +24,8 @@ pub async fn serve(config: &Config, store: &Store, demo: bool) -> anyhow::Result
         "notification channels configured (e-mail, Telegram)"
     );
     let (bot_stop, bot_stopped) = tokio::sync::oneshot::channel::<()>();
-    let telegram = crate::notify::start_telegram(&config.notify, store, crate::notify::WorkflowNotAvailable, async {
+    let desk = crate::notify::WorkflowDesk::new(store.clone());
+    let telegram = crate::notify::start_telegram(&config.notify, store, desk, async {
         let _ = bot_stopped.await;
     })
     .await;
@@ -43,7 +44,7 @@ pub async fn serve(config: &Config, store: &Store, demo: bool) -> anyhow::Result
     eprintln!("Keel is running at http://{address}/ (Ctrl-C stops it)");
     let pruner = tokio::spawn(prune_periodically(store.clone()));
     // Timers and notifications: every instance runs the shared queue in the database.
-    let runner = std::sync::Arc::new(crate::jobs::runner(store));
+    let runner = std::sync::Arc::new(crate::jobs::runner_with(store, channels));
     let jobs = runner.spawn(crate::jobs::POLL_EVERY);
     keel_web::serve(listener, state, shutdown_signal()).await?;
     jobs.abort();

@@ -24,3 +24,9 @@ mod notify_store;
 mod notify_web;
 // Analytics of a project with many accounts (helper "page").
 mod analytics_many_accounts;
+// The workflow wired into e-mail, Telegram, feeds and health (helper "wire").
+#[path = "../../../keel-notify/tests/it/bot_server.rs"]
+#[allow(dead_code)]
+mod bot_server;
+mod wire_delivery;
+mod wire_feed;

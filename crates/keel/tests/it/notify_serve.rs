@@ -64,7 +64,7 @@ on_both_backends! {
         };
         assert_eq!(keel::notify::delivery_channels(&config, &app.store).unwrap().len(), 1);
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let (web, handle) = keel::notify::start_telegram(&config, &app.store, keel::notify::WorkflowNotAvailable, async { let _ = stopped.await; })
+        let (web, handle) = keel::notify::start_telegram(&config, &app.store, keel::notify::WorkflowDesk::new(app.store.clone()), async { let _ = stopped.await; })
             .await
             .expect("a token starts the bot");
         assert_eq!(web.bot_username.as_deref(), Some("AgencyKeelBot"));
