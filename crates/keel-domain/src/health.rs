@@ -41,6 +41,17 @@ pub struct StageFacts {
     pub z: Option<f64>,
 }
 
+/// A content-plan post as the checks see it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PostFacts {
+    pub id: i64,
+    /// The first words of its text, so a person recognises it.
+    pub excerpt: String,
+    pub revision_rounds: i32,
+    /// For an urgent post: when its SLA ran out.
+    pub sla_deadline: Option<NaiveDate>,
+}
+
 /// What the checks read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HealthInput {
@@ -62,6 +73,12 @@ pub struct HealthInput {
     pub pay_tied_to_sales: bool,
     /// The project's approvers: members holding `client_approver` (core rule 3).
     pub approvers: Vec<String>,
+    /// Posts past two revision rounds (core rule 3).
+    pub flagged_posts: Vec<PostFacts>,
+    /// Urgent posts whose SLA ran out in the last [`SLA_WINDOW_DAYS`] days (core rule 4)…
+    pub urgent_recent: usize,
+    /// …and those of them whose SLA was missed.
+    pub sla_misses: Vec<PostFacts>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -107,12 +124,13 @@ pub struct Finding {
 
 pub type Check = fn(&HealthInput) -> Finding;
 
-/// Every check, in the order the page lists them. After the content workflow merges:
-/// revision rounds above two, urgent SLA misses.
+/// Every check, in the order the page lists them.
 pub const CHECKS: &[Check] = &[
     smart_goal,
     vanity_goals,
     approvers,
+    revision_rounds,
+    urgent_sla,
     purchased_followers,
     sales_stage_zone,
     meetings_held,
@@ -199,6 +217,49 @@ pub fn approvers(input: &HealthInput) -> Finding {
         status,
         vec![ev("health.ev.approvers", format!("{}: {names}", input.approvers.len()))],
     )
+}
+
+/// How far back the urgent-SLA check looks.
+pub const SLA_WINDOW_DAYS: i64 = 90;
+
+fn post_line(p: &PostFacts) -> String {
+    format!("#{} «{}»", p.id, p.excerpt)
+}
+
+/// Core rule 3: each "changes requested" is a round; past two, the post is flagged.
+pub fn revision_rounds(input: &HealthInput) -> Finding {
+    if input.flagged_posts.is_empty() {
+        return finding("revision_rounds", Status::Healthy, vec![ev("health.ev.flagged", "0")]);
+    }
+    let evidence = input
+        .flagged_posts
+        .iter()
+        .map(|p| {
+            ev(
+                "health.ev.flagged_post",
+                format!("{}: {}", post_line(p), p.revision_rounds),
+            )
+        })
+        .collect();
+    finding("revision_rounds", Status::Problem, evidence)
+}
+
+/// Core rule 4: urgent posts are decided within their SLA.
+pub fn urgent_sla(input: &HealthInput) -> Finding {
+    let mut evidence = vec![
+        ev("health.ev.urgent", input.urgent_recent.to_string()),
+        ev("health.ev.sla_missed", input.sla_misses.len().to_string()),
+    ];
+    evidence.extend(input.sla_misses.iter().map(|p| {
+        let due = p.sla_deadline.map(|d| d.to_string()).unwrap_or_else(|| "—".into());
+        ev("health.ev.sla_miss", format!("{}: {due}", post_line(p)))
+    }));
+    let status = if input.sla_misses.is_empty() {
+        Status::Healthy
+    } else {
+        Status::Problem
+    };
+    finding("urgent_sla", status, evidence)
 }
 
 /// Follower spikes without matching activity (PRODUCT.md "Suspected purchased followers").
@@ -358,6 +419,9 @@ mod tests {
             started_on: date("2026-01-01"),
             pay_tied_to_sales: false,
             approvers: vec!["Olga".into()],
+            flagged_posts: vec![],
+            urgent_recent: 2,
+            sla_misses: vec![],
         }
     }
 
@@ -389,17 +453,25 @@ mod tests {
         input.last_meeting_held = Some(date("2026-09-01"));
         input.brief = Some((date("2026-01-01"), true));
         input.approvers = vec!["A".into(), "B".into(), "C".into()];
+        let stuck = PostFacts {
+            id: 3,
+            excerpt: "Autumn blend".into(),
+            revision_rounds: 3,
+            sla_deadline: Some(date("2026-10-30")),
+        };
+        input.flagged_posts.push(stuck.clone());
+        input.sla_misses.push(stuck);
         let findings = run(&input);
         for f in &findings {
             assert_eq!(f.status, Status::Problem, "{f:?}");
         }
         assert_eq!(findings[2].evidence[0].value, "3: A, B, C");
-        let spike = &findings[3].evidence[0].value;
+        let spike = &findings[5].evidence[0].value;
         assert!(
             spike.contains("2026-06-12") && spike.contains("6000") && spike.contains("3.00 %"),
             "{spike}"
         );
-        assert!(findings[4].evidence[0].value.contains("leads_to_deals (client)"));
+        assert!(findings[6].evidence[0].value.contains("leads_to_deals (client)"));
         assert_eq!(overall(&findings), Status::Problem);
     }
 
@@ -447,5 +519,35 @@ mod tests {
             input.approvers = names.into_iter().map(String::from).collect();
             assert_eq!(approvers(&input).status, status);
         }
+    }
+
+    #[test]
+    fn posts_past_two_rounds_and_missed_slas_are_problems_with_their_posts_as_evidence() {
+        let healthy = healthy_input();
+        assert_eq!(revision_rounds(&healthy).status, Status::Healthy);
+        assert_eq!(urgent_sla(&healthy).status, Status::Healthy);
+        assert_eq!(
+            urgent_sla(&healthy).evidence[0].value,
+            "2",
+            "how many urgent posts were judged"
+        );
+        let post = PostFacts {
+            id: 7,
+            excerpt: "Spring menu".into(),
+            revision_rounds: 3,
+            sla_deadline: Some(date("2026-10-20")),
+        };
+        let input = HealthInput {
+            flagged_posts: vec![post.clone()],
+            sla_misses: vec![post],
+            ..healthy
+        };
+        let rounds = revision_rounds(&input);
+        assert_eq!(rounds.status, Status::Problem);
+        assert_eq!(rounds.evidence[0].value, "#7 «Spring menu»: 3");
+        let sla = urgent_sla(&input);
+        assert_eq!(sla.status, Status::Problem);
+        assert_eq!(sla.evidence[1].value, "1");
+        assert_eq!(sla.evidence[2].value, "#7 «Spring menu»: 2026-10-20");
     }
 }

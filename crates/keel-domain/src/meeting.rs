@@ -82,9 +82,14 @@ pub struct AgendaInput {
     pub spikes: Vec<(String, String, f64)>,
     /// (stage, zone, verdict) of each funnel stage off its baseline.
     pub stages_off: Vec<(String, String, String)>,
+    /// (post id, excerpt) of each post waiting for the approvers.
+    pub awaiting_approval: Vec<(i64, String)>,
+    /// (post id, excerpt) of each urgent post that missed its SLA recently.
+    pub sla_misses: Vec<(i64, String)>,
 }
 
-/// The draft: off-track goals first, then suspected purchases, then funnel stages.
+/// The draft: off-track goals first, then suspected purchases, funnel stages, posts waiting
+/// for approval and missed urgent SLAs.
 pub fn draft_agenda(input: &AgendaInput) -> Vec<AgendaItem> {
     let mut items = vec![];
     for (metric, progress, on_track) in &input.goals {
@@ -106,6 +111,18 @@ pub fn draft_agenda(input: &AgendaInput) -> Vec<AgendaItem> {
         items.push(AgendaItem {
             kind: "funnel_stage",
             text: format!("{stage} ({zone}): {verdict}"),
+        });
+    }
+    for (id, excerpt) in &input.awaiting_approval {
+        items.push(AgendaItem {
+            kind: "awaiting_approval",
+            text: format!("#{id} «{excerpt}»"),
+        });
+    }
+    for (id, excerpt) in &input.sla_misses {
+        items.push(AgendaItem {
+            kind: "sla_missed",
+            text: format!("#{id} «{excerpt}»"),
         });
     }
     items
@@ -158,11 +175,23 @@ mod tests {
             ],
             spikes: vec![("instagram/b".into(), "2026-06-12".into(), 6000.0)],
             stages_off: vec![("leads_to_deals".into(), "client".into(), "worse".into())],
+            awaiting_approval: vec![(4, "Spring menu".into())],
+            sla_misses: vec![(9, "Storm closes the shop".into())],
         };
         let agenda = draft_agenda(&input);
         let kinds: Vec<_> = agenda.iter().map(|i| i.kind).collect();
-        assert_eq!(kinds, ["goal_off_track", "suspected_purchase", "funnel_stage"]);
+        assert_eq!(
+            kinds,
+            [
+                "goal_off_track",
+                "suspected_purchase",
+                "funnel_stage",
+                "awaiting_approval",
+                "sla_missed"
+            ]
+        );
         assert_eq!(agenda[0].text, "er_followers: 12.5 %");
         assert_eq!(agenda[2].text, "leads_to_deals (client): worse");
+        assert_eq!(agenda[3].text, "#4 «Spring menu»");
     }
 }

@@ -1280,6 +1280,70 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
         "Charts over time are drawn for the {n} accounts with the most interactions in the period; the other accounts show their figures only.",
         "Графики по дням построены для {n} аккаунтов с наибольшим числом взаимодействий за период; для остальных показаны только цифры.",
     ),
+    // Health items and agenda items from the content workflow.
+    (
+        "health.revision_rounds.title",
+        "Revision rounds stay at two or fewer",
+        "Не больше двух раундов правок",
+    ),
+    (
+        "health.revision_rounds.problem",
+        "Posts went back for changes more than twice: edits are not converging.",
+        "Посты уходили на правки больше двух раз: правки не сходятся.",
+    ),
+    (
+        "health.revision_rounds.todo",
+        "Settle the disputed points in one call with the approver, and write the rule that was missing into the brief (tone of voice, taboo topics).",
+        "Решите спорные моменты одним созвоном с согласующим и впишите недостающее правило в бриф (тон, запретные темы).",
+    ),
+    (
+        "health.revision_rounds.ok",
+        "No post needed more than two rounds of changes.",
+        "Ни одному посту не понадобилось больше двух раундов правок.",
+    ),
+    (
+        "health.urgent_sla.title",
+        "Urgent posts decided within their SLA",
+        "Срочные посты согласуются в срок",
+    ),
+    (
+        "health.urgent_sla.problem",
+        "Urgent posts waited past their SLA: situational content goes out late or not at all.",
+        "Срочные посты ждали дольше SLA: ситуативный контент выходит поздно или не выходит.",
+    ),
+    (
+        "health.urgent_sla.todo",
+        "Make sure approvers get urgent notifications (Telegram is fastest), lengthen the SLA to what the client can keep, or turn on auto-approval at expiry.",
+        "Убедитесь, что согласующие получают срочные уведомления (быстрее всего — в Telegram), увеличьте SLA до выполнимого или включите автосогласование по истечении.",
+    ),
+    (
+        "health.urgent_sla.ok",
+        "Every urgent post of the last 90 days was decided within its SLA (or there were none).",
+        "Все срочные посты за 90 дней согласованы в срок (или их не было).",
+    ),
+    (
+        "health.ev.flagged",
+        "Posts past two rounds",
+        "Постов больше двух раундов",
+    ),
+    ("health.ev.flagged_post", "Post: rounds", "Пост: раундов"),
+    (
+        "health.ev.urgent",
+        "Urgent posts due in 90 days",
+        "Срочных постов за 90 дней",
+    ),
+    ("health.ev.sla_missed", "SLA missed", "SLA нарушен"),
+    ("health.ev.sla_miss", "Missed: post, deadline", "Нарушен: пост, срок"),
+    (
+        "agenda.awaiting_approval",
+        "Post waiting for approval",
+        "Пост ждёт согласования",
+    ),
+    (
+        "agenda.sla_missed",
+        "Urgent post missed its SLA",
+        "Срочный пост не согласован в срок",
+    ),
 ];
 
 #[cfg(test)]

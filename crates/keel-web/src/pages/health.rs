@@ -55,13 +55,19 @@ pub async fn page(
 #[cfg(test)]
 mod tests {
     use crate::i18n::Lang;
-    use keel_domain::health::{GoalFacts, HealthInput, SpikeFacts, StageFacts, run};
+    use keel_domain::health::{GoalFacts, HealthInput, PostFacts, SpikeFacts, StageFacts, run};
 
     /// Keys built from data (`health.<check>.<part>`, evidence labels, metric and area names)
     /// escape the template key test: check them here, in both languages.
     #[test]
     fn every_key_built_from_data_is_translated() {
         let d = |s: &str| s.parse().unwrap();
+        let post = PostFacts {
+            id: 1,
+            excerpt: "x".into(),
+            revision_rounds: 3,
+            sla_deadline: Some(d("2026-10-30")),
+        };
         let input = HealthInput {
             today: d("2026-11-01"),
             goals: vec![GoalFacts {
@@ -94,6 +100,9 @@ mod tests {
             started_on: d("2026-01-01"),
             pay_tied_to_sales: true,
             approvers: vec![],
+            flagged_posts: vec![post.clone()],
+            urgent_recent: 1,
+            sla_misses: vec![post],
         };
         let mut keys: Vec<String> = vec![];
         for f in run(&input) {
@@ -107,7 +116,16 @@ mod tests {
         keys.extend(keel_domain::goals::GoalType::ALL.map(|t| format!("goals.type.{}", t.as_str())));
         keys.extend(keel_domain::meeting::TEAM_AREAS.map(|a| format!("team.{a}")));
         keys.extend(keel_domain::meeting::Recurrence::ALL.map(|r| format!("cadence.{}", r.as_str())));
-        keys.extend(["goal_off_track", "suspected_purchase", "funnel_stage"].map(|k| format!("agenda.{k}")));
+        keys.extend(
+            [
+                "goal_off_track",
+                "suspected_purchase",
+                "funnel_stage",
+                "awaiting_approval",
+                "sla_missed",
+            ]
+            .map(|k| format!("agenda.{k}")),
+        );
         keys.extend(
             keel_domain::brief::BriefContent::default()
                 .fields()

@@ -2,7 +2,7 @@
 //! report, and drafts a meeting agenda from the same facts.
 
 use chrono::NaiveDate;
-use keel_domain::health::{self, Finding, GoalFacts, HealthInput, SpikeFacts, StageFacts};
+use keel_domain::health::{self, Finding, GoalFacts, HealthInput, PostFacts, SpikeFacts, StageFacts};
 use keel_domain::meeting::{AgendaInput, AgendaItem, draft_agenda};
 use keel_report::goals::GoalEvaluation;
 use keel_store::Store;
@@ -12,6 +12,8 @@ use keel_store::projects::Project;
 pub struct ProjectFacts {
     pub input: HealthInput,
     pub goals: Vec<GoalEvaluation>,
+    /// Posts waiting for the approvers (for the agenda).
+    pub awaiting_approval: Vec<PostFacts>,
 }
 
 pub async fn gather(store: &Store, project: &Project, today: NaiveDate) -> anyhow::Result<ProjectFacts> {
@@ -41,6 +43,16 @@ pub async fn gather(store: &Store, project: &Project, today: NaiveDate) -> anyho
         }
         None => 0,
     };
+    let posts = store.plan_posts_of(project.id()).await?;
+    let since = today - chrono::Days::new(health::SLA_WINDOW_DAYS as u64);
+    let urgent_recent: Vec<&keel_store::plan::posts::PlanPost> = posts
+        .iter()
+        .filter(|p| p.urgent)
+        .filter(|p| {
+            p.sla_deadline
+                .is_some_and(|d| d.date_naive() >= since && d.date_naive() <= today)
+        })
+        .collect();
     let input = HealthInput {
         today,
         goals: goals
@@ -93,8 +105,44 @@ pub async fn gather(store: &Store, project: &Project, today: NaiveDate) -> anyho
             .filter(|m| m.role() == Some(keel_domain::Role::ClientApprover))
             .map(|m| m.display_name)
             .collect(),
+        flagged_posts: posts.iter().filter(|p| p.flagged()).map(post_facts).collect(),
+        urgent_recent: urgent_recent.len(),
+        sla_misses: urgent_recent
+            .iter()
+            .filter(|p| p.sla_missed)
+            .map(|p| post_facts(p))
+            .collect(),
     };
-    Ok(ProjectFacts { input, goals })
+    let awaiting_approval = posts
+        .iter()
+        .filter(|p| p.state == "in_review")
+        .map(post_facts)
+        .collect();
+    Ok(ProjectFacts {
+        input,
+        goals,
+        awaiting_approval,
+    })
+}
+
+fn post_facts(post: &keel_store::plan::posts::PlanPost) -> PostFacts {
+    PostFacts {
+        id: post.id,
+        excerpt: excerpt(&post.text),
+        revision_rounds: post.revision_rounds,
+        sla_deadline: post.sla_deadline.map(|d| d.date_naive()),
+    }
+}
+
+/// The first few words of a post, enough to recognise it in a list.
+fn excerpt(text: &str) -> String {
+    const MAX_CHARS: usize = 40;
+    let line = text.lines().next().unwrap_or_default().trim();
+    if line.chars().count() <= MAX_CHARS {
+        return line.to_owned();
+    }
+    let cut: String = line.chars().take(MAX_CHARS).collect();
+    format!("{}…", cut.trim_end())
 }
 
 impl ProjectFacts {
@@ -134,6 +182,17 @@ impl ProjectFacts {
                         s.verdict.unwrap_or_default().to_owned(),
                     )
                 })
+                .collect(),
+            awaiting_approval: self
+                .awaiting_approval
+                .iter()
+                .map(|p| (p.id, p.excerpt.clone()))
+                .collect(),
+            sla_misses: self
+                .input
+                .sla_misses
+                .iter()
+                .map(|p| (p.id, p.excerpt.clone()))
                 .collect(),
         };
         draft_agenda(&input)

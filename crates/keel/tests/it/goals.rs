@@ -258,6 +258,24 @@ on_both_backends! {
         let approvers = find(&a, "approvers");
         assert_eq!(approvers["status"], "problem");
         assert!(approvers["evidence"][0]["value"].as_str().unwrap().starts_with("3: "), "{approvers}");
+        // The demo's post sent back three times is a problem, named with its rounds.
+        let rounds = find(&a, "revision_rounds");
+        assert_eq!(rounds["status"], "problem", "{rounds}");
+        assert!(rounds["evidence"][0]["value"].as_str().unwrap().ends_with(": 3"), "{rounds}");
+        // The demo's urgent post is in review and its 30 minutes run: no miss yet…
+        let sla = find(&a, "urgent_sla");
+        assert_eq!(sla["status"], "healthy", "{sla}");
+        // …until the SLA timer fires after the deadline; then the miss is a problem with the post.
+        keel::jobs::runner(&app.store).run_due(keel_store::now() + chrono::Duration::hours(1)).await.unwrap();
+        let (_, a) = get(&app, &lead, "/api/v1/projects/client-a/health").await;
+        let sla = find(&a, "urgent_sla");
+        assert_eq!(sla["status"], "problem", "{sla}");
+        assert_eq!(sla["evidence"][1]["value"], "1", "{sla}");
+        assert!(sla["evidence"][2]["value"].as_str().unwrap().starts_with('#'), "{sla}");
+        // The next meeting's agenda names the posts waiting for approval.
+        let (status, meetings) = get(&app, &lead, "/api/v1/projects/client-a/meetings").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(meetings.to_string().contains("awaiting_approval"), "{meetings}");
     }
 }
 
