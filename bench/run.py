@@ -159,8 +159,8 @@ def page_time(keel, url, repeat, path="/projects/bench/analytics"):
             elapsed = time.perf_counter() - start
             timing = re.search(r"dur=([0-9.]+)", response.headers.get("server-timing", ""))
             runs.append((elapsed, float(timing.group(1)) / 1000 if timing else float("nan")))
-        elapsed, server = min(runs)
-        return elapsed, len(html.encode()) / 1024, server
+        elapsed, server_s = min(runs)
+        return elapsed, len(html.encode()) / 1024, server_s
     finally:
         server.terminate()
         server.wait()
