@@ -5,5 +5,6 @@ mod bot_server;
 mod fixtures;
 mod ical_feed;
 mod smtp;
+mod smtp_server;
 mod telegram_api;
 mod telegram_bot;

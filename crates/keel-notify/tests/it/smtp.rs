@@ -1,67 +1,10 @@
 //! E-mail delivery against a real SMTP server on loopback (mailin-embedded).
 
 use crate::fixtures::*;
+use crate::smtp_server::start_smtp;
 use keel_domain::notification::{Channel, Deliver, NotificationKind};
 use keel_notify::email::{EmailChannel, SmtpSettings};
 use keel_store::notify_prefs::PreferenceGrid;
-use mailin_embedded::{Handler, Response, Server, SslConfig, response};
-use std::net::{IpAddr, TcpListener};
-use std::sync::{Arc, Mutex};
-
-/// One message as the server received it.
-#[derive(Debug, Clone, Default)]
-struct Received {
-    mail_from: String,
-    rcpt_to: Vec<String>,
-    data: Vec<u8>,
-}
-
-#[derive(Clone, Default)]
-struct Inbox {
-    current: Received,
-    delivered: Arc<Mutex<Vec<Received>>>,
-}
-
-impl Handler for Inbox {
-    fn mail(&mut self, _ip: IpAddr, _domain: &str, from: &str) -> Response {
-        self.current = Received {
-            mail_from: from.to_owned(),
-            ..Default::default()
-        };
-        response::OK
-    }
-    fn rcpt(&mut self, to: &str) -> Response {
-        self.current.rcpt_to.push(to.to_owned());
-        response::OK
-    }
-    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        self.current.data.extend_from_slice(buf);
-        Ok(())
-    }
-    fn data_end(&mut self) -> Response {
-        self.delivered.lock().unwrap().push(std::mem::take(&mut self.current));
-        response::OK
-    }
-}
-
-/// Starts an SMTP server on a free loopback port (it runs until the test process ends).
-fn start_smtp() -> (u16, Arc<Mutex<Vec<Received>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let inbox = Inbox::default();
-    let delivered = inbox.delivered.clone();
-    let mut server = Server::new(inbox);
-    server
-        .with_name("smtp.test")
-        .with_ssl(SslConfig::None)
-        .unwrap()
-        .with_num_threads(2)
-        .with_tcp_listener(listener);
-    std::thread::spawn(move || {
-        let _ = server.serve();
-    });
-    (port, delivered)
-}
 
 fn channel(fx: &Fixture, port: u16) -> EmailChannel {
     let settings = SmtpSettings {
@@ -186,7 +129,11 @@ async fn nothing_is_sent_to_someone_who_turned_email_off() {
 async fn an_unreachable_server_is_an_error_to_retry() {
     let fx = fixture().await;
     // A port nobody listens on.
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let err = channel(&fx, port)
         .deliver(&submitted(fx.sam, fx.project, 1))
         .await

@@ -5,67 +5,15 @@
 
 use crate::bot_server::{BotServer, TOKEN, callback_update, text_update};
 use crate::helpers::*;
+use crate::smtp_server::{Received, start_smtp};
 use keel::config::NotifyConfig;
 use keel_domain::notification::{Channel, NotificationKind};
 use keel_domain::{Email, UserId};
 use keel_notify::email::SmtpSettings;
 use keel_notify::telegram::{Bot, BotToken, TelegramApi};
 use keel_store::notify_prefs::PreferenceGrid;
-use mailin_embedded::{Handler, Response, Server, SslConfig, response};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use std::net::{IpAddr, TcpListener};
-use std::sync::{Arc, Mutex};
-
-/// One message as the SMTP server received it: envelope recipients and the raw data.
-#[derive(Debug, Clone, Default)]
-struct Received {
-    rcpt_to: Vec<String>,
-    data: Vec<u8>,
-}
-
-#[derive(Clone, Default)]
-struct Inbox {
-    current: Received,
-    delivered: Arc<Mutex<Vec<Received>>>,
-}
-
-impl Handler for Inbox {
-    fn mail(&mut self, _ip: IpAddr, _domain: &str, _from: &str) -> Response {
-        self.current = Received::default();
-        response::OK
-    }
-    fn rcpt(&mut self, to: &str) -> Response {
-        self.current.rcpt_to.push(to.to_owned());
-        response::OK
-    }
-    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        self.current.data.extend_from_slice(buf);
-        Ok(())
-    }
-    fn data_end(&mut self) -> Response {
-        self.delivered.lock().unwrap().push(std::mem::take(&mut self.current));
-        response::OK
-    }
-}
-
-fn start_smtp() -> (u16, Arc<Mutex<Vec<Received>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let inbox = Inbox::default();
-    let delivered = inbox.delivered.clone();
-    let mut server = Server::new(inbox);
-    server
-        .with_name("smtp.test")
-        .with_ssl(SslConfig::None)
-        .unwrap()
-        .with_num_threads(2)
-        .with_tcp_listener(listener);
-    std::thread::spawn(move || {
-        let _ = server.serve();
-    });
-    (port, delivered)
-}
 
 /// The raw message with its quoted-printable and base64 parts decoded (whatever lettre chose).
 fn readable(raw: &str) -> String {
