@@ -100,19 +100,7 @@ async fn a_client_sees_only_their_project_and_logs_out() {
         c.goto(&app.url("/projects")).await?;
         // Not signed in: sent to the login form.
         assert!(c.current_url().await?.path().starts_with("/login"));
-        c.find(Locator::Css("input[name=email]"))
-            .await?
-            .send_keys("client-a@demo.local")
-            .await?;
-        c.find(Locator::Css("input[name=password]"))
-            .await?
-            .send_keys(DEMO_PASSWORD)
-            .await?;
-        c.find(Locator::Css("button[type=submit].primary"))
-            .await?
-            .click()
-            .await?;
-        c.wait().for_element(Locator::Css("[data-test=project-list]")).await?;
+        log_in(&c, &app, "client-a@demo.local").await?;
         let cards = c.find_all(Locator::Css("[data-test=project-list] .card-link")).await?;
         assert_eq!(cards.len(), 1, "client-a sees exactly one project");
         assert_eq!(cards[0].attr("href").await?.as_deref(), Some("/projects/client-a"));
