@@ -116,6 +116,8 @@ async fn generate(store: &Store, p: &Project, accounts: i64, days: i64) -> anyho
                 .execute(c).await.map(|_| ())
         })?;
     }
+    // Written directly, not imported: the per-day summary the analytics read is refreshed here.
+    store.refresh_post_days(p.id).await?;
     if let Backend::Postgres = store.backend() {
         on_pool!(&store.pool, c => sqlx::query("ANALYZE").execute(c).await.map(|_| ()))?;
     }

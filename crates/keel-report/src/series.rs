@@ -7,20 +7,12 @@
 //! the summary never lists the posts.
 //!
 //! A project may hold a million posts and the page must stay fast, so the posts are never
-//! collected. How they are summed depends on the backend, because the cheapest way differs
-//! several times over (measured on a million posts):
+//! collected or even read: their per-account-day sums are kept by every import in
+//! `post_days` (see [`crate::series_days`]), and only the few days that can hold a best or
+//! worst post are read post by post. Memory stays one entry per account-day plus `2 × n`
+//! posts.
 //!
-//! - PostgreSQL ([`crate::series_sql`]): the database sums the posts per account and day
-//!   (`GROUP BY`, one index range per day), and ranks them by ER with `ORDER BY … LIMIT`
-//!   on the few days that can hold a best or worst post;
-//! - SQLite ([`crate::series_stream`]): SQLite groups by sorting, and sorting a million
-//!   posts by day takes about 2 s, so the posts are read once in time order from the
-//!   covering index — the report's own stream, with each post's follower count already
-//!   resolved — and summed per day while a bounded list keeps the best and worst posts.
-//!
-//! Memory stays one entry per account-day plus `2 × n` posts either way.
-//!
-//! Either way the formulas are the domain's: `engagement::post_er` of the follower count
+//! The formulas are the domain's: `engagement::post_er` of the follower count
 //! `engagement::followers_on` picks, `engagement::daily_er`, and period rates as in
 //! [`crate::accounts`].
 
@@ -30,11 +22,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use keel_domain::metrics::engagement::daily_er;
 use keel_domain::metrics::growth::follower_growth_pct;
 use keel_store::projects::Project;
-use keel_store::{Backend, Store, on_pool};
+use keel_store::{Store, on_pool};
 use serde::Serialize;
 
 use crate::scope::Scope;
-use crate::{AccountRow, PostRow, Report, ads, funnel, series_sql, series_stream, spikes};
+use crate::{AccountRow, PostRow, Report, ads, funnel, series_days, spikes};
 
 /// One day of one account.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -280,10 +272,7 @@ struct Collected {
 /// Reads the daily figures, then sums the posts into them the backend's way.
 async fn collect(store: &Store, scope: &Scope, n: usize) -> anyhow::Result<Collected> {
     let mut accounts = daily_figures(store, scope).await?;
-    let (best, worst) = match store.backend() {
-        Backend::Sqlite => series_stream::add_posts(store, scope, n, &mut accounts).await?,
-        Backend::Postgres => series_sql::add_posts(store, scope, n, &mut accounts).await?,
-    };
+    let (best, worst) = series_days::add_posts(store, scope, n, &mut accounts).await?;
     for (_, _, account) in accounts.iter_mut() {
         for day in account.days.values_mut() {
             day.daily_er = if day.posts > 0 {
@@ -326,87 +315,4 @@ async fn daily_figures(store: &Store, scope: &Scope) -> anyhow::Result<Accounts>
         day.reach = r.reach;
     }
     Ok(accounts)
-}
-
-/// The `n` best (or worst) posts seen so far, in rank order; fed posts in report order,
-/// so that of two posts with the same ER the earlier one ranks first.
-#[derive(Debug)]
-pub(crate) struct Ranking {
-    rank: Rank,
-    n: usize,
-    kept: Vec<(f64, PostRow)>,
-}
-
-impl Ranking {
-    pub fn new(rank: Rank, n: usize) -> Ranking {
-        Ranking {
-            rank,
-            n,
-            kept: Vec::with_capacity(n + 1),
-        }
-    }
-
-    /// `true` when `a` ranks strictly before `b`.
-    fn before(&self, a: f64, b: f64) -> bool {
-        match self.rank {
-            Rank::Best => a > b,
-            Rank::Worst => a < b,
-        }
-    }
-
-    /// Whether a post with ER `er`, coming after every post offered so far, would be kept.
-    pub fn wants(&self, er: f64) -> bool {
-        self.kept.len() < self.n || self.kept.last().is_some_and(|(last, _)| self.before(er, *last))
-    }
-
-    /// Keeps `post` if it ranks among the `n` (call [`Ranking::wants`] first to skip
-    /// building rows that would be dropped).
-    pub fn offer(&mut self, er: f64, post: PostRow) {
-        if !self.wants(er) {
-            return;
-        }
-        // After every kept post with the same or a better ER: ties stay in arrival order.
-        let at = self.kept.partition_point(|(kept, _)| !self.before(er, *kept));
-        self.kept.insert(at, (er, post));
-        self.kept.truncate(self.n);
-    }
-
-    pub fn into_posts(self) -> Vec<PostRow> {
-        self.kept.into_iter().map(|(_, p)| p).collect()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn post(id: &str) -> PostRow {
-        PostRow {
-            platform: "vk".into(),
-            account: "a".into(),
-            post_id: id.into(),
-            published_at: DateTime::UNIX_EPOCH,
-            interactions: 0,
-            er: None,
-            err: None,
-            erv: None,
-        }
-    }
-
-    fn ranked(rank: Rank, n: usize, ers: &[(&str, f64)]) -> Vec<String> {
-        let mut r = Ranking::new(rank, n);
-        for (id, er) in ers {
-            r.offer(*er, post(id));
-        }
-        r.into_posts().into_iter().map(|p| p.post_id).collect()
-    }
-
-    #[test]
-    fn the_ranking_keeps_the_n_best_in_order_and_ties_in_arrival_order() {
-        let ers = [("a", 1.0), ("b", 3.0), ("c", 2.0), ("d", 3.0), ("e", 0.5), ("f", 2.0)];
-        assert_eq!(ranked(Rank::Best, 3, &ers), ["b", "d", "c"]);
-        assert_eq!(ranked(Rank::Worst, 3, &ers), ["e", "a", "c"]);
-        assert_eq!(ranked(Rank::Best, 10, &ers), ["b", "d", "c", "f", "a", "e"]);
-        assert!(ranked(Rank::Best, 0, &ers).is_empty());
-    }
 }

@@ -80,6 +80,7 @@ impl Store {
     pub async fn open(url: &str) -> StoreResult<Store> {
         let store = Store::connect(url).await?;
         store.migrate().await?;
+        store.fill_missing_post_days().await?;
         Ok(store)
     }
 

@@ -65,6 +65,8 @@ pub async fn insert_post_at(store: &Store, pr: &Project, p: &Post, published: Da
         .bind(p.views).bind(p.reach).bind(p.followers)
         .execute(c).await.map(|_| ())
     })?;
+    // Imports keep the per-day summary the analytics read; a direct insert must refresh it.
+    store.refresh_post_days(pr.id).await?;
     Ok(())
 }
 

@@ -22,6 +22,7 @@ mod keys;
 mod money_rows;
 mod pg_bulk;
 mod pg_sql;
+pub mod post_days;
 mod postgres;
 mod rows;
 mod sqlite;

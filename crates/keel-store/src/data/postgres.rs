@@ -18,8 +18,9 @@ use super::encode::CopyRow;
 use super::keys::KeyTracker;
 use super::pg_bulk;
 use super::pg_sql::{insert_sql, replaced_sql, update_sql, upsert_last_sql};
+use super::post_days::Collector;
 use super::stage::{Target, log_import};
-use super::{DataRow, ImportMeta, ImportSummary, RowSource, TableSpec};
+use super::{DataRow, ImportMeta, ImportSummary, RowSource, TableSpec, post_days};
 use crate::StoreResult;
 use sqlx::postgres::{PgConnection, PgPool};
 use sqlx::{Postgres, Transaction};
@@ -29,7 +30,7 @@ use sqlx::{Postgres, Transaction};
 const SEND_AT: usize = 1 << 20;
 
 /// First key of the advisory lock that queues imports into one project (ASCII "keel").
-const LOCK_NAMESPACE: i32 = 0x6b65_656c;
+pub(super) const LOCK_NAMESPACE: i32 = 0x6b65_656c;
 
 pub(super) const STAGING: &str = "keel_import_rows";
 
@@ -38,6 +39,8 @@ pub(super) struct Staged {
     target: Target,
     spec: &'static TableSpec,
     keys: KeyTracker,
+    /// The touched accounts and their days, for `post_days`.
+    days: Collector,
     pub fed: u64,
 }
 
@@ -64,6 +67,7 @@ pub(super) async fn stage<R: DataRow>(
     .await?;
 
     let mut keys = KeyTracker::new();
+    let mut days = Collector::default();
     let mut copy = tx.copy_in_raw(&format!("COPY {STAGING} FROM STDIN")).await?;
     let mut buf = Vec::with_capacity(SEND_AT + (64 << 10));
     let mut fed = 0u64;
@@ -71,6 +75,9 @@ pub(super) async fn stage<R: DataRow>(
         for row in &batch {
             fed += 1;
             keys.add(row);
+            if let Some(post) = row.as_post() {
+                days.add(post);
+            }
             let mut line = CopyRow::start(&mut buf, fed);
             row.write_copy(&mut line);
             line.end();
@@ -89,6 +96,7 @@ pub(super) async fn stage<R: DataRow>(
         target,
         spec,
         keys,
+        days,
         fed,
     })
 }
@@ -107,6 +115,7 @@ impl Staged {
         } else {
             update_then_insert(conn, spec, target).await?
         };
+        post_days::update_postgres(conn, target.project, self.days, stored == self.fed).await?;
         for create in &rebuild {
             sqlx::query(create).execute(&mut *conn).await?;
         }

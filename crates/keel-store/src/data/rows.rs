@@ -35,6 +35,10 @@ pub trait DataRow: Send + Sync + 'static {
     fn write_copy(&self, out: &mut CopyRow<'_>);
     /// Feeds the natural key (the columns of [`TableSpec::key`]) to `state`.
     fn hash_key(&self, state: &mut impl Hasher);
+    /// The row as a post, when it is one (imports of posts keep `post_days` up to date).
+    fn as_post(&self) -> Option<&PostRow> {
+        None
+    }
 }
 
 /// One post of an account, as of the snapshot being imported.
@@ -114,6 +118,10 @@ impl DataRow for PostRow {
 
     fn hash_key(&self, state: &mut impl Hasher) {
         (&self.platform, &self.account, &self.post_id).hash(state);
+    }
+
+    fn as_post(&self) -> Option<&PostRow> {
+        Some(self)
     }
 }
 

@@ -18,6 +18,7 @@
 //! settings; closing it (also on drop, or when the process dies) discards anything not
 //! committed.
 
+use super::post_days::{self, Collector};
 use super::stage::{BULK_MIN_ROWS, Target, insert_columns, log_import, non_key, set_list, smaller_than};
 use super::{DataRow, ImportMeta, ImportSummary, RowSource, TableSpec};
 use crate::{StoreError, StoreResult};
@@ -41,6 +42,8 @@ pub(super) struct Staged {
     conn: SqliteConnection,
     target: Target,
     spec: &'static TableSpec,
+    /// The touched accounts and their days, for `post_days`.
+    days: Collector,
     pub fed: u64,
 }
 
@@ -76,7 +79,11 @@ pub(super) async fn stage<R: DataRow>(
     .await?;
     let full = stage_sql(spec, CHUNK);
     let mut fed = 0u64;
+    let mut days = Collector::default();
     while let Some(batch) = source.next_batch().await {
+        for post in batch.iter().filter_map(DataRow::as_post) {
+            days.add(post);
+        }
         for chunk in batch.chunks(CHUNK) {
             let tail;
             let sql = if chunk.len() == CHUNK {
@@ -98,6 +105,7 @@ pub(super) async fn stage<R: DataRow>(
         conn,
         target,
         spec,
+        days,
         fed,
     })
 }
@@ -117,6 +125,8 @@ impl Staged {
         let after = count(&mut self.conn, spec, target).await?;
         let stored = (after - before).max(0) as u64;
         let replaced = affected.saturating_sub(stored);
+        let days = std::mem::take(&mut self.days);
+        post_days::update_sqlite(&mut self.conn, target.project, days, stored == self.fed).await?;
         let summary = ImportSummary {
             rows_read: self.fed,
             stored,

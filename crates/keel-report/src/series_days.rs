@@ -1,17 +1,9 @@
-//! The posts of the analytics series on PostgreSQL: summed per account and day, and ranked
-//! by ER, in the database.
+//! The posts of the analytics series, on either engine: summed per account and day, and
+//! ranked by ER.
 //!
-//! - Sums: the period's days are a `generate_series`, and each day's posts are summed per
-//!   account in a `LATERAL` subquery over the `posts_report_by_time` index (an index-only
-//!   range scan per day, a few hundred rows to hash). About 1 s for a million posts. The
-//!   shape is forced on purpose: grouped by an expression of `published_at`, the planner
-//!   expects a million groups and sorts them on disk (2.3 s); as a plain join with the
-//!   series, it sometimes loops over the posts and rescans the series for each (50 s).
-//!   JIT is off for it: its cost estimate is high enough to trigger JIT, whose compiling
-//!   alone took 1 to 3 s, for a query that runs once. A long period is cut into up to
-//!   [`SLICES`] runs of days summed concurrently, each on its own connection (so on its own
-//!   server process and core), and each post's interactions are computed once per row in
-//!   a fenced subquery (`OFFSET 0`) rather than once per aggregate (another 20 %).
+//! - Sums: read from `post_days`, the per-account-day sums every import keeps (keel-store
+//!   `data/post_days.rs`): one packed row per account. Summing a million posts per page
+//!   view instead took 2 to 3 s.
 //! - Ranking: `ORDER BY ER LIMIT n` over the whole period joins every post to its daily row
 //!   (about 1 s each for best and worst). The day sums already hold each day's highest and
 //!   lowest ER (the day's extreme interactions over its follower count, or the extreme of
@@ -23,24 +15,18 @@
 //!   hundred rows), and the results merged.
 
 use std::cmp::Ordering;
-use std::collections::BTreeMap;
 
 use crate::posts::JoinedPost;
-use anyhow::bail;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use futures_util::{StreamExt, TryStreamExt};
 use keel_domain::metrics::engagement::post_er;
 use keel_domain::metrics::{pct, ratio};
-use keel_store::{Pool, Store};
-use sqlx::PgPool;
+use keel_store::data::post_days::DaySums;
+use keel_store::{Store, on_pool};
 
 use crate::posts::PostRow;
 use crate::scope::{INTERACTIONS, Scope, join_post_day, midnight};
 use crate::series::{Accounts, Rank, Rates};
-
-/// Concurrent slices of a long period's days, and the fewest days worth a slice of their own.
-const SLICES: i64 = 4;
-const SLICE_DAYS: i64 = 60;
 
 /// Adds the period's posts to `accounts` (per-day counts and period rates) and returns the
 /// `n` best and worst posts by ER.
@@ -50,40 +36,40 @@ pub(crate) async fn add_posts(
     n: usize,
     accounts: &mut Accounts,
 ) -> anyhow::Result<(Vec<PostRow>, Vec<PostRow>)> {
-    let Pool::Postgres(pool) = &store.pool else {
-        bail!("the SQL series are written for PostgreSQL");
-    };
-    let Some((first, last)) = post_days(pool, scope).await? else {
-        return Ok((Vec::new(), Vec::new()));
-    };
-    let totals = sliced_day_totals(pool, first, last, scope.project_id).await?;
-
-    let mut sums: BTreeMap<(&str, &str), Sums> = BTreeMap::new();
-    let mut extremes = Vec::with_capacity(totals.len());
-    for t in &totals {
-        let day = accounts.get(&t.platform, &t.account).day(t.day);
-        day.posts = t.posts;
-        day.interactions = t.interactions;
-        day.post_reach = t.post_reach;
-        let followers = day.followers;
-        sums.entry((&t.platform, &t.account)).or_default().add(t, followers);
-        extremes.push(t.extremes(followers));
-    }
-    for ((platform, account), s) in sums {
-        accounts.get(platform, account).rates = s.rates();
+    let stored = store
+        .post_days(scope.project_id, scope.first_day, scope.last_day)
+        .await?;
+    // Every account-day with posts, with its account's names.
+    let mut totals: Vec<(&str, &str, &DaySums)> = Vec::new();
+    let mut extremes_of = Vec::new();
+    for a in &stored {
+        let mut sums = Sums::default();
+        for t in &a.days {
+            let day = accounts.get(&a.platform, &a.account).day(t.day);
+            day.posts = t.posts;
+            day.interactions = t.interactions;
+            day.post_reach = t.post_reach;
+            let followers = day.followers;
+            sums.add(t, followers);
+            extremes_of.push(extremes(t, followers));
+            totals.push((&a.platform, &a.account, t));
+        }
+        if !a.days.is_empty() {
+            accounts.get(&a.platform, &a.account).rates = sums.rates();
+        }
     }
 
     let mut ranked = Vec::with_capacity(2);
     for rank in [Rank::Best, Rank::Worst] {
         let ends: Vec<(Option<f64>, NaiveDate)> = totals
             .iter()
-            .zip(&extremes)
-            .map(|(t, (hi, lo))| (if rank == Rank::Best { *hi } else { *lo }, t.day))
+            .zip(&extremes_of)
+            .map(|((_, _, t), (hi, lo))| (if rank == Rank::Best { *hi } else { *lo }, t.day))
             .collect();
         let runs = candidate_days(&ends, rank, n).into_iter().map(|i| {
-            let t = &totals[i];
+            let (platform, account, t) = totals[i];
             let day = (midnight(t.day), midnight(t.day + Days::new(1)));
-            ranked_posts(pool, scope, day, (&t.platform, &t.account), rank, n)
+            ranked_posts(store, scope, day, (platform, account), rank, n)
         });
         let found: Vec<Vec<PostRow>> = futures_util::stream::iter(runs).buffered(4).try_collect().await?;
         ranked.push(top(found.into_iter().flatten().collect(), rank, n));
@@ -93,118 +79,16 @@ pub(crate) async fn add_posts(
     Ok((best, worst))
 }
 
-/// The first and last UTC day with posts in the period.
-async fn post_days(pool: &PgPool, scope: &Scope) -> anyhow::Result<Option<(NaiveDate, NaiveDate)>> {
-    let (first, last): (Option<DateTime<Utc>>, Option<DateTime<Utc>>) = sqlx::query_as(
-        "SELECT MIN(published_at), MAX(published_at) FROM posts
-         WHERE project_id = $1 AND published_at >= $2 AND published_at < $3",
-    )
-    .bind(scope.project_id)
-    .bind(scope.start())
-    .bind(scope.end())
-    .fetch_one(pool)
-    .await?;
-    Ok(first.zip(last).map(|(f, l)| (f.date_naive(), l.date_naive())))
-}
-
-/// The posts of one account and UTC day, summed.
-#[derive(Debug, sqlx::FromRow)]
-struct DayTotals {
-    platform: String,
-    account: String,
-    day: NaiveDate,
-    posts: i64,
-    interactions: i64,
-    /// Highest and lowest `I` of the day's posts.
-    max_interactions: i64,
-    min_interactions: i64,
-    /// Over posts whose own `followers` is > 0: Σ, highest and lowest of `I / own × 100`,
-    /// and their number (the ER of a day without a daily follower count).
-    own_er_sum: Option<f64>,
-    own_er_max: Option<f64>,
-    own_er_min: Option<f64>,
-    own_er_posts: i64,
-    /// ΣI and Σreach over posts with reach > 0; the same over views.
-    reach_interactions: i64,
-    reach: i64,
-    views_interactions: i64,
-    views: i64,
-    /// Σreach of all posts (missing = 0).
-    post_reach: i64,
-}
-
-impl DayTotals {
-    /// The highest and lowest post ER of the day: against the day's follower count when
-    /// it has one (one denominator for all its posts), else the posts' own.
-    fn extremes(&self, day_followers: Option<i64>) -> (Option<f64>, Option<f64>) {
-        match day_followers {
-            Some(_) => (
-                post_er(self.max_interactions, day_followers),
-                post_er(self.min_interactions, day_followers),
-            ),
-            None => (self.own_er_max, self.own_er_min),
-        }
+/// The highest and lowest post ER of a day: against the day's follower count when it has
+/// one (one denominator for all its posts), else the posts' own.
+fn extremes(t: &DaySums, day_followers: Option<i64>) -> (Option<f64>, Option<f64>) {
+    match day_followers {
+        Some(_) => (
+            post_er(t.max_interactions, day_followers),
+            post_er(t.min_interactions, day_followers),
+        ),
+        None => (t.own_er_max, t.own_er_min),
     }
-}
-
-/// [`day_totals`] of `first ..= last`, cut into runs of days summed concurrently.
-async fn sliced_day_totals(
-    pool: &PgPool,
-    first: NaiveDate,
-    last: NaiveDate,
-    project: i64,
-) -> anyhow::Result<Vec<DayTotals>> {
-    let days = (last - first).num_days() + 1;
-    let slices = (days / SLICE_DAYS).clamp(1, SLICES);
-    let per_slice = (days + slices - 1) / slices;
-    let runs = (0..slices).filter_map(|k| {
-        let start = first.checked_add_days(Days::new((k * per_slice) as u64))?;
-        let end = start.checked_add_days(Days::new((per_slice - 1) as u64))?.min(last);
-        (start <= last).then(|| day_totals(pool, start, end, project))
-    });
-    Ok(futures_util::future::try_join_all(runs)
-        .await?
-        .into_iter()
-        .flatten()
-        .collect())
-}
-
-/// Per account and day from `first` to `last`, the sums of its posts.
-async fn day_totals(pool: &PgPool, first: NaiveDate, last: NaiveDate, project: i64) -> anyhow::Result<Vec<DayTotals>> {
-    let i = "p.i";
-    let own_er = format!("CASE WHEN p.followers > 0 THEN CAST({i} AS DOUBLE PRECISION) / p.followers * 100 END");
-    let sql = format!(
-        "SELECT x.*, CAST((g.day AT TIME ZONE 'UTC') AS DATE) AS day
-         FROM generate_series($2, $3, INTERVAL '24 hours') AS g(day)
-         CROSS JOIN LATERAL (
-             SELECT p.platform, p.account,
-                    COUNT(*) AS posts, CAST(SUM({i}) AS BIGINT) AS interactions,
-                    MAX({i}) AS max_interactions, MIN({i}) AS min_interactions,
-                    SUM({own_er}) AS own_er_sum, MAX({own_er}) AS own_er_max, MIN({own_er}) AS own_er_min,
-                    COUNT({own_er}) AS own_er_posts,
-                    CAST(COALESCE(SUM(CASE WHEN p.reach > 0 THEN {i} END), 0) AS BIGINT) AS reach_interactions,
-                    CAST(COALESCE(SUM(CASE WHEN p.reach > 0 THEN p.reach END), 0) AS BIGINT) AS reach,
-                    CAST(COALESCE(SUM(CASE WHEN p.views > 0 THEN {i} END), 0) AS BIGINT) AS views_interactions,
-                    CAST(COALESCE(SUM(CASE WHEN p.views > 0 THEN p.views END), 0) AS BIGINT) AS views,
-                    CAST(COALESCE(SUM(p.reach), 0) AS BIGINT) AS post_reach
-             FROM (SELECT p.platform, p.account, p.followers, p.reach, p.views, {interactions} AS i
-                   FROM posts p
-                   WHERE p.project_id = $1 AND p.published_at >= g.day
-                     AND p.published_at < g.day + INTERVAL '24 hours'
-                   OFFSET 0) p
-             GROUP BY p.platform, p.account) x",
-        interactions = INTERACTIONS,
-    );
-    let mut tx = pool.begin().await?;
-    sqlx::query("SET LOCAL jit = off").execute(&mut *tx).await?;
-    let rows = sqlx::query_as::<_, DayTotals>(&sql)
-        .bind(project)
-        .bind(midnight(first))
-        .bind(midnight(last))
-        .fetch_all(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    Ok(rows)
 }
 
 /// The sums behind an account's period ER, ERR and ERV — those of the domain's
@@ -225,7 +109,7 @@ impl Sums {
     /// Adds a day's posts. Their ER is taken against the day's follower count when the day
     /// has one (all share it, so `Σ I / F = ΣI / F`; a count of 0 leaves their ER
     /// undefined), else against each post's own count.
-    fn add(&mut self, t: &DayTotals, day_followers: Option<i64>) {
+    fn add(&mut self, t: &DaySums, day_followers: Option<i64>) {
         self.posts += t.posts;
         self.interactions += t.interactions;
         match day_followers {
@@ -313,7 +197,7 @@ fn top(mut posts: Vec<PostRow>, rank: Rank, n: usize) -> Vec<PostRow> {
 /// The `n` posts of one account published in `start .. end` with the highest
 /// (or lowest) ER, ties in report order. Posts whose ER is undefined are not ranked.
 async fn ranked_posts(
-    pool: &PgPool,
+    store: &Store,
     scope: &Scope,
     (start, end): (DateTime<Utc>, DateTime<Utc>),
     (platform, account): (&str, &str),
@@ -340,15 +224,17 @@ async fn ranked_posts(
         join = join_post_day(scope),
         i = INTERACTIONS,
     );
-    let rows = sqlx::query_as::<_, JoinedPost>(&sql)
-        .bind(scope.project_id)
-        .bind(start)
-        .bind(end)
-        .bind(n as i64)
-        .bind(platform)
-        .bind(account)
-        .fetch_all(pool)
-        .await?;
+    let rows = on_pool!(&store.pool, p => {
+        sqlx::query_as::<_, JoinedPost>(&sql)
+            .bind(scope.project_id)
+            .bind(start)
+            .bind(end)
+            .bind(n as i64)
+            .bind(platform)
+            .bind(account)
+            .fetch_all(p)
+            .await?
+    });
     Ok(rows.into_iter().map(|r| PostRow::from(r.into_raw())).collect())
 }
 
