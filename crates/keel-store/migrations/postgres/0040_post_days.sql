@@ -14,3 +14,6 @@ CREATE TABLE post_days (
     days        BYTEA NOT NULL,
     PRIMARY KEY (project_id, platform, account)
 );
+-- Stored uncompressed: compressing 36 MB of arrays (a million posts) with pglz took 3.4 s of
+-- an import; out of line without compression, 0.2 s.
+ALTER TABLE post_days ALTER COLUMN days SET STORAGE EXTERNAL;

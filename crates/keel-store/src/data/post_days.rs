@@ -9,7 +9,7 @@
 //!   summed while the rows streamed by are added to what the account held — nothing is
 //!   read back. This is the bulk load, and costs next to nothing;
 //! - *recounted*: otherwise (a post replaced or repeated), or when the file touched more
-//!   account-days than [`MAX_COLLECTED_DAYS`], each touched account's posts are read back in
+//!   account-days than [`MAX_COLLECTED_BYTES`] holds, each touched account's posts are read back in
 //!   key order and summed again (a replaced post may have moved to another day, but never
 //!   to another account: the account is part of its key).
 //!
@@ -226,52 +226,104 @@ pub fn decode(bytes: &[u8]) -> Option<Vec<DaySums>> {
         .collect()
 }
 
-/// Account-days an import sums in memory (about 130 bytes each, so some 40 MiB at most)
-/// before it stops and recounts the touched accounts from the table instead.
-pub(crate) const MAX_COLLECTED_DAYS: usize = 300_000;
+/// Packed days (as [`encode`] wrote them) as a map.
+fn unpack(bytes: &[u8]) -> Days {
+    decode(bytes)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|d| (d.day, d))
+        .collect()
+}
+
+/// Bytes of packed days an import holds (64 MiB: some 620,000 account-days) before it
+/// stops summing and recounts the touched accounts from the table instead.
+pub(crate) const MAX_COLLECTED_BYTES: usize = 64 << 20;
+
+/// One account an import touched.
+#[derive(Debug)]
+struct Touched {
+    platform: String,
+    account: String,
+    /// Its days while its rows are coming in (`None` once packed).
+    open: Option<Days>,
+    /// Its days packed ([`encode`]) once rows of another account came.
+    packed: Vec<u8>,
+}
+
+impl Touched {
+    fn named(platform: String, account: String) -> Touched {
+        Touched {
+            platform,
+            account,
+            open: None,
+            packed: Vec::new(),
+        }
+    }
+
+    /// Its days, whether open or packed.
+    fn into_days(self) -> Days {
+        self.open.unwrap_or_else(|| unpack(&self.packed))
+    }
+}
 
 /// What an import of posts gathers while its rows stream by: the accounts it touches and,
-/// up to [`MAX_COLLECTED_DAYS`], the sums of their days.
+/// up to [`MAX_COLLECTED_BYTES`], the sums of their days. Files list an account's posts
+/// together, so only the current account's days are held as a map; the others are packed
+/// (108 bytes a day), and unpacked again should the account come back.
 #[derive(Debug, Default)]
 pub(crate) struct Collector {
     /// `platform`, `account` → index into `accounts`.
     index: HashMap<(String, String), usize>,
-    accounts: Vec<((String, String), Days)>,
-    /// The account of the previous row: files list an account's posts together.
-    last: Option<usize>,
-    collected: usize,
+    accounts: Vec<Touched>,
+    /// The account whose days are open.
+    current: Option<usize>,
+    packed_bytes: usize,
     /// Too many days to hold: only the accounts are still known.
     overflowed: bool,
 }
 
 impl Collector {
     pub fn add(&mut self, p: &PostRow) {
-        let at = match self.last {
-            Some(k) if self.accounts[k].0.0 == p.platform && self.accounts[k].0.1 == p.account => k,
-            _ => {
-                let key = (p.platform.clone(), p.account.clone());
-                let next = self.accounts.len();
-                let k = *self.index.entry(key.clone()).or_insert(next);
-                if k == next {
-                    self.accounts.push((key, Days::new()));
+        let at = match self.current {
+            Some(k) if self.accounts[k].platform == p.platform && self.accounts[k].account == p.account => k,
+            _ => self.switch_to(&p.platform, &p.account),
+        };
+        if let Some(days) = &mut self.accounts[at].open {
+            add_post(days, &p.published_at, PostFacts::of(p));
+        }
+    }
+
+    /// Packs the current account's days and opens those of `platform`/`account`.
+    fn switch_to(&mut self, platform: &str, account: &str) -> usize {
+        if let Some(k) = self.current.take()
+            && let Some(days) = self.accounts[k].open.take()
+        {
+            let packed = encode(days.values());
+            self.packed_bytes += packed.len();
+            self.accounts[k].packed = packed;
+            if self.packed_bytes > MAX_COLLECTED_BYTES {
+                self.overflowed = true;
+                for t in &mut self.accounts {
+                    t.packed = Vec::new();
                 }
-                k
+            }
+        }
+        let key = (platform.to_owned(), account.to_owned());
+        let k = match self.index.get(&key) {
+            Some(k) => *k,
+            None => {
+                self.accounts.push(Touched::named(key.0.clone(), key.1.clone()));
+                self.index.insert(key, self.accounts.len() - 1);
+                self.accounts.len() - 1
             }
         };
-        self.last = Some(at);
-        if self.overflowed {
-            return;
+        if !self.overflowed {
+            let t = &mut self.accounts[k];
+            self.packed_bytes -= t.packed.len();
+            t.open = Some(unpack(&std::mem::take(&mut t.packed)));
         }
-        let days = &mut self.accounts[at].1;
-        let before = days.len();
-        add_post(days, &p.published_at, PostFacts::of(p));
-        self.collected += days.len() - before;
-        if self.collected > MAX_COLLECTED_DAYS {
-            self.overflowed = true;
-            for (_, days) in &mut self.accounts {
-                *days = Days::new();
-            }
-        }
+        self.current = Some(k);
+        k
     }
 }
 
@@ -302,7 +354,8 @@ macro_rules! update_accounts {
     ($conn:expr, $project:expr, $collector:expr, $all_new:expr) => {{
         let (conn, project, collector) = ($conn, $project, $collector);
         let add = $all_new && !collector.overflowed;
-        for ((platform, account), collected) in collector.accounts {
+        for touched in collector.accounts {
+            let (platform, account) = (touched.platform.clone(), touched.account.clone());
             let days = if add {
                 let held: Option<Vec<u8>> = sqlx::query_scalar(HELD)
                     .bind(project)
@@ -310,7 +363,7 @@ macro_rules! update_accounts {
                     .bind(&account)
                     .fetch_optional(&mut *conn)
                     .await?;
-                let mut days = collected;
+                let mut days = touched.into_days();
                 for old in held.as_deref().and_then(decode).unwrap_or_default() {
                     days.entry(old.day).and_modify(|d| d.merge(&old)).or_insert(old);
                 }
@@ -417,8 +470,8 @@ impl Store {
             let names: Vec<(String, String)> = sqlx::query_as(accounts).bind(project).fetch_all(&mut *tx).await?;
             sqlx::query("DELETE FROM post_days WHERE project_id = $1").bind(project).execute(&mut *tx).await?;
             let mut collector = Collector::default();
-            for key in names {
-                collector.accounts.push((key, Days::new()));
+            for (platform, account) in names {
+                collector.accounts.push(Touched::named(platform, account));
             }
             update_accounts!(&mut *tx, project, collector, false)?;
             tx.commit().await?;
@@ -494,6 +547,59 @@ mod tests {
         assert_eq!(a, all);
         assert_eq!(all.own_er_max, Some(60.0));
         assert_eq!(all.own_er_min, Some(5.0));
+    }
+
+    #[test]
+    fn the_collector_sums_accounts_that_come_back() {
+        let post = |account: &str, at: &str, likes: i64| PostRow {
+            platform: "vk".into(),
+            account: account.into(),
+            post_id: format!("{account}{at}"),
+            published_at: at.parse().unwrap(),
+            post_type: None,
+            likes: Some(likes),
+            comments: None,
+            shares: None,
+            saves: None,
+            views: None,
+            reach: None,
+            impressions: None,
+            followers: Some(100),
+        };
+        let rows = [
+            post("a", "2026-03-01T10:00:00Z", 1),
+            post("a", "2026-03-02T10:00:00Z", 2),
+            post("b", "2026-03-01T10:00:00Z", 4),
+            post("a", "2026-03-01T12:00:00Z", 8),
+            post("b", "2026-03-03T10:00:00Z", 16),
+        ];
+        let mut c = Collector::default();
+        for r in &rows {
+            c.add(r);
+        }
+        assert!(!c.overflowed);
+        let got: Vec<(String, Vec<(NaiveDate, i64, i64)>)> = c
+            .accounts
+            .into_iter()
+            .map(|t| {
+                let name = t.account.clone();
+                (
+                    name,
+                    t.into_days()
+                        .values()
+                        .map(|d| (d.day, d.posts, d.interactions))
+                        .collect(),
+                )
+            })
+            .collect();
+        let d = |day| NaiveDate::from_ymd_opt(2026, 3, day).unwrap();
+        assert_eq!(
+            got,
+            [
+                ("a".to_owned(), vec![(d(1), 2, 9), (d(2), 1, 2)]),
+                ("b".to_owned(), vec![(d(1), 1, 4), (d(3), 1, 16)]),
+            ]
+        );
     }
 
     #[test]

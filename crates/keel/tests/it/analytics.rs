@@ -99,6 +99,48 @@ on_both_backends! {
         assert!(bad["error"].as_str().unwrap().contains("YYYY-MM-DD"));
     }
 
+    async fn imports_keep_the_day_sums_equal_to_a_recount(backend) {
+        let Some(app) = TestApp::demo(backend, "api_post_days").await else { return };
+        let token = app.token("specialist@demo.local").await;
+        let org = app.store.ensure_org(keel::demo::DEMO_ORG_SLUG, "Demo Agency").await.unwrap().id;
+        let project = app.store.project_by_slug(keel_domain::OrgId(org), "client-a").await.unwrap().unwrap().id;
+        let (first, last) = (chrono::NaiveDate::MIN, chrono::NaiveDate::MAX);
+        let days_of = |account: &'static str| {
+            let store = app.store.clone();
+            async move {
+                let all = store.post_days(project, first, last).await.unwrap();
+                let a = all.into_iter().find(|a| a.account == account).expect("the account's days");
+                a.days.iter().map(|d| (d.day.to_string(), d.posts, d.interactions)).collect::<Vec<_>>()
+            }
+        };
+        // Every row new: the sums gathered while streaming are added.
+        let head = "platform,account,post_id,published_at,type,likes,comments,shares,saves,views,reach,impressions,followers\n";
+        let first_file = format!("{head}vk,sums,p1,2026-11-01T10:00:00Z,photo,10,0,0,0,,,,100\n\
+                                  vk,sums,p2,2026-11-01T23:59:59Z,photo,5,1,0,0,,,,100\n\
+                                  vk,sums,p3,2026-11-02T00:00:00Z,photo,7,0,0,0,,,,100\n");
+        let (status, s) = import(&app, &token, "client-a", "posts", &first_file).await;
+        assert_eq!((status, s["stored"].as_u64()), (StatusCode::OK, Some(3)), "{s}");
+        let d1 = ("2026-11-01".to_owned(), 2, 16);
+        let d2 = ("2026-11-02".to_owned(), 1, 7);
+        assert_eq!(days_of("sums").await, [d1.clone(), d2.clone()]);
+        // A newer snapshot moves p1 to 11-03 and a line repeats a key: the account is recounted.
+        let second = format!("{head}vk,sums,p1,2026-11-03T09:00:00Z,photo,11,0,0,0,,,,100\n\
+                              vk,sums,p4,2026-11-03T10:00:00Z,photo,1,0,0,0,,,,100\n\
+                              vk,sums,p4,2026-11-03T10:00:00Z,photo,2,0,0,0,,,,100\n");
+        let (status, s) = import(&app, &token, "client-a", "posts", &second).await;
+        assert_eq!((status, s["stored"].as_u64(), s["replaced"].as_u64()), (StatusCode::OK, Some(1), Some(2)), "{s}");
+        let moved = [("2026-11-01".to_owned(), 1, 6), d2, ("2026-11-03".to_owned(), 2, 13)];
+        assert_eq!(days_of("sums").await, moved);
+        // New posts on a day that already has some: added to it.
+        let third = format!("{head}vk,sums,p5,2026-11-03T11:00:00Z,photo,4,0,0,0,,,,100\n");
+        import(&app, &token, "client-a", "posts", &third).await;
+        let before = app.store.post_days(project, first, last).await.unwrap();
+        assert_eq!(days_of("sums").await[2], ("2026-11-03".to_owned(), 3, 17));
+        // Whatever the path, the summary is what a recount of every post gives.
+        app.store.refresh_post_days(project).await.unwrap();
+        assert_eq!(app.store.post_days(project, first, last).await.unwrap(), before);
+    }
+
     async fn a_bad_file_is_rejected_with_line_and_column_and_changes_nothing(backend) {
         let Some(app) = TestApp::demo(backend, "api_import").await else { return };
         let token = app.token("specialist@demo.local").await;
