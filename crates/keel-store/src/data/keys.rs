@@ -40,6 +40,11 @@ impl KeyTracker {
         }
     }
 
+    /// Whether no key seen so far repeats, for certain.
+    pub fn vouches(&self) -> bool {
+        self.repeats() == Some(false)
+    }
+
     /// `Some(true)`: a key may repeat; `Some(false)`: none does; `None`: too many to know.
     pub fn repeats(&self) -> Option<bool> {
         match (self.repeated, &self.seen) {

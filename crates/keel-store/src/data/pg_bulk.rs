@@ -60,6 +60,17 @@ pub(super) async fn drop_indexes(conn: &mut PgConnection, spec: &TableSpec, fed:
     if fed < BULK_MIN_ROWS || !smaller_than!(&mut *conn, spec, fed) {
         return Ok(Vec::new());
     }
+    drop_indexes_now(conn, spec).await
+}
+
+/// Whether `spec`'s table holds no row at all (of any project).
+pub(super) async fn table_is_empty(conn: &mut PgConnection, spec: &TableSpec) -> StoreResult<bool> {
+    let sql = format!("SELECT NOT EXISTS (SELECT 1 FROM {})", spec.table);
+    Ok(sqlx::query_scalar(&sql).fetch_one(&mut *conn).await?)
+}
+
+/// [`drop_indexes`] whatever the size of the load.
+pub(super) async fn drop_indexes_now(conn: &mut PgConnection, spec: &TableSpec) -> StoreResult<Vec<String>> {
     let indexes: Vec<(String, String)> = sqlx::query_as(
         "SELECT c.relname::text, pg_get_indexdef(i.indexrelid)
          FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid

@@ -19,7 +19,7 @@ use super::keys::KeyTracker;
 use super::pg_bulk;
 use super::pg_sql::{insert_sql, replaced_sql, update_sql, upsert_last_sql};
 use super::post_days::Collector;
-use super::stage::{Target, log_import};
+use super::stage::{Target, insert_columns, log_import};
 use super::{DataRow, ImportMeta, ImportSummary, RowSource, TableSpec, post_days};
 use crate::StoreResult;
 use sqlx::postgres::{PgConnection, PgPool};
@@ -41,9 +41,45 @@ pub(super) struct Staged {
     keys: KeyTracker,
     /// The touched accounts and their days, for `post_days`.
     days: Collector,
+    /// Whether the copy started straight into the table (see [`stage`]), and how many rows
+    /// went there; the others are staged.
+    straight: bool,
+    direct: u64,
+    /// Index definitions dropped before a straight copy, to build at commit.
+    rebuild: Vec<String>,
     pub fed: u64,
 }
 
+/// Where the `COPY` goes.
+fn copy_sql(spec: &TableSpec, direct: bool) -> String {
+    if direct {
+        format!("COPY {} ({}) FROM STDIN", spec.table, insert_columns(spec))
+    } else {
+        format!("COPY {STAGING} FROM STDIN")
+    }
+}
+
+async fn create_staging(conn: &mut PgConnection, spec: &TableSpec) -> StoreResult<()> {
+    let columns: Vec<String> = spec.columns.iter().map(|(c, t)| format!("{c} {t}")).collect();
+    sqlx::query(&format!(
+        "CREATE TEMP TABLE {STAGING} (seq BIGINT NOT NULL, {}) ON COMMIT DROP",
+        columns.join(", ")
+    ))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Streams the rows into the transaction.
+///
+/// Into an empty table (the first load of a new installation, the largest there is), the
+/// rows are copied straight in — every one is new, so there is nothing to compare, and
+/// staging them first would copy a million rows twice — with the table's secondary indexes
+/// dropped first (nobody can be reading what is not there) and built at commit. This holds
+/// only while no key has repeated, which the [`KeyTracker`] vouches for row by row: at the
+/// first row it cannot vouch for (a repeat, or more keys than it remembers), the copy into
+/// the table ends and that row and the rest go to the staging table, to be merged at commit
+/// the exact way. Anywhere else, every row is staged.
 pub(super) async fn stage<R: DataRow>(
     pool: &PgPool,
     target: Target,
@@ -58,19 +94,21 @@ pub(super) async fn stage<R: DataRow>(
         .bind(target.project as i32)
         .execute(&mut *tx)
         .await?;
-    let columns: Vec<String> = spec.columns.iter().map(|(c, t)| format!("{c} {t}")).collect();
-    sqlx::query(&format!(
-        "CREATE TEMP TABLE {STAGING} (seq BIGINT NOT NULL, {}) ON COMMIT DROP",
-        columns.join(", ")
-    ))
-    .execute(&mut *tx)
-    .await?;
+    let straight = pg_bulk::table_is_empty(&mut tx, spec).await?;
+    let mut into_table = straight;
+    let mut rebuild = Vec::new();
+    if into_table {
+        pg_bulk::skip_row_checks(&mut tx, target).await?;
+        rebuild = pg_bulk::drop_indexes_now(&mut tx, spec).await?;
+    } else {
+        create_staging(&mut tx, spec).await?;
+    }
 
     let mut keys = KeyTracker::new();
     let mut days = Collector::default();
-    let mut copy = tx.copy_in_raw(&format!("COPY {STAGING} FROM STDIN")).await?;
+    let mut copy = tx.copy_in_raw(&copy_sql(spec, into_table)).await?;
     let mut buf = Vec::with_capacity(SEND_AT + (64 << 10));
-    let mut fed = 0u64;
+    let (mut fed, mut direct) = (0u64, 0u64);
     while let Some(batch) = source.next_batch().await {
         for row in &batch {
             fed += 1;
@@ -78,9 +116,28 @@ pub(super) async fn stage<R: DataRow>(
             if let Some(post) = row.as_post() {
                 days.add(post);
             }
-            let mut line = CopyRow::start(&mut buf, fed);
-            row.write_copy(&mut line);
-            line.end();
+            if into_table && !keys.vouches() {
+                // From here on, staged: end the straight copy.
+                if !buf.is_empty() {
+                    copy.send(buf.as_slice()).await?;
+                    buf.clear();
+                }
+                copy.finish().await?;
+                into_table = false;
+                create_staging(&mut tx, spec).await?;
+                copy = tx.copy_in_raw(&copy_sql(spec, false)).await?;
+            }
+            if into_table {
+                direct += 1;
+                let mut line = CopyRow::start(&mut buf, target.org as u64);
+                line.int(Some(target.project));
+                row.write_copy(&mut line);
+                line.end();
+            } else {
+                let mut line = CopyRow::start(&mut buf, fed);
+                row.write_copy(&mut line);
+                line.end();
+            }
         }
         if buf.len() >= SEND_AT {
             copy.send(buf.as_slice()).await?;
@@ -97,6 +154,9 @@ pub(super) async fn stage<R: DataRow>(
         spec,
         keys,
         days,
+        straight,
+        direct,
+        rebuild,
         fed,
     })
 }
@@ -104,16 +164,27 @@ pub(super) async fn stage<R: DataRow>(
 impl Staged {
     pub(super) async fn commit(mut self, meta: &ImportMeta<'_>) -> StoreResult<ImportSummary> {
         let (spec, target, conn) = (self.spec, self.target, &mut *self.tx);
-        let repeats = match self.keys.repeats() {
-            Some(known) => known,
-            None => pg_bulk::keys_repeat(conn, spec).await?,
-        };
-        pg_bulk::skip_row_checks(conn, target).await?;
-        let rebuild = pg_bulk::drop_indexes(conn, spec, self.fed).await?;
-        let (stored, replaced) = if repeats {
-            last_line_wins(conn, spec, target).await?
+        let (stored, replaced, rebuild) = if self.straight {
+            // Copied straight in, every one new; the rest (if any) merged line by line.
+            let (stored, replaced) = if self.direct < self.fed {
+                last_line_wins(conn, spec, target).await?
+            } else {
+                (0, 0)
+            };
+            (self.direct + stored, replaced, std::mem::take(&mut self.rebuild))
         } else {
-            update_then_insert(conn, spec, target).await?
+            let repeats = match self.keys.repeats() {
+                Some(known) => known,
+                None => pg_bulk::keys_repeat(conn, spec).await?,
+            };
+            pg_bulk::skip_row_checks(conn, target).await?;
+            let rebuild = pg_bulk::drop_indexes(conn, spec, self.fed).await?;
+            let (stored, replaced) = if repeats {
+                last_line_wins(conn, spec, target).await?
+            } else {
+                update_then_insert(conn, spec, target).await?
+            };
+            (stored, replaced, rebuild)
         };
         post_days::update_postgres(conn, target.project, self.days, stored == self.fed).await?;
         for create in &rebuild {

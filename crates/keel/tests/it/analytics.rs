@@ -138,7 +138,8 @@ on_both_backends! {
         assert_eq!(days_of("sums").await[2], ("2026-11-03".to_owned(), 3, 17));
         // Whatever the path, the summary is what a recount of every post gives.
         app.store.refresh_post_days(project).await.unwrap();
-        assert_eq!(app.store.post_days(project, first, last).await.unwrap(), before);
+        let recounted = app.store.post_days(project, first, last).await.unwrap();
+        assert_eq!(rounded(&recounted), rounded(&before));
     }
 
     async fn a_bad_file_is_rejected_with_line_and_column_and_changes_nothing(backend) {
@@ -187,4 +188,20 @@ on_both_backends! {
         assert!(response.starts_with("HTTP/1.1 413"), "{response}");
         assert!(response.contains("max_upload_mb"), "{response}");
     }
+}
+
+/// The day sums with ER sums rounded: a recount adds the same posts' ERs in another order,
+/// which may change the last bits of a floating-point sum.
+fn rounded(all: &[keel_store::data::post_days::AccountDays]) -> Vec<String> {
+    let r = |f: Option<f64>| f.map(|f| format!("{f:.9}"));
+    all.iter()
+        .flat_map(|a| {
+            a.days.iter().map(move |d| {
+                let mut d = *d;
+                let ers = (r(d.own_er_sum), r(d.own_er_max), r(d.own_er_min));
+                (d.own_er_sum, d.own_er_max, d.own_er_min) = (None, None, None);
+                format!("{}/{} {d:?} {ers:?}", a.platform, a.account)
+            })
+        })
+        .collect()
 }
