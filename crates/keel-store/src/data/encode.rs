@@ -1,11 +1,10 @@
-//! Text forms of imported values: timestamps and dates exactly as the rest of the store
-//! writes them to SQLite, and lines of PostgreSQL `COPY` text.
+//! Encodings of imported values: timestamps and dates as text exactly as the rest of the
+//! store writes them to SQLite, and rows of PostgreSQL's binary `COPY`.
 //!
 //! Formatting is hand-rolled because it runs once per cell of files with millions of rows,
 //! where `chrono`'s general formatter showed up in profiles.
 
 use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
-use std::io::Write;
 
 /// `2014-12-31T10:00:00+00:00`: the form sqlx gives a whole-second `DateTime<Utc>` in SQLite,
 /// so imported timestamps compare as strings with every other timestamp of the store.
@@ -50,40 +49,56 @@ fn ascii(b: &[u8]) -> String {
     b.iter().map(|&c| c as char).collect()
 }
 
-/// One line of `COPY … FROM STDIN` in PostgreSQL's text format being written: every value is
-/// preceded by a tab (the line starts with the staging table's line number), `\N` is NULL.
+/// Opens a `COPY … FROM STDIN WITH (FORMAT binary)` stream: signature, flags, no extension.
+pub fn copy_header(out: &mut Vec<u8>) {
+    out.extend_from_slice(b"PGCOPY\n\xff\r\n\0");
+    out.extend_from_slice(&0i32.to_be_bytes());
+    out.extend_from_slice(&0i32.to_be_bytes());
+}
+
+/// Closes a binary `COPY` stream.
+pub fn copy_trailer(out: &mut Vec<u8>) {
+    out.extend_from_slice(&(-1i16).to_be_bytes());
+}
+
+/// Microseconds from the Unix epoch to PostgreSQL's, 2000-01-01 00:00 UTC.
+const PG_EPOCH_MICROS: i64 = 946_684_800_000_000;
+
+/// One row of a binary `COPY … FROM STDIN` being written. PostgreSQL's binary input is read
+/// without parsing numbers and timestamps from text: on a million posts the server's side
+/// of the copy took markedly less time than with the text format.
+///
+/// Each value is its length (`i32`, −1 for NULL) and its bytes in the column type's binary
+/// form: `BIGINT` 8 bytes, `DOUBLE PRECISION` the IEEE bits, `BOOLEAN` one byte,
+/// `TIMESTAMPTZ` microseconds and `DATE` days since 2000-01-01, `TEXT` its UTF-8 bytes.
 pub struct CopyRow<'a> {
     out: &'a mut Vec<u8>,
 }
 
 impl<'a> CopyRow<'a> {
-    /// Starts a line with its sequence number, the staging table's first column.
-    pub fn start(out: &'a mut Vec<u8>, seq: u64) -> CopyRow<'a> {
-        let _ = write!(out, "{seq}");
-        CopyRow { out }
+    /// Starts a row of `fields` values, the first being the integer `first` (the staging
+    /// table's line number, or the `org_id` of a row copied straight into its table).
+    pub fn start(out: &'a mut Vec<u8>, fields: usize, first: i64) -> CopyRow<'a> {
+        out.extend_from_slice(&(fields as i16).to_be_bytes());
+        let mut row = CopyRow { out };
+        row.int(Some(first));
+        row
     }
 
-    /// Ends the line.
-    pub fn end(self) {
-        self.out.push(b'\n');
-    }
+    /// Ends the row (the binary format needs no terminator).
+    pub fn end(self) {}
 
     pub fn null(&mut self) {
-        self.out.extend_from_slice(b"\t\\N");
+        self.out.extend_from_slice(&(-1i32).to_be_bytes());
     }
 
-    /// A text value, escaped as the text format requires (backslash, tab, newline, CR).
+    fn value(&mut self, bytes: &[u8]) {
+        self.out.extend_from_slice(&(bytes.len() as i32).to_be_bytes());
+        self.out.extend_from_slice(bytes);
+    }
+
     pub fn text(&mut self, s: &str) {
-        self.out.push(b'\t');
-        for &c in s.as_bytes() {
-            match c {
-                b'\\' => self.out.extend_from_slice(b"\\\\"),
-                b'\t' => self.out.extend_from_slice(b"\\t"),
-                b'\n' => self.out.extend_from_slice(b"\\n"),
-                b'\r' => self.out.extend_from_slice(b"\\r"),
-                _ => self.out.push(c),
-            }
-        }
+        self.value(s.as_bytes());
     }
 
     pub fn opt_text(&mut self, s: Option<&str>) {
@@ -95,36 +110,30 @@ impl<'a> CopyRow<'a> {
 
     pub fn int(&mut self, n: Option<i64>) {
         match n {
-            Some(n) => {
-                let _ = write!(self.out, "\t{n}");
-            }
+            Some(n) => self.value(&n.to_be_bytes()),
             None => self.null(),
         }
     }
 
-    /// A float in Rust's shortest round-trip form, which PostgreSQL reads back to the same
-    /// double, so re-importing a file finds the stored value unchanged.
     pub fn float(&mut self, n: Option<f64>) {
         match n {
-            Some(n) => {
-                let _ = write!(self.out, "\t{n:?}");
-            }
+            Some(n) => self.value(&n.to_bits().to_be_bytes()),
             None => self.null(),
         }
     }
 
     pub fn bool(&mut self, b: bool) {
-        self.out.extend_from_slice(if b { b"\tt" } else { b"\tf" });
+        self.value(&[u8::from(b)]);
     }
 
+    /// Whole seconds, like [`ts_text`]: both engines keep the same instant.
     pub fn ts(&mut self, t: &DateTime<Utc>) {
-        self.out.push(b'\t');
-        self.out.extend_from_slice(ts_text(t).as_bytes());
+        self.value(&(t.timestamp() * 1_000_000 - PG_EPOCH_MICROS).to_be_bytes());
     }
 
     pub fn date(&mut self, d: &NaiveDate) {
-        self.out.push(b'\t');
-        self.out.extend_from_slice(date_text(d).as_bytes());
+        let epoch = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or_default();
+        self.value(&((*d - epoch).num_days() as i32).to_be_bytes());
     }
 }
 
@@ -141,14 +150,24 @@ mod tests {
     }
 
     #[test]
-    fn copy_text_escapes_its_separators() {
+    fn binary_copy_rows_are_lengths_and_big_endian_values() {
         let mut buf = Vec::new();
-        let mut row = CopyRow::start(&mut buf, 7);
-        row.text("a\tb\\c\nd");
+        let mut row = CopyRow::start(&mut buf, 6, 7);
+        row.text("a\tb");
         row.int(None);
         row.float(Some(12.5));
         row.bool(true);
+        row.ts(&Utc.with_ymd_and_hms(2000, 1, 1, 0, 0, 1).unwrap());
         row.end();
-        assert_eq!(buf, b"7\ta\\tb\\\\c\\nd\t\\N\t12.5\tt\n");
+        let mut want: Vec<u8> = vec![0, 6, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 7];
+        want.extend_from_slice(&[0, 0, 0, 3, b'a', b'\t', b'b']);
+        want.extend_from_slice(&[0xff, 0xff, 0xff, 0xff]);
+        want.extend_from_slice(&[0, 0, 0, 8, 0x40, 0x29, 0, 0, 0, 0, 0, 0]);
+        want.extend_from_slice(&[0, 0, 0, 1, 1]);
+        want.extend_from_slice(&[0, 0, 0, 8, 0, 0, 0, 0, 0, 0x0f, 0x42, 0x40]);
+        assert_eq!(buf, want);
+        let mut d = Vec::new();
+        CopyRow::start(&mut d, 2, 0).date(&NaiveDate::from_ymd_opt(2000, 1, 3).unwrap());
+        assert_eq!(&d[14..], &[0, 0, 0, 4, 0, 0, 0, 2]);
     }
 }

@@ -14,7 +14,7 @@
 //! Bulk loads get more help (`pg_bulk.rs`): per-row foreign-key checks are skipped where
 //! the role may, and secondary indexes are rebuilt instead of updated row by row.
 
-use super::encode::CopyRow;
+use super::encode::{CopyRow, copy_header, copy_trailer};
 use super::keys::KeyTracker;
 use super::pg_bulk;
 use super::pg_sql::{insert_sql, replaced_sql, update_sql, upsert_last_sql};
@@ -51,11 +51,16 @@ pub(super) struct Staged {
 }
 
 /// Where the `COPY` goes.
-fn copy_sql(spec: &TableSpec, direct: bool) -> String {
+fn copy_sql(spec: &TableSpec, direct: bool, freeze: bool) -> String {
     if direct {
-        format!("COPY {} ({}) FROM STDIN", spec.table, insert_columns(spec))
+        let freeze = if freeze { ", FREEZE" } else { "" };
+        format!(
+            "COPY {} ({}) FROM STDIN WITH (FORMAT binary{freeze})",
+            spec.table,
+            insert_columns(spec)
+        )
     } else {
-        format!("COPY {STAGING} FROM STDIN")
+        format!("COPY {STAGING} FROM STDIN WITH (FORMAT binary)")
     }
 }
 
@@ -74,8 +79,9 @@ async fn create_staging(conn: &mut PgConnection, spec: &TableSpec) -> StoreResul
 ///
 /// Into an empty table (the first load of a new installation, the largest there is), the
 /// rows are copied straight in — every one is new, so there is nothing to compare, and
-/// staging them first would copy a million rows twice — with the table's secondary indexes
-/// dropped first (nobody can be reading what is not there) and built at commit. This holds
+/// staging them first would copy a million rows twice — with the table locked, its
+/// secondary indexes dropped (nobody can be reading what is not there) and built at commit,
+/// and the rows written frozen (`pg_bulk::truncate_for_freeze`). This holds
 /// only while no key has repeated, which the [`KeyTracker`] vouches for row by row: at the
 /// first row it cannot vouch for (a repeat, or more keys than it remembers), the copy into
 /// the table ends and that row and the rest go to the staging table, to be merged at commit
@@ -94,21 +100,26 @@ pub(super) async fn stage<R: DataRow>(
         .bind(target.project as i32)
         .execute(&mut *tx)
         .await?;
-    let straight = pg_bulk::table_is_empty(&mut tx, spec).await?;
+    let straight = pg_bulk::claim_empty_table(&mut tx, spec).await?;
     let mut into_table = straight;
-    let mut rebuild = Vec::new();
+    let (mut rebuild, mut freeze) = (Vec::new(), false);
     if into_table {
         pg_bulk::skip_row_checks(&mut tx, target).await?;
         rebuild = pg_bulk::drop_indexes_now(&mut tx, spec).await?;
+        // Last, with no savepoint after it: FREEZE needs the truncation in the current
+        // subtransaction.
+        freeze = pg_bulk::truncate_for_freeze(&mut tx, spec).await?;
     } else {
         create_staging(&mut tx, spec).await?;
     }
 
     let mut keys = KeyTracker::new();
     let mut days = Collector::default();
-    let mut copy = tx.copy_in_raw(&copy_sql(spec, into_table)).await?;
+    let mut copy = tx.copy_in_raw(&copy_sql(spec, into_table, freeze)).await?;
     let mut buf = Vec::with_capacity(SEND_AT + (64 << 10));
+    copy_header(&mut buf);
     let (mut fed, mut direct) = (0u64, 0u64);
+    let width = spec.columns.len();
     while let Some(batch) = source.next_batch().await {
         for row in &batch {
             fed += 1;
@@ -118,23 +129,23 @@ pub(super) async fn stage<R: DataRow>(
             }
             if into_table && !keys.vouches() {
                 // From here on, staged: end the straight copy.
-                if !buf.is_empty() {
-                    copy.send(buf.as_slice()).await?;
-                    buf.clear();
-                }
+                copy_trailer(&mut buf);
+                copy.send(buf.as_slice()).await?;
+                buf.clear();
                 copy.finish().await?;
                 into_table = false;
                 create_staging(&mut tx, spec).await?;
-                copy = tx.copy_in_raw(&copy_sql(spec, false)).await?;
+                copy = tx.copy_in_raw(&copy_sql(spec, false, false)).await?;
+                copy_header(&mut buf);
             }
             if into_table {
                 direct += 1;
-                let mut line = CopyRow::start(&mut buf, target.org as u64);
+                let mut line = CopyRow::start(&mut buf, width + 2, target.org);
                 line.int(Some(target.project));
                 row.write_copy(&mut line);
                 line.end();
             } else {
-                let mut line = CopyRow::start(&mut buf, fed);
+                let mut line = CopyRow::start(&mut buf, width + 1, fed as i64);
                 row.write_copy(&mut line);
                 line.end();
             }
@@ -144,9 +155,8 @@ pub(super) async fn stage<R: DataRow>(
             buf.clear();
         }
     }
-    if !buf.is_empty() {
-        copy.send(buf.as_slice()).await?;
-    }
+    copy_trailer(&mut buf);
+    copy.send(buf.as_slice()).await?;
     copy.finish().await?;
     Ok(Staged {
         tx,
