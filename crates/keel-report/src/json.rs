@@ -35,12 +35,15 @@ pub async fn write_report_json(
     // The posts stream out while the other sections are computed on other connections.
     w.write_all(b",\"posts\":[")?;
     let mut first = true;
+    let mut line = Vec::with_capacity(256);
     let summary = run(store, &scope, |row| {
+        line.clear();
         if !first {
-            w.write_all(b",")?;
+            line.push(b',');
         }
         first = false;
-        serde_json::to_writer(&mut w, &row)?;
+        row.write_json(&mut line)?;
+        w.write_all(&line)?;
         Ok(())
     })
     .await?;

@@ -8,6 +8,7 @@
 //! - *added*: when every row of the file was a new post (`stored == rows_read`), the days
 //!   summed while the rows streamed by are added to what the account held — nothing is
 //!   read back. This is the bulk load, and costs next to nothing;
+//! - *left alone*: when the import changed nothing (every row repeated what was stored);
 //! - *recounted*: otherwise (a post replaced or repeated), or when the file touched more
 //!   account-days than [`MAX_COLLECTED_BYTES`] holds, each touched account's posts are read back in
 //!   key order and summed again (a replaced post may have moved to another day, but never
@@ -352,7 +353,7 @@ type PostCounts = (
 /// recounted from the account's posts.
 macro_rules! update_accounts {
     ($conn:expr, $project:expr, $collector:expr, $all_new:expr) => {{
-        let (conn, project, collector) = ($conn, $project, $collector);
+        let (conn, project, collector): (_, i64, Collector) = ($conn, $project, $collector);
         let add = $all_new && !collector.overflowed;
         for touched in collector.accounts {
             let (platform, account) = (touched.platform.clone(), touched.account.clone());
@@ -402,22 +403,51 @@ macro_rules! update_accounts {
     }};
 }
 
+/// What an import did to the posts, as far as the day sums care.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Change {
+    /// Every row repeated what was stored: the sums stand.
+    Nothing,
+    /// Every row was a new post: its sums are added.
+    AllNew,
+    /// Some posts were replaced: the touched accounts are recounted.
+    Some,
+}
+
+impl Change {
+    pub fn of(summary: &super::ImportSummary) -> Change {
+        if summary.stored + summary.replaced == 0 {
+            Change::Nothing
+        } else if summary.stored == summary.rows_read {
+            Change::AllNew
+        } else {
+            Change::Some
+        }
+    }
+}
+
 pub(super) async fn update_sqlite(
     conn: &mut SqliteConnection,
     project: i64,
     collector: Collector,
-    all_new: bool,
+    change: Change,
 ) -> StoreResult<()> {
-    update_accounts!(conn, project, collector, all_new)
+    if change == Change::Nothing {
+        return Ok(());
+    }
+    update_accounts!(conn, project, collector, change == Change::AllNew)
 }
 
 pub(super) async fn update_postgres(
     conn: &mut PgConnection,
     project: i64,
     collector: Collector,
-    all_new: bool,
+    change: Change,
 ) -> StoreResult<()> {
-    update_accounts!(conn, project, collector, all_new)
+    if change == Change::Nothing {
+        return Ok(());
+    }
+    update_accounts!(conn, project, collector, change == Change::AllNew)
 }
 
 /// One account's days as stored.

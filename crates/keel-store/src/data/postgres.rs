@@ -18,7 +18,7 @@ use super::encode::{CopyRow, copy_header, copy_trailer};
 use super::keys::KeyTracker;
 use super::pg_bulk;
 use super::pg_sql::{insert_sql, replaced_sql, update_sql, upsert_last_sql};
-use super::post_days::Collector;
+use super::post_days::{Change, Collector};
 use super::stage::{Target, insert_columns, log_import};
 use super::{DataRow, ImportMeta, ImportSummary, RowSource, TableSpec, post_days};
 use crate::StoreResult;
@@ -196,7 +196,6 @@ impl Staged {
             };
             (stored, replaced, rebuild)
         };
-        post_days::update_postgres(conn, target.project, self.days, stored == self.fed).await?;
         for create in &rebuild {
             sqlx::query(create).execute(&mut *conn).await?;
         }
@@ -206,6 +205,7 @@ impl Staged {
             replaced,
             unchanged: self.fed.saturating_sub(stored + replaced),
         };
+        post_days::update_postgres(&mut self.tx, target.project, self.days, Change::of(&summary)).await?;
         log_import!(&mut *self.tx, target, meta, summary)?;
         self.tx.commit().await?;
         Ok(summary)

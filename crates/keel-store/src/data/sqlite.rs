@@ -18,7 +18,7 @@
 //! settings; closing it (also on drop, or when the process dies) discards anything not
 //! committed.
 
-use super::post_days::{self, Collector};
+use super::post_days::{self, Change, Collector};
 use super::stage::{BULK_MIN_ROWS, Target, insert_columns, log_import, non_key, set_list, smaller_than};
 use super::{DataRow, ImportMeta, ImportSummary, RowSource, TableSpec};
 use crate::{StoreError, StoreResult};
@@ -125,14 +125,14 @@ impl Staged {
         let after = count(&mut self.conn, spec, target).await?;
         let stored = (after - before).max(0) as u64;
         let replaced = affected.saturating_sub(stored);
-        let days = std::mem::take(&mut self.days);
-        post_days::update_sqlite(&mut self.conn, target.project, days, stored == self.fed).await?;
         let summary = ImportSummary {
             rows_read: self.fed,
             stored,
             replaced,
             unchanged: self.fed.saturating_sub(stored + replaced),
         };
+        let days = std::mem::take(&mut self.days);
+        post_days::update_sqlite(&mut self.conn, target.project, days, Change::of(&summary)).await?;
         log_import!(&mut self.conn, target, meta, summary)?;
         sqlx::query("COMMIT").execute(&mut self.conn).await?;
         self.conn.close().await?;
