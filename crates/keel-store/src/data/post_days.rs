@@ -608,7 +608,8 @@ mod tests {
             c.add(r);
         }
         assert!(!c.overflowed);
-        let got: Vec<(String, Vec<(NaiveDate, i64, i64)>)> = c
+        type Summed = Vec<(NaiveDate, i64, i64)>;
+        let got: Vec<(String, Summed)> = c
             .accounts
             .into_iter()
             .map(|t| {
