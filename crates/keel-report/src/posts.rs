@@ -85,10 +85,12 @@ fn json_str(out: &mut Vec<u8>, s: &str) -> serde_json::Result<()> {
 }
 
 /// `published_at_text`, formatted by hand for whole seconds of four-digit years.
-fn write_instant(out: &mut Vec<u8>, t: &DateTime<Utc>) {
+fn write_instant(out: &mut Vec<u8>, at: &DateTime<Utc>) {
     use chrono::{Datelike, Timelike};
+    // The naive UTC value: each accessor of a `DateTime` applies the offset anew.
+    let t = at.naive_utc();
     if t.nanosecond() != 0 || !(0..=9999).contains(&t.year()) {
-        out.extend_from_slice(t.to_rfc3339_opts(SecondsFormat::AutoSi, true).as_bytes());
+        out.extend_from_slice(at.to_rfc3339_opts(SecondsFormat::AutoSi, true).as_bytes());
         return;
     }
     let digits = |out: &mut Vec<u8>, n: u32, width: u32| {
