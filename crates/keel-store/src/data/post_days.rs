@@ -357,35 +357,50 @@ macro_rules! update_accounts {
         let add = $all_new && !collector.overflowed;
         for touched in collector.accounts {
             let (platform, account) = (touched.platform.clone(), touched.account.clone());
-            let days = if add {
+            // Added to what the account held; `None` when that cannot be read (a row not
+            // written by `encode`), which the recount below repairs.
+            let added = if add {
                 let held: Option<Vec<u8>> = sqlx::query_scalar(HELD)
                     .bind(project)
                     .bind(&platform)
                     .bind(&account)
                     .fetch_optional(&mut *conn)
                     .await?;
-                let mut days = touched.into_days();
-                for old in held.as_deref().and_then(decode).unwrap_or_default() {
-                    days.entry(old.day).and_modify(|d| d.merge(&old)).or_insert(old);
+                match held.as_deref().map(decode) {
+                    Some(None) => None,
+                    old => {
+                        let mut days = touched.into_days();
+                        for old in old.flatten().unwrap_or_default() {
+                            days.entry(old.day).and_modify(|d| d.merge(&old)).or_insert(old);
+                        }
+                        Some(days)
+                    }
                 }
-                days
             } else {
-                let mut days = Days::new();
-                let mut rows = sqlx::query_as::<_, PostCounts>(POSTS)
-                    .bind(project)
-                    .bind(&platform)
-                    .bind(&account)
-                    .fetch(&mut *conn);
-                while let Some((at, likes, comments, shares, saves, views, reach, followers)) = rows.try_next().await? {
-                    let facts = PostFacts {
-                        followers,
-                        reach,
-                        views,
-                        ..PostFacts::new(likes, comments, shares, saves)
-                    };
-                    add_post(&mut days, &at, facts);
+                None
+            };
+            let days = match added {
+                Some(days) => days,
+                None => {
+                    let mut days = Days::new();
+                    let mut rows = sqlx::query_as::<_, PostCounts>(POSTS)
+                        .bind(project)
+                        .bind(&platform)
+                        .bind(&account)
+                        .fetch(&mut *conn);
+                    while let Some((at, likes, comments, shares, saves, views, reach, followers)) =
+                        rows.try_next().await?
+                    {
+                        let facts = PostFacts {
+                            followers,
+                            reach,
+                            views,
+                            ..PostFacts::new(likes, comments, shares, saves)
+                        };
+                        add_post(&mut days, &at, facts);
+                    }
+                    days
                 }
-                days
             };
             let q = sqlx::query(if days.is_empty() { FORGET } else { UPSERT })
                 .bind(project)

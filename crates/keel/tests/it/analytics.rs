@@ -140,6 +140,17 @@ on_both_backends! {
         app.store.refresh_post_days(project).await.unwrap();
         let recounted = app.store.post_days(project, first, last).await.unwrap();
         assert_eq!(rounded(&recounted), rounded(&before));
+        // A row that cannot be read (not written by Keel) is recounted, not added to.
+        keel_store::on_pool!(&app.store.pool, p => {
+            sqlx::query("UPDATE post_days SET days = $1 WHERE project_id = $2 AND account = 'sums'")
+                .bind(vec![0u8; 3]).bind(project).execute(p).await.map(|_| ()).unwrap()
+        });
+        let fourth = format!("{head}vk,sums,p6,2026-11-04T11:00:00Z,photo,5,0,0,0,,,,100\n");
+        import(&app, &token, "client-a", "posts", &fourth).await;
+        let mut want = moved.to_vec();
+        want[2] = ("2026-11-03".to_owned(), 3, 17);
+        want.push(("2026-11-04".to_owned(), 1, 5));
+        assert_eq!(days_of("sums").await, want);
     }
 
     async fn a_bad_file_is_rejected_with_line_and_column_and_changes_nothing(backend) {
