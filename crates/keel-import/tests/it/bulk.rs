@@ -1,6 +1,7 @@
 //! Bulk loads (more rows than the table holds) rebuild the table's indexes instead of
 //! updating them row by row; the indexes must come back whatever happens.
 
+use crate::day_sums::rounded;
 use crate::support::{Env, counts, dump, import, posts_csv, scalar};
 use keel_import::{Format, ImportError};
 use keel_store::data::PostRow;
@@ -89,20 +90,4 @@ async fn a_key_repeated_midway_through_a_first_load(env: Env) {
     assert_eq!(rounded(&recounted), rounded(&kept));
     let posts: i64 = kept.iter().flat_map(|a| &a.days).map(|d| d.posts).sum();
     assert_eq!(posts, N as i64);
-}
-
-/// The day sums with ER sums rounded: a recount adds the same posts' ERs in another order,
-/// which may change the last bits of a floating-point sum.
-fn rounded(all: &[keel_store::data::post_days::AccountDays]) -> Vec<String> {
-    let r = |f: Option<f64>| f.map(|f| format!("{f:.9}"));
-    all.iter()
-        .flat_map(|a| {
-            a.days.iter().map(move |d| {
-                let mut d = *d;
-                let ers = (r(d.own_er_sum), r(d.own_er_max), r(d.own_er_min));
-                (d.own_er_sum, d.own_er_max, d.own_er_min) = (None, None, None);
-                format!("{}/{} {d:?} {ers:?}", a.platform, a.account)
-            })
-        })
-        .collect()
 }

@@ -7,6 +7,7 @@ mod support;
 
 mod bulk;
 mod crash;
+mod day_sums;
 mod facebook;
 mod formats;
 mod idempotent;

@@ -348,14 +348,19 @@ type PostCounts = (
 );
 
 /// Writes the summary of every account `collector` saw, on the import's own connection
-/// (`$conn`: a `&mut SqliteConnection` or `&mut PgConnection`): added to what the account
-/// held when `all_new` (every imported row was a new post) and nothing overflowed, else
-/// recounted from the account's posts.
+/// (`$conn`: a `&mut SqliteConnection` or `&mut PgConnection`), as [`Change`] says: left
+/// alone when nothing changed, added to what the account held when every row was a new post
+/// (and nothing overflowed), else recounted from the account's posts.
 macro_rules! update_accounts {
-    ($conn:expr, $project:expr, $collector:expr, $all_new:expr) => {{
-        let (conn, project, collector): (_, i64, Collector) = ($conn, $project, $collector);
-        let add = $all_new && !collector.overflowed;
-        for touched in collector.accounts {
+    ($conn:expr, $project:expr, $collector:expr, $change:expr) => {{
+        let (conn, project, collector, change): (_, i64, Collector, Change) = ($conn, $project, $collector, $change);
+        let add = change == Change::AllNew && !collector.overflowed;
+        let accounts = if change == Change::Nothing {
+            Vec::new()
+        } else {
+            collector.accounts
+        };
+        for touched in accounts {
             let (platform, account) = (touched.platform.clone(), touched.account.clone());
             // Added to what the account held; `None` when that cannot be read (a row not
             // written by `encode`), which the recount below repairs.
@@ -447,10 +452,7 @@ pub(super) async fn update_sqlite(
     collector: Collector,
     change: Change,
 ) -> StoreResult<()> {
-    if change == Change::Nothing {
-        return Ok(());
-    }
-    update_accounts!(conn, project, collector, change == Change::AllNew)
+    update_accounts!(conn, project, collector, change)
 }
 
 pub(super) async fn update_postgres(
@@ -459,10 +461,7 @@ pub(super) async fn update_postgres(
     collector: Collector,
     change: Change,
 ) -> StoreResult<()> {
-    if change == Change::Nothing {
-        return Ok(());
-    }
-    update_accounts!(conn, project, collector, change == Change::AllNew)
+    update_accounts!(conn, project, collector, change)
 }
 
 /// One account's days as stored.
@@ -518,7 +517,7 @@ impl Store {
             for (platform, account) in names {
                 collector.accounts.push(Touched::named(platform, account));
             }
-            update_accounts!(&mut *tx, project, collector, false)?;
+            update_accounts!(&mut *tx, project, collector, Change::Some)?;
             tx.commit().await?;
         });
         Ok(())

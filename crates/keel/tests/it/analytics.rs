@@ -1,5 +1,6 @@
 //! Data in and figures out, through the API, on the demo year.
 
+use crate::day_sums::rounded;
 use crate::helpers::*;
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -199,20 +200,4 @@ on_both_backends! {
         assert!(response.starts_with("HTTP/1.1 413"), "{response}");
         assert!(response.contains("max_upload_mb"), "{response}");
     }
-}
-
-/// The day sums with ER sums rounded: a recount adds the same posts' ERs in another order,
-/// which may change the last bits of a floating-point sum.
-fn rounded(all: &[keel_store::data::post_days::AccountDays]) -> Vec<String> {
-    let r = |f: Option<f64>| f.map(|f| format!("{f:.9}"));
-    all.iter()
-        .flat_map(|a| {
-            a.days.iter().map(move |d| {
-                let mut d = *d;
-                let ers = (r(d.own_er_sum), r(d.own_er_max), r(d.own_er_min));
-                (d.own_er_sum, d.own_er_max, d.own_er_min) = (None, None, None);
-                format!("{}/{} {d:?} {ers:?}", a.platform, a.account)
-            })
-        })
-        .collect()
 }

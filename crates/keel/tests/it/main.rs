@@ -28,6 +28,8 @@ mod analytics_many_accounts;
 #[path = "../../../keel-notify/tests/it/bot_server.rs"]
 #[allow(dead_code)]
 mod bot_server;
+#[path = "../../../keel-import/tests/it/day_sums.rs"]
+mod day_sums;
 #[path = "../../../keel-notify/tests/it/smtp_server.rs"]
 #[allow(dead_code)]
 mod smtp_server;
