@@ -54,6 +54,14 @@ impl RowParser for FacebookMetrics {
             let reason = format!("the year {} given for its dates is not 1000–9999", opts.year);
             p.push(1, "Post Month", reason);
         }
+        let account = opts.account.trim();
+        if account.is_empty() || account.contains('\0') || account.chars().count() > crate::cells::MAX_TEXT_CHARS {
+            let reason = format!(
+                "the account name given for its posts must be 1 to {} characters without NUL",
+                crate::cells::MAX_TEXT_CHARS
+            );
+            p.push(1, "account", reason);
+        }
         FacebookMetrics {
             year: opts.year,
             account: opts.account.clone(),

@@ -20,6 +20,7 @@ mod format;
 mod pipeline;
 mod values;
 
+pub use cells::MAX_TEXT_CHARS;
 pub use error::{ImportError, MAX_PROBLEMS, Problem};
 pub use format::{Format, UnknownFormat};
 pub use keel_store::data::ImportSummary;

@@ -169,6 +169,12 @@ fn parse<P: RowParser>(
         debug_assert!(problems.len() <= MAX_PROBLEMS);
         return Err(ImportError::Invalid(problems.into_vec()));
     }
+    if rows == 0 {
+        // A header alone is most often the wrong export or a cut file; storing "nothing"
+        // would log an import that did not happen.
+        problems.push(2, "", "the file has a header but no data rows under it".to_owned());
+        return Err(ImportError::Invalid(problems.into_vec()));
+    }
     if !batch.is_empty() {
         let _ = tx.blocking_send(Msg::Rows(batch, csv.position().byte()));
     }

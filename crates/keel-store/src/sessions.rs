@@ -49,12 +49,12 @@ impl Store {
         Ok(())
     }
 
-    /// Forgets expired sessions and old login failures; run now and then.
+    /// Forgets expired sessions and old login attempt counters; run now and then.
     pub async fn prune_expired(&self) -> StoreResult<()> {
         let at = now();
         on_pool!(&self.pool, p => {
             sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(at).execute(p).await.map(|r| r.rows_affected())?;
-            sqlx::query("DELETE FROM login_failures WHERE at <= $1")
+            sqlx::query("DELETE FROM login_attempts WHERE window_start <= $1")
                 .bind(at - Duration::days(1))
                 .execute(p)
                 .await.map(|r| r.rows_affected())

@@ -10,5 +10,6 @@ mod crash;
 mod day_sums;
 mod facebook;
 mod formats;
+mod hostile;
 mod idempotent;
 mod problems;

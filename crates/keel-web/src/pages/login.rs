@@ -17,6 +17,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use keel_domain::Email;
 use keel_store::credentials::{dummy_hash, verify_password_blocking};
+use keel_store::login_limit::LoginAttempt;
 use keel_store::sessions::SESSION_DAYS;
 use serde::Deserialize;
 use std::net::SocketAddr;
@@ -71,8 +72,11 @@ pub async fn submit(
         };
         Ok((status, page).into_response())
     };
-    if !state.store.login_allowed(&form.email, &address).await? {
-        return page(StatusCode::TOO_MANY_REQUESTS, "login.throttled");
+    // The attempt is counted before the password is checked: parallel guesses cannot all
+    // pass a check made before any of them was recorded.
+    match state.store.reserve_login_attempt(&form.email, &address).await? {
+        LoginAttempt::Refused => return page(StatusCode::TOO_MANY_REQUESTS, "login.throttled"),
+        LoginAttempt::Check { delay } => tokio::time::sleep(delay).await,
     }
     let user = match Email::parse(&form.email) {
         Ok(email) => state.store.user_by_email(&email).await?,
@@ -84,10 +88,9 @@ pub async fn submit(
     };
     let verified = verify_password_blocking(form.password.clone(), hash).await;
     let Some(user) = user.filter(|_| verified) else {
-        state.store.record_login_failure(&form.email, &address).await?;
         return page(StatusCode::UNAUTHORIZED, "login.failed");
     };
-    state.store.clear_login_failures(&form.email).await?;
+    state.store.login_succeeded(&form.email, &address).await?;
     let token = state.store.create_session(user.id()).await?;
     let secure = cookies::is_secure(&headers, state.config.secure_cookies);
     let cookie = cookies::set(SESSION_COOKIE, &token, Some(SESSION_DAYS * 24 * 3600), "Lax", secure);

@@ -48,6 +48,59 @@ on_both_backends! {
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
     }
 
+    async fn parallel_guesses_get_no_more_checks_than_the_limit_allows(backend) {
+        let Some(app) = TestApp::demo(backend, "parallel_guesses").await else { return };
+        let email = "approver-a@demo.local";
+        let used = keel_store::login_limit::MAX_PER_EMAIL - 2;
+        for _ in 0..used {
+            let r = app.login(&TestApp::browser(), email, "guess-guess").await;
+            assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+        }
+        // Sixteen guesses released together, each with its own form and CSRF token.
+        let mut ready = Vec::new();
+        for _ in 0..16 {
+            let browser = TestApp::browser();
+            let page = browser.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
+            ready.push((browser, csrf_of(&page)));
+        }
+        let url = app.url("/login");
+        let guesses: Vec<_> = ready
+            .into_iter()
+            .map(|(browser, csrf)| {
+                let url = url.clone();
+                tokio::spawn(async move {
+                    let form = [("email", email), ("password", "guess-guess"), ("_csrf", csrf.as_str()), ("next", "/projects")];
+                    browser.post(url).form(&form).send().await.unwrap().status()
+                })
+            })
+            .collect();
+        let mut checked = 0;
+        for guess in guesses {
+            match guess.await.unwrap() {
+                StatusCode::UNAUTHORIZED => checked += 1,
+                StatusCode::TOO_MANY_REQUESTS => {}
+                other => panic!("a guess answered {other}"),
+            }
+        }
+        assert_eq!(checked, 2, "two attempts were left; {checked} passwords were checked");
+    }
+
+    async fn somebody_elses_guesses_do_not_lock_the_owner_out(backend) {
+        let Some(app) = TestApp::demo(backend, "owner_not_locked").await else { return };
+        for _ in 0..keel_store::login_limit::MAX_PER_EMAIL + 1 {
+            app.login(&TestApp::browser(), "approver-a@demo.local", "guess-guess").await;
+        }
+        // The owner, from another address (127.0.0.2 reaches the loopback server too).
+        let owner = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .local_address(std::net::IpAddr::from([127, 0, 0, 2]))
+            .build()
+            .unwrap();
+        let r = app.login(&owner, "approver-a@demo.local", DEMO_PASSWORD).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "the owner is let in, only slowed");
+    }
+
     async fn a_form_without_its_csrf_token_is_refused(backend) {
         let Some(app) = TestApp::demo(backend, "csrf").await else { return };
         let browser = TestApp::browser();
