@@ -71,6 +71,11 @@ pub struct Store {
     pub pool: Pool,
 }
 
+/// Connections a SQLite store opens at most (one writer at a time; readers share the WAL).
+pub const SQLITE_MAX_CONNECTIONS: u32 = 8;
+/// Connections a PostgreSQL store opens at most, per `keel` instance.
+pub const POSTGRES_MAX_CONNECTIONS: u32 = 16;
+
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
@@ -94,7 +99,7 @@ impl Store {
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
             let pool = SqlitePoolOptions::new()
-                .max_connections(8)
+                .max_connections(SQLITE_MAX_CONNECTIONS)
                 .connect_with(options)
                 .await
                 .map_err(|e| StoreError::Connect(format!("{}: {e}", redact_url(url))))?;
@@ -103,7 +108,7 @@ impl Store {
             })
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let pool = PgPoolOptions::new()
-                .max_connections(16)
+                .max_connections(POSTGRES_MAX_CONNECTIONS)
                 .acquire_timeout(Duration::from_secs(10))
                 .connect(url)
                 .await
@@ -145,6 +150,14 @@ impl Store {
         match self.pool {
             Pool::Sqlite(_) => Backend::Sqlite,
             Pool::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// The most connections this store's pool opens (web layer sizes its bounds on it).
+    pub fn max_connections(&self) -> u32 {
+        match self.backend() {
+            Backend::Sqlite => SQLITE_MAX_CONNECTIONS,
+            Backend::Postgres => POSTGRES_MAX_CONNECTIONS,
         }
     }
 

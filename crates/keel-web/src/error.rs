@@ -34,6 +34,9 @@ pub enum WebError {
     TooManyRequests(String),
     #[error("{0}")]
     PayloadTooLarge(String),
+    /// 503: the server is busy with work of this kind; try again after `retry_after` seconds.
+    #[error("{message}")]
+    Busy { message: String, retry_after: u32 },
     /// Well-formed request, unacceptable content (a data file with bad cells): the message
     /// plus machine-readable details (e.g. every problem with its line and column).
     #[error("{message}")]
@@ -75,6 +78,7 @@ impl WebError {
             WebError::Conflict(_) => StatusCode::CONFLICT,
             WebError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             WebError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            WebError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Rejected { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -97,6 +101,11 @@ impl IntoResponse for WebError {
             response.extensions_mut().insert(ErrorDetails(details.clone()));
         }
         response.extensions_mut().insert(ErrorMessage(message));
+        if let WebError::Busy { retry_after, .. } = &self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
+        }
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

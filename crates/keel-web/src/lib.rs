@@ -13,6 +13,7 @@ mod auth;
 pub mod calendar_source;
 mod charts;
 mod error;
+mod heavy;
 mod i18n;
 mod ops;
 mod pages;
@@ -76,12 +77,15 @@ pub struct AppState {
     pub metrics: Arc<ops::HttpMetrics>,
     /// Where the iCal feed's events come from (see [`calendar_source`]).
     pub calendar: Arc<dyn calendar_source::CalendarSource>,
+    /// The bound on concurrent whole-project reads (see [`heavy`]).
+    pub heavy: Arc<heavy::HeavyGate>,
 }
 
 impl AppState {
     pub fn new(store: Store, config: WebConfig) -> Self {
         AppState {
             calendar: Arc::new(calendar_source::PlanCalendar::new(store.clone())),
+            heavy: Arc::new(heavy::HeavyGate::for_pool(store.max_connections())),
             store,
             config: Arc::new(config),
             metrics: Arc::new(ops::HttpMetrics::new()),

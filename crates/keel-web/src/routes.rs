@@ -5,7 +5,7 @@
 //! added without a guard.
 
 use crate::auth::guard::{Guard, enforce};
-use crate::{AppState, api, assets, auth, error, ops, pages, plan};
+use crate::{AppState, api, assets, auth, error, heavy, ops, pages, plan};
 use axum::extract::{Request, State};
 use axum::http::Method;
 use axum::middleware::Next;
@@ -157,6 +157,13 @@ pub(crate) fn router(state: AppState) -> Router {
     let mut router = Router::new();
     for (spec, handler) in table() {
         let (guard, path) = (spec.guard, spec.path);
+        // Layers wrap outwards: metrics, then the guard, then (heavy routes) the gate, so a
+        // caller who may not see the project never waits for a permit.
+        let handler = if heavy::is_heavy(path) {
+            handler.route_layer(middleware::from_fn_with_state(state.clone(), heavy::gate))
+        } else {
+            handler
+        };
         let guarded = handler
             .route_layer(middleware::from_fn_with_state(
                 state.clone(),

@@ -16,6 +16,7 @@ mod routes_by_role;
 mod storage;
 // Content plan and approvals (issue 4)
 mod jobs;
+mod load;
 mod plan_pages;
 mod workflow;
 // Notifications and calendars (helper "notify").
