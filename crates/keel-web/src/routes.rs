@@ -5,8 +5,8 @@
 //! added without a guard.
 
 use crate::auth::guard::{Guard, enforce};
-use crate::{AppState, api, assets, auth, error, heavy, ops, pages, plan};
-use axum::extract::{Request, State};
+use crate::{AppState, api, assets, auth, error, heavy, ops, pages, plan, text_guard};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::Method;
 use axum::middleware::Next;
 use axum::routing::{MethodRouter, get, post};
@@ -148,6 +148,26 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
     ]
 }
 
+/// The largest body of a form or JSON request (a post's text at every platform's limit is
+/// well under it).
+pub const FORM_BODY_LIMIT: usize = 2 * 1024 * 1024;
+/// The largest body of an image upload: the 8 MB an image may be, plus a multipart form's
+/// own fields and boundaries.
+pub const IMAGE_BODY_LIMIT: usize = keel_store::plan::images::MAX_IMAGE_BYTES + 256 * 1024;
+
+/// How large a request body a route reads: images up to their limit, data files up to
+/// `max_upload_mb` (streamed to disk), everything else a form's worth.
+fn body_limit(spec: &RouteSpec, config: &crate::WebConfig) -> usize {
+    let is_post = spec.method == Method::POST;
+    if is_post && spec.path.ends_with("/images") {
+        IMAGE_BODY_LIMIT
+    } else if is_post && (spec.path.ends_with("/imports") || spec.path.ends_with("/data")) {
+        config.max_body_bytes
+    } else {
+        FORM_BODY_LIMIT
+    }
+}
+
 /// The specs alone, for documentation and tests.
 pub fn route_specs() -> Vec<RouteSpec> {
     table().into_iter().map(|(spec, _)| spec).collect()
@@ -164,6 +184,7 @@ pub(crate) fn router(state: AppState) -> Router {
         } else {
             handler
         };
+        let handler = handler.layer(DefaultBodyLimit::max(body_limit(&spec, &state.config)));
         let guarded = handler
             .route_layer(middleware::from_fn_with_state(
                 state.clone(),
@@ -178,7 +199,10 @@ pub(crate) fn router(state: AppState) -> Router {
     router
         .fallback(|| async { crate::WebError::NotFound })
         .layer(middleware::from_fn_with_state(state.clone(), auth::csrf::issue))
-        .layer(RequestBodyLimitLayer::new(state.config.max_body_bytes))
+        .layer(middleware::from_fn(text_guard::refuse_nul_in_address))
+        .layer(RequestBodyLimitLayer::new(
+            state.config.max_body_bytes.max(IMAGE_BODY_LIMIT),
+        ))
         .layer(middleware::from_fn(error::render_errors))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -1,6 +1,7 @@
 //! Post images, stored in the database (several instances behind a load balancer share them),
-//! accepted only when their first bytes are a PNG, JPEG, WebP or GIF signature — the name and
-//! the browser's claimed type are not trusted.
+//! accepted only when their first bytes are a PNG, JPEG, WebP or GIF signature and the whole
+//! image decodes — the name and the browser's claimed type are not trusted, and a file with a
+//! valid signature and garbage after it is refused too.
 
 use super::posts::PlanPost;
 use super::refusal;
@@ -27,6 +28,29 @@ pub fn sniff_image(bytes: &[u8]) -> Option<&'static str> {
     } else {
         None
     }
+}
+
+/// The largest width or height decoded, and the most memory a decode may take: a small file
+/// that claims a 100,000 × 100,000 picture is refused instead of allocated.
+const MAX_SIDE: u32 = 12_000;
+const MAX_DECODE_BYTES: u64 = 512 * 1024 * 1024;
+
+/// Decodes the whole image (off the async executor) and says why it cannot be, if it cannot.
+async fn check_decodes(bytes: &[u8]) -> Result<(), String> {
+    let owned = bytes.to_vec();
+    let result = tokio::task::spawn_blocking(move || {
+        let mut reader = image::ImageReader::new(std::io::Cursor::new(owned))
+            .with_guessed_format()
+            .map_err(|e| e.to_string())?;
+        let mut limits = image::Limits::default();
+        limits.max_image_width = Some(MAX_SIDE);
+        limits.max_image_height = Some(MAX_SIDE);
+        limits.max_alloc = Some(MAX_DECODE_BYTES);
+        reader.limits(limits);
+        reader.decode().map(|_| ()).map_err(|e| e.to_string())
+    })
+    .await;
+    result.unwrap_or_else(|e| Err(format!("the decoder stopped: {e}")))
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -60,6 +84,11 @@ impl Store {
         let content_type = sniff_image(bytes).ok_or_else(|| {
             StoreError::Invalid(format!(
                 "image `{file_name}`: the content is not a PNG, JPEG, WebP or GIF image (checked by its bytes, not its name)"
+            ))
+        })?;
+        check_decodes(bytes).await.map_err(|why| {
+            StoreError::Invalid(format!(
+                "image `{file_name}`: it starts like a {content_type} file but does not decode ({why}); export it again"
             ))
         })?;
         if self.plan_images(post.id).await?.len() >= MAX_IMAGES_PER_POST {

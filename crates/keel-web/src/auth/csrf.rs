@@ -77,6 +77,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for CsrfForm<T> {
             .await
             .map_err(|e| WebError::BadRequest(e.body_text()))?;
         check(&headers, &body)?;
+        crate::text_guard::check_form(&body)?;
         let value =
             serde_urlencoded::from_bytes(&body).map_err(|e| WebError::BadRequest(format!("malformed form: {e}")))?;
         Ok(CsrfForm(value))

@@ -27,6 +27,7 @@ impl<T: DeserializeOwned + Default, S: Send + Sync> FromRequest<S> for ApiBody<T
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(ApiBody(T::default()));
         }
+        crate::text_guard::check_json(&bytes)?;
         serde_json::from_slice(&bytes)
             .map(ApiBody)
             .map_err(|e| WebError::BadRequest(format!("invalid JSON body: {e}")))

@@ -217,12 +217,17 @@ pub async fn upload(
 pub async fn image(
     State(state): State<AppState>,
     Extension(ctx): Extension<ProjectCtx>,
+    Extension(PostCtx(post)): Extension<PostCtx>,
     Path(params): Path<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
     let id: i64 = params
         .get("image")
         .and_then(|i| i.parse().ok())
         .ok_or(WebError::NotFound)?;
+    // An image answers only under its own post's address, not under any post of the project.
+    if !state.store.plan_images(post.id).await?.iter().any(|i| i.id == id) {
+        return Err(WebError::NotFound);
+    }
     let (content_type, bytes) = state
         .store
         .plan_image_bytes(ctx.project.org(), ctx.project.id(), id)

@@ -10,6 +10,7 @@ mod auth;
 mod browser;
 mod cli;
 mod goals;
+mod hostile_input;
 mod planning_pages;
 mod real_data;
 mod routes_by_role;
