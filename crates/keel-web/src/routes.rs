@@ -184,7 +184,12 @@ pub(crate) fn router(state: AppState) -> Router {
         } else {
             handler
         };
-        let handler = handler.layer(DefaultBodyLimit::max(body_limit(&spec, &state.config)));
+        // Both limits: axum's for extractors (forms, JSON, multipart), tower-http's for bodies
+        // read as streams, which also refuses an announced `Content-Length` before reading.
+        let limit = body_limit(&spec, &state.config);
+        let handler = handler
+            .layer(DefaultBodyLimit::max(limit))
+            .layer(RequestBodyLimitLayer::new(limit));
         let guarded = handler
             .route_layer(middleware::from_fn_with_state(
                 state.clone(),
