@@ -3,7 +3,6 @@
 //! Nothing here does I/O, so every rule can be unit-tested to the decimal and shared by
 //! the storage layer, the web app, the CLI and the tests alike.
 
-// Notifications and calendars (helper "notify").
 pub mod brief;
 pub mod calendar;
 pub mod goals;
@@ -16,7 +15,6 @@ pub mod permission;
 pub mod project;
 pub mod role;
 pub mod user;
-// Content plan and approvals (issue 4).
 pub mod workflow;
 
 pub use ids::*;

@@ -25,7 +25,7 @@ pub enum Action {
     ManageMembers,
     /// Load data files into the project.
     ImportData,
-    // Content plan and approvals (issue 4).
+    // Content plan and approvals.
     /// Write, edit, submit, schedule and publish posts (the agency side).
     WritePosts,
     /// Approve posts or request changes (the designated approvers: `client_approver`).
@@ -37,7 +37,7 @@ pub enum Action {
     /// Make and revoke secret iCal feed URLs of the project's plan: the agency lead and the
     /// client owner, who answer for where the plan is shared.
     ManageCalendarFeeds,
-    // Goals, brief, team and meetings (issue 5).
+    // Goals, brief, team and meetings.
     /// Set, change and agree goals (client owner and agency lead only, core rule 1).
     ManageGoals,
     /// Write a new version of the brief (client owner and agency lead).

@@ -40,7 +40,7 @@ pub struct NotifyConfig {
     /// SMTP server and sender; e-mail notifications are off without them.
     pub smtp: Option<keel_notify::email::SmtpSettings>,
     /// The Telegram bot's token; the bot is off without it.
-    pub telegram_bot_token: Option<keel_notify::telegram::BotToken>,
+    pub telegram_bot_token: Option<keel_platforms::telegram::BotToken>,
     /// The Bot API server (the public one unless testing or using a local Bot API server).
     pub telegram_api_url: String,
 }
@@ -54,7 +54,7 @@ impl Default for Config {
             max_upload_mb: 64,
             log: "info,sqlx=warn,tower_http=info".into(),
             notify: NotifyConfig {
-                telegram_api_url: keel_notify::telegram::DEFAULT_API_URL.into(),
+                telegram_api_url: keel_platforms::telegram::DEFAULT_API_URL.into(),
                 ..Default::default()
             },
         }
@@ -214,7 +214,7 @@ impl Config {
             if !well_formed {
                 bail!("{source}: telegram_bot_token is not a bot token (expected `<digits>:<secret>` from @BotFather)");
             }
-            notify.telegram_bot_token = Some(keel_notify::telegram::BotToken(token));
+            notify.telegram_bot_token = Some(keel_platforms::telegram::BotToken(token));
         }
         if layer.smtp_url.is_some() || layer.mail_from.is_some() {
             let current = notify.smtp.take();

@@ -7,9 +7,9 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod demo;
-// The background job runner with every job kind (issue 4).
+// The background job runner with every job kind.
 pub mod jobs;
-// Notifications and calendars (helper "notify").
+// The notification channels the configuration enables, and the Telegram bot.
 pub mod notify;
-// Wiring of the workflow into notifications, the bot, feeds and health (helper "wire").
+// Decisions taken in Telegram, carried out by the workflow.
 pub mod desk;

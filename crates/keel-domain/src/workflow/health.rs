@@ -1,4 +1,4 @@
-//! The workflow's health on the project page (issue 4): median time to approve, first-time
+//! The workflow's health on the project page: median time to approve, first-time
 //! approval rate, average revision rounds, urgent SLA hit rate. Pure, so each is checked
 //! against hand-worked values.
 

@@ -1,10 +1,10 @@
 //! Bulk loads (more rows than the table holds) rebuild the table's indexes instead of
 //! updating them row by row; the indexes must come back whatever happens.
 
-use crate::day_sums::rounded;
 use crate::support::{Env, counts, dump, import, posts_csv, scalar};
 use keel_import::{Format, ImportError};
 use keel_store::data::PostRow;
+use keel_testkit::day_sums::rounded;
 
 on_both!(
     bulk_load_keeps_indexes_and_counts,

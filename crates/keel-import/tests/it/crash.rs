@@ -1,7 +1,7 @@
 //! An import that never finishes — its process killed, or its future dropped — leaves the
 //! store exactly as it was.
 
-use crate::support::{Env, counts, dump, posts_csv, sqlite_url, test_project};
+use crate::support::{Env, counts, dump, posts_csv, test_project};
 use keel_import::Format;
 use keel_store::Store;
 use keel_store::data::PostRow;
@@ -109,7 +109,7 @@ async fn child_import_until_killed() {
 
 #[tokio::test]
 async fn sqlite_process_killed_mid_import() {
-    let (url, dir) = sqlite_url();
+    let (url, dir) = keel_testkit::temp_sqlite();
     let store = Store::open(&url).await.unwrap();
     let project = test_project(&store).await;
     let env = Env {
@@ -123,7 +123,7 @@ async fn sqlite_process_killed_mid_import() {
     let before = dump::<PostRow>(&env).await;
     store.close().await;
 
-    let mark = dir.join("mid-import");
+    let mark = dir.path().join("mid-import");
     let mut child = Command::new(std::env::current_exe().unwrap())
         .args([CHILD, "--exact", "--ignored", "--nocapture", "--test-threads=1"])
         .env(CHILD_DB, &url)
@@ -158,7 +158,6 @@ async fn sqlite_process_killed_mid_import() {
         (20, 10, 0, 10)
     );
     store.close().await;
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 async fn integrity(store: &Store) -> String {

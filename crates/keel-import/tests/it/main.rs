@@ -7,7 +7,6 @@ mod support;
 
 mod bulk;
 mod crash;
-mod day_sums;
 mod facebook;
 mod formats;
 mod hostile;

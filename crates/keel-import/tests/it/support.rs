@@ -6,19 +6,8 @@ use keel_import::{Format, ImportError, ImportSummary};
 use keel_store::Store;
 use keel_store::data::{DataRow, TableSpec};
 use keel_store::projects::{NewProject, Project};
-use sqlx::{Connection, Executor, PgConnection};
+use keel_testkit::{Backend, TestDb};
 use std::future::Future;
-use std::io::Write;
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::Duration;
-
-/// Which engine a test runs on.
-#[derive(Debug, Clone, Copy)]
-pub enum Kind {
-    Sqlite,
-    Postgres,
-}
 
 /// What a test gets: a migrated store and an empty project in it.
 #[derive(Clone)]
@@ -33,80 +22,27 @@ macro_rules! on_both {
         mod $name {
             #[tokio::test]
             async fn sqlite() {
-                crate::support::run(crate::support::Kind::Sqlite, module_path!(), super::$name).await
+                crate::support::run(keel_testkit::Backend::Sqlite, module_path!(), super::$name).await
             }
             #[tokio::test]
             async fn postgres() {
-                crate::support::run(crate::support::Kind::Postgres, module_path!(), super::$name).await
+                crate::support::run(keel_testkit::Backend::Postgres, module_path!(), super::$name).await
             }
         }
     )*};
 }
 
-/// The PostgreSQL server tests use (without a database name).
-pub fn pg_base() -> String {
-    std::env::var("KEEL_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned())
-}
-
-fn postgres_required() -> bool {
-    std::env::var("KEEL_TEST_REQUIRE")
-        .map(|v| v == "all" || v.contains("postgres"))
-        .unwrap_or(false)
-}
-
-fn unique(prefix: &str) -> String {
-    static N: AtomicU32 = AtomicU32::new(0);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0);
-    let n = N.fetch_add(1, Ordering::Relaxed);
-    format!("{prefix}_{}_{n}_{nanos}", std::process::id())
-}
-
-/// A fresh SQLite database file in its own temporary directory.
-pub fn sqlite_url() -> (String, PathBuf) {
-    let dir = std::env::temp_dir().join(unique("keel-import-test"));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    (format!("sqlite://{}", dir.join("keel.db").display()), dir)
-}
-
-async fn pg_admin() -> Option<PgConnection> {
-    let url = format!("{}/postgres", pg_base());
-    match tokio::time::timeout(Duration::from_secs(5), PgConnection::connect(&url)).await {
-        Ok(Ok(conn)) => Some(conn),
-        _ => None,
-    }
-}
-
-/// Runs `body` on a fresh database of `kind`, then removes the database — also when the
+/// Runs `body` on a fresh database of `backend`, then removes the database — also when the
 /// body panics (the panic is passed on afterwards).
-pub async fn run<F, Fut>(kind: Kind, test: &str, body: F)
+pub async fn run<F, Fut>(backend: Backend, test: &str, body: F)
 where
     F: FnOnce(Env) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
-    let (url, cleanup_dir, pg_db) = match kind {
-        Kind::Sqlite => {
-            let (url, dir) = sqlite_url();
-            (url, Some(dir), None)
-        }
-        Kind::Postgres => {
-            let Some(mut admin) = pg_admin().await else {
-                let msg = format!("PostgreSQL not reachable at {}", pg_base());
-                assert!(!postgres_required(), "{test}: {msg} (KEEL_TEST_REQUIRE)");
-                let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {msg}");
-                return;
-            };
-            let db = unique("keel_test");
-            admin
-                .execute(format!("CREATE DATABASE {db}").as_str())
-                .await
-                .expect("create test database");
-            (format!("{}/{db}", pg_base()), None, Some((admin, db)))
-        }
+    let Some(db) = TestDb::new(backend, test).await else {
+        return;
     };
-    let store = Store::open(&url).await.expect("open store");
+    let store = Store::open(&db.url).await.expect("open store");
     let project = test_project(&store).await;
     let outcome = tokio::spawn(body(Env {
         store: store.clone(),
@@ -114,14 +50,7 @@ where
     }))
     .await;
     store.close().await;
-    if let Some(dir) = cleanup_dir {
-        let _ = std::fs::remove_dir_all(dir);
-    }
-    if let Some((mut admin, db)) = pg_db {
-        let _ = admin
-            .execute(format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)").as_str())
-            .await;
-    }
+    drop(db);
     if let Err(e) = outcome {
         std::panic::resume_unwind(e.into_panic());
     }

@@ -2,10 +2,10 @@
 //! the approve / request-changes buttons become [`BotCommand`]s carried out by an
 //! [`ApprovalDesk`] — the workflow, which checks that the person may decide on that post.
 
-use super::api::{TelegramApi, TelegramError};
-use super::types::{CallbackQuery, ForceReply, Message, ReplyMarkup, Update, User};
 use crate::messages::MsgLang;
 use keel_domain::UserId;
+use keel_platforms::telegram::types::{CallbackQuery, ForceReply, Message, ReplyMarkup, Update, User};
+use keel_platforms::telegram::{TelegramApi, TelegramError};
 use keel_store::{Store, StoreError};
 use std::collections::HashMap;
 use std::future::Future;

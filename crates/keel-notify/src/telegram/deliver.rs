@@ -1,11 +1,11 @@
 //! Notifications to linked Telegram chats; posts awaiting a decision come with approve /
 //! request-changes buttons whose callback data names the post.
 
-use super::api::TelegramApi;
-use super::types::{InlineKeyboardButton, InlineKeyboardMarkup, ReplyMarkup};
 use crate::messages::MsgLang;
 use crate::public_link;
 use keel_domain::notification::{Channel, Deliver, DeliveryResult, Notification};
+use keel_platforms::telegram::TelegramApi;
+use keel_platforms::telegram::types::{InlineKeyboardButton, InlineKeyboardMarkup, ReplyMarkup};
 use keel_store::Store;
 use std::future::Future;
 use std::pin::Pin;

@@ -17,8 +17,7 @@ pub struct Fixture {
 }
 
 pub async fn fixture() -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("notify.db").display());
+    let (url, dir) = keel_testkit::temp_sqlite();
     let store = Store::open(&url).await.unwrap();
     let org = store.ensure_org("agency", "Agency").await.unwrap();
     let project = store

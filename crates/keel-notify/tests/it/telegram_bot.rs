@@ -2,11 +2,11 @@
 //! local Bot API server. The approval desk here records what it is asked to do — it stands in
 //! for the workflow, the other side of the `ApprovalDesk` interface.
 
-use crate::bot_server::*;
 use crate::fixtures::*;
 use keel_domain::UserId;
-use keel_notify::telegram::types::Update;
 use keel_notify::telegram::{ApprovalDesk, Bot, BotCommand, DeskFuture};
+use keel_platforms::telegram::types::Update;
+use keel_testkit::bot_api::*;
 use std::sync::Mutex;
 
 /// Records commands; refuses decisions on post 13 the way the workflow refuses a non-approver.

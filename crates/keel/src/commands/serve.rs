@@ -16,7 +16,7 @@ pub async fn serve(config: &Config, store: &Store, demo: bool) -> anyhow::Result
             tracing::info!("the database already holds data: demo data not added");
         }
     }
-    // Notifications (helper "notify"): channels are built here so a bad SMTP setting stops
+    // Notifications: channels are built here so a bad SMTP setting stops
     // Keel at start; the bot polls until shutdown.
     let channels = crate::notify::delivery_channels(&config.notify, store)?;
     tracing::info!(
@@ -64,7 +64,7 @@ async fn prune_periodically(store: Store) {
         if let Err(e) = store.prune_expired().await {
             tracing::warn!(error = %e, "pruning expired sessions failed");
         }
-        // Finished background jobs are kept a month for inspection (content plan, issue 4).
+        // Finished background jobs are kept a month for inspection.
         if let Err(e) = store
             .prune_finished_jobs(keel_store::now() - chrono::Duration::days(30))
             .await

@@ -2,7 +2,7 @@
 //! nothing: every step finds what is already there before making anything, and the demo year
 //! is imported through the idempotent importer.
 
-// Content plan in every workflow state (issue 4).
+// Content plan in every workflow state.
 pub mod plan;
 mod planning;
 mod random;
@@ -122,7 +122,7 @@ pub async fn fill(store: &Store) -> anyhow::Result<DemoSummary> {
         projects.push(store.project_by_slug(org.id(), slug).await?.expect("made above"));
     }
     summary.plan_posts_created = plan::fill(store, &projects).await?;
-    // Brief, agreed goals, team and meetings (issue 5): after the data, so goals measure it.
+    // Brief, agreed goals, team and meetings: after the data, so goals measure it.
     for slug in ["client-a", "client-b"] {
         let project = store.project_by_slug(org.id(), slug).await?.expect("made above");
         planning::fill(store, &project).await?;

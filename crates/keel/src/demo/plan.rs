@@ -1,4 +1,4 @@
-//! The demo content plan (issue 4): posts in every workflow state on both projects, made
+//! The demo content plan: posts in every workflow state on both projects, made
 //! through the same store functions the app uses, so each carries its real audit trail. A
 //! project that already has posts is left alone (`keel demo` twice changes nothing).
 //!

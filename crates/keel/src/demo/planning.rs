@@ -1,5 +1,5 @@
 //! The demo projects' brief, agreed goals (so both are `active`), team matrix, meeting
-//! schedule and one held meeting with decisions and action items (issue 5). Each part is
+//! schedule and one held meeting with decisions and action items. Each part is
 //! made only when the project has none of it yet, so a second `keel demo` changes nothing.
 
 use chrono::{DateTime, NaiveDate, Utc};

@@ -1,7 +1,7 @@
 //! Data in and figures out, through the API, on the demo year.
 
-use crate::day_sums::rounded;
 use crate::helpers::*;
+use keel_testkit::day_sums::rounded;
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -78,7 +78,7 @@ on_both_backends! {
             [("impressions_to_clicks", "agency", "steady"), ("clicks_to_leads", "agency", "steady"), ("leads_to_deals", "client", "worse")]
         );
         assert!(stages[2]["z"].as_f64().unwrap() < -2.58);
-        // The demo's agreed goals, with progress measured from the data (issue 5).
+        // The demo's agreed goals, with progress measured from the data.
         let goals: Vec<&str> = r["goals"].as_array().unwrap().iter().map(|g| g["metric"].as_str().unwrap()).collect();
         assert_eq!(goals, ["er_followers", "leads"]);
         assert!(r["goals"].as_array().unwrap().iter().all(|g| g["progress_pct"].is_number() && g["agreed"] == true), "{}", r["goals"]);

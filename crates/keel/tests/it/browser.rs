@@ -121,7 +121,7 @@ async fn a_client_sees_only_their_project_and_logs_out() {
     result.expect("browser walk");
 }
 
-// Content plan and approvals (issue 4): the specialist submits and the approver approves,
+// Content plan and approvals: the specialist submits and the approver approves,
 // through the pages, on a phone-sized window.
 
 async fn log_in(c: &fantoccini::Client, app: &TestApp, email: &str) -> Result<(), Box<dyn std::error::Error>> {
@@ -232,7 +232,7 @@ async fn the_specialist_submits_and_the_approver_approves_in_the_browser() {
     assert!(approval.at >= submission.at);
 }
 
-// Goals, brief and agreement (issue 5).
+// Goals, brief and agreement.
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_project_walks_from_brief_to_goal_to_agreement_and_becomes_active() {

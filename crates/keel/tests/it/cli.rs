@@ -42,7 +42,7 @@ async fn counts(db: &TestDb) -> Vec<i64> {
         "ad_stats",
         "leads",
         "imports",
-        // Content plan and approvals (issue 4)
+        // Content plan and approvals
         "plan_posts",
         "plan_post_variants",
         "plan_post_images",
@@ -51,7 +51,7 @@ async fn counts(db: &TestDb) -> Vec<i64> {
         "jobs",
         "notifications",
         "workflow_settings",
-        // Goals, brief, team and meetings (issue 5).
+        // Goals, brief, team and meetings.
         "goals",
         "brief_versions",
         "team_matrix",

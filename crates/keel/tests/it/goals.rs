@@ -1,4 +1,4 @@
-//! Goals, brief and health check through the API (issue 5's "Done when"), on both backends.
+//! Goals, brief and health check through the API, end to end, on both backends.
 
 use crate::helpers::*;
 use reqwest::StatusCode;

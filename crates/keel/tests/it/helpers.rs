@@ -1,107 +1,13 @@
-//! The test harness: a fresh database per test on either backend, a running Keel on a random
-//! port, and one helper per role.
+//! The test harness: a running Keel on a random port over a fresh database per test (on either
+//! backend, from keel-testkit), and one helper per role.
 
 use keel_store::Store;
 use keel_web::{AppState, WebConfig};
-use std::io::Write;
 use std::net::SocketAddr;
 
 pub const DEMO_PASSWORD: &str = keel::demo::DEMO_PASSWORD;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
-
-/// Whether the environment demands `what` (`KEEL_TEST_REQUIRE=all` or a list such as
-/// `postgres,chromium`): then a missing service fails the test instead of skipping it.
-pub fn required(what: &str) -> bool {
-    std::env::var("KEEL_TEST_REQUIRE").is_ok_and(|v| v == "all" || v.split(',').any(|p| p.trim() == what))
-}
-
-/// Reports a skipped test on the real stderr (test output capture does not hide it), or fails
-/// when the service is required.
-pub fn skip(test: &str, service: &str, reason: &str) {
-    if required(service) {
-        panic!("{test}: {reason} (KEEL_TEST_REQUIRE demands {service})");
-    }
-    let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {reason}");
-}
-
-pub fn postgres_admin_url() -> String {
-    std::env::var("KEEL_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
-}
-
-/// A database that exists for one test and is dropped after it.
-pub struct TestDb {
-    pub url: String,
-    _dir: Option<tempfile::TempDir>,
-    pg_name: Option<String>,
-}
-
-impl TestDb {
-    /// A new empty database, or `None` (after reporting the skip) when PostgreSQL is absent.
-    pub async fn new(backend: Backend, test: &str) -> Option<TestDb> {
-        match backend {
-            Backend::Sqlite => {
-                let dir = tempfile::tempdir().expect("temp dir");
-                let url = format!("sqlite://{}", dir.path().join("keel.db").display());
-                Some(TestDb {
-                    url,
-                    _dir: Some(dir),
-                    pg_name: None,
-                })
-            }
-            Backend::Postgres => {
-                use sqlx::Connection;
-                let admin = postgres_admin_url();
-                let mut conn = match sqlx::PgConnection::connect(&admin).await {
-                    Ok(c) => c,
-                    Err(e) => {
-                        skip(test, "postgres", &format!("PostgreSQL not reachable at {admin}: {e}"));
-                        return None;
-                    }
-                };
-                let name = format!("keel_test_{}", uuid::Uuid::new_v4().simple());
-                sqlx::query(&format!("CREATE DATABASE {name}"))
-                    .execute(&mut conn)
-                    .await
-                    .expect("create test database");
-                let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
-                Some(TestDb {
-                    url: format!("{base}/{name}"),
-                    _dir: None,
-                    pg_name: Some(name),
-                })
-            }
-        }
-    }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        let Some(name) = self.pg_name.take() else {
-            return;
-        };
-        // Drop runs outside async context: use a throwaway runtime on its own thread.
-        let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async {
-                use sqlx::Connection;
-                if let Ok(mut conn) = sqlx::PgConnection::connect(&postgres_admin_url()).await {
-                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                        .execute(&mut conn)
-                        .await;
-                }
-            });
-        })
-        .join();
-    }
-}
+pub use keel_testkit::{Backend, TestDb, skip};
 
 /// A running Keel with the demo data.
 pub struct TestApp {

@@ -85,7 +85,7 @@ async fn callers(app: &TestApp) -> Vec<Caller> {
     ]
 }
 
-/// Real ids of client-a's content plan for the path parameters of the plan's routes (issue 4):
+/// Real ids of client-a's content plan for the path parameters of the plan's routes:
 /// its first demo post (in review, by the specialist, with an image and a comment).
 struct PlanIds {
     post: i64,
@@ -131,7 +131,7 @@ fn concrete_path(spec: &RouteSpec, ids: &PlanIds) -> String {
         .replace("{image}", &ids.image.to_string())
         .replace("{comment}", &ids.comment.to_string())
         .replace("{feed}", "keelcal_unknown.ics")
-        // Goals, brief and meetings (issue 5): the demo makes client-a's first, so they hold id 1.
+        // Goals, brief and meetings: the demo makes client-a's first, so they hold id 1.
         .replace("{goal_id}", "1")
         .replace("{version}", "1")
         .replace("{meeting_id}", "1")

@@ -60,7 +60,7 @@ on_both_backends! {
             org: org.id(),
             project: project.id(),
             subject_kind: "post",
-            // Not a demo post: the demo's content plan has its own trail (issue 4).
+            // Not a demo post: the demo's content plan has its own trail.
             subject_id: 999_999,
             actor: Some(actor.id()),
             action: "approved",

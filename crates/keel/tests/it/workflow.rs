@@ -1,4 +1,4 @@
-//! The content plan's approvals through the API as the demo roles (issue 4, "Done when").
+//! The content plan's approvals through the API as the demo roles, end to end.
 
 use crate::helpers::*;
 use chrono::{DateTime, Duration, Utc};

@@ -41,7 +41,7 @@ fn events(body: &str) -> Vec<Event> {
 
 on_both_backends! {
     async fn a_demo_projects_feed_holds_its_dated_posts_and_meetings(backend) {
-        let Some(app) = TestApp::demo(backend, "wire_feed").await else { return };
+        let Some(app) = TestApp::demo(backend, "calendar_feed").await else { return };
         let org = app.store.ensure_org(keel::demo::DEMO_ORG_SLUG, "Demo Agency").await.unwrap();
         let project = app.store.project_by_slug(org.id(), "client-a").await.unwrap().unwrap();
         let owner = app.store.user_by_email(&keel_domain::Email::parse("agency@demo.local").unwrap()).await.unwrap().unwrap().id();

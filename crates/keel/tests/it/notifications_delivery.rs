@@ -3,15 +3,16 @@
 //! language and per their preferences; the bot's buttons approve or send back through the
 //! workflow, with its permission checks and audit trail.
 
-use crate::bot_server::{BotServer, TOKEN, callback_update, text_update};
 use crate::helpers::*;
-use crate::smtp_server::{Received, start_smtp};
 use keel::config::NotifyConfig;
 use keel_domain::notification::{Channel, NotificationKind};
 use keel_domain::{Email, UserId};
 use keel_notify::email::SmtpSettings;
-use keel_notify::telegram::{Bot, BotToken, TelegramApi};
+use keel_notify::telegram::Bot;
+use keel_platforms::telegram::{BotToken, TelegramApi};
 use keel_store::notify_prefs::PreferenceGrid;
+use keel_testkit::bot_api::{BotServer, TOKEN, callback_update, text_update};
+use keel_testkit::smtp::{Received, start_smtp};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -119,7 +120,7 @@ const SPECIALIST_CHAT: i64 = 7002;
 
 on_both_backends! {
     async fn a_submitted_post_reaches_the_approver_by_email_and_telegram(backend) {
-        let Some(app) = TestApp::demo(backend, "wire_delivery").await else { return };
+        let Some(app) = TestApp::demo(backend, "notifications_delivery").await else { return };
         let (port, mail) = start_smtp();
         let (bot_api, _) = BotServer::start().await;
         let config = NotifyConfig {
@@ -181,7 +182,7 @@ on_both_backends! {
     }
 
     async fn telegram_buttons_decide_through_the_workflow(backend) {
-        let Some(app) = TestApp::demo(backend, "wire_desk").await else { return };
+        let Some(app) = TestApp::demo(backend, "notifications_telegram_buttons").await else { return };
         let (bot_api, _) = BotServer::start().await;
         let api_client = TelegramApi::new(&bot_api.url, BotToken(TOKEN.into()));
         let bot = Bot::new(api_client, app.store.clone(), keel::notify::WorkflowDesk::new(app.store.clone()));

@@ -1,16 +1,10 @@
-//! A small client for the Telegram Bot API: the methods Keel needs, each a JSON POST to
-//! `{api_url}/bot{token}/{method}`, with the API's documented error shape turned into
-//! [`TelegramError`].
+//! A client for the Telegram Bot API: the methods Keel needs, each a JSON POST to
+//! `{api_url}/bot{token}/{method}` with a timeout, with the API's documented error shape turned
+//! into [`TelegramError`].
 
 use super::types::*;
-use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
-use hyper::Request;
-use hyper::header::CONTENT_TYPE;
-use hyper_rustls::HttpsConnector;
-use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::TokioExecutor;
+use crate::failure::{Failure, PlatformError};
+use crate::http::HttpClient;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::json;
@@ -66,12 +60,39 @@ impl TelegramError {
     }
 }
 
+impl PlatformError for TelegramError {
+    /// 429 and 409 (another poller) wait; 401 (the token is wrong or revoked) and 403 (the bot
+    /// was blocked, or removed from the chat or channel) need a person; other 4xx refuse this
+    /// request; 5xx, no answer or an unexpected one mean the API is not reachable as documented.
+    fn failure(&self) -> Failure {
+        match self {
+            TelegramError::Api {
+                code,
+                description,
+                retry_after,
+                ..
+            } => match code {
+                429 | 409 => Failure::RetryLater {
+                    after: retry_after.map(Duration::from_secs),
+                },
+                401 | 403 => Failure::Reconnect,
+                400..=499 => Failure::Rejected {
+                    reason: description.clone(),
+                },
+                _ => Failure::PlatformDown,
+            },
+            TelegramError::Transport { .. } | TelegramError::Decode { .. } => Failure::PlatformDown,
+        }
+    }
+}
+
 /// A Bot API client; cheap to clone.
 #[derive(Clone)]
 pub struct TelegramApi {
-    http: Client<HttpsConnector<HttpConnector>, Full<Bytes>>,
+    http: HttpClient,
     base: String,
     token: BotToken,
+    timeout: Duration,
 }
 
 impl std::fmt::Debug for TelegramApi {
@@ -79,28 +100,30 @@ impl std::fmt::Debug for TelegramApi {
         f.debug_struct("TelegramApi")
             .field("base", &self.base)
             .field("token", &self.token)
+            .field("timeout", &self.timeout)
             .finish()
     }
 }
 
 impl TelegramApi {
+    /// How long a call may take, unless set with [`TelegramApi::with_timeout`].
+    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
     /// A client for the bot `token` at `api_url` (normally [`DEFAULT_API_URL`]; plain http is
     /// accepted for a local Bot API server or tests).
     pub fn new(api_url: &str, token: BotToken) -> TelegramApi {
-        let mut http = HttpConnector::new();
-        http.set_connect_timeout(Some(Duration::from_secs(10)));
-        http.enforce_http(false);
-        let connector = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_provider_and_webpki_roots(std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider()))
-            .expect("aws-lc-rs supports the default TLS versions")
-            .https_or_http()
-            .enable_http1()
-            .wrap_connector(http);
         TelegramApi {
-            http: Client::builder(TokioExecutor::new()).build(connector),
+            http: HttpClient::new(),
             base: api_url.trim_end_matches('/').to_owned(),
             token,
+            timeout: Self::DEFAULT_TIMEOUT,
         }
+    }
+
+    /// The same client with calls given `timeout` to answer (long polls get their wait on top).
+    pub fn with_timeout(mut self, timeout: Duration) -> TelegramApi {
+        self.timeout = timeout;
+        self
     }
 
     async fn call<T: DeserializeOwned>(
@@ -109,27 +132,16 @@ impl TelegramApi {
         body: &impl Serialize,
         timeout: Duration,
     ) -> Result<T, TelegramError> {
-        let transport = |detail: String| TelegramError::Transport { method, detail };
-        let request = Request::post(format!("{}/bot{}/{method}", self.base, self.token.0))
-            .header(CONTENT_TYPE, "application/json")
-            .body(Full::new(Bytes::from(
-                serde_json::to_vec(body).expect("request bodies serialize"),
-            )))
-            .map_err(|_| transport("the API URL is not valid".into()))?;
-        let exchange = async {
-            let response = self.http.request(request).await.map_err(|e| transport(describe(&e)))?;
-            let status = response.status();
-            let bytes = response
-                .into_body()
-                .collect()
-                .await
-                .map_err(|e| transport(e.to_string()))?
-                .to_bytes();
-            Ok::<_, TelegramError>((status, bytes))
-        };
-        let (status, bytes) = tokio::time::timeout(timeout, exchange)
+        let url = format!("{}/bot{}/{method}", self.base, self.token.0);
+        let body = serde_json::to_vec(body).expect("request bodies serialize");
+        let (status, bytes) = self
+            .http
+            .post(&url, "application/json", body, timeout)
             .await
-            .map_err(|_| transport(format!("no answer within {} s", timeout.as_secs())))??;
+            .map_err(|e| TelegramError::Transport {
+                method,
+                detail: e.to_string(),
+            })?;
         let parsed: ApiResponse<T> = serde_json::from_slice(&bytes).map_err(|e| TelegramError::Decode {
             method,
             detail: format!("HTTP {status}: {e}"),
@@ -149,11 +161,9 @@ impl TelegramApi {
         }
     }
 
-    const SHORT: Duration = Duration::from_secs(30);
-
     /// The bot itself (its `username` makes the `t.me/<bot>?start=CODE` link).
     pub async fn get_me(&self) -> Result<User, TelegramError> {
-        self.call("getMe", &json!({}), Self::SHORT).await
+        self.call("getMe", &json!({}), self.timeout).await
     }
 
     /// Sends plain text (no parse mode, so nothing in it needs escaping) with optional buttons.
@@ -167,7 +177,7 @@ impl TelegramApi {
         if let Some(markup) = reply_markup {
             body["reply_markup"] = serde_json::to_value(markup).expect("markup serializes");
         }
-        self.call("sendMessage", &body, Self::SHORT).await
+        self.call("sendMessage", &body, self.timeout).await
     }
 
     /// Long polling: waits up to `timeout_secs` for updates after `offset` (the last seen
@@ -177,7 +187,7 @@ impl TelegramApi {
         if let Some(offset) = offset {
             body["offset"] = json!(offset);
         }
-        self.call("getUpdates", &body, Duration::from_secs(timeout_secs + 15))
+        self.call("getUpdates", &body, Duration::from_secs(timeout_secs) + self.timeout)
             .await
     }
 
@@ -192,7 +202,7 @@ impl TelegramApi {
         if let Some(text) = text {
             body["text"] = json!(text);
         }
-        self.call("answerCallbackQuery", &body, Self::SHORT).await
+        self.call("answerCallbackQuery", &body, self.timeout).await
     }
 
     /// Replaces a message's buttons; `None` removes them (after a decision).
@@ -207,19 +217,7 @@ impl TelegramApi {
             body["reply_markup"] = serde_json::to_value(markup).expect("markup serializes");
         }
         // The result is the edited Message, or `true` for inline messages: either is success.
-        let _: serde_json::Value = self.call("editMessageReplyMarkup", &body, Self::SHORT).await?;
+        let _: serde_json::Value = self.call("editMessageReplyMarkup", &body, self.timeout).await?;
         Ok(())
     }
-}
-
-/// A client error with its causes (connection refused, TLS failure), none of which hold the URL.
-fn describe(error: &hyper_util::client::legacy::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }

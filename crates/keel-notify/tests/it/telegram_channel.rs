@@ -1,13 +1,14 @@
-//! The Bot API client and the Telegram channel against a local Bot API server.
+//! The Telegram channel against a local Bot API server: who it reaches, with which text and
+//! buttons, and what it does when Telegram refuses.
 
-use crate::bot_server::*;
 use crate::fixtures::*;
 use keel_domain::notification::{Channel, Deliver, NotificationKind};
 use keel_notify::messages::MsgLang;
+use keel_notify::telegram::TelegramChannel;
 use keel_notify::telegram::deliver::decision_keyboard;
-use keel_notify::telegram::types::ReplyMarkup;
-use keel_notify::telegram::{BotToken, TelegramApi, TelegramChannel, TelegramError};
+use keel_platforms::telegram::types::ReplyMarkup;
 use keel_store::notify_prefs::PreferenceGrid;
+use keel_testkit::bot_api::*;
 use serde_json::json;
 
 #[tokio::test]
@@ -31,76 +32,6 @@ async fn send_message_carries_text_and_buttons_naming_the_post() {
         "✏️ Request changes"
     );
     assert!(body.get("parse_mode").is_none(), "plain text needs no escaping");
-}
-
-#[tokio::test]
-async fn get_updates_reads_messages_and_callbacks_and_sends_the_offset() {
-    let (server, api) = BotServer::start().await;
-    server.push_update(text_update(10, 555, "/start abc"));
-    server.push_update(callback_update(11, 555, 99, "approve:42"));
-    let updates = api.get_updates(None, 0).await.unwrap();
-    assert_eq!(updates.len(), 2);
-    let message = updates[0].message.as_ref().unwrap();
-    assert_eq!((message.chat.id, message.text.as_deref()), (555, Some("/start abc")));
-    assert_eq!(message.from.as_ref().unwrap().username.as_deref(), Some("olga_p"));
-    let callback = updates[1].callback_query.as_ref().unwrap();
-    assert_eq!((callback.from.id, callback.data.as_deref()), (555, Some("approve:42")));
-    assert_eq!(callback.message.as_ref().unwrap().message_id, 99);
-    let later = api.get_updates(Some(11), 5).await.unwrap();
-    assert_eq!(later.len(), 1);
-    let bodies = server.calls_to("getUpdates");
-    assert_eq!(bodies[1]["offset"], 11);
-    assert_eq!(bodies[1]["timeout"], 5);
-    assert_eq!(bodies[1]["allowed_updates"], json!(["message", "callback_query"]));
-}
-
-#[tokio::test]
-async fn too_many_requests_carries_retry_after() {
-    let (server, api) = BotServer::start().await;
-    server.script(
-        "sendMessage",
-        429,
-        json!({"ok": false, "error_code": 429, "description": "Too Many Requests: retry after 7", "parameters": {"retry_after": 7}}),
-    );
-    let err = api.send_message(1, "x", None).await.unwrap_err();
-    assert_eq!(err.retry_after(), Some(7));
-    assert_eq!(err.code(), Some(429));
-    assert!(err.to_string().contains("Too Many Requests"), "{err}");
-    // The next call goes through.
-    api.send_message(1, "x", None).await.unwrap();
-}
-
-#[tokio::test]
-async fn api_errors_are_typed_and_never_show_the_token() {
-    let (server, _) = BotServer::start().await;
-    let wrong = TelegramApi::new(&server.url, BotToken("999:wrong-secret".into()));
-    let err = wrong.get_me().await.unwrap_err();
-    assert!(matches!(err, TelegramError::Api { code: 401, .. }), "{err:?}");
-    assert!(!err.to_string().contains("wrong-secret"));
-    assert!(!format!("{err:?}").contains("wrong-secret"));
-    // A dead server is a transport error, still without the token.
-    let dead = TelegramApi::new("http://127.0.0.1:9", BotToken("999:wrong-secret".into()));
-    let err = dead.get_me().await.unwrap_err();
-    assert!(matches!(err, TelegramError::Transport { .. }), "{err:?}");
-    assert!(!format!("{err} {err:?}").contains("wrong-secret"), "{err:?}");
-    assert!(!format!("{wrong:?}").contains("wrong-secret"));
-}
-
-#[tokio::test]
-async fn callbacks_are_answered_and_buttons_removed() {
-    let (server, api) = BotServer::start().await;
-    assert!(api.answer_callback_query("cb1", Some("Approved"), false).await.unwrap());
-    api.edit_message_reply_markup(555, 99, None).await.unwrap();
-    let answer = &server.calls_to("answerCallbackQuery")[0];
-    assert_eq!(answer["callback_query_id"], "cb1");
-    assert_eq!(answer["text"], "Approved");
-    let edit = &server.calls_to("editMessageReplyMarkup")[0];
-    assert_eq!(
-        (edit["chat_id"].as_i64(), edit["message_id"].as_i64()),
-        (Some(555), Some(99))
-    );
-    assert!(edit.get("reply_markup").is_none(), "no markup removes the buttons");
-    assert_eq!(api.get_me().await.unwrap().username.as_deref(), Some("KeelTestBot"));
 }
 
 async fn link(fx: &Fixture, user: keel_domain::UserId, chat: i64) {

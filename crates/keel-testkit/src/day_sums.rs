@@ -1,4 +1,4 @@
-//! Comparing day sums kept by imports with a recount (shared with keel's tests by path).
+//! Comparing the day sums imports keep with a recount of the same posts.
 
 /// The day sums with ER sums rounded: a recount adds the same posts' ERs in another order,
 /// which may change the last bits of a floating-point sum.

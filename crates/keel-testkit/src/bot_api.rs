@@ -5,10 +5,11 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::post;
-use keel_notify::telegram::{BotToken, TelegramApi};
+use keel_platforms::telegram::{BotToken, TelegramApi};
 use serde_json::{Value, json};
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 pub const TOKEN: &str = "123456:TEST-token";
 pub const BOT_ID: i64 = 123456;
@@ -24,6 +25,8 @@ pub struct BotServer {
     pub updates: Arc<Mutex<Vec<Value>>>,
     /// Scripted answers per method, used before the default answer.
     pub script: Arc<Mutex<Script>>,
+    /// How long to hold each call to a method before answering (a slow server).
+    pub holds: Arc<Mutex<HashMap<String, Duration>>>,
     next_message_id: Arc<Mutex<i64>>,
     /// Where it listens, e.g. `http://127.0.0.1:40123`.
     pub url: String,
@@ -54,6 +57,11 @@ impl BotServer {
             .push_back((status, body));
     }
 
+    /// Holds every later call to `method` for `duration` before answering.
+    pub fn hold(&self, method: &str, duration: Duration) {
+        self.holds.lock().unwrap().insert(method.into(), duration);
+    }
+
     pub fn push_update(&self, update: Value) {
         self.updates.lock().unwrap().push(update);
     }
@@ -82,6 +90,10 @@ async fn answer(
         );
     }
     server.calls.lock().unwrap().push((method.clone(), body.clone()));
+    let hold = server.holds.lock().unwrap().get(&method).copied();
+    if let Some(hold) = hold {
+        tokio::time::sleep(hold).await;
+    }
     if let Some((status, scripted)) = server
         .script
         .lock()
@@ -123,7 +135,7 @@ async fn answer(
             // Long polling: with nothing to hand out, hold the request a moment (not the whole
             // timeout, to keep tests quick).
             if fresh.is_empty() && body["timeout"].as_u64().unwrap_or(0) > 0 {
-                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                tokio::time::sleep(Duration::from_millis(200)).await;
             }
             json!(fresh)
         }

@@ -17,7 +17,7 @@ async fn signed_in(app: &TestApp, email: &str) -> reqwest::Client {
 
 on_both_backends! {
     async fn the_demo_projects_are_active_with_agreed_goals_and_their_pages_show_the_numbers(backend) {
-        let Some(app) = TestApp::demo(backend, "planning_pages").await else { return };
+        let Some(app) = TestApp::demo(backend, "goals_and_meetings_pages").await else { return };
         let org = app.store.default_org().await.unwrap();
         for slug in ["client-a", "client-b"] {
             let p = app.store.project_by_slug(org.id(), slug).await.unwrap().unwrap();

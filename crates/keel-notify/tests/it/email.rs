@@ -1,10 +1,10 @@
 //! E-mail delivery against a real SMTP server on loopback (mailin-embedded).
 
 use crate::fixtures::*;
-use crate::smtp_server::start_smtp;
 use keel_domain::notification::{Channel, Deliver, NotificationKind};
 use keel_notify::email::{EmailChannel, SmtpSettings};
 use keel_store::notify_prefs::PreferenceGrid;
+use keel_testkit::smtp::start_smtp;
 
 fn channel(fx: &Fixture, port: u16) -> EmailChannel {
     let settings = SmtpSettings {

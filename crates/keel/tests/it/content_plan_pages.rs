@@ -1,4 +1,4 @@
-//! The content plan's pages as the demo roles see them (issue 4).
+//! The content plan's pages as the demo roles see them.
 
 use crate::helpers::*;
 use reqwest::StatusCode;
@@ -33,7 +33,7 @@ async fn demo_posts(app: &TestApp, slug: &str) -> Vec<keel_store::plan::posts::P
 
 on_both_backends! {
     async fn the_calendar_list_post_and_audit_pages_show_the_plan(backend) {
-        let Some(app) = TestApp::demo(backend, "plan_pages").await else { return };
+        let Some(app) = TestApp::demo(backend, "content_plan_pages").await else { return };
         let posts = demo_posts(&app, "client-a").await;
         // Every workflow state is in the demo.
         for state in ["draft", "in_review", "changes_requested", "approved", "scheduled", "published", "failed"] {

@@ -1,6 +1,5 @@
-//! A real SMTP server on loopback (mailin-embedded) that keeps what it receives, for the
-//! e-mail tests here and the end-to-end delivery tests of the `keel` crate (which include this
-//! file by path).
+//! A real SMTP server on loopback (mailin-embedded) that keeps what it receives: the e-mail
+//! channel's tests and the end-to-end delivery tests read what Keel sent from it.
 
 use mailin_embedded::{Handler, Response, Server, SslConfig, response};
 use std::net::{IpAddr, TcpListener};

@@ -6,7 +6,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use keel::config::NotifyConfig;
 use keel_domain::Email;
-use keel_notify::telegram::BotToken;
+use keel_platforms::telegram::BotToken;
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
 
@@ -49,7 +49,7 @@ async fn answer(
 
 on_both_backends! {
     async fn serve_runs_the_bot_that_links_a_chat(backend) {
-        let Some(app) = TestApp::demo(backend, "notify_serve_bot").await else { return };
+        let Some(app) = TestApp::demo(backend, "telegram_bot_serve").await else { return };
         let fake = FakeBotApi::default();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let api_url = format!("http://{}", listener.local_addr().unwrap());

@@ -1,0 +1,19 @@
+//! Keel's HTTP clients for the social platforms. Each platform has its module with the
+//! platform's own objects (typed, with the API's field names) and one client function per
+//! endpoint; every call has a timeout, and whatever goes wrong is an error of that platform
+//! that tells, through [`PlatformError::failure`], which of four things the caller should do
+//! ([`Failure`]). No database: what to store, retry or show is the caller's business.
+//!
+//! - [`telegram`]: the Telegram Bot API.
+//!
+//! Another platform (VK, Instagram, …) is another module beside it: its objects, a client made
+//! from its `KEEL_*_API_URL`, the shared HTTP client (`http`: rustls with aws-lc-rs, connect and
+//! call timeouts, errors that never show the URL), and an error implementing [`PlatformError`].
+
+#![forbid(unsafe_code)]
+
+mod failure;
+mod http;
+pub mod telegram;
+
+pub use failure::{Failure, PlatformError};

@@ -1,0 +1,7 @@
+//! The Telegram Bot API: the objects Keel reads and writes ([`types`]) and the client
+//! ([`api`]), one function per method.
+
+pub mod api;
+pub mod types;
+
+pub use api::{BotToken, DEFAULT_API_URL, TelegramApi, TelegramError};

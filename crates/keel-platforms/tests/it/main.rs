@@ -1,0 +1,3 @@
+//! keel-platforms' clients against local servers that answer as the platforms do.
+
+mod telegram;

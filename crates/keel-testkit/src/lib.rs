@@ -1,0 +1,18 @@
+//! What Keel's test suites share (a dev-dependency only, never shipped):
+//!
+//! - [`db`]: a fresh database per test on either backend — SQLite in a temporary directory,
+//!   PostgreSQL created on the server at 127.0.0.1:5432 and dropped afterwards — and the rule for
+//!   a missing service: `SKIPPED <test>: <reason>` on stderr, or a failure when
+//!   `KEEL_TEST_REQUIRE` demands it;
+//! - [`smtp`]: a real SMTP server on loopback that keeps what it receives;
+//! - [`bot_api`]: a local Telegram Bot API server answering with the documented shapes;
+//! - [`day_sums`]: day sums compared with a recount.
+
+#![forbid(unsafe_code)]
+
+pub mod bot_api;
+pub mod day_sums;
+pub mod db;
+pub mod smtp;
+
+pub use db::{Backend, TestDb, required, skip, temp_sqlite};
