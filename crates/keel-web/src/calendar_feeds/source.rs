@@ -1,7 +1,7 @@
 //! Where a project's iCal feed gets its events. The route (`GET /ical/{feed}`) asks a
 //! [`CalendarSource`] for the entries of the feed's project and writes them with
-//! `keel_notify::ical`; the source is swappable in [`crate::AppState`] so the feed is tested
-//! with entries before the content plan exists in this branch.
+//! `keel_notify::ical`. The content plan is the source; it is swappable in
+//! [`crate::AppState`] so the feed can be tested with entries of its own.
 
 use keel_domain::calendar::{CalendarEntry, EntryStatus, EventEnd};
 use keel_domain::workflow::PostState;
