@@ -135,7 +135,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         route!(POST "/api/v1/posts/{id}/mark-published", Post(Action::WritePosts), "Record that the post went out", plan::api::mark_published),
         route!(POST "/api/v1/posts/{id}/mark-failed", Post(Action::WritePosts), "Record that publishing failed", plan::api::mark_failed),
         route!(POST "/api/v1/posts/{id}/back-to-draft", Post(Action::WritePosts), "Withdraw or reopen the post as a draft", plan::api::back_to_draft),
-        route!(GET "/api/v1/notifications", SignedIn, "The caller's in-app notifications, newest first", plan::api::notifications),
+        route!(GET "/api/v1/notifications", SignedIn, "The caller's in-app notifications, newest first", notifications::api::list),
         // Goals, brief, meetings and health check
         route!(GET "/api/v1/goal-catalog", SignedIn, "The metric catalog and the KPI presets by goal type", goals::api::catalog),
         route!(GET "/api/v1/projects/{slug}/goals", Project(Action::View), "The project's goals with baseline, progress, feasibility and forecast", goals::api::list),
