@@ -2,7 +2,7 @@
 //! filled from the project's data; only the client owner and the agency lead set, change and
 //! agree them (the route table's `ManageGoals`).
 
-use super::input::{self, RawGoal};
+use super::input::{self as goal_input, RawGoal};
 use crate::auth::ProjectCtx;
 use crate::json::ApiJson;
 use crate::{AppState, WebError};
@@ -74,7 +74,7 @@ pub async fn create(
     Extension(ctx): Extension<ProjectCtx>,
     ApiJson(body): ApiJson<GoalBody>,
 ) -> Result<(StatusCode, Json<GoalRow>), WebError> {
-    let input = input::validate(&state.store, &ctx.project, &body.raw(), today()).await?;
+    let input = goal_input::validate(&state.store, &ctx.project, &body.raw(), today()).await?;
     let goal = state
         .store
         .create_goal(ctx.project.org(), ctx.project.id(), &input, ctx.user.id())
@@ -89,7 +89,7 @@ pub async fn update(
     ApiJson(body): ApiJson<GoalBody>,
 ) -> Result<Json<GoalRow>, WebError> {
     state.store.goal(ctx.project.id(), id).await?;
-    let input = input::validate(&state.store, &ctx.project, &body.raw(), today()).await?;
+    let input = goal_input::validate(&state.store, &ctx.project, &body.raw(), today()).await?;
     state
         .store
         .update_goal(ctx.project.org(), ctx.project.id(), id, &input, ctx.user.id())

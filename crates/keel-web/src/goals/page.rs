@@ -1,7 +1,7 @@
 //! The goals page: each goal with progress, feasibility and a chart of its metric with the
 //! target and the forecast; KPI presets to pick from; agreement by each side.
 
-use super::input::{self, RawGoal};
+use super::input::{self as goal_input, RawGoal};
 use crate::auth::ProjectCtx;
 use crate::auth::csrf::CsrfForm;
 use crate::charts::Chart;
@@ -319,7 +319,7 @@ async fn validated(
         zone: Some(form.zone.clone()),
         baseline: number("baseline", &form.baseline).map_err(WebError::BadRequest)?,
     };
-    input::validate(&state.store, &ctx.project, &raw, today()).await
+    goal_input::validate(&state.store, &ctx.project, &raw, today()).await
 }
 
 pub async fn agree(
