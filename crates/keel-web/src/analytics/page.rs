@@ -22,7 +22,7 @@ use serde::Deserialize;
 
 use crate::auth::ProjectCtx;
 use crate::charts::format::Fmt;
-use crate::i18n::Tr;
+use crate::i18n::{Lang, Tr};
 use crate::layout::Chrome;
 use crate::{AppState, WebError};
 
@@ -204,10 +204,16 @@ fn period_label(
     }
 }
 
+/// The period of a download request; a bad one is a 400 with the reason.
+pub fn download_period(params: &PeriodParams) -> Result<(Option<NaiveDate>, Option<NaiveDate>), WebError> {
+    params
+        .parse(Lang::En.tr())
+        .map_err(|BadPeriod(message)| WebError::BadRequest(message))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::i18n::Lang;
 
     fn params(from: &str, to: &str) -> PeriodParams {
         PeriodParams {

@@ -3,9 +3,8 @@
 //! all data). The JSON and CSV stream the full report; the HTML is the standalone report in
 //! the reader's language, with the analytics page's sections and charts.
 
-use crate::analytics::page::{BadPeriod, PeriodParams, TOP_POSTS};
+use crate::analytics::page::{PeriodParams, TOP_POSTS, download_period};
 use crate::auth::ProjectCtx;
-use crate::i18n::Lang;
 use crate::layout::Chrome;
 use crate::{AppState, WebError, streaming};
 use axum::Extension;
@@ -14,13 +13,6 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use keel_report::series::build_analytics;
-
-/// The period of a download request; a bad one is a 400 with the reason.
-fn download_period(params: &PeriodParams) -> Result<(Option<NaiveDate>, Option<NaiveDate>), WebError> {
-    params
-        .parse(Lang::En.tr())
-        .map_err(|BadPeriod(message)| WebError::BadRequest(message))
-}
 
 /// `keel-client-a-report-2026-01-01-2026-03-31.json`.
 fn file_name(slug: &str, (from, to): (Option<NaiveDate>, Option<NaiveDate>), ext: &str) -> String {
