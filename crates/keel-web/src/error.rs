@@ -7,7 +7,7 @@
 
 use crate::auth::CurrentUser;
 use crate::i18n::Lang;
-use crate::pages::layout::ErrorPage;
+use crate::layout::ErrorPage;
 use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;

@@ -499,7 +499,7 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
         "A day's net follower gain is a spike when it exceeds the median of the 28 gains before it by more than 6 × max(MAD × 1.4826, 1) and 0.5 % of the followers. It is reported when the mean daily ER of the 14 days after it is more than 20 % below that of the 14 days before. The excess over the median estimates the number of bots.",
         "Чистый прирост подписчиков за день считается всплеском, если превышает медиану 28 предыдущих приростов более чем на 6 × max(MAD × 1,4826; 1) и на 0,5 % подписчиков. О нём сообщается, если средний дневной ER за 14 дней после него более чем на 20 % ниже, чем за 14 дней до. Превышение над медианой — оценка числа ботов.",
     ),
-    // Content plan and approvals (issue 4)
+    // Content plan and approvals
     ("plan.tab", "Content plan", "Контент-план"),
     ("plan.title", "Content plan", "Контент-план"),
     ("plan.month", "Month", "Месяц"),
@@ -725,7 +725,7 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
     ("notify.changes_requested", "Changes requested", "Запрошены правки"),
     ("notify.post_approved", "Approved", "Согласован"),
     ("notify.comment_added", "New comment", "Новый комментарий"),
-    // Notifications and calendars (helper "notify").
+    // Notifications and calendar feeds.
     ("nav.notifications", "Notifications", "Уведомления"),
     ("notify.title", "Notifications", "Уведомления"),
     (
@@ -876,7 +876,7 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
         "The address is revoked: calendars using it stop updating.",
         "Адрес отозван: календари, которые им пользовались, перестанут обновляться.",
     ),
-    // Goals, brief, team, meetings and health check (issue 5).
+    // Goals, brief, team matrix, meetings and health check.
     ("project.brief", "Brief", "Бриф"),
     ("project.goals", "Goals", "Цели"),
     ("project.meetings", "Team & meetings", "Команда и встречи"),

@@ -6,24 +6,42 @@
 
 #![forbid(unsafe_code)]
 
-mod api;
+// Shared pieces: the route table, authentication, errors, page layout, forms, JSON bodies,
+// charts, translations, the OpenAPI document, embedded assets, operations, the gate on heavy
+// reads and streaming.
 mod assets;
 mod auth;
-// Notifications and calendars (helper "notify").
-pub mod calendar_source;
 mod charts;
 mod error;
+mod form;
 mod heavy;
 mod i18n;
+mod json;
+mod layout;
+mod openapi;
 mod ops;
-mod pages;
-// Content plan and approvals (issue 4).
-mod plan;
-mod planning;
 pub mod routes;
 mod streaming;
 mod text_guard;
-mod uploads;
+
+// One folder per feature, each holding its pages, API handlers, views and inputs.
+mod analytics;
+mod brief;
+mod calendar_feeds;
+mod data;
+mod definitions;
+mod goals;
+mod health;
+mod meetings;
+mod notifications;
+mod plan;
+mod projects;
+mod reports;
+mod session;
+mod team;
+
+/// Where a project's iCal feed gets its events (kept at this path for the binary and tests).
+pub use calendar_feeds::source as calendar_source;
 
 pub use auth::guard::Guard;
 pub use calendar_source::CalendarSource;
@@ -117,7 +135,7 @@ pub async fn serve(
 
 /// The standalone HTML report of `keel report --format html`.
 pub fn report_html(project: &keel_store::projects::Project, report: &keel_report::Report) -> String {
-    pages::report::standalone(project, report)
+    reports::standalone::standalone(project, report)
 }
 
 /// The complete standalone HTML report of `project` over `from ..= to`, in English: the
@@ -130,6 +148,6 @@ pub async fn report_html_for_period(
     from: Option<chrono::NaiveDate>,
     to: Option<chrono::NaiveDate>,
 ) -> anyhow::Result<String> {
-    let analytics = keel_report::series::build_analytics(store, project, from, to, pages::analytics::TOP_POSTS).await?;
-    Ok(pages::report::standalone_analytics(project, &analytics, Lang::En))
+    let analytics = keel_report::series::build_analytics(store, project, from, to, analytics::page::TOP_POSTS).await?;
+    Ok(reports::standalone::standalone_analytics(project, &analytics, Lang::En))
 }

@@ -1,11 +1,14 @@
 //! The route table: every route Keel serves, with the guard it needs and a one-line summary.
 //!
-//! The router ([`router`]), the OpenAPI document (`api::openapi`) and the route-by-role test
+//! The router ([`router`]), the OpenAPI document (`openapi`) and the route-by-role test
 //! all read [`table`], so adding a route here is the only way to add one — and it cannot be
 //! added without a guard.
 
 use crate::auth::guard::{Guard, enforce};
-use crate::{AppState, api, assets, auth, error, heavy, ops, pages, plan, text_guard};
+use crate::{
+    AppState, analytics, assets, auth, brief, calendar_feeds, data, definitions, error, goals, health, heavy, meetings,
+    notifications, openapi, ops, plan, projects, reports, session, team, text_guard,
+};
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::Method;
 use axum::middleware::Next;
@@ -46,23 +49,23 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
     use Guard::*;
     vec![
         // Pages
-        route!(GET "/", Public, "Home: the projects list, or the login page", pages::home),
-        route!(GET "/login", Public, "Login form", pages::login::form),
-        route!(POST "/login", Public, "Log in with e-mail and password", pages::login::submit),
-        route!(POST "/logout", SignedIn, "Log out", pages::login::logout),
-        route!(GET "/lang/{code}", Public, "Switch the interface language (remembered in a cookie)", pages::switch_language),
-        route!(GET "/projects", SignedIn, "The caller's projects", pages::projects::list),
-        route!(GET "/projects/{slug}", Project(Action::View), "Project overview", pages::projects::overview),
-        route!(GET "/projects/{slug}/analytics", Project(Action::View), "The project's figures and charts over a period", pages::analytics::page),
-        route!(GET "/projects/{slug}/report.json", Project(Action::View), "Download the project's report as JSON", pages::analytics::report_json),
-        route!(GET "/projects/{slug}/report.csv", Project(Action::View), "Download the project's report as CSV", pages::analytics::report_csv),
-        route!(GET "/projects/{slug}/report.html", Project(Action::View), "Download the project's report as a standalone HTML page", pages::analytics::report_html),
-        route!(GET "/projects/{slug}/data", Project(Action::View), "The project's data and import history", pages::data::page),
-        route!(POST "/projects/{slug}/data", Project(Action::ImportData), "Upload a data file", pages::data::upload),
-        route!(GET "/projects/{slug}/members", Project(Action::ViewMembers), "Project team", pages::members::list),
-        route!(POST "/projects/{slug}/members", Project(Action::ManageMembers), "Add a person to the project", pages::members::add),
-        route!(POST "/projects/{slug}/members/remove", Project(Action::ManageMembers), "Remove a person's role", pages::members::remove),
-        // Content plan and approvals (issue 4)
+        route!(GET "/", Public, "Home: the projects list, or the login page", session::page::home),
+        route!(GET "/login", Public, "Login form", session::page::form),
+        route!(POST "/login", Public, "Log in with e-mail and password", session::page::submit),
+        route!(POST "/logout", SignedIn, "Log out", session::page::logout),
+        route!(GET "/lang/{code}", Public, "Switch the interface language (remembered in a cookie)", session::language::switch_language),
+        route!(GET "/projects", SignedIn, "The caller's projects", projects::page::list),
+        route!(GET "/projects/{slug}", Project(Action::View), "Project overview", projects::page::overview),
+        route!(GET "/projects/{slug}/analytics", Project(Action::View), "The project's figures and charts over a period", analytics::page::page),
+        route!(GET "/projects/{slug}/report.json", Project(Action::View), "Download the project's report as JSON", reports::download::report_json),
+        route!(GET "/projects/{slug}/report.csv", Project(Action::View), "Download the project's report as CSV", reports::download::report_csv),
+        route!(GET "/projects/{slug}/report.html", Project(Action::View), "Download the project's report as a standalone HTML page", reports::download::report_html),
+        route!(GET "/projects/{slug}/data", Project(Action::View), "The project's data and import history", data::page::page),
+        route!(POST "/projects/{slug}/data", Project(Action::ImportData), "Upload a data file", data::page::upload),
+        route!(GET "/projects/{slug}/members", Project(Action::ViewMembers), "Project team", team::page::list),
+        route!(POST "/projects/{slug}/members", Project(Action::ManageMembers), "Add a person to the project", team::page::add),
+        route!(POST "/projects/{slug}/members/remove", Project(Action::ManageMembers), "Remove a person's role", team::page::remove),
+        // Content plan and approvals
         route!(GET "/projects/{slug}/plan", Project(Action::View), "The content calendar (month, week) and list, with undated drafts", plan::pages::plan),
         route!(POST "/projects/{slug}/plan", Project(Action::WritePosts), "Create a draft post", plan::pages::create),
         route!(POST "/projects/{slug}/workflow", Project(Action::ManageWorkflow), "Change the urgent SLA and auto-approval", plan::overview::save),
@@ -75,47 +78,47 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         route!(POST "/projects/{slug}/posts/{id}/suggestions/{comment}", Post(Action::WritePosts), "Accept or decline a suggestion", plan::post_forms::resolve),
         route!(POST "/projects/{slug}/posts/{id}/images", Post(Action::WritePosts), "Upload an image to a post", plan::post_forms::upload),
         route!(GET "/projects/{slug}/posts/{id}/images/{image}", Post(Action::View), "A post's image", plan::post_forms::image),
-        route!(GET "/inbox", SignedIn, "The caller's notifications", plan::records::inbox),
-        route!(POST "/inbox/read", SignedIn, "Mark every notification read", plan::records::mark_read),
-        // Notifications and calendars (helper "notify")
-        route!(GET "/settings/notifications", SignedIn, "The caller's notification settings", pages::notifications::page),
-        route!(POST "/settings/notifications", SignedIn, "Save which notifications reach the caller through which channel", pages::notifications::save),
-        route!(POST "/settings/notifications/telegram/code", SignedIn, "Make a one-time code that links a Telegram chat to the caller", pages::notifications::telegram_code),
-        route!(POST "/settings/notifications/telegram/unlink", SignedIn, "Unlink the caller's Telegram chat", pages::notifications::telegram_unlink),
-        route!(GET "/projects/{slug}/calendar", Project(Action::View), "The project's calendar feeds", pages::calendar::page),
-        route!(POST "/projects/{slug}/calendar", Project(Action::ManageCalendarFeeds), "Make a secret iCal feed address of the project's plan", pages::calendar::create),
-        route!(POST "/projects/{slug}/calendar/revoke", Project(Action::ManageCalendarFeeds), "Revoke a calendar feed address", pages::calendar::revoke),
-        route!(GET "/ical/{feed}", Public, "The project's plan as iCalendar; the secret `{feed}` (`<secret>.ics`) is the credential", pages::calendar::feed),
-        // Goals, brief, team, meetings and health check (issue 5)
-        route!(GET "/projects/{slug}/goals", Project(Action::View), "Goals with progress, feasibility and forecast", pages::goals::page),
-        route!(POST "/projects/{slug}/goals", Project(Action::ManageGoals), "Set a goal", pages::goals::create),
-        route!(POST "/projects/{slug}/goals/{goal_id}", Project(Action::ManageGoals), "Change a goal (clears both sides' agreement)", pages::goals::update),
-        route!(POST "/projects/{slug}/goals/{goal_id}/agree", Project(Action::ManageGoals), "Agree a goal for the caller's side", pages::goals::agree),
-        route!(GET "/projects/{slug}/brief", Project(Action::View), "The brief, its versions and a side-by-side comparison", pages::brief::page),
-        route!(POST "/projects/{slug}/brief", Project(Action::EditBrief), "Save a new version of the brief", pages::brief::save),
-        route!(POST "/projects/{slug}/brief/{version}/acknowledge", Project(Action::AcknowledgeBrief), "Acknowledge a brief version", pages::brief::acknowledge),
-        route!(GET "/projects/{slug}/meetings", Project(Action::View), "Team matrix, meeting schedule, agenda, minutes, decisions and action items", pages::meetings::page),
-        route!(POST "/projects/{slug}/team", Project(Action::ManageMeetings), "Assign an area of the team matrix", pages::meetings::set_area),
-        route!(POST "/projects/{slug}/meetings/schedule", Project(Action::ManageMeetings), "Set the recurring meeting", pages::meetings::set_schedule),
-        route!(POST "/projects/{slug}/meetings", Project(Action::ManageMeetings), "Record a meeting with its agenda and minutes", pages::meetings::record),
-        route!(POST "/projects/{slug}/meetings/{meeting_id}/decisions", Project(Action::ManageMeetings), "Add a decision to the meeting's decision log", pages::meetings::decide_),
-        route!(POST "/projects/{slug}/meetings/{meeting_id}/actions", Project(Action::ManageMeetings), "Add an action item", pages::meetings::add_item),
-        route!(POST "/projects/{slug}/actions/{item_id}/done", Project(Action::ManageMeetings), "Mark an action item done", pages::meetings::complete_item),
-        route!(GET "/projects/{slug}/health", Project(Action::View), "The project's health check", pages::health::page),
-        route!(GET "/definitions", Public, "How every figure is computed", pages::definitions::page),
+        route!(GET "/inbox", SignedIn, "The caller's notifications", notifications::inbox::inbox),
+        route!(POST "/inbox/read", SignedIn, "Mark every notification read", notifications::inbox::mark_read),
+        // Notifications and calendar feeds
+        route!(GET "/settings/notifications", SignedIn, "The caller's notification settings", notifications::settings::page),
+        route!(POST "/settings/notifications", SignedIn, "Save which notifications reach the caller through which channel", notifications::settings::save),
+        route!(POST "/settings/notifications/telegram/code", SignedIn, "Make a one-time code that links a Telegram chat to the caller", notifications::settings::telegram_code),
+        route!(POST "/settings/notifications/telegram/unlink", SignedIn, "Unlink the caller's Telegram chat", notifications::settings::telegram_unlink),
+        route!(GET "/projects/{slug}/calendar", Project(Action::View), "The project's calendar feeds", calendar_feeds::page::page),
+        route!(POST "/projects/{slug}/calendar", Project(Action::ManageCalendarFeeds), "Make a secret iCal feed address of the project's plan", calendar_feeds::page::create),
+        route!(POST "/projects/{slug}/calendar/revoke", Project(Action::ManageCalendarFeeds), "Revoke a calendar feed address", calendar_feeds::page::revoke),
+        route!(GET "/ical/{feed}", Public, "The project's plan as iCalendar; the secret `{feed}` (`<secret>.ics`) is the credential", calendar_feeds::page::feed),
+        // Goals, brief, team matrix, meetings and health check
+        route!(GET "/projects/{slug}/goals", Project(Action::View), "Goals with progress, feasibility and forecast", goals::page::page),
+        route!(POST "/projects/{slug}/goals", Project(Action::ManageGoals), "Set a goal", goals::page::create),
+        route!(POST "/projects/{slug}/goals/{goal_id}", Project(Action::ManageGoals), "Change a goal (clears both sides' agreement)", goals::page::update),
+        route!(POST "/projects/{slug}/goals/{goal_id}/agree", Project(Action::ManageGoals), "Agree a goal for the caller's side", goals::page::agree),
+        route!(GET "/projects/{slug}/brief", Project(Action::View), "The brief, its versions and a side-by-side comparison", brief::page::page),
+        route!(POST "/projects/{slug}/brief", Project(Action::EditBrief), "Save a new version of the brief", brief::page::save),
+        route!(POST "/projects/{slug}/brief/{version}/acknowledge", Project(Action::AcknowledgeBrief), "Acknowledge a brief version", brief::page::acknowledge),
+        route!(GET "/projects/{slug}/meetings", Project(Action::View), "Team matrix, meeting schedule, agenda, minutes, decisions and action items", meetings::page::page),
+        route!(POST "/projects/{slug}/team", Project(Action::ManageMeetings), "Assign an area of the team matrix", meetings::page::set_area),
+        route!(POST "/projects/{slug}/meetings/schedule", Project(Action::ManageMeetings), "Set the recurring meeting", meetings::page::set_schedule),
+        route!(POST "/projects/{slug}/meetings", Project(Action::ManageMeetings), "Record a meeting with its agenda and minutes", meetings::page::record),
+        route!(POST "/projects/{slug}/meetings/{meeting_id}/decisions", Project(Action::ManageMeetings), "Add a decision to the meeting's decision log", meetings::page::decide_),
+        route!(POST "/projects/{slug}/meetings/{meeting_id}/actions", Project(Action::ManageMeetings), "Add an action item", meetings::page::add_item),
+        route!(POST "/projects/{slug}/actions/{item_id}/done", Project(Action::ManageMeetings), "Mark an action item done", meetings::page::complete_item),
+        route!(GET "/projects/{slug}/health", Project(Action::View), "The project's health check", health::page::page),
+        route!(GET "/definitions", Public, "How every figure is computed", definitions::page::page),
         route!(GET "/static/{file}", Public, "Stylesheet and icons, embedded in the binary", assets::serve),
         // Operations
         route!(GET "/healthz", Public, "Liveness and database reachability", ops::healthz),
         route!(GET "/metrics", Public, "Prometheus metrics", ops::metrics),
         // JSON API
-        route!(GET "/api/v1/openapi.json", Public, "This API's OpenAPI document", api::openapi::document),
-        route!(GET "/api/v1/projects", SignedIn, "The caller's projects", api::projects::list),
-        route!(GET "/api/v1/projects/{slug}", Project(Action::View), "One project", api::projects::show),
-        route!(GET "/api/v1/projects/{slug}/members", Project(Action::ViewMembers), "The project's team", api::projects::members),
-        route!(POST "/api/v1/projects/{slug}/members", Project(Action::ManageMembers), "Add a person to the project", api::projects::add_member),
-        route!(POST "/api/v1/projects/{slug}/imports", Project(Action::ImportData), "Import a data file (the body) into the project, all-or-nothing", api::data::import),
-        route!(GET "/api/v1/projects/{slug}/report", Project(Action::View), "The project's report (the JSON of `keel report`)", api::data::report),
-        // Content plan and approvals (issue 4)
+        route!(GET "/api/v1/openapi.json", Public, "This API's OpenAPI document", openapi::document),
+        route!(GET "/api/v1/projects", SignedIn, "The caller's projects", projects::api::list),
+        route!(GET "/api/v1/projects/{slug}", Project(Action::View), "One project", projects::api::show),
+        route!(GET "/api/v1/projects/{slug}/members", Project(Action::ViewMembers), "The project's team", projects::api::members),
+        route!(POST "/api/v1/projects/{slug}/members", Project(Action::ManageMembers), "Add a person to the project", projects::api::add_member),
+        route!(POST "/api/v1/projects/{slug}/imports", Project(Action::ImportData), "Import a data file (the body) into the project, all-or-nothing", data::api::import),
+        route!(GET "/api/v1/projects/{slug}/report", Project(Action::View), "The project's report (the JSON of `keel report`)", reports::api::report),
+        // Content plan and approvals
         route!(GET "/api/v1/projects/{slug}/posts", Project(Action::View), "The content plan's posts (`?state=`, `?platform=` filter)", plan::api::list),
         route!(POST "/api/v1/projects/{slug}/posts", Project(Action::WritePosts), "Create a draft post: `text`, `platforms`, `scheduled_at`, `urgent`, `rubric`, `variants`", plan::api::create),
         route!(GET "/api/v1/projects/{slug}/workflow", Project(Action::View), "Workflow settings, designated approvers and the workflow's health", plan::api::workflow),
@@ -132,19 +135,19 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         route!(POST "/api/v1/posts/{id}/mark-published", Post(Action::WritePosts), "Record that the post went out", plan::api::mark_published),
         route!(POST "/api/v1/posts/{id}/mark-failed", Post(Action::WritePosts), "Record that publishing failed", plan::api::mark_failed),
         route!(POST "/api/v1/posts/{id}/back-to-draft", Post(Action::WritePosts), "Withdraw or reopen the post as a draft", plan::api::back_to_draft),
-        route!(GET "/api/v1/notifications", SignedIn, "The caller's in-app notifications, newest first", plan::api::notifications),
-        // Goals, brief and health check (issue 5)
-        route!(GET "/api/v1/goal-catalog", SignedIn, "The metric catalog and the KPI presets by goal type", api::goals::catalog),
-        route!(GET "/api/v1/projects/{slug}/goals", Project(Action::View), "The project's goals with baseline, progress, feasibility and forecast", api::goals::list),
-        route!(POST "/api/v1/projects/{slug}/goals", Project(Action::ManageGoals), "Set a goal (client owner, agency lead)", api::goals::create),
-        route!(POST "/api/v1/projects/{slug}/goals/{goal_id}", Project(Action::ManageGoals), "Change a goal (clears both sides' agreement)", api::goals::update),
-        route!(POST "/api/v1/projects/{slug}/goals/{goal_id}/agree", Project(Action::ManageGoals), "Agree a goal for the caller's side", api::goals::agree),
-        route!(GET "/api/v1/projects/{slug}/brief", Project(Action::View), "Every version of the brief, newest first", api::brief::list),
-        route!(POST "/api/v1/projects/{slug}/brief", Project(Action::EditBrief), "Save a new version of the brief", api::brief::save),
-        route!(GET "/api/v1/projects/{slug}/brief/compare", Project(Action::View), "Two brief versions field by field (?left=&right=)", api::brief::compare_versions),
-        route!(POST "/api/v1/projects/{slug}/brief/{version}/acknowledge", Project(Action::AcknowledgeBrief), "Acknowledge a brief version (agency lead)", api::brief::acknowledge),
-        route!(GET "/api/v1/projects/{slug}/meetings", Project(Action::View), "Team matrix, upcoming meetings, drafted agenda, minutes, decisions and action items", api::meetings::list),
-        route!(GET "/api/v1/projects/{slug}/health", Project(Action::View), "The project's health check: findings with evidence", api::brief::health),
+        route!(GET "/api/v1/notifications", SignedIn, "The caller's in-app notifications, newest first", notifications::api::list),
+        // Goals, brief, meetings and health check
+        route!(GET "/api/v1/goal-catalog", SignedIn, "The metric catalog and the KPI presets by goal type", goals::api::catalog),
+        route!(GET "/api/v1/projects/{slug}/goals", Project(Action::View), "The project's goals with baseline, progress, feasibility and forecast", goals::api::list),
+        route!(POST "/api/v1/projects/{slug}/goals", Project(Action::ManageGoals), "Set a goal (client owner, agency lead)", goals::api::create),
+        route!(POST "/api/v1/projects/{slug}/goals/{goal_id}", Project(Action::ManageGoals), "Change a goal (clears both sides' agreement)", goals::api::update),
+        route!(POST "/api/v1/projects/{slug}/goals/{goal_id}/agree", Project(Action::ManageGoals), "Agree a goal for the caller's side", goals::api::agree),
+        route!(GET "/api/v1/projects/{slug}/brief", Project(Action::View), "Every version of the brief, newest first", brief::api::list),
+        route!(POST "/api/v1/projects/{slug}/brief", Project(Action::EditBrief), "Save a new version of the brief", brief::api::save),
+        route!(GET "/api/v1/projects/{slug}/brief/compare", Project(Action::View), "Two brief versions field by field (?left=&right=)", brief::api::compare_versions),
+        route!(POST "/api/v1/projects/{slug}/brief/{version}/acknowledge", Project(Action::AcknowledgeBrief), "Acknowledge a brief version (agency lead)", brief::api::acknowledge),
+        route!(GET "/api/v1/projects/{slug}/meetings", Project(Action::View), "Team matrix, upcoming meetings, drafted agenda, minutes, decisions and action items", meetings::api::list),
+        route!(GET "/api/v1/projects/{slug}/health", Project(Action::View), "The project's health check: findings with evidence", health::api::health),
     ]
 }
 

@@ -27,7 +27,7 @@ pub enum Guard {
     /// A caller allowed to take this action in the project named by the path's `{slug}`.
     Project(Action),
     /// A caller allowed to take this action in the project of the content-plan post named by
-    /// the path's `{id}` (issue 4). A post of a project the caller cannot see answers 404.
+    /// the path's `{id}`. A post of a project the caller cannot see answers 404.
     Post(Action),
 }
 
@@ -55,7 +55,7 @@ async fn authorize(guard: Guard, state: &AppState, request: &mut Request) -> Res
     let user = caller(state, request.headers().clone(), is_api).await?;
     if let Some(user) = &user {
         request.extensions_mut().insert(CurrentUser(user.clone()));
-        // The top bar's unread count (content plan, issue 4): pages only.
+        // The top bar's unread count: pages only.
         if !is_api {
             let unread = state.store.unread_count(user.id()).await?;
             request.extensions_mut().insert(crate::plan::UnreadCount(unread));

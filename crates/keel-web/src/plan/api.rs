@@ -4,12 +4,11 @@
 use super::guard::PostCtx;
 use super::input::{ActionJson, ApiBody, EditJson, NewPostJson, ResolveJson, relation};
 use super::view::{CommentJson, ImageJson, PostJson, PostView, comment_json};
-use crate::auth::{CurrentUser, ProjectCtx};
+use crate::auth::ProjectCtx;
 use crate::{AppState, WebError};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
-use chrono::{DateTime, Utc};
 use keel_domain::workflow::PostAction;
 use keel_domain::workflow::health::WorkflowHealth;
 use keel_domain::workflow::state::too_many_approvers;
@@ -295,37 +294,4 @@ pub async fn set_workflow(
         .set_workflow_settings(ctx.project.org(), ctx.project.id(), Some(ctx.user.id()), settings)
         .await?;
     workflow(State(state), Extension(ctx)).await
-}
-
-#[derive(Serialize)]
-pub struct NotificationJson {
-    pub id: i64,
-    pub kind: String,
-    pub title: String,
-    pub body: String,
-    pub link: String,
-    pub created_at: DateTime<Utc>,
-    pub read: bool,
-}
-
-/// The caller's in-app notifications, newest first.
-pub async fn notifications(
-    State(state): State<AppState>,
-    Extension(CurrentUser(user)): Extension<CurrentUser>,
-) -> Result<Json<Vec<NotificationJson>>, WebError> {
-    let items = state.store.inbox(user.id(), 200).await?;
-    Ok(Json(
-        items
-            .into_iter()
-            .map(|n| NotificationJson {
-                id: n.id,
-                kind: n.kind,
-                title: n.title,
-                body: n.body,
-                link: n.link_path,
-                created_at: n.created_at,
-                read: n.read_at.is_some(),
-            })
-            .collect(),
-    ))
 }

@@ -4,7 +4,7 @@
 use super::calendar::{View, days, neighbours};
 use crate::auth::ProjectCtx;
 use crate::auth::csrf::CsrfForm;
-use crate::pages::layout::Chrome;
+use crate::layout::Chrome;
 use crate::{AppState, WebError};
 use askama::Template;
 use askama_web::WebTemplate;

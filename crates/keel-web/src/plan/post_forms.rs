@@ -8,7 +8,7 @@ use super::pages::PostForm;
 use super::post_page::{MOVES, after};
 use crate::auth::ProjectCtx;
 use crate::auth::csrf::CsrfForm;
-use crate::pages::layout::Chrome;
+use crate::layout::Chrome;
 use crate::{AppState, WebError};
 use axum::Extension;
 use axum::extract::{Multipart, Path, State};

@@ -8,7 +8,7 @@ use super::pages::state_key;
 use super::records::{EventLine, event_line};
 use super::view::PostView;
 use crate::auth::ProjectCtx;
-use crate::pages::layout::Chrome;
+use crate::layout::Chrome;
 use crate::{AppState, WebError};
 use askama::Template;
 use askama_web::WebTemplate;

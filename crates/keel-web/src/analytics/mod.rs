@@ -1,0 +1,6 @@
+//! A project's analytics: the page of figures and charts over a period, and the sections it
+//! shares with the standalone HTML report.
+
+mod charted;
+pub mod page;
+mod view;

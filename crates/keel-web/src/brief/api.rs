@@ -1,0 +1,87 @@
+//! `/api/v1/projects/{slug}/brief…`: the versioned brief, its versions compared and acknowledged.
+
+use crate::auth::ProjectCtx;
+use crate::json::ApiJson;
+use crate::{AppState, WebError};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::{Extension, Json};
+use keel_domain::brief::{BriefContent, FieldChange, compare};
+use keel_store::brief::BriefVersion;
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize)]
+pub struct VersionJson {
+    version: i64,
+    content: BriefContent,
+    author: Option<String>,
+    saved_at: String,
+    acknowledged_by: Option<String>,
+    acknowledged_at: Option<String>,
+    /// The agency's pay depends on sales the client's team controls (core rule 6).
+    pay_tied_to_sales_warning: bool,
+}
+
+fn json(v: BriefVersion) -> VersionJson {
+    let content = v.content();
+    VersionJson {
+        version: v.version,
+        pay_tied_to_sales_warning: content.pay_tied_to_sales(),
+        content,
+        author: v.author_name,
+        saved_at: v.created_at.to_rfc3339(),
+        acknowledged_by: v.acknowledged_name,
+        acknowledged_at: v.acknowledged_at.map(|a| a.to_rfc3339()),
+    }
+}
+
+/// Every version, newest first.
+pub async fn list(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<ProjectCtx>,
+) -> Result<Json<Vec<VersionJson>>, WebError> {
+    let versions = state.store.brief_versions(ctx.project.id()).await?;
+    Ok(Json(versions.into_iter().map(json).collect()))
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<ProjectCtx>,
+    ApiJson(content): ApiJson<BriefContent>,
+) -> Result<(StatusCode, Json<VersionJson>), WebError> {
+    let content = content.validated().map_err(WebError::BadRequest)?;
+    let version = state
+        .store
+        .save_brief(ctx.project.org(), ctx.project.id(), &content, ctx.user.id())
+        .await?;
+    Ok((StatusCode::CREATED, Json(json(version))))
+}
+
+pub async fn acknowledge(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<ProjectCtx>,
+    Path((_, version)): Path<(String, i64)>,
+) -> Result<Json<VersionJson>, WebError> {
+    let v = state
+        .store
+        .acknowledge_brief(ctx.project.org(), ctx.project.id(), version, ctx.user.id())
+        .await?;
+    Ok(Json(json(v)))
+}
+
+#[derive(Deserialize)]
+pub struct Pair {
+    left: i64,
+    right: i64,
+}
+
+/// Two versions field by field.
+pub async fn compare_versions(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<ProjectCtx>,
+    Query(pair): Query<Pair>,
+) -> Result<Json<Vec<FieldChange>>, WebError> {
+    let left = state.store.brief_version(ctx.project.id(), pair.left).await?;
+    let right = state.store.brief_version(ctx.project.id(), pair.right).await?;
+    Ok(Json(compare(&left.content(), &right.content())))
+}

@@ -1,0 +1,4 @@
+//! The versioned brief: the brief page and the brief API.
+
+pub mod api;
+pub mod page;

@@ -1,0 +1,3 @@
+//! The metric definitions every figure links to.
+
+pub mod page;

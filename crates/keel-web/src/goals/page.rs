@@ -1,0 +1,340 @@
+//! The goals page: each goal with progress, feasibility and a chart of its metric with the
+//! target and the forecast; KPI presets to pick from; agreement by each side.
+
+use super::input::{self as goal_input, RawGoal};
+use crate::auth::ProjectCtx;
+use crate::auth::csrf::CsrfForm;
+use crate::charts::Chart;
+use crate::charts::format::Fmt;
+use crate::charts::line::{Line, LineChart, line_chart};
+use crate::form::{Empty, number};
+use crate::layout::Chrome;
+use crate::{AppState, WebError};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Extension;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{NaiveDate, Utc};
+use keel_domain::goals::{GoalType, Metric, Target};
+use keel_domain::{Action, Decision, decide};
+use keel_report::goals::{GoalEvaluation, evaluate_goals};
+use serde::Deserialize;
+
+pub struct GoalCard {
+    pub id: i64,
+    pub metric: &'static str,
+    pub metric_key: String,
+    pub anchor: &'static str,
+    pub zone: String,
+    pub target: String,
+    pub start: String,
+    pub deadline: String,
+    pub baseline: String,
+    pub current: String,
+    pub progress: String,
+    /// 0–100 for the bar.
+    pub progress_bar: f64,
+    pub required_rate: String,
+    pub best_rate: String,
+    pub window_days: i64,
+    pub verdict: &'static str,
+    pub forecast: String,
+    pub on_track: Option<bool>,
+    pub vanity: bool,
+    pub agreed_client: String,
+    pub agreed_agency: String,
+    pub agreed: bool,
+    pub chart: Chart,
+    /// The goal as entered, to prefill the change form.
+    pub form: GoalFormValues,
+}
+
+/// A goal's fields as the form shows them.
+pub struct GoalFormValues {
+    pub target_kind: &'static str,
+    pub target_value: String,
+    pub start: String,
+    pub deadline: String,
+    pub baseline: String,
+}
+
+pub struct PresetGroup {
+    pub key: String,
+    pub metrics: Vec<(&'static str, String)>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "goals.html")]
+pub struct GoalsPage {
+    chrome: Chrome,
+    slug: String,
+    name: String,
+    tab: &'static str,
+    goals: Vec<GoalCard>,
+    can_manage: bool,
+    can_agree: bool,
+    presets: Vec<PresetGroup>,
+    catalog: Vec<(&'static str, String, &'static str, &'static str, bool)>,
+    today: String,
+    error: Option<String>,
+    status: String,
+}
+
+fn today() -> NaiveDate {
+    Utc::now().date_naive()
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    Extension(ctx): Extension<ProjectCtx>,
+) -> Result<GoalsPage, WebError> {
+    render(&state, chrome, &ctx, None).await
+}
+
+async fn render(
+    state: &AppState,
+    chrome: Chrome,
+    ctx: &ProjectCtx,
+    error: Option<String>,
+) -> Result<GoalsPage, WebError> {
+    let evaluations = evaluate_goals(&state.store, &ctx.project, today())
+        .await
+        .map_err(WebError::Internal)?;
+    let f = Fmt(chrome.t.0);
+    let goals = evaluations.iter().filter_map(|e| card(e, &chrome, f)).collect();
+    let can_manage = decide(ctx.access, Action::ManageGoals) == Decision::Allow;
+    let project = state.store.project_by_id(ctx.project.id()).await?;
+    Ok(GoalsPage {
+        slug: ctx.project.slug.clone(),
+        name: ctx.project.name.clone(),
+        tab: "goals",
+        goals,
+        can_manage,
+        can_agree: can_manage && !super::api::sides_of(ctx).is_empty(),
+        presets: GoalType::ALL
+            .into_iter()
+            .map(|t| PresetGroup {
+                key: format!("goals.type.{}", t.as_str()),
+                metrics: t
+                    .preset()
+                    .iter()
+                    .map(|m| (m.as_str(), format!("metric.{}", m.as_str())))
+                    .collect(),
+            })
+            .collect(),
+        catalog: Metric::ALL
+            .into_iter()
+            .map(|m| {
+                let i = m.info();
+                (
+                    i.name,
+                    format!("metric.{}", i.name),
+                    i.zone.as_str(),
+                    i.anchor,
+                    i.vanity,
+                )
+            })
+            .collect(),
+        today: today().to_string(),
+        error,
+        status: project.status,
+        chrome,
+    })
+}
+
+fn card(e: &GoalEvaluation, chrome: &Chrome, f: Fmt) -> Option<GoalCard> {
+    let r = &e.row;
+    let metric: Metric = r.metric.parse().ok()?;
+    let info = metric.info();
+    let value = |v: f64| match info.unit {
+        "percent" => f.pct(v, 2),
+        "money" => f.dec(v, 2),
+        _ => f.int(v.round() as i64),
+    };
+    let opt = |v: Option<f64>| v.map(value).unwrap_or_else(|| "—".into());
+    let target = match r.target {
+        Target::Absolute(v) => value(v),
+        Target::RelativePct(p) => format!("{} ({})", f.signed_pct(p, 1), opt(r.target_value)),
+    };
+    let mut lines = vec![Line {
+        name: chrome.t.get(&format!("metric.{}", r.metric)).to_owned(),
+        points: e.values.clone(),
+    }];
+    if let Some(t) = r.target_value {
+        lines.push(Line {
+            name: chrome.t.get("goals.target").to_owned(),
+            points: vec![(r.start, t), (r.deadline, t)],
+        });
+    }
+    if let Some(fc) = r.forecast {
+        let days = (r.deadline - fc.fitted_to).num_days() as f64;
+        lines.push(Line {
+            name: chrome.t.get("goals.forecast").to_owned(),
+            points: vec![
+                (fc.fitted_to, fc.value_at_deadline - fc.slope_per_day * days),
+                (r.deadline, fc.value_at_deadline),
+            ],
+        });
+    }
+    let chart = line_chart(&LineChart {
+        title: chrome.t.get(&format!("metric.{}", r.metric)),
+        lines,
+        markers: vec![],
+        y_label: &value,
+        from_zero: info.unit != "count",
+        fmt: f,
+        empty: chrome.t.get("goals.chart.empty"),
+    });
+    let feasibility = r.feasibility.map(|x| x.check);
+    Some(GoalCard {
+        id: r.id,
+        metric: info.name,
+        metric_key: format!("metric.{}", info.name),
+        anchor: info.anchor,
+        zone: r.zone.clone(),
+        target,
+        start: f.date(r.start),
+        deadline: f.date(r.deadline),
+        baseline: opt(r.baseline),
+        current: opt(r.current),
+        progress: r.progress_pct.map(|p| f.pct(p, 1)).unwrap_or_else(|| "—".into()),
+        progress_bar: r.progress_pct.unwrap_or(0.0).clamp(0.0, 100.0),
+        required_rate: feasibility
+            .map(|x| value(x.required_rate))
+            .unwrap_or_else(|| "—".into()),
+        best_rate: opt(feasibility.and_then(|x| x.best_historical_rate)),
+        window_days: feasibility.map(|x| x.window_days).unwrap_or(0),
+        verdict: feasibility.map(|x| x.verdict.as_str()).unwrap_or(""),
+        forecast: opt(r.forecast.map(|x| x.value_at_deadline)),
+        on_track: r.forecast.map(|x| x.on_track),
+        vanity: r.vanity,
+        agreed_client: r.agreed_by_client.clone().unwrap_or_default(),
+        agreed_agency: r.agreed_by_agency.clone().unwrap_or_default(),
+        agreed: r.agreed,
+        chart,
+        form: GoalFormValues {
+            target_kind: match r.target {
+                Target::Absolute(_) => "absolute",
+                Target::RelativePct(_) => "relative_pct",
+            },
+            target_value: match r.target {
+                Target::Absolute(v) | Target::RelativePct(v) => v.to_string(),
+            },
+            start: r.start.to_string(),
+            deadline: r.deadline.to_string(),
+            baseline: match r.baseline_source {
+                "entered" => r.baseline.map(|b| b.to_string()).unwrap_or_default(),
+                _ => String::new(),
+            },
+        },
+    })
+}
+
+#[derive(Deserialize)]
+pub struct GoalForm {
+    metric: String,
+    target_kind: String,
+    target_value: String,
+    #[serde(default)]
+    start: String,
+    deadline: String,
+    #[serde(default)]
+    zone: String,
+    #[serde(default)]
+    baseline: String,
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    Extension(ctx): Extension<ProjectCtx>,
+    CsrfForm(form): CsrfForm<GoalForm>,
+) -> Result<Response, WebError> {
+    match try_create(&state, &ctx, &form).await {
+        Ok(()) => Ok(Redirect::to(&format!("/projects/{}/goals", ctx.project.slug)).into_response()),
+        Err(WebError::BadRequest(message)) => Ok((
+            StatusCode::BAD_REQUEST,
+            render(&state, chrome, &ctx, Some(message)).await?,
+        )
+            .into_response()),
+        Err(e) => Err(e),
+    }
+}
+
+/// Changes a goal; both sides' agreement is cleared (they agreed to the old terms).
+pub async fn update(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    Extension(ctx): Extension<ProjectCtx>,
+    Path((_, id)): Path<(String, i64)>,
+    CsrfForm(form): CsrfForm<GoalForm>,
+) -> Result<Response, WebError> {
+    state.store.goal(ctx.project.id(), id).await?;
+    match validated(&state, &ctx, &form).await {
+        Ok(input) => {
+            state
+                .store
+                .update_goal(ctx.project.org(), ctx.project.id(), id, &input, ctx.user.id())
+                .await?;
+            Ok(Redirect::to(&format!("/projects/{}/goals", ctx.project.slug)).into_response())
+        }
+        Err(WebError::BadRequest(message)) => Ok((
+            StatusCode::BAD_REQUEST,
+            render(&state, chrome, &ctx, Some(message)).await?,
+        )
+            .into_response()),
+        Err(e) => Err(e),
+    }
+}
+
+async fn try_create(state: &AppState, ctx: &ProjectCtx, form: &GoalForm) -> Result<(), WebError> {
+    let input = validated(state, ctx, form).await?;
+    state
+        .store
+        .create_goal(ctx.project.org(), ctx.project.id(), &input, ctx.user.id())
+        .await?;
+    Ok(())
+}
+
+async fn validated(
+    state: &AppState,
+    ctx: &ProjectCtx,
+    form: &GoalForm,
+) -> Result<keel_store::goals::GoalInput, WebError> {
+    let value = number("target", &form.target_value)
+        .map_err(WebError::BadRequest)?
+        .ok_or_else(|| WebError::BadRequest("field `target`: enter a number".into()))?;
+    let target = match form.target_kind.as_str() {
+        "relative_pct" => Target::RelativePct(value),
+        _ => Target::Absolute(value),
+    };
+    let raw = RawGoal {
+        metric: form.metric.clone(),
+        target: Some(target),
+        start: Some(form.start.clone()),
+        deadline: form.deadline.clone(),
+        zone: Some(form.zone.clone()),
+        baseline: number("baseline", &form.baseline).map_err(WebError::BadRequest)?,
+    };
+    goal_input::validate(&state.store, &ctx.project, &raw, today()).await
+}
+
+pub async fn agree(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<ProjectCtx>,
+    Path((_, id)): Path<(String, i64)>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> Result<Response, WebError> {
+    let sides = super::api::sides_of(&ctx);
+    if sides.is_empty() {
+        return Err(WebError::Forbidden);
+    }
+    state
+        .store
+        .agree_goal(ctx.project.org(), ctx.project.id(), id, &sides, ctx.user.id())
+        .await?;
+    Ok(Redirect::to(&format!("/projects/{}/goals", ctx.project.slug)).into_response())
+}

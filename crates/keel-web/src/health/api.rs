@@ -1,0 +1,29 @@
+//! `GET /api/v1/projects/{slug}/health`: the project's health check, findings with evidence.
+
+use crate::auth::ProjectCtx;
+use crate::{AppState, WebError};
+use axum::extract::State;
+use axum::{Extension, Json};
+use serde::Serialize;
+
+#[derive(Serialize)]
+pub struct HealthJson {
+    /// The worst status of the findings.
+    status: keel_domain::health::Status,
+    findings: Vec<keel_domain::health::Finding>,
+}
+
+/// The project's health check.
+pub async fn health(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<ProjectCtx>,
+) -> Result<Json<HealthJson>, WebError> {
+    let facts = crate::health::facts::gather(&state.store, &ctx.project, chrono::Utc::now().date_naive())
+        .await
+        .map_err(WebError::Internal)?;
+    let findings = facts.findings();
+    Ok(Json(HealthJson {
+        status: keel_domain::health::overall(&findings),
+        findings,
+    }))
+}

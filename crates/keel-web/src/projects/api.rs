@@ -1,0 +1,124 @@
+//! `/api/v1/projects…`: the caller's projects and their teams.
+
+use crate::auth::{CurrentUser, ProjectCtx};
+use crate::json::ApiJson;
+use crate::{AppState, WebError};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::{Extension, Json};
+use keel_domain::{Email, Role, may_assign};
+use keel_store::projects::Project;
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize)]
+pub struct ProjectJson {
+    pub slug: String,
+    pub name: String,
+    pub status: String,
+    pub started_on: String,
+    pub client: Option<String>,
+    /// The caller's roles in the project.
+    pub roles: Vec<String>,
+}
+
+fn project_json(p: &Project, roles: Vec<Role>) -> ProjectJson {
+    ProjectJson {
+        slug: p.slug.clone(),
+        name: p.name.clone(),
+        status: p.status.clone(),
+        started_on: p.started_on.to_string(),
+        client: p.client_name.clone(),
+        roles: roles.into_iter().map(|r| r.as_str().to_owned()).collect(),
+    }
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    Extension(CurrentUser(user)): Extension<CurrentUser>,
+) -> Result<Json<Vec<ProjectJson>>, WebError> {
+    let projects = state
+        .store
+        .projects_visible_to(user.org(), user.id(), user.is_org_admin)
+        .await?;
+    let mut out = Vec::with_capacity(projects.len());
+    for p in &projects {
+        out.push(project_json(p, state.store.roles_in(p.id(), user.id()).await?));
+    }
+    Ok(Json(out))
+}
+
+pub async fn show(Extension(ctx): Extension<ProjectCtx>) -> Json<ProjectJson> {
+    Json(project_json(&ctx.project, ctx.access.roles.iter().collect()))
+}
+
+#[derive(Serialize)]
+pub struct MemberJson {
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub speciality: Option<String>,
+}
+
+pub async fn members(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<ProjectCtx>,
+) -> Result<Json<Vec<MemberJson>>, WebError> {
+    let members = state.store.members_of(ctx.project.id()).await?;
+    Ok(Json(
+        members
+            .into_iter()
+            .map(|m| MemberJson {
+                email: m.email,
+                name: m.display_name,
+                role: m.role,
+                speciality: m.speciality,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct NewMember {
+    pub email: String,
+    pub role: String,
+    #[serde(default)]
+    pub speciality: Option<String>,
+}
+
+/// Adds a person (who already has an account in the organization) to the project.
+pub async fn add_member(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<ProjectCtx>,
+    ApiJson(body): ApiJson<NewMember>,
+) -> Result<(StatusCode, Json<MemberJson>), WebError> {
+    let email = Email::parse(&body.email).map_err(|e| WebError::BadRequest(format!("field `email`: {e}")))?;
+    let role: Role = body
+        .role
+        .parse()
+        .map_err(|e| WebError::BadRequest(format!("field `role`: {e}")))?;
+    if !may_assign(ctx.access, role) {
+        return Err(WebError::Forbidden);
+    }
+    let user = state
+        .store
+        .user_by_email(&email)
+        .await?
+        .filter(|u| u.org_id == ctx.project.org_id)
+        .ok_or_else(|| {
+            WebError::BadRequest(format!(
+                "field `email`: no user {email} in this organization; create one with `keel user create`"
+            ))
+        })?;
+    let speciality = body.speciality.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    state
+        .store
+        .add_member(ctx.project.org(), ctx.project.id(), user.id(), role, speciality)
+        .await?;
+    let json = MemberJson {
+        email: user.email,
+        name: user.display_name,
+        role: role.as_str().into(),
+        speciality: speciality.map(Into::into),
+    };
+    Ok((StatusCode::CREATED, Json(json)))
+}

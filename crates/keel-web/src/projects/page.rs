@@ -1,0 +1,136 @@
+//! The projects list and a project's overview.
+
+use crate::auth::{CurrentUser, ProjectCtx};
+use crate::layout::{Chrome, role_key, status_key};
+use crate::{AppState, WebError};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Extension;
+use axum::extract::State;
+use keel_domain::{Role, Side};
+
+/// One project as the list shows it.
+pub struct ProjectCard {
+    pub slug: String,
+    pub name: String,
+    pub client: String,
+    pub started_on: String,
+    pub status_key: &'static str,
+    pub status: String,
+    pub role_keys: Vec<&'static str>,
+    /// The health check's overall status (`healthy`, `warning`, `problem`).
+    pub health: &'static str,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "projects.html")]
+pub struct ProjectsPage {
+    chrome: Chrome,
+    cards: Vec<ProjectCard>,
+    is_admin: bool,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    Extension(CurrentUser(user)): Extension<CurrentUser>,
+) -> Result<ProjectsPage, WebError> {
+    let projects = state
+        .store
+        .projects_visible_to(user.org(), user.id(), user.is_org_admin)
+        .await?;
+    let mut cards = Vec::with_capacity(projects.len());
+    for p in projects {
+        let roles = state.store.roles_in(p.id(), user.id()).await?;
+        let facts = crate::health::facts::gather(&state.store, &p, chrono::Utc::now().date_naive())
+            .await
+            .map_err(WebError::Internal)?;
+        cards.push(ProjectCard {
+            health: keel_domain::health::overall(&facts.findings()).as_str(),
+            status_key: status_key(&p.status),
+            role_keys: roles.iter().map(|r| role_key(r.as_str())).collect(),
+            slug: p.slug,
+            name: p.name,
+            client: p.client_name.unwrap_or_default(),
+            started_on: p.started_on.to_string(),
+            status: p.status,
+        });
+    }
+    Ok(ProjectsPage {
+        chrome,
+        cards,
+        is_admin: user.is_org_admin,
+    })
+}
+
+/// Who is on the project, grouped by side, for the overview.
+pub struct PersonLine {
+    pub name: String,
+    pub role_key: &'static str,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "project.html")]
+pub struct OverviewPage {
+    chrome: Chrome,
+    slug: String,
+    name: String,
+    client: String,
+    started_on: String,
+    status: String,
+    status_key: &'static str,
+    client_side: Vec<PersonLine>,
+    agency_side: Vec<PersonLine>,
+    approvers: usize,
+    counts: keel_store::data::DataCounts,
+    tab: &'static str,
+    /// Content plan and approvals.
+    workflow: crate::plan::overview::WorkflowCard,
+    /// Open action items past their due date.
+    overdue: Vec<keel_store::meetings::ActionItem>,
+}
+
+pub async fn overview(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    Extension(ctx): Extension<ProjectCtx>,
+) -> Result<OverviewPage, WebError> {
+    let members = state.store.members_of(ctx.project.id()).await?;
+    let (mut client_side, mut agency_side) = (vec![], vec![]);
+    for m in &members {
+        let Some(role) = m.role() else { continue };
+        let line = PersonLine {
+            name: m.display_name.clone(),
+            role_key: role_key(role.as_str()),
+        };
+        match role.side() {
+            Side::Client => client_side.push(line),
+            Side::Agency | Side::Neutral => agency_side.push(line),
+        }
+    }
+    let approvers = members
+        .iter()
+        .filter(|m| m.role() == Some(Role::ClientApprover))
+        .count();
+    let p = &ctx.project;
+    Ok(OverviewPage {
+        chrome,
+        slug: p.slug.clone(),
+        name: p.name.clone(),
+        client: p.client_name.clone().unwrap_or_default(),
+        started_on: p.started_on.to_string(),
+        status: p.status.clone(),
+        status_key: status_key(&p.status),
+        client_side,
+        agency_side,
+        approvers,
+        counts: state.store.data_counts(&ctx.project).await?,
+        tab: "overview",
+        workflow: crate::plan::overview::card(&state, &ctx).await?,
+        overdue: {
+            let today = chrono::Utc::now().date_naive();
+            let items = state.store.action_items(ctx.project.id()).await?;
+            items.into_iter().filter(|i| i.overdue(today)).collect()
+        },
+    })
+}
