@@ -148,7 +148,7 @@ on_both_backends! {
         // Approved is final for the approver: a second decision is refused as "not now".
         assert_eq!(api(&app, &approver, "POST", &format!("/api/v1/posts/{id}/approve"), None).await.0, StatusCode::CONFLICT);
         // The audit trail refuses to be rewritten, on both backends.
-        let tampered = keel_store::on_pool!(&app.store.pool, p => {
+        let tampered = keel_store::on_pool!(app.store.raw_pool_for_tests(), p => {
             sqlx::query("UPDATE audit_events SET action = 'nothing'").execute(p).await.map(|_| ())
         });
         assert!(tampered.is_err());
