@@ -163,7 +163,7 @@ pub fn evaluate(
     let forecast = target_value.and_then(|t| feasibility::forecast(&fit, goal.deadline, t, info.higher_is_better));
     GoalEvaluation {
         row: GoalRow {
-            id: goal.id,
+            id: goal.id.0,
             metric: goal.metric.clone(),
             target,
             start: goal.start_on,
