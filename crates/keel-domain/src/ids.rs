@@ -14,6 +14,12 @@ macro_rules! id_type {
                 self.0.fmt(f)
             }
         }
+
+        impl From<i64> for $name {
+            fn from(id: i64) -> $name {
+                $name(id)
+            }
+        }
     )*};
 }
 
@@ -30,4 +36,28 @@ id_type!(
     AccountId,
     /// An API bearer token.
     TokenId,
+    /// A post of the content plan.
+    PostId,
+    /// A comment (or suggestion) on a post of the content plan.
+    CommentId,
+    /// A goal of a project.
+    GoalId,
+    /// A recorded meeting of a project.
+    MeetingId,
 );
+
+/// A stored name (a state, a status) that no variant of its enum has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownName {
+    /// What was being read (`post state`, `project status`).
+    pub what: &'static str,
+    pub name: String,
+}
+
+impl std::fmt::Display for UnknownName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "unknown {} `{}`", self.what, self.name)
+    }
+}
+
+impl std::error::Error for UnknownName {}

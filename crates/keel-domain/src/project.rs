@@ -101,6 +101,24 @@ impl ProjectStatus {
     }
 }
 
+impl std::fmt::Display for ProjectStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl TryFrom<String> for ProjectStatus {
+    type Error = crate::ids::UnknownName;
+
+    /// A stored status (as written by [`ProjectStatus::as_str`]).
+    fn try_from(name: String) -> Result<ProjectStatus, Self::Error> {
+        name.parse().map_err(|_| crate::ids::UnknownName {
+            what: "project status",
+            name,
+        })
+    }
+}
+
 impl FromStr for ProjectStatus {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {

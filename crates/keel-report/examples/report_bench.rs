@@ -111,7 +111,7 @@ async fn generate(store: &Store, p: &Project, accounts: i64, days: i64) -> anyho
     // REPORT_BENCH_NO_DAILY=1: posts only, as bench/run.py imports them.
     let daily = (std::env::var("REPORT_BENCH_NO_DAILY").as_deref() != Ok("1")).then_some(daily);
     for sql in daily.into_iter().chain([posts]) {
-        on_pool!(&store.pool, c => {
+        on_pool!(store.raw_pool_for_tests(), c => {
             sqlx::query(sql).bind(p.org_id).bind(p.id).bind(accounts).bind(days)
                 .execute(c).await.map(|_| ())
         })?;
@@ -119,7 +119,7 @@ async fn generate(store: &Store, p: &Project, accounts: i64, days: i64) -> anyho
     // Written directly, not imported: the per-day summary the analytics read is refreshed here.
     store.refresh_post_days(p.id).await?;
     if let Backend::Postgres = store.backend() {
-        on_pool!(&store.pool, c => sqlx::query("ANALYZE").execute(c).await.map(|_| ()))?;
+        on_pool!(store.raw_pool_for_tests(), c => sqlx::query("ANALYZE").execute(c).await.map(|_| ()))?;
     }
     Ok(())
 }

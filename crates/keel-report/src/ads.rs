@@ -6,7 +6,7 @@
 //! weighs every click equally instead of averaging campaign CPCs.
 
 use keel_domain::metrics::ads::AdsTotals;
-use keel_store::{Store, on_pool};
+use keel_store::report::ReportReader;
 use serde::Serialize;
 
 use crate::scope::Scope;
@@ -67,24 +67,12 @@ pub struct Ads {
     pub campaigns: Vec<CampaignRow>,
 }
 
-/// A campaign's sums over the period, as read.
-#[derive(Debug, sqlx::FromRow)]
-struct CampaignSums {
-    platform: String,
-    campaign: String,
-    spend: f64,
-    impressions: i64,
-    clicks: i64,
-    leads: i64,
-    video_views: i64,
-}
-
 /// The `ads` section of the period. Spend is summed across currencies as stored: a
 /// project is expected to buy its ads in one currency.
-pub(crate) async fn ads(store: &Store, scope: &Scope) -> anyhow::Result<Ads> {
+pub(crate) async fn ads(reader: &mut ReportReader, scope: &Scope) -> anyhow::Result<Ads> {
     let mut total = AdsTotals::default();
     let mut campaigns = Vec::new();
-    for c in campaign_sums(store, scope).await? {
+    for c in reader.campaign_sums(scope.days()).await? {
         let sums = AdsTotals {
             spend: c.spend,
             impressions: c.impressions,
@@ -104,29 +92,4 @@ pub(crate) async fn ads(store: &Store, scope: &Scope) -> anyhow::Result<Ads> {
         totals: total.into(),
         campaigns,
     })
-}
-
-/// Per campaign, the sums of its days in the period (a missing count is 0). The casts
-/// give both engines one result type: PostgreSQL sums BIGINT into NUMERIC, and SQLite
-/// sums REAL values that happen to be whole into an INTEGER-typed value otherwise.
-async fn campaign_sums(store: &Store, scope: &Scope) -> anyhow::Result<Vec<CampaignSums>> {
-    let sql = "SELECT platform, campaign,
-                      CAST(SUM(spend) AS DOUBLE PRECISION) AS spend,
-                      CAST(COALESCE(SUM(impressions), 0) AS BIGINT) AS impressions,
-                      CAST(COALESCE(SUM(clicks), 0) AS BIGINT) AS clicks,
-                      CAST(COALESCE(SUM(leads), 0) AS BIGINT) AS leads,
-                      CAST(COALESCE(SUM(video_views), 0) AS BIGINT) AS video_views
-               FROM ad_stats
-               WHERE project_id = $1 AND date >= $2 AND date <= $3
-               GROUP BY platform, campaign
-               ORDER BY platform, campaign";
-    let rows = on_pool!(&store.pool, p => {
-        sqlx::query_as::<_, CampaignSums>(sql)
-            .bind(scope.project_id)
-            .bind(scope.first_day)
-            .bind(scope.last_day)
-            .fetch_all(p)
-            .await
-    })?;
-    Ok(rows)
 }

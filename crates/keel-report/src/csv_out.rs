@@ -109,7 +109,7 @@ pub async fn write_report_csv(
     to: Option<NaiveDate>,
     out: impl Write,
 ) -> anyhow::Result<()> {
-    let scope = Scope::new(store, project, from, to)?;
+    let scope = Scope::new(project, from, to)?;
     let mut w = csv::WriterBuilder::new().buffer_capacity(1 << 16).from_writer(out);
 
     let s = run(store, &scope, |p| {

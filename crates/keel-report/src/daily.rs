@@ -8,18 +8,14 @@
 //!
 //! The series starts at the account's first day (a spike is tested against the 28 gains
 //! before it, which may lie before `from`) and ends 14 days after `to` (the ER of the 14
-//! days after a spike is part of its test). One account is in memory at a time. The scan
-//! runs off sqlx where it can, on a thread or task of its own: with rusqlite on a SQLite
-//! file (see [`crate::sqlite_fast`]), with COPY on PostgreSQL (see [`crate::pg_posts`]).
+//! days after a spike is part of its test). One account is in memory at a time. The rows
+//! come from the store's scan (`ReportReader::scan_daily_followers`).
 
 use chrono::{Days, NaiveDate};
-use futures_util::TryStreamExt;
 use keel_domain::metrics::bots::{BASELINE_GAINS, DayPoint, ER_WINDOW_DAYS, spike_candidates};
-use keel_store::{Backend, Pool, Store, on_pool};
+use keel_store::report::ReportReader;
 
-use crate::pg_copy;
-use crate::scope::{Scope, unindexed};
-use crate::sqlite_fast::{self, Batcher};
+use crate::scope::Scope;
 
 /// Followers of an account on the first and last day of the period with a known count
 /// (`None` when its daily rows in the period have none).
@@ -49,74 +45,12 @@ pub(crate) struct DailyFindings {
 }
 
 /// Reads every account's daily rows up to 14 days after the period.
-pub(crate) async fn daily_pass(store: &Store, scope: &Scope) -> anyhow::Result<DailyFindings> {
+pub(crate) async fn daily_pass(reader: &mut ReportReader, scope: &Scope) -> anyhow::Result<DailyFindings> {
     let last = scope.extended_last_day(Days::new(ER_WINDOW_DAYS));
-    if let Some(file) = sqlite_fast::database_file(store) {
-        let scope = scope.clone();
-        let batches = sqlite_fast::spawn_reader(move |out: &mut Batcher<DailyFindings>| {
-            let conn = sqlite_fast::open(&file)?;
-            let mut stmt = conn.prepare(&series_sql(Backend::Sqlite))?;
-            let mut rows = stmt.query((scope.project_id, last.to_string()))?;
-            let mut pass = Pass::new(scope);
-            while let Some(row) = rows.next()? {
-                let date = row.get_ref(2)?.as_str()?;
-                let date = date.parse().map_err(|e| anyhow::anyhow!("daily date `{date}`: {e}"))?;
-                let (platform, account) = (row.get_ref(0)?.as_str()?, row.get_ref(1)?.as_str()?);
-                pass.push(platform, account, date, row.get(3)?);
-            }
-            out.push(pass.finish())
-        });
-        let mut findings = DailyFindings::default();
-        sqlite_fast::drain(batches, |f| {
-            findings = f;
-            Ok(())
-        })
+    let pass = reader
+        .scan_daily_followers(scope.project_id, last, Pass::new(scope.clone()), Pass::push)
         .await?;
-        Ok(findings)
-    } else if let Pool::Postgres(pool) = &store.pool {
-        // COPY rather than a query: sqlx decodes a row in about 1.3 µs (see `pg_posts`).
-        // A task of its own, to run beside the posts stream on the other core.
-        let (pool, mut pass) = (pool.clone(), Pass::new(scope.clone()));
-        let sql = format!(
-            "COPY (SELECT platform, account, date, followers FROM daily_stats
-                   WHERE project_id = {project} AND date <= '{last}'
-                   ORDER BY platform, account, date) TO STDOUT (FORMAT binary)",
-            project = scope.project_id,
-        );
-        let task = tokio::spawn(async move {
-            pg_copy::copy_rows(&pool, &sql, |mut r| {
-                let (platform, account) = (r.str()?, r.str()?);
-                pass.push(platform, account, r.date()?, r.int8()?);
-                Ok(())
-            })
-            .await?;
-            anyhow::Ok(pass.finish())
-        });
-        task.await?
-    } else {
-        let sql = series_sql(scope.backend);
-        let mut pass = Pass::new(scope.clone());
-        on_pool!(&store.pool, p => {
-            let mut rows = sqlx::query_as::<_, (String, String, NaiveDate, Option<i64>)>(&sql)
-                .bind(scope.project_id)
-                .bind(last)
-                .fetch(p);
-            while let Some((platform, account, date, followers)) = rows.try_next().await? {
-                pass.push(&platform, &account, date, followers);
-            }
-        });
-        Ok(pass.finish())
-    }
-}
-
-/// Every account's daily rows up to `$2`, account by account (primary-key order: no sort).
-fn series_sql(backend: Backend) -> String {
-    format!(
-        "SELECT platform, account, date, followers FROM daily_stats
-         WHERE project_id = $1 AND {date} <= $2
-         ORDER BY platform, account, date",
-        date = unindexed(backend, "date")
-    )
+    Ok(pass.finish())
 }
 
 /// The pass's state: the account being read and what was found so far.

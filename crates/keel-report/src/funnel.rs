@@ -13,12 +13,12 @@
 //! first 90 days of that stage's data, counted from the first day with trials. Without
 //! any data the baseline stays undefined (`null`), and so do `z` and the verdict.
 
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::NaiveDate;
 use keel_domain::metrics::funnel::{Proportion, Stage, StageResult, baseline_window, evaluate, first_days_window};
-use keel_store::{Store, on_pool};
+use keel_store::report::ReportReader;
 use serde::Serialize;
 
-use crate::scope::{Scope, midnight};
+use crate::scope::Scope;
 
 /// One funnel stage: the domain's result (`stage`, `zone`, `conversion`, `baseline`, `z`,
 /// `verdict`) and, so that every number can be traced, the counts and window behind it.
@@ -38,17 +38,17 @@ pub struct FunnelStage {
 }
 
 /// The three stages in funnel order.
-pub(crate) async fn funnel(store: &Store, scope: &Scope) -> anyhow::Result<Vec<FunnelStage>> {
+pub(crate) async fn funnel(reader: &mut ReportReader, scope: &Scope) -> anyhow::Result<Vec<FunnelStage>> {
     let mut stages = Vec::with_capacity(Stage::ALL.len());
     for stage in Stage::ALL {
-        let period = proportion(store, scope, stage, (scope.first_day, scope.last_day)).await?;
+        let period = proportion(reader, scope, stage, (scope.first_day, scope.last_day)).await?;
         let mut window = baseline_window(scope.reference_start());
-        let mut baseline = proportion(store, scope, stage, window).await?;
+        let mut baseline = proportion(reader, scope, stage, window).await?;
         if baseline.trials == 0
-            && let Some(first) = first_day(store, scope, stage).await?
+            && let Some(first) = reader.stage_first_day(scope.project_id, stage).await?
         {
             window = first_days_window(first);
-            baseline = proportion(store, scope, stage, window).await?;
+            baseline = proportion(reader, scope, stage, window).await?;
         }
         stages.push(FunnelStage {
             result: evaluate(stage, period, baseline),
@@ -63,71 +63,13 @@ pub(crate) async fn funnel(store: &Store, scope: &Scope) -> anyhow::Result<Vec<F
     Ok(stages)
 }
 
-/// `(successes, trials)` columns of an ads stage in `ad_stats`.
-fn ads_columns(stage: Stage) -> Option<(&'static str, &'static str)> {
-    match stage {
-        Stage::ImpressionsToClicks => Some(("clicks", "impressions")),
-        Stage::ClicksToLeads => Some(("leads", "clicks")),
-        Stage::LeadsToDeals => None,
-    }
-}
-
 /// The stage's successes and trials over the days `window.0 ..= window.1`.
 async fn proportion(
-    store: &Store,
+    reader: &mut ReportReader,
     scope: &Scope,
     stage: Stage,
-    (first, last): (NaiveDate, NaiveDate),
+    window: (NaiveDate, NaiveDate),
 ) -> anyhow::Result<Proportion> {
-    let (successes, trials): (i64, i64) = match ads_columns(stage) {
-        Some((num, den)) => {
-            let sql = format!(
-                "SELECT CAST(COALESCE(SUM({num}), 0) AS BIGINT),
-                        CAST(COALESCE(SUM({den}), 0) AS BIGINT)
-                 FROM ad_stats
-                 WHERE project_id = $1 AND date >= $2 AND date <= $3
-                   AND {num} IS NOT NULL AND {den} IS NOT NULL"
-            );
-            on_pool!(&store.pool, p => {
-                sqlx::query_as(&sql).bind(scope.project_id).bind(first).bind(last)
-                    .fetch_one(p).await
-            })?
-        }
-        None => {
-            // Leads by creation instant, `>= first midnight AND < the midnight after last`.
-            let sql = "SELECT COUNT(CASE WHEN status = 'won' THEN 1 END), COUNT(*)
-                       FROM leads
-                       WHERE project_id = $1 AND created_at >= $2 AND created_at < $3";
-            let (start, end) = (midnight(first), midnight(last + Days::new(1)));
-            on_pool!(&store.pool, p => {
-                sqlx::query_as(sql).bind(scope.project_id).bind(start).bind(end)
-                    .fetch_one(p).await
-            })?
-        }
-    };
+    let (successes, trials) = reader.stage_counts(scope.project_id, stage, window).await?;
     Ok(Proportion { successes, trials })
-}
-
-/// The first day on which the stage has trials: the start of its "first 90 days of data".
-async fn first_day(store: &Store, scope: &Scope, stage: Stage) -> anyhow::Result<Option<NaiveDate>> {
-    Ok(match ads_columns(stage) {
-        Some((num, den)) => {
-            let sql = format!(
-                "SELECT MIN(date) FROM ad_stats
-                 WHERE project_id = $1 AND {den} > 0 AND {num} IS NOT NULL"
-            );
-            on_pool!(&store.pool, p => {
-                sqlx::query_scalar::<_, Option<NaiveDate>>(&sql).bind(scope.project_id)
-                    .fetch_one(p).await
-            })?
-        }
-        None => {
-            let sql = "SELECT MIN(created_at) FROM leads WHERE project_id = $1";
-            let first = on_pool!(&store.pool, p => {
-                sqlx::query_scalar::<_, Option<DateTime<Utc>>>(sql).bind(scope.project_id)
-                    .fetch_one(p).await
-            })?;
-            first.map(|at| at.date_naive())
-        }
-    })
 }

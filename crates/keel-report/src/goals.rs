@@ -18,7 +18,7 @@ use keel_store::goals::Goal;
 use keel_store::projects::Project;
 use serde::Serialize;
 
-use crate::metric_series::metric_series;
+use crate::metric_series::metric_series_on;
 
 /// One goal as the API and the report show it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -71,11 +71,16 @@ pub struct GoalEvaluation {
 /// Evaluates every goal of `project` against its data. `today` bounds "current".
 pub async fn evaluate_goals(store: &Store, project: &Project, today: NaiveDate) -> anyhow::Result<Vec<GoalEvaluation>> {
     let goals = store.goals_of(project.id()).await?;
+    if goals.is_empty() {
+        return Ok(vec![]);
+    }
+    // The goals' data is read on one connection, one query after another.
+    let mut reader = store.report_reader().await?;
     // Bought followers are not growth: follower windows holding a suspected purchase do not
     // count as the account's history (read only when a follower goal needs it).
     let purchases: Vec<NaiveDate> = if goals.iter().any(|g| g.metric() == Some(Metric::Followers)) {
-        let scope = crate::scope::Scope::new(store, project, None, None)?;
-        crate::spikes::bot_spikes(store, &scope)
+        let scope = crate::scope::Scope::new(project, None, None)?;
+        crate::spikes::bot_spikes(&mut reader, &scope)
             .await?
             .into_iter()
             .map(|s| s.date)
@@ -88,7 +93,7 @@ pub async fn evaluate_goals(store: &Store, project: &Project, today: NaiveDate) 
     for goal in goals {
         let Some(metric) = goal.metric() else { continue };
         if !cache.iter().any(|(m, _)| *m == metric) {
-            cache.push((metric, metric_series(store, project.id, metric).await?));
+            cache.push((metric, metric_series_on(&mut reader, project.id, metric).await?));
         }
         let series = &cache.iter().find(|(m, _)| *m == metric).expect("cached above").1;
         let excluded: &[NaiveDate] = if metric == Metric::Followers { &purchases } else { &[] };
@@ -158,7 +163,7 @@ pub fn evaluate(
     let forecast = target_value.and_then(|t| feasibility::forecast(&fit, goal.deadline, t, info.higher_is_better));
     GoalEvaluation {
         row: GoalRow {
-            id: goal.id,
+            id: goal.id.0,
             metric: goal.metric.clone(),
             target,
             start: goal.start_on,
@@ -189,10 +194,9 @@ pub async fn spikes_and_funnel(
     store: &Store,
     project: &Project,
 ) -> anyhow::Result<(Vec<crate::SpikeRow>, Vec<crate::FunnelStage>)> {
-    let scope = crate::scope::Scope::new(store, project, None, None)?;
-    futures_util::future::try_join(
-        crate::spikes::bot_spikes(store, &scope),
-        crate::funnel::funnel(store, &scope),
-    )
-    .await
+    let scope = crate::scope::Scope::new(project, None, None)?;
+    let mut reader = store.report_reader().await?;
+    let spikes = crate::spikes::bot_spikes(&mut reader, &scope).await?;
+    let funnel = crate::funnel::funnel(&mut reader, &scope).await?;
+    Ok((spikes, funnel))
 }

@@ -25,7 +25,7 @@ pub async fn write_report_json(
     to: Option<NaiveDate>,
     out: impl Write,
 ) -> anyhow::Result<()> {
-    let scope = Scope::new(store, project, from, to)?;
+    let scope = Scope::new(project, from, to)?;
     let mut w = std::io::BufWriter::with_capacity(1 << 16, out);
 
     w.write_all(b"{")?;

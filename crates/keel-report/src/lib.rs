@@ -15,9 +15,13 @@
 //! order, each with its publication day's follower count, and feed both the `posts` list
 //! and the per-account engagement; every account's daily rows are read once and feed the
 //! follower counts of `accounts` and the spike candidates of `bot_spikes`; ads and funnel
-//! are small aggregate queries. These run concurrently. The two large scans use fast
-//! paths off sqlx (rusqlite on a SQLite file, binary COPY on PostgreSQL): about 1 s for a
-//! million posts on two cores.
+//! are small aggregate queries. The posts stream while the other sections are computed one
+//! after another on a single connection (`keel_store::report::ReportReader`), in a task of
+//! their own. The two large scans use the store's fast paths off sqlx (rusqlite on a SQLite
+//! file, binary COPY on PostgreSQL): about 1 s for a million posts on two cores.
+//!
+//! The queries themselves are the store's (`keel_store::report`); this crate computes the
+//! figures from the rows they return and shapes them (JSON, CSV, chart series).
 //!
 //! - [`build_report`]: the whole report as a value (small projects, tests, the API).
 //! - [`write_report_json`]: the same JSON, with the `posts` list streamed row by row.
@@ -33,20 +37,15 @@ pub mod accounts;
 pub mod ads;
 pub mod csv_out;
 mod daily;
-mod day_merge;
 pub mod funnel;
 pub mod goals;
 mod json;
 pub mod metric_series;
-mod pg_copy;
-mod pg_posts;
 pub mod posts;
 mod scope;
 pub mod series;
 mod series_days;
 pub mod spikes;
-mod sqlite_fast;
-mod sqlite_posts;
 
 pub use accounts::AccountRow;
 pub use ads::{Ads, CampaignRow};
@@ -117,7 +116,7 @@ pub async fn build_report(
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
 ) -> anyhow::Result<Report> {
-    let scope = Scope::new(store, project, from, to)?;
+    let scope = Scope::new(project, from, to)?;
     let mut list = Vec::new();
     let summary = run(store, &scope, |row| {
         list.push(row);
@@ -137,7 +136,8 @@ pub async fn build_report(
 }
 
 /// Hands every post of the period to `each`, in report order, while the other sections
-/// are computed concurrently on other connections; then returns those sections.
+/// are computed in a task of their own, one after another on one connection; then returns
+/// those sections.
 ///
 /// The posts are read once: the same stream feeds the per-account engagement.
 pub(crate) async fn run(
@@ -150,17 +150,41 @@ pub(crate) async fn run(
         engagement.add(&raw);
         each(PostRow::from(raw))
     });
-    let daily = async {
-        let found = daily::daily_pass(store, scope).await?;
-        let spikes = spikes::test_suspects(store, scope, found.suspects).await?;
-        anyhow::Ok((found.spans, spikes))
-    };
-    let others = futures_util::future::try_join3(daily, ads::ads(store, scope), funnel::funnel(store, scope));
-    let (((spans, bot_spikes), ads, funnel), ()) = futures_util::future::try_join(others, posts).await?;
+    let others = Spawned(tokio::spawn({
+        let (store, scope) = (store.clone(), scope.clone());
+        async move {
+            let mut reader = store.report_reader().await?;
+            let found = daily::daily_pass(&mut reader, &scope).await?;
+            let bot_spikes = spikes::test_suspects(&mut reader, &scope, found.suspects).await?;
+            let ads = ads::ads(&mut reader, &scope).await?;
+            let funnel = funnel::funnel(&mut reader, &scope).await?;
+            anyhow::Ok((found.spans, bot_spikes, ads, funnel))
+        }
+    }));
+    let others = async { others.await? };
+    let ((spans, bot_spikes, ads, funnel), ()) = futures_util::future::try_join(others, posts).await?;
     Ok(Summary {
         accounts: accounts::accounts(engagement, spans),
         bot_spikes,
         ads,
         funnel,
     })
+}
+
+/// A spawned task that is aborted when its handle is dropped unfinished (when the posts
+/// stream fails first, say).
+struct Spawned<T>(tokio::task::JoinHandle<T>);
+
+impl<T> std::future::Future for Spawned<T> {
+    type Output = Result<T, tokio::task::JoinError>;
+
+    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
+        std::pin::Pin::new(&mut self.0).poll(cx)
+    }
+}
+
+impl<T> Drop for Spawned<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }

@@ -5,19 +5,16 @@
 //! at a time; nothing here collects them. The same stream feeds the `accounts` section
 //! (see [`crate::accounts`]), so the posts are read once per report.
 //!
-//! Three sources give the same rows. The fast ones merge the time-ordered posts with the
-//! date-ordered daily rows ([`crate::day_merge`]): [`crate::sqlite_posts`] on a SQLite
-//! file, [`crate::pg_posts`] on PostgreSQL. An in-memory SQLite (tests) uses one sqlx
-//! query joining each post to its publication day's daily row through the primary key.
+//! The rows come from the store (`Store::for_each_report_post`), each joined to its
+//! account's daily row of its publication day; here they become the formulas' inputs.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use futures_util::TryStreamExt;
 use keel_domain::metrics::engagement::{Interactions, followers_on, post_er, post_err, post_erv};
-use keel_store::{Store, on_pool};
+use keel_store::Store;
+use keel_store::report::PostRecord;
 use serde::{Serialize, Serializer};
 
-use crate::scope::{Scope, join_post_day};
-use crate::{pg_posts, sqlite_fast, sqlite_posts};
+use crate::scope::Scope;
 
 /// One post of the report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -153,82 +150,30 @@ pub(crate) async fn for_each_post(
     scope: &Scope,
     mut each: impl FnMut(RawPost) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
-    if let Some(batches) = sqlite_posts::posts(store, scope) {
-        sqlite_fast::drain(batches, |post| each(post.into_raw()?)).await
-    } else if let Some(batches) = pg_posts::posts(store, scope) {
-        sqlite_fast::drain(batches, each).await
-    } else {
-        joined_posts(store, scope, each).await
+    store
+        .for_each_report_post(scope.days(), |record| each(raw(record)))
+        .await
+}
+
+/// A post as read: sums the interactions (missing counts as 0) and picks the followers of
+/// the day (`followers_on`).
+pub(crate) fn raw(r: PostRecord) -> RawPost {
+    let interactions = Interactions {
+        likes: r.likes.unwrap_or(0),
+        comments: r.comments.unwrap_or(0),
+        shares: r.shares.unwrap_or(0),
+        saves: r.saves.unwrap_or(0),
+    };
+    RawPost {
+        platform: r.platform,
+        account: r.account,
+        post_id: r.post_id,
+        published_at: r.published_at,
+        interactions: interactions.total(),
+        followers: followers_on(r.day_followers, r.own_followers),
+        reach: r.reach,
+        views: r.views,
     }
-}
-
-/// A post joined to its day's daily row, as the SQL queries (this one and the analytics
-/// ranking) return it.
-#[derive(Debug, sqlx::FromRow)]
-pub(crate) struct JoinedPost {
-    platform: String,
-    account: String,
-    post_id: String,
-    published_at: DateTime<Utc>,
-    likes: Option<i64>,
-    comments: Option<i64>,
-    shares: Option<i64>,
-    saves: Option<i64>,
-    views: Option<i64>,
-    reach: Option<i64>,
-    own_followers: Option<i64>,
-    day_followers: Option<i64>,
-}
-
-impl JoinedPost {
-    /// Sums the interactions (missing counts as 0) and picks the followers of the day.
-    pub(crate) fn into_raw(self) -> RawPost {
-        let interactions = Interactions {
-            likes: self.likes.unwrap_or(0),
-            comments: self.comments.unwrap_or(0),
-            shares: self.shares.unwrap_or(0),
-            saves: self.saves.unwrap_or(0),
-        };
-        RawPost {
-            platform: self.platform,
-            account: self.account,
-            post_id: self.post_id,
-            published_at: self.published_at,
-            interactions: interactions.total(),
-            followers: followers_on(self.day_followers, self.own_followers),
-            reach: self.reach,
-            views: self.views,
-        }
-    }
-}
-
-/// The posts through sqlx (an in-memory SQLite): one query, each post joined to its
-/// publication day's daily row (primary key lookup), in `posts_report_by_time` order.
-async fn joined_posts(
-    store: &Store,
-    scope: &Scope,
-    mut each: impl FnMut(RawPost) -> anyhow::Result<()>,
-) -> anyhow::Result<()> {
-    let sql = format!(
-        "SELECT p.platform, p.account, p.post_id, p.published_at, p.likes, p.comments,
-                p.shares, p.saves, p.views, p.reach, p.followers AS own_followers,
-                d.followers AS day_followers
-         FROM posts p {join}
-         WHERE p.project_id = $1 AND p.published_at >= $2 AND p.published_at < $3
-         ORDER BY p.published_at, p.platform, p.account, p.post_id",
-        join = join_post_day(scope),
-    );
-    on_pool!(&store.pool, p => {
-        let mut rows = sqlx::query_as::<_, JoinedPost>(&sql)
-            .bind(scope.project_id)
-            .bind(scope.start())
-            .bind(scope.end())
-            .fetch(p);
-        while let Some(r) = rows.try_next().await? {
-            each(r.into_raw())?;
-        }
-    });
-    Ok(())
 }
 
 #[cfg(test)]

@@ -18,11 +18,12 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use keel_domain::metrics::engagement::daily_er;
 use keel_domain::metrics::growth::follower_growth_pct;
+use keel_store::Store;
 use keel_store::projects::Project;
-use keel_store::{Store, on_pool};
+use keel_store::report::ReportReader;
 use serde::Serialize;
 
 use crate::scope::Scope;
@@ -55,7 +56,7 @@ pub struct AccountSeries {
     pub days: Vec<SeriesDay>,
 }
 
-/// Everything the analytics page shows, computed concurrently.
+/// Everything the analytics page shows, read one query after another on one connection.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Analytics {
     /// The report without its per-post list (`posts` is empty).
@@ -98,14 +99,15 @@ pub async fn build_analytics(
     to: Option<NaiveDate>,
     n: u32,
 ) -> anyhow::Result<Analytics> {
-    let scope = Scope::new(store, project, from, to)?;
-    let (collected, bot_spikes, ads, funnel) = futures_util::future::try_join4(
-        collect(store, &scope, n as usize),
-        spikes::bot_spikes(store, &scope),
-        ads::ads(store, &scope),
-        funnel::funnel(store, &scope),
-    )
-    .await?;
+    let scope = Scope::new(project, from, to)?;
+    let (collected, bot_spikes, ads, funnel) = {
+        let mut reader = store.report_reader().await?;
+        let collected = collect(&mut reader, &scope, n as usize).await?;
+        let bot_spikes = spikes::bot_spikes(&mut reader, &scope).await?;
+        let ads = ads::ads(&mut reader, &scope).await?;
+        let funnel = funnel::funnel(&mut reader, &scope).await?;
+        (collected, bot_spikes, ads, funnel)
+    };
     let Collected { accounts, best, worst } = collected;
     Ok(Analytics {
         report: Report {
@@ -127,37 +129,7 @@ pub async fn build_analytics(
 /// The first and last day holding any data of `project` (daily figures, posts, ads or
 /// leads); `None` for a project without data. The period picker counts back from the last.
 pub async fn data_span(store: &Store, project: &Project) -> anyhow::Result<Option<(NaiveDate, NaiveDate)>> {
-    // One MIN or MAX per subquery: SQLite answers a lone MIN/MAX from an index in a few
-    // steps, but scans every row for the pair (a second, on a million posts).
-    let dates = "SELECT (SELECT MIN(date) FROM daily_stats WHERE project_id = $1),
-                        (SELECT MAX(date) FROM daily_stats WHERE project_id = $1)
-                 UNION ALL
-                 SELECT (SELECT MIN(date) FROM ad_stats WHERE project_id = $1),
-                        (SELECT MAX(date) FROM ad_stats WHERE project_id = $1)";
-    let instants = "SELECT (SELECT MIN(published_at) FROM posts WHERE project_id = $1),
-                           (SELECT MAX(published_at) FROM posts WHERE project_id = $1)
-                    UNION ALL
-                    SELECT (SELECT MIN(created_at) FROM leads WHERE project_id = $1),
-                           (SELECT MAX(created_at) FROM leads WHERE project_id = $1)";
-    let (days, times) = on_pool!(&store.pool, p => {
-        let days = sqlx::query_as::<_, (Option<NaiveDate>, Option<NaiveDate>)>(dates)
-            .bind(project.id)
-            .fetch_all(p)
-            .await?;
-        let times = sqlx::query_as::<_, (Option<DateTime<Utc>>, Option<DateTime<Utc>>)>(instants)
-            .bind(project.id)
-            .fetch_all(p)
-            .await?;
-        (days, times)
-    });
-    let times = times
-        .into_iter()
-        .map(|(a, b)| (a.map(|t| t.date_naive()), b.map(|t| t.date_naive())));
-    Ok(days
-        .into_iter()
-        .chain(times)
-        .filter_map(|(first, last)| first.zip(last))
-        .reduce(|(a, b), (c, d)| (a.min(c), b.max(d))))
+    Ok(store.data_span(project.id).await?)
 }
 
 /// An account's period rates, as in the `accounts` section.
@@ -270,9 +242,9 @@ struct Collected {
 }
 
 /// Reads the daily figures, then sums the posts into them the backend's way.
-async fn collect(store: &Store, scope: &Scope, n: usize) -> anyhow::Result<Collected> {
-    let mut accounts = daily_figures(store, scope).await?;
-    let (best, worst) = series_days::add_posts(store, scope, n, &mut accounts).await?;
+async fn collect(reader: &mut ReportReader, scope: &Scope, n: usize) -> anyhow::Result<Collected> {
+    let mut accounts = daily_figures(reader, scope).await?;
+    let (best, worst) = series_days::add_posts(reader, scope, n, &mut accounts).await?;
     for (_, _, account) in accounts.iter_mut() {
         for day in account.days.values_mut() {
             day.daily_er = if day.posts > 0 {
@@ -285,31 +257,10 @@ async fn collect(store: &Store, scope: &Scope, n: usize) -> anyhow::Result<Colle
     Ok(Collected { accounts, best, worst })
 }
 
-/// One daily row of the period.
-#[derive(Debug, sqlx::FromRow)]
-struct DailyRow {
-    platform: String,
-    account: String,
-    date: NaiveDate,
-    followers: Option<i64>,
-    reach: Option<i64>,
-}
-
 /// The daily rows of the period (a few hundred per account and year), as accounts' days.
-async fn daily_figures(store: &Store, scope: &Scope) -> anyhow::Result<Accounts> {
-    let sql = "SELECT platform, account, date, followers, reach FROM daily_stats
-               WHERE project_id = $1 AND date >= $2 AND date <= $3
-               ORDER BY platform, account, date";
-    let rows = on_pool!(&store.pool, p => {
-        sqlx::query_as::<_, DailyRow>(sql)
-            .bind(scope.project_id)
-            .bind(scope.first_day)
-            .bind(scope.last_day)
-            .fetch_all(p)
-            .await
-    })?;
+async fn daily_figures(reader: &mut ReportReader, scope: &Scope) -> anyhow::Result<Accounts> {
     let mut accounts = Accounts::default();
-    for r in rows {
+    for r in reader.daily_figures(scope.days()).await? {
         let day = accounts.get(&r.platform, &r.account).day(r.date);
         day.followers = r.followers;
         day.reach = r.reach;

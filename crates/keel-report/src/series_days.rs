@@ -16,27 +16,25 @@
 
 use std::cmp::Ordering;
 
-use crate::posts::JoinedPost;
-use chrono::{DateTime, Days, NaiveDate, Utc};
-use futures_util::{StreamExt, TryStreamExt};
+use chrono::{Days, NaiveDate};
 use keel_domain::metrics::engagement::post_er;
 use keel_domain::metrics::{pct, ratio};
 use keel_store::data::post_days::DaySums;
-use keel_store::{Store, on_pool};
+use keel_store::report::{ErOrder, ReportReader};
 
-use crate::posts::PostRow;
-use crate::scope::{INTERACTIONS, Scope, join_post_day, midnight};
+use crate::posts::{PostRow, raw};
+use crate::scope::{Scope, midnight};
 use crate::series::{Accounts, Rank, Rates};
 
 /// Adds the period's posts to `accounts` (per-day counts and period rates) and returns the
 /// `n` best and worst posts by ER.
 pub(crate) async fn add_posts(
-    store: &Store,
+    reader: &mut ReportReader,
     scope: &Scope,
     n: usize,
     accounts: &mut Accounts,
 ) -> anyhow::Result<(Vec<PostRow>, Vec<PostRow>)> {
-    let stored = store
+    let stored = reader
         .post_days(scope.project_id, scope.first_day, scope.last_day)
         .await?;
     // Every account-day with posts, with its account's names.
@@ -66,13 +64,21 @@ pub(crate) async fn add_posts(
             .zip(&extremes_of)
             .map(|((_, _, t), (hi, lo))| (if rank == Rank::Best { *hi } else { *lo }, t.day))
             .collect();
-        let runs = candidate_days(&ends, rank, n).into_iter().map(|i| {
+        // One day at a time on the reader's connection (a few hundred rows each).
+        let mut found = Vec::new();
+        for i in candidate_days(&ends, rank, n) {
             let (platform, account, t) = totals[i];
             let day = (midnight(t.day), midnight(t.day + Days::new(1)));
-            ranked_posts(store, scope, day, (platform, account), rank, n)
-        });
-        let found: Vec<Vec<PostRow>> = futures_util::stream::iter(runs).buffered(4).try_collect().await?;
-        ranked.push(top(found.into_iter().flatten().collect(), rank, n));
+            let order = match rank {
+                Rank::Best => ErOrder::Highest,
+                Rank::Worst => ErOrder::Lowest,
+            };
+            let rows = reader
+                .ranked_posts(scope.project_id, day, (platform, account), order, n)
+                .await?;
+            found.extend(rows.into_iter().map(|r| PostRow::from(raw(r))));
+        }
+        ranked.push(top(found, rank, n));
     }
     let worst = ranked.pop().unwrap_or_default();
     let best = ranked.pop().unwrap_or_default();
@@ -192,50 +198,6 @@ fn top(mut posts: Vec<PostRow>, rank: Rank, n: usize) -> Vec<PostRow> {
     });
     posts.truncate(n);
     posts
-}
-
-/// The `n` posts of one account published in `start .. end` with the highest
-/// (or lowest) ER, ties in report order. Posts whose ER is undefined are not ranked.
-async fn ranked_posts(
-    store: &Store,
-    scope: &Scope,
-    (start, end): (DateTime<Utc>, DateTime<Utc>),
-    (platform, account): (&str, &str),
-    rank: Rank,
-    n: usize,
-) -> anyhow::Result<Vec<PostRow>> {
-    let direction = match rank {
-        Rank::Best => "DESC",
-        Rank::Worst => "ASC",
-    };
-    // `COALESCE(d.followers, p.followers)` is `followers_on`: the day's count when the
-    // daily row has one (even 0), else the post's own; the ER expression is `post_er`'s.
-    let sql = format!(
-        "SELECT p.platform, p.account, p.post_id, p.published_at, p.likes, p.comments,
-                p.shares, p.saves, p.views, p.reach, p.followers AS own_followers,
-                d.followers AS day_followers
-         FROM posts p {join}
-         WHERE p.project_id = $1 AND p.published_at >= $2 AND p.published_at < $3
-           AND p.platform = $5 AND p.account = $6
-           AND COALESCE(d.followers, p.followers) > 0
-         ORDER BY CAST({i} AS DOUBLE PRECISION) / COALESCE(d.followers, p.followers) * 100 {direction},
-                  p.published_at, p.platform, p.account, p.post_id
-         LIMIT $4",
-        join = join_post_day(scope),
-        i = INTERACTIONS,
-    );
-    let rows = on_pool!(&store.pool, p => {
-        sqlx::query_as::<_, JoinedPost>(&sql)
-            .bind(scope.project_id)
-            .bind(start)
-            .bind(end)
-            .bind(n as i64)
-            .bind(platform)
-            .bind(account)
-            .fetch_all(p)
-            .await?
-    });
-    Ok(rows.into_iter().map(|r| PostRow::from(r.into_raw())).collect())
 }
 
 #[cfg(test)]

@@ -17,11 +17,11 @@
 
 use chrono::{Days, NaiveDate};
 use keel_domain::metrics::bots::{DayPoint, ER_WINDOW_DAYS, detect_spikes};
-use keel_store::{Store, on_pool};
+use keel_store::report::ReportReader;
 use serde::Serialize;
 
 use crate::daily::Suspect;
-use crate::scope::{INTERACTIONS, Scope, midnight, unindexed};
+use crate::scope::Scope;
 
 /// One suspected purchase: the account, and the domain's `BotSpike` figures.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -41,22 +41,22 @@ pub struct SpikeRow {
 }
 
 /// The `bot_spikes` section on its own: both passes.
-pub(crate) async fn bot_spikes(store: &Store, scope: &Scope) -> anyhow::Result<Vec<SpikeRow>> {
-    let found = crate::daily::daily_pass(store, scope).await?;
-    test_suspects(store, scope, found.suspects).await
+pub(crate) async fn bot_spikes(reader: &mut ReportReader, scope: &Scope) -> anyhow::Result<Vec<SpikeRow>> {
+    let found = crate::daily::daily_pass(reader, scope).await?;
+    test_suspects(reader, scope, found.suspects).await
 }
 
 /// The `bot_spikes` section, ordered by platform, account and date: the ER test of the
 /// suspects found by [`crate::daily`].
 pub(crate) async fn test_suspects(
-    store: &Store,
+    reader: &mut ReportReader,
     scope: &Scope,
     suspects: Vec<Suspect>,
 ) -> anyhow::Result<Vec<SpikeRow>> {
     let last = scope.extended_last_day(Days::new(ER_WINDOW_DAYS));
     let mut found = Vec::new();
     for s in suspects {
-        let days = series_with_posts(store, scope, &s, last).await?;
+        let days = series_with_posts(reader, scope, &s, last).await?;
         for spike in detect_spikes(&days) {
             // Spikes outside the period were judged without their posts: dropped here.
             if scope.contains(spike.date) {
@@ -78,45 +78,26 @@ pub(crate) async fn test_suspects(
 /// One suspect account's series up to `last`, with each day's post totals filled in for
 /// the days `posts_from ..= posts_to` (grouped by UTC publication day in the database).
 async fn series_with_posts(
-    store: &Store,
+    reader: &mut ReportReader,
     scope: &Scope,
     s: &Suspect,
     last: NaiveDate,
 ) -> anyhow::Result<Vec<DayPoint>> {
-    let day = scope.post_day();
-    // The account's posts through the primary key, not every account's posts of the days.
-    let at = unindexed(scope.backend, "p.published_at");
-    let sql = format!(
-        "SELECT d.date, d.followers, COALESCE(x.interactions, 0), COALESCE(x.posts, 0)
-         FROM daily_stats d
-         LEFT JOIN (SELECT {day} AS day, CAST(SUM({INTERACTIONS}) AS BIGINT) AS interactions,
-                           COUNT(*) AS posts
-                    FROM posts p
-                    WHERE p.project_id = $1 AND p.platform = $2 AND p.account = $3
-                      AND {at} >= $4 AND {at} < $5
-                    GROUP BY {day}) x ON x.day = d.date
-         WHERE d.project_id = $1 AND d.platform = $2 AND d.account = $3
-           AND d.date <= $6 AND d.followers IS NOT NULL
-         ORDER BY d.date"
-    );
-    let rows = on_pool!(&store.pool, p => {
-        sqlx::query_as::<_, (NaiveDate, i64, i64, i64)>(&sql)
-            .bind(scope.project_id)
-            .bind(&s.platform)
-            .bind(&s.account)
-            .bind(midnight(s.posts_from))
-            .bind(midnight(s.posts_to + Days::new(1)))
-            .bind(last)
-            .fetch_all(p)
-            .await
-    })?;
+    let rows = reader
+        .account_days_with_posts(
+            scope.project_id,
+            (&s.platform, &s.account),
+            (s.posts_from, s.posts_to),
+            last,
+        )
+        .await?;
     Ok(rows
         .into_iter()
-        .map(|(date, followers, interactions, posts)| DayPoint {
-            date,
-            followers,
-            interactions,
-            posts,
+        .map(|d| DayPoint {
+            date: d.date,
+            followers: d.followers,
+            interactions: d.interactions,
+            posts: d.posts,
         })
         .collect())
 }

@@ -6,12 +6,13 @@ use crate::audit::NewAuditEvent;
 use crate::{Store, StoreError, StoreResult, append_audit, now, on_pool};
 use chrono::{DateTime, NaiveDate, Utc};
 use keel_domain::goals::{Metric, Target};
-use keel_domain::{OrgId, ProjectId, UserId};
+use keel_domain::{GoalId, OrgId, ProjectId, UserId};
 use serde_json::json;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Goal {
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: GoalId,
     pub project_id: i64,
     pub metric: String,
     pub target_kind: String,
@@ -129,9 +130,9 @@ impl Store {
     }
 
     /// One goal of `project` (a goal of another project is not found).
-    pub async fn goal(&self, project: ProjectId, id: i64) -> StoreResult<Goal> {
+    pub async fn goal(&self, project: ProjectId, id: GoalId) -> StoreResult<Goal> {
         let sql = format!("{GOAL_SELECT} WHERE g.project_id = $1 AND g.id = $2");
-        on_pool!(&self.pool, p => sqlx::query_as::<_, Goal>(&sql).bind(project.0).bind(id).fetch_optional(p).await)?
+        on_pool!(&self.pool, p => sqlx::query_as::<_, Goal>(&sql).bind(project.0).bind(id.0).fetch_optional(p).await)?
             .ok_or(StoreError::NotFound)
     }
 
@@ -164,7 +165,7 @@ impl Store {
             tx.commit().await?;
             Ok::<_, sqlx::Error>(id)
         })?;
-        self.goal(project, id).await
+        self.goal(project, GoalId(id)).await
     }
 
     /// Changes a goal. Both sides' agreement is cleared: they agreed to the old terms.
@@ -173,7 +174,7 @@ impl Store {
         &self,
         org: OrgId,
         project: ProjectId,
-        id: i64,
+        id: GoalId,
         input: &GoalInput,
         actor: UserId,
     ) -> StoreResult<Goal> {
@@ -195,11 +196,11 @@ impl Store {
                         agreed_agency_by = NULL, agreed_agency_at = NULL, updated_at = $10
                  WHERE project_id = $1 AND id = $2",
             )
-            .bind(project.0).bind(id).bind(input.metric.as_str()).bind(kind).bind(value)
+            .bind(project.0).bind(id.0).bind(input.metric.as_str()).bind(kind).bind(value)
             .bind(input.start_on).bind(input.deadline).bind(input.zone).bind(input.baseline_entered).bind(at)
             .execute(&mut *tx).await?;
             append_audit!(&mut *tx, NewAuditEvent {
-                org, project, subject_kind: "goal", subject_id: id, actor: Some(actor),
+                org, project, subject_kind: "goal", subject_id: id.0, actor: Some(actor),
                 action: "changed", detail, at,
             })?;
             tx.commit().await?;
@@ -215,7 +216,7 @@ impl Store {
         &self,
         org: OrgId,
         project: ProjectId,
-        id: i64,
+        id: GoalId,
         sides: &[AgreeSide],
         actor: UserId,
     ) -> StoreResult<bool> {
@@ -231,11 +232,11 @@ impl Store {
                 let sql = format!(
                     "UPDATE goals SET {column}_by = $3, {column}_at = $4 WHERE project_id = $1 AND id = $2 AND {column}_at IS NULL"
                 );
-                let changed = sqlx::query(&sql).bind(project.0).bind(id).bind(actor.0).bind(at)
+                let changed = sqlx::query(&sql).bind(project.0).bind(id.0).bind(actor.0).bind(at)
                     .execute(&mut *tx).await?.rows_affected();
                 if changed > 0 {
                     append_audit!(&mut *tx, NewAuditEvent {
-                        org, project, subject_kind: "goal", subject_id: id, actor: Some(actor),
+                        org, project, subject_kind: "goal", subject_id: id.0, actor: Some(actor),
                         action: "agreed", detail: json!({ "side": name }), at,
                     })?;
                 }

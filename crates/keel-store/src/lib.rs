@@ -24,6 +24,7 @@ pub mod orgs;
 // Content plan and approvals (issue 4).
 pub mod plan;
 pub mod projects;
+pub mod report;
 pub mod sessions;
 pub mod tokens;
 pub mod users;
@@ -65,10 +66,11 @@ pub enum Backend {
     Postgres,
 }
 
-/// A handle to Keel's database; cheap to clone.
+/// A handle to Keel's database; cheap to clone. Its pool is private: every statement Keel
+/// runs is a method of the store.
 #[derive(Clone, Debug)]
 pub struct Store {
-    pub pool: Pool,
+    pub(crate) pool: Pool,
 }
 
 /// Connections a SQLite store opens at most (one writer at a time; readers share the WAL).
@@ -169,6 +171,15 @@ impl Store {
 
     pub async fn close(&self) {
         on_pool!(&self.pool, p => p.close().await)
+    }
+
+    /// The connection pool, for tests that set up or inspect rows no store method reaches
+    /// (fixtures in plain SQL, tampering with the audit trail, schema checks). Only with
+    /// the `test-support` feature, which only dev-dependencies enable.
+    #[cfg(feature = "test-support")]
+    #[doc(hidden)]
+    pub fn raw_pool_for_tests(&self) -> &Pool {
+        &self.pool
     }
 }
 

@@ -6,7 +6,7 @@ use crate::audit::NewAuditEvent;
 use crate::{Store, StoreError, StoreResult, append_audit, now, on_pool};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use keel_domain::meeting::Recurrence;
-use keel_domain::{OrgId, ProjectId, UserId};
+use keel_domain::{MeetingId, OrgId, ProjectId, UserId};
 use serde_json::json;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -35,7 +35,8 @@ impl Schedule {
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Meeting {
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: MeetingId,
     pub starts_at: DateTime<Utc>,
     pub title: String,
     pub agenda: String,
@@ -46,7 +47,8 @@ pub struct Meeting {
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ActionItem {
     pub id: i64,
-    pub meeting_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub meeting_id: MeetingId,
     pub text: String,
     pub owner_id: Option<i64>,
     pub owner_name: Option<String>,
@@ -82,7 +84,7 @@ pub struct TeamAssignment<'a> {
 /// An action item agreed at a meeting.
 #[derive(Debug, Clone, Copy)]
 pub struct NewActionItem<'a> {
-    pub meeting: i64,
+    pub meeting: MeetingId,
     pub text: &'a str,
     pub owner: Option<UserId>,
     pub due_on: NaiveDate,
@@ -238,12 +240,12 @@ impl Store {
         })?)
     }
 
-    pub async fn meeting(&self, project: ProjectId, id: i64) -> StoreResult<Meeting> {
+    pub async fn meeting(&self, project: ProjectId, id: MeetingId) -> StoreResult<Meeting> {
         on_pool!(&self.pool, p => {
             sqlx::query_as::<_, Meeting>(
                 "SELECT id, starts_at, title, agenda, minutes, held FROM meetings WHERE project_id = $1 AND id = $2",
             )
-            .bind(project.0).bind(id)
+            .bind(project.0).bind(id.0)
             .fetch_optional(p)
             .await
         })?
@@ -277,7 +279,7 @@ impl Store {
             Ok::<_, sqlx::Error>(id)
         })
         .map_err(|e| StoreError::from(e).on_unique("a meeting at that time is already recorded"))?;
-        self.meeting(project, id).await
+        self.meeting(project, MeetingId(id)).await
     }
 
     /// Appends a decision to the meeting's decision log.
@@ -285,7 +287,7 @@ impl Store {
         &self,
         org: OrgId,
         project: ProjectId,
-        meeting: i64,
+        meeting: MeetingId,
         text: &str,
         actor: UserId,
     ) -> StoreResult<()> {
@@ -294,7 +296,7 @@ impl Store {
             org,
             project,
             subject_kind: "meeting",
-            subject_id: meeting,
+            subject_id: meeting.0,
             actor: Some(actor),
             action: "decision",
             detail: json!({ "text": text }),
@@ -307,10 +309,10 @@ impl Store {
     pub async fn decisions(
         &self,
         project: ProjectId,
-        meeting: i64,
+        meeting: MeetingId,
     ) -> StoreResult<Vec<(String, String, DateTime<Utc>)>> {
         Ok(self
-            .audit_of(project, "meeting", meeting)
+            .audit_of(project, "meeting", meeting.0)
             .await?
             .into_iter()
             .filter(|e| e.action == "decision")
@@ -349,10 +351,10 @@ impl Store {
                 "INSERT INTO action_items (org_id, project_id, meeting_id, text, owner_id, due_on, created_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
             )
-            .bind(org.0).bind(project.0).bind(meeting).bind(text).bind(owner.map(|o| o.0)).bind(due_on).bind(at)
+            .bind(org.0).bind(project.0).bind(meeting.0).bind(text).bind(owner.map(|o| o.0)).bind(due_on).bind(at)
             .fetch_one(&mut *tx).await?;
             append_audit!(&mut *tx, NewAuditEvent {
-                org, project, subject_kind: "meeting", subject_id: meeting, actor: Some(actor),
+                org, project, subject_kind: "meeting", subject_id: meeting.0, actor: Some(actor),
                 action: "action_item_added", detail: json!({"id": id, "text": text, "owner_id": owner.map(|o| o.0), "due_on": due_on}), at,
             })?;
             tx.commit().await?;

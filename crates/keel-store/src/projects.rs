@@ -11,7 +11,8 @@ pub struct Project {
     pub slug: String,
     pub name: String,
     pub started_on: NaiveDate,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: ProjectStatus,
     pub client_name: Option<String>,
 }
 
@@ -23,7 +24,7 @@ impl Project {
         OrgId(self.org_id)
     }
     pub fn status(&self) -> ProjectStatus {
-        self.status.parse().unwrap_or(ProjectStatus::Setup)
+        self.status
     }
 }
 

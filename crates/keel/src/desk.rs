@@ -59,7 +59,7 @@ impl WorkflowDesk {
         // Scoped to the person's organization, as every web request is.
         let post = self
             .store
-            .plan_post(OrgId(person.org_id), post_id)
+            .plan_post(OrgId(person.org_id), keel_domain::PostId(post_id))
             .await
             .map_err(failed)?
             .ok_or_else(not_found)?;

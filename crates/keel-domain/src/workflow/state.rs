@@ -61,6 +61,18 @@ impl PostState {
     }
 }
 
+impl TryFrom<String> for PostState {
+    type Error = crate::ids::UnknownName;
+
+    /// A stored state (as written by [`PostState::as_str`]).
+    fn try_from(name: String) -> Result<PostState, Self::Error> {
+        PostState::parse(&name).ok_or(crate::ids::UnknownName {
+            what: "post state",
+            name,
+        })
+    }
+}
+
 impl fmt::Display for PostState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

@@ -15,7 +15,7 @@ on_both!(
 const N: u32 = 12_000;
 
 async fn index_names(env: &Env) -> Vec<String> {
-    let mut names: Vec<String> = keel_store::on_pool!(&env.store.pool, p => {
+    let mut names: Vec<String> = keel_store::on_pool!(env.store.raw_pool_for_tests(), p => {
         match env.store.backend() {
             keel_store::Backend::Sqlite => sqlx::query_scalar(
                 "SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'posts' AND sql IS NOT NULL",

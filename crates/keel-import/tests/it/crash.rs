@@ -161,7 +161,7 @@ async fn sqlite_process_killed_mid_import() {
 }
 
 async fn integrity(store: &Store) -> String {
-    let keel_store::Pool::Sqlite(p) = &store.pool else {
+    let keel_store::Pool::Sqlite(p) = store.raw_pool_for_tests() else {
         unreachable!("a SQLite store")
     };
     sqlx::query_scalar("PRAGMA integrity_check").fetch_one(p).await.unwrap()

@@ -19,7 +19,7 @@ fn dataset() -> Option<PathBuf> {
 }
 
 async fn published(env: &Env, post_id: &str) -> DateTime<Utc> {
-    keel_store::on_pool!(&env.store.pool, p => {
+    keel_store::on_pool!(env.store.raw_pool_for_tests(), p => {
         sqlx::query_scalar("SELECT published_at FROM posts WHERE project_id = $1 AND post_id = $2")
             .bind(env.project.id)
             .bind(post_id)

@@ -16,7 +16,7 @@ async fn posts(env: Env) {
     assert_eq!(counts(&env, Format::Posts, csv).await, (3, 3, 0, 0));
     assert_eq!(dump::<PostRow>(&env).await.len(), 3);
     let sql = "SELECT published_at FROM posts WHERE project_id = $1 ORDER BY post_id";
-    let times: Vec<DateTime<Utc>> = keel_store::on_pool!(&env.store.pool, p => {
+    let times: Vec<DateTime<Utc>> = keel_store::on_pool!(env.store.raw_pool_for_tests(), p => {
         sqlx::query_scalar(sql).bind(env.project.id).fetch_all(p).await
     })
     .unwrap();
@@ -75,7 +75,7 @@ async fn leads(env: Env) {
     assert_eq!(scalar(&env, q).await, Some(2));
     let q = "SELECT COUNT(*) FROM leads WHERE project_id = $1 AND source IS NULL";
     assert_eq!(scalar(&env, q).await, Some(2));
-    let closed: Option<DateTime<Utc>> = keel_store::on_pool!(&env.store.pool, p => {
+    let closed: Option<DateTime<Utc>> = keel_store::on_pool!(env.store.raw_pool_for_tests(), p => {
         sqlx::query_scalar("SELECT closed_at FROM leads WHERE project_id = $1 AND lead_id = 'L3'")
             .bind(env.project.id)
             .fetch_one(p)

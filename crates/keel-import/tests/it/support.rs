@@ -100,7 +100,7 @@ pub async fn dump<R: DataRow>(env: &Env) -> Vec<String> {
         spec.table,
         spec.key.join(", ")
     );
-    keel_store::on_pool!(&env.store.pool, p => {
+    keel_store::on_pool!(env.store.raw_pool_for_tests(), p => {
         sqlx::query_scalar::<_, String>(&sql).bind(env.project.id).fetch_all(p).await
     })
     .expect("dump")
@@ -108,7 +108,7 @@ pub async fn dump<R: DataRow>(env: &Env) -> Vec<String> {
 
 /// One integer (or NULL) of the project's data.
 pub async fn scalar(env: &Env, sql: &str) -> Option<i64> {
-    keel_store::on_pool!(&env.store.pool, p => {
+    keel_store::on_pool!(env.store.raw_pool_for_tests(), p => {
         sqlx::query_scalar::<_, Option<i64>>(sql).bind(env.project.id).fetch_one(p).await
     })
     .unwrap_or_else(|e| panic!("{sql}: {e}"))

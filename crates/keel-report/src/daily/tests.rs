@@ -2,7 +2,6 @@
 
 use chrono::{Days, NaiveDate};
 use keel_domain::metrics::bots::{DayPoint, spike_candidates};
-use keel_store::Backend;
 
 use super::could_spike;
 use crate::Period;
@@ -11,7 +10,6 @@ use crate::scope::Scope;
 fn scope(from: NaiveDate, to: NaiveDate) -> Scope {
     Scope {
         project_id: 1,
-        backend: Backend::Sqlite,
         period: Period {
             from: Some(from),
             to: Some(to),

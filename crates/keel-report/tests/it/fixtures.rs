@@ -54,7 +54,7 @@ pub async fn insert_post(store: &Store, pr: &Project, p: &Post) -> anyhow::Resul
 
 /// Like [`insert_post`], with the publication instant given as a value.
 pub async fn insert_post_at(store: &Store, pr: &Project, p: &Post, published: DateTime<Utc>) -> anyhow::Result<()> {
-    on_pool!(&store.pool, c => {
+    on_pool!(store.raw_pool_for_tests(), c => {
         sqlx::query(
             "INSERT INTO posts (org_id, project_id, platform, account, post_id, published_at,
                                 likes, comments, shares, saves, views, reach, followers)
@@ -78,7 +78,7 @@ pub async fn insert_daily(
     date: NaiveDate,
     followers: Option<i64>,
 ) -> anyhow::Result<()> {
-    on_pool!(&store.pool, c => {
+    on_pool!(store.raw_pool_for_tests(), c => {
         sqlx::query(
             "INSERT INTO daily_stats (org_id, project_id, platform, account, date, followers)
              VALUES ($1, $2, $3, $4, $5, $6)",
@@ -108,7 +108,7 @@ pub async fn insert_ad(store: &Store, pr: &Project, a: &Ad) -> anyhow::Result<()
 
 /// Like [`insert_ad`], with the date given as a value.
 pub async fn insert_ad_on(store: &Store, pr: &Project, a: &Ad, date: NaiveDate) -> anyhow::Result<()> {
-    on_pool!(&store.pool, c => {
+    on_pool!(store.raw_pool_for_tests(), c => {
         sqlx::query(
             "INSERT INTO ad_stats (org_id, project_id, platform, campaign, date, spend, currency,
                                    impressions, clicks, leads, video_views)
@@ -123,7 +123,7 @@ pub async fn insert_ad_on(store: &Store, pr: &Project, a: &Ad, date: NaiveDate) 
 
 /// A lead created at `created` (RFC 3339) with `status`.
 pub async fn insert_lead(store: &Store, pr: &Project, id: &str, created: &str, status: &str) -> anyhow::Result<()> {
-    on_pool!(&store.pool, c => {
+    on_pool!(store.raw_pool_for_tests(), c => {
         sqlx::query(
             "INSERT INTO leads (org_id, project_id, lead_id, created_at, status)
              VALUES ($1, $2, $3, $4, $5)",

@@ -473,27 +473,39 @@ pub struct AccountDays {
     pub days: Vec<DaySums>,
 }
 
+/// Every account's packed days of project `$1`, by platform then account.
+pub(crate) const POST_DAYS_SQL: &str =
+    "SELECT platform, account, days FROM post_days WHERE project_id = $1 ORDER BY platform, account";
+
+/// Rows of [`POST_DAYS_SQL`] unpacked, keeping the days `first ..= last`.
+pub(crate) fn decode_account_days(
+    rows: Vec<(String, String, Vec<u8>)>,
+    first: NaiveDate,
+    last: NaiveDate,
+) -> StoreResult<Vec<AccountDays>> {
+    rows.into_iter()
+        .map(|(platform, account, bytes)| {
+            let mut days = decode(&bytes).ok_or_else(|| {
+                crate::StoreError::Config(format!("post_days of {platform}/{account} is not a day array"))
+            })?;
+            days.retain(|d| (first..=last).contains(&d.day));
+            Ok(AccountDays {
+                platform,
+                account,
+                days,
+            })
+        })
+        .collect()
+}
+
 impl Store {
     /// Every account of `project` with posts, by platform then account, with its days from
     /// `first` to `last` (inclusive) — accounts without posts in the period included, with
     /// no days.
     pub async fn post_days(&self, project: i64, first: NaiveDate, last: NaiveDate) -> StoreResult<Vec<AccountDays>> {
-        let sql = "SELECT platform, account, days FROM post_days WHERE project_id = $1 ORDER BY platform, account";
         let rows: Vec<(String, String, Vec<u8>)> =
-            on_pool!(&self.pool, p => sqlx::query_as(sql).bind(project).fetch_all(p).await?);
-        rows.into_iter()
-            .map(|(platform, account, bytes)| {
-                let mut days = decode(&bytes).ok_or_else(|| {
-                    crate::StoreError::Config(format!("post_days of {platform}/{account} is not a day array"))
-                })?;
-                days.retain(|d| (first..=last).contains(&d.day));
-                Ok(AccountDays {
-                    platform,
-                    account,
-                    days,
-                })
-            })
-            .collect()
+            on_pool!(&self.pool, p => sqlx::query_as(POST_DAYS_SQL).bind(project).fetch_all(p).await?);
+        decode_account_days(rows, first, last)
     }
 
     /// Recounts the whole summary of `project` from its posts, in one transaction. For

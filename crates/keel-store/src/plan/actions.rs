@@ -191,7 +191,7 @@ impl Store {
             let mut tx = p.begin().await?;
             let done = sqlx::query(&sql)
                 .bind(change.state.as_str())
-                .bind(post.id)
+                .bind(post.id.0)
                 .bind(from.as_str())
                 .bind(at)
                 .bind(deadline)
@@ -206,7 +206,7 @@ impl Store {
                 org: post.org(),
                 project: post.project(),
                 subject_kind: "post",
-                subject_id: post.id,
+                subject_id: post.id.0,
                 actor,
                 action: action.audit_verb(),
                 detail: change.audit_detail.clone(),
@@ -217,7 +217,7 @@ impl Store {
                     "INSERT INTO plan_comments (post_id, author_id, text, advisory, suggestion, created_at)
                      VALUES ($1, $2, $3, FALSE, 'open', $4)",
                 )
-                .bind(post.id)
+                .bind(post.id.0)
                 .bind(author.0)
                 .bind(text)
                 .bind(at)

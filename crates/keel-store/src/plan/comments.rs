@@ -5,18 +5,20 @@ use super::posts::PlanPost;
 use super::{refusal, timers};
 use crate::{Store, StoreError, StoreResult, append_audit, audit::NewAuditEvent, enqueue_job, now, on_pool};
 use chrono::{DateTime, Utc};
-use keel_domain::UserId;
 use keel_domain::notification::NotificationKind;
 use keel_domain::workflow::state::comment_is_advisory;
 use keel_domain::workflow::{PostAction, Relation, transition};
+use keel_domain::{CommentId, PostId, UserId};
 
 /// Longest comment accepted (a long remark belongs in the brief, not on a post).
 pub const MAX_COMMENT_CHARS: usize = 5_000;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PlanComment {
-    pub id: i64,
-    pub post_id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: CommentId,
+    #[sqlx(try_from = "i64")]
+    pub post_id: PostId,
     pub author_id: i64,
     pub author_name: String,
     pub text: String,
@@ -69,7 +71,7 @@ impl Store {
                 "INSERT INTO plan_comments (post_id, author_id, text, advisory, suggestion, created_at)
                  VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
             )
-            .bind(post.id)
+            .bind(post.id.0)
             .bind(actor.0)
             .bind(text)
             .bind(advisory)
@@ -81,7 +83,7 @@ impl Store {
                 org: post.org(),
                 project: post.project(),
                 subject_kind: "post",
-                subject_id: post.id,
+                subject_id: post.id.0,
                 actor: Some(actor),
                 action: "commented",
                 detail: serde_json::json!({ "comment_id": id, "advisory": advisory, "suggestion": suggestion }),
@@ -95,29 +97,29 @@ impl Store {
         self.plan_comments(post.id)
             .await?
             .into_iter()
-            .find(|c| c.id == id)
+            .find(|c| c.id == CommentId(id))
             .ok_or(StoreError::NotFound)
     }
 
     /// A post's comments, oldest first.
-    pub async fn plan_comments(&self, post: i64) -> StoreResult<Vec<PlanComment>> {
+    pub async fn plan_comments(&self, post: PostId) -> StoreResult<Vec<PlanComment>> {
         Ok(on_pool!(&self.pool, p => {
             sqlx::query_as::<_, PlanComment>(
                 "SELECT c.id, c.post_id, c.author_id, u.display_name AS author_name, c.text, c.advisory, c.suggestion,
                         c.decline_reason, c.resolved_at, c.created_at
                  FROM plan_comments c JOIN users u ON u.id = c.author_id WHERE c.post_id = $1 ORDER BY c.id",
             )
-            .bind(post)
+            .bind(post.0)
             .fetch_all(p)
             .await
         })?)
     }
 
     /// Suggestions nobody has answered yet.
-    pub async fn open_suggestions(&self, post: i64) -> StoreResult<u32> {
+    pub async fn open_suggestions(&self, post: PostId) -> StoreResult<u32> {
         let n: i64 = on_pool!(&self.pool, p => {
             sqlx::query_scalar("SELECT COUNT(*) FROM plan_comments WHERE post_id = $1 AND suggestion = 'open'")
-                .bind(post)
+                .bind(post.0)
                 .fetch_one(p)
                 .await
         })?;
@@ -130,7 +132,7 @@ impl Store {
         post: &PlanPost,
         who: Relation,
         actor: UserId,
-        comment_id: i64,
+        comment_id: CommentId,
         resolution: &Resolution,
     ) -> StoreResult<()> {
         transition(post.state(), PostAction::ResolveSuggestion, who).map_err(refusal)?;
@@ -157,8 +159,8 @@ impl Store {
             .bind(&reason)
             .bind(actor.0)
             .bind(at)
-            .bind(comment_id)
-            .bind(post.id)
+            .bind(comment_id.0)
+            .bind(post.id.0)
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -171,7 +173,7 @@ impl Store {
                 org: post.org(),
                 project: post.project(),
                 subject_kind: "post",
-                subject_id: post.id,
+                subject_id: post.id.0,
                 actor: Some(actor),
                 action: if reason.is_some() { "suggestion_declined" } else { "suggestion_accepted" },
                 detail: serde_json::json!({ "comment_id": comment_id, "reason": reason }),

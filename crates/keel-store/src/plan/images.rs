@@ -8,7 +8,7 @@ use super::refusal;
 use crate::{Store, StoreError, StoreResult, append_audit, audit::NewAuditEvent, now, on_pool};
 use chrono::{DateTime, Utc};
 use keel_domain::workflow::{PostAction, Relation, transition};
-use keel_domain::{OrgId, UserId};
+use keel_domain::{OrgId, PostId, UserId};
 
 /// The largest image accepted (platforms themselves refuse much larger photos).
 pub const MAX_IMAGE_BYTES: usize = 8 * 1024 * 1024;
@@ -104,7 +104,7 @@ impl Store {
                 "INSERT INTO plan_post_images (post_id, content_type, file_name, bytes, size, created_at)
                  VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
             )
-            .bind(post.id)
+            .bind(post.id.0)
             .bind(content_type)
             .bind(&name)
             .bind(bytes)
@@ -116,7 +116,7 @@ impl Store {
                 org: post.org(),
                 project: post.project(),
                 subject_kind: "post",
-                subject_id: post.id,
+                subject_id: post.id.0,
                 actor: Some(actor),
                 action: "image_added",
                 detail: serde_json::json!({ "image_id": id, "file_name": name, "bytes": bytes.len() }),
@@ -133,13 +133,13 @@ impl Store {
     }
 
     /// A post's images (without their bytes), in upload order.
-    pub async fn plan_images(&self, post: i64) -> StoreResult<Vec<PlanImage>> {
+    pub async fn plan_images(&self, post: PostId) -> StoreResult<Vec<PlanImage>> {
         Ok(on_pool!(&self.pool, p => {
             sqlx::query_as::<_, PlanImage>(
                 "SELECT id, post_id, content_type, file_name, size, created_at FROM plan_post_images
                  WHERE post_id = $1 ORDER BY id",
             )
-            .bind(post)
+            .bind(post.0)
             .fetch_all(p)
             .await
         })?)

@@ -4,13 +4,14 @@ use crate::{Store, StoreError, StoreResult, append_audit, audit::NewAuditEvent, 
 use chrono::{DateTime, Utc};
 use keel_domain::workflow::variants::{Platform, VariantProblem, check_variant};
 use keel_domain::workflow::{PostAction, PostState, Relation, transition};
-use keel_domain::{OrgId, ProjectId, UserId};
+use keel_domain::{OrgId, PostId, ProjectId, UserId};
 use std::collections::BTreeMap;
 
 /// A post of the plan, with its author's name.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PlanPost {
-    pub id: i64,
+    #[sqlx(try_from = "i64")]
+    pub id: PostId,
     pub org_id: i64,
     pub project_id: i64,
     pub author_id: i64,
@@ -20,7 +21,8 @@ pub struct PlanPost {
     pub platforms: String,
     pub scheduled_at: Option<DateTime<Utc>>,
     pub urgent: bool,
-    pub state: String,
+    #[sqlx(try_from = "String")]
+    pub state: PostState,
     pub revision_rounds: i32,
     pub first_submitted_at: Option<DateTime<Utc>>,
     pub submitted_at: Option<DateTime<Utc>>,
@@ -34,7 +36,7 @@ pub struct PlanPost {
 
 impl PlanPost {
     pub fn state(&self) -> PostState {
-        PostState::parse(&self.state).unwrap_or(PostState::Draft)
+        self.state
     }
 
     pub fn project(&self) -> ProjectId {
@@ -181,13 +183,15 @@ impl Store {
             tx.commit().await?;
             Ok::<i64, sqlx::Error>(id)
         })?;
-        self.plan_post(org, id).await?.ok_or(StoreError::NotFound)
+        self.plan_post(org, PostId(id)).await?.ok_or(StoreError::NotFound)
     }
 
     /// A post of organization `org` (posts never resolve across organizations).
-    pub async fn plan_post(&self, org: OrgId, id: i64) -> StoreResult<Option<PlanPost>> {
+    pub async fn plan_post(&self, org: OrgId, id: PostId) -> StoreResult<Option<PlanPost>> {
         let sql = format!("{POST_SELECT} WHERE p.id = $1 AND p.org_id = $2");
-        Ok(on_pool!(&self.pool, p => sqlx::query_as::<_, PlanPost>(&sql).bind(id).bind(org.0).fetch_optional(p).await)?)
+        Ok(
+            on_pool!(&self.pool, p => sqlx::query_as::<_, PlanPost>(&sql).bind(id.0).bind(org.0).fetch_optional(p).await)?,
+        )
     }
 
     /// The project's posts: dated ones by date, then undated drafts by last change.
@@ -200,10 +204,10 @@ impl Store {
     }
 
     /// The post's per-platform texts.
-    pub async fn plan_variants(&self, post: i64) -> StoreResult<Vec<(Platform, String)>> {
+    pub async fn plan_variants(&self, post: PostId) -> StoreResult<Vec<(Platform, String)>> {
         let rows: Vec<(String, String)> = on_pool!(&self.pool, p => {
             sqlx::query_as("SELECT platform, text FROM plan_post_variants WHERE post_id = $1 ORDER BY platform")
-                .bind(post)
+                .bind(post.0)
                 .fetch_all(p)
                 .await
         })?;
@@ -263,7 +267,7 @@ impl Store {
             .bind(draft.scheduled_at)
             .bind(draft.urgent)
             .bind(at)
-            .bind(post.id)
+            .bind(post.id.0)
             .bind(state.as_str())
             .execute(&mut *tx)
             .await?
@@ -271,10 +275,10 @@ impl Store {
             if done == 0 {
                 return Err(StoreError::Conflict(super::CHANGED_MEANWHILE.into()));
             }
-            sqlx::query("DELETE FROM plan_post_variants WHERE post_id = $1").bind(post.id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM plan_post_variants WHERE post_id = $1").bind(post.id.0).execute(&mut *tx).await?;
             for (platform, text) in &draft.variants {
                 sqlx::query("INSERT INTO plan_post_variants (post_id, platform, text) VALUES ($1, $2, $3)")
-                    .bind(post.id)
+                    .bind(post.id.0)
                     .bind(platform.as_str())
                     .bind(text)
                     .execute(&mut *tx)
@@ -284,7 +288,7 @@ impl Store {
                 org: post.org(),
                 project: post.project(),
                 subject_kind: "post",
-                subject_id: post.id,
+                subject_id: post.id.0,
                 actor: Some(actor),
                 action: "edited",
                 detail: serde_json::json!({ "changed": changed }),

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use keel_domain::notification::{Channel, Deliver, Notification, NotificationKind};
 use keel_domain::workflow::PostState;
 use keel_domain::workflow::state::auto_approve;
-use keel_domain::{ProjectId, Role, UserId};
+use keel_domain::{PostId, ProjectId, Role, UserId};
 use std::sync::Arc;
 
 pub const NOTIFY: &str = "workflow.notify";
@@ -18,7 +18,7 @@ pub const SLA_HALFWAY: &str = "workflow.sla_halfway";
 pub const SLA_EXPIRY: &str = "workflow.sla_expiry";
 
 pub(crate) fn notify_payload(
-    post: i64,
+    post: PostId,
     kind: NotificationKind,
     actor: Option<UserId>,
     at: DateTime<Utc>,
@@ -84,7 +84,7 @@ impl JobHandler for NotifyJob {
                 .and_then(NotificationKind::parse)
                 .ok_or("unknown notification kind")?;
             let actor = job.payload.get("actor_id").and_then(|a| a.as_i64());
-            let Some(post) = store.plan_post_any(post_id).await.map_err(err)? else {
+            let Some(post) = store.plan_post_any(PostId(post_id)).await.map_err(err)? else {
                 return Ok(()); // the post is gone: nobody to tell about it
             };
             let notifications = store.notifications_for(&post, kind, actor).await.map_err(err)?;
@@ -154,7 +154,7 @@ impl JobHandler for SlaJob {
             let post_id = field(job, "post_id")?.as_i64().ok_or("post_id is not a number")?;
             let submitted: DateTime<Utc> =
                 serde_json::from_value(field(job, "submitted_at")?.clone()).map_err(|e| e.to_string())?;
-            let Some(post) = store.plan_post_any(post_id).await.map_err(err)? else {
+            let Some(post) = store.plan_post_any(PostId(post_id)).await.map_err(err)? else {
                 return Ok(());
             };
             let waiting = post.state() == PostState::InReview
@@ -183,9 +183,9 @@ impl JobHandler for SlaJob {
 
 impl Store {
     /// A post by id in any organization: for background jobs only, which act for Keel itself.
-    pub(crate) async fn plan_post_any(&self, id: i64) -> StoreResult<Option<PlanPost>> {
+    pub(crate) async fn plan_post_any(&self, id: PostId) -> StoreResult<Option<PlanPost>> {
         let sql = format!("{POST_SELECT} WHERE p.id = $1");
-        Ok(on_pool!(&self.pool, p => sqlx::query_as::<_, PlanPost>(&sql).bind(id).fetch_optional(p).await)?)
+        Ok(on_pool!(&self.pool, p => sqlx::query_as::<_, PlanPost>(&sql).bind(id.0).fetch_optional(p).await)?)
     }
 
     /// The SLA expired without a decision: the miss goes on the record and on the post;
@@ -202,7 +202,7 @@ impl Store {
                         updated_at = $2
                  WHERE id = $1 AND state = 'in_review' AND first_decision_at IS NULL",
             )
-            .bind(post.id)
+            .bind(post.id.0)
             .bind(at)
             .bind(approve)
             .execute(&mut *tx)
@@ -215,7 +215,7 @@ impl Store {
                 org: post.org(),
                 project: post.project(),
                 subject_kind: "post",
-                subject_id: post.id,
+                subject_id: post.id.0,
                 actor: None,
                 action,
                 detail,
@@ -273,7 +273,7 @@ impl Store {
                 kind,
                 recipient: UserId(r),
                 project: post.project(),
-                post_id: post.id,
+                post_id: post.id.0,
                 title: super::wording::notification_title(kind, language.as_deref(), &excerpt, post.sla_deadline),
                 body: format!("{} · {}", project.name, post.platforms.replace(',', ", ")),
                 link_path: format!("/projects/{}/posts/{}", project.slug, post.id),

@@ -79,7 +79,7 @@ pub async fn create(
         .store
         .create_goal(ctx.project.org(), ctx.project.id(), &input, ctx.user.id())
         .await?;
-    Ok((StatusCode::CREATED, Json(row(&state, &ctx, goal.id).await?)))
+    Ok((StatusCode::CREATED, Json(row(&state, &ctx, goal.id.0).await?)))
 }
 
 pub async fn update(
@@ -88,11 +88,17 @@ pub async fn update(
     Path((_, id)): Path<(String, i64)>,
     ApiJson(body): ApiJson<GoalBody>,
 ) -> Result<Json<GoalRow>, WebError> {
-    state.store.goal(ctx.project.id(), id).await?;
+    state.store.goal(ctx.project.id(), keel_domain::GoalId(id)).await?;
     let input = goal_input::validate(&state.store, &ctx.project, &body.raw(), today()).await?;
     state
         .store
-        .update_goal(ctx.project.org(), ctx.project.id(), id, &input, ctx.user.id())
+        .update_goal(
+            ctx.project.org(),
+            ctx.project.id(),
+            keel_domain::GoalId(id),
+            &input,
+            ctx.user.id(),
+        )
         .await?;
     Ok(Json(row(&state, &ctx, id).await?))
 }
@@ -128,12 +134,18 @@ pub async fn agree(
     }
     state
         .store
-        .agree_goal(ctx.project.org(), ctx.project.id(), id, &sides, ctx.user.id())
+        .agree_goal(
+            ctx.project.org(),
+            ctx.project.id(),
+            keel_domain::GoalId(id),
+            &sides,
+            ctx.user.id(),
+        )
         .await?;
     let project = state.store.project_by_id(ctx.project.id()).await?;
     Ok(Json(Agreed {
         goal: row(&state, &ctx, id).await?,
-        project_status: project.status,
+        project_status: project.status.as_str().to_owned(),
     }))
 }
 

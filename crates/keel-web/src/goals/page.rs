@@ -140,7 +140,7 @@ async fn render(
             .collect(),
         today: today().to_string(),
         error,
-        status: project.status,
+        status: project.status.as_str().to_owned(),
         chrome,
     })
 }
@@ -272,12 +272,18 @@ pub async fn update(
     Path((_, id)): Path<(String, i64)>,
     CsrfForm(form): CsrfForm<GoalForm>,
 ) -> Result<Response, WebError> {
-    state.store.goal(ctx.project.id(), id).await?;
+    state.store.goal(ctx.project.id(), keel_domain::GoalId(id)).await?;
     match validated(&state, &ctx, &form).await {
         Ok(input) => {
             state
                 .store
-                .update_goal(ctx.project.org(), ctx.project.id(), id, &input, ctx.user.id())
+                .update_goal(
+                    ctx.project.org(),
+                    ctx.project.id(),
+                    keel_domain::GoalId(id),
+                    &input,
+                    ctx.user.id(),
+                )
                 .await?;
             Ok(Redirect::to(&format!("/projects/{}/goals", ctx.project.slug)).into_response())
         }
@@ -334,7 +340,13 @@ pub async fn agree(
     }
     state
         .store
-        .agree_goal(ctx.project.org(), ctx.project.id(), id, &sides, ctx.user.id())
+        .agree_goal(
+            ctx.project.org(),
+            ctx.project.id(),
+            keel_domain::GoalId(id),
+            &sides,
+            ctx.user.id(),
+        )
         .await?;
     Ok(Redirect::to(&format!("/projects/{}/goals", ctx.project.slug)).into_response())
 }

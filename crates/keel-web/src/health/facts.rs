@@ -115,7 +115,7 @@ pub async fn gather(store: &Store, project: &Project, today: NaiveDate) -> anyho
     };
     let awaiting_approval = posts
         .iter()
-        .filter(|p| p.state == "in_review")
+        .filter(|p| p.state == keel_domain::workflow::PostState::InReview)
         .map(post_facts)
         .collect();
     Ok(ProjectFacts {
@@ -127,7 +127,7 @@ pub async fn gather(store: &Store, project: &Project, today: NaiveDate) -> anyho
 
 fn post_facts(post: &keel_store::plan::posts::PlanPost) -> PostFacts {
     PostFacts {
-        id: post.id,
+        id: post.id.0,
         excerpt: excerpt(&post.text),
         revision_rounds: post.revision_rounds,
         sla_deadline: post.sla_deadline.map(|d| d.date_naive()),

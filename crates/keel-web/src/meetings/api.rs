@@ -97,7 +97,7 @@ pub async fn list(
             })
             .collect();
         meetings.push(MeetingJson {
-            id: m.id,
+            id: m.id.0,
             starts_at: m.starts_at.to_rfc3339(),
             title: m.title,
             agenda: m.agenda,

@@ -141,7 +141,7 @@ pub async fn page(
                 .filter(|i| i.meeting_id == m.id)
                 .map(|i| item_view(i, today))
                 .collect(),
-            id: m.id,
+            id: m.id.0,
             when: m.starts_at.format("%Y-%m-%d %H:%M UTC").to_string(),
             title: m.title,
             agenda: m.agenda,
@@ -331,11 +331,20 @@ pub async fn decide_(
     Path((_, meeting)): Path<(String, i64)>,
     CsrfForm(form): CsrfForm<DecisionForm>,
 ) -> Result<Response, WebError> {
-    state.store.meeting(ctx.project.id(), meeting).await?;
+    state
+        .store
+        .meeting(ctx.project.id(), keel_domain::MeetingId(meeting))
+        .await?;
     let text = required("text", &form.text, 1000)?;
     state
         .store
-        .add_decision(ctx.project.org(), ctx.project.id(), meeting, text, ctx.user.id())
+        .add_decision(
+            ctx.project.org(),
+            ctx.project.id(),
+            keel_domain::MeetingId(meeting),
+            text,
+            ctx.user.id(),
+        )
         .await?;
     Ok(back(&ctx))
 }
@@ -356,7 +365,10 @@ pub async fn add_item(
     Path((_, meeting)): Path<(String, i64)>,
     CsrfForm(form): CsrfForm<ItemForm>,
 ) -> Result<Response, WebError> {
-    state.store.meeting(ctx.project.id(), meeting).await?;
+    state
+        .store
+        .meeting(ctx.project.id(), keel_domain::MeetingId(meeting))
+        .await?;
     let text = required("text", &form.text, 500)?;
     let due_on: NaiveDate = form
         .due_on
@@ -368,7 +380,7 @@ pub async fn add_item(
         id => Some(UserId(id.parse().map_err(|_| bad("field `owner_id`: not a person"))?)),
     };
     let item = NewActionItem {
-        meeting,
+        meeting: keel_domain::MeetingId(meeting),
         text,
         owner,
         due_on,

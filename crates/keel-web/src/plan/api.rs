@@ -46,7 +46,7 @@ pub async fn list(
     };
     let mut out = vec![];
     for post in state.store.plan_posts_of(ctx.project.id()).await? {
-        let keep_state = query.state.as_deref().is_none_or(|s| s == post.state);
+        let keep_state = query.state.as_deref().is_none_or(|s| s == post.state.as_str());
         let keep_platform = platform.is_none_or(|p| post.platforms().contains(&p));
         if keep_state && keep_platform {
             out.push(PostView::load(&state.store, post).await?.json(&ctx.project.slug));
@@ -90,13 +90,13 @@ pub async fn edit(
         .store
         .edit_plan_post(&post, relation(&ctx, &post), ctx.user.id(), &draft)
         .await?;
-    reload(&state, &ctx, post.id).await
+    reload(&state, &ctx, post.id.0).await
 }
 
 async fn reload(state: &AppState, ctx: &ProjectCtx, id: i64) -> Result<Json<PostJson>, WebError> {
     let post = state
         .store
-        .plan_post(ctx.project.org(), id)
+        .plan_post(ctx.project.org(), keel_domain::PostId(id))
         .await?
         .ok_or(WebError::NotFound)?;
     Ok(Json(PostView::load(&state.store, post).await?.json(&ctx.project.slug)))
@@ -177,9 +177,15 @@ pub async fn resolve_suggestion(
     let resolution = body.resolution()?;
     state
         .store
-        .resolve_suggestion(&post, relation(&ctx, &post), ctx.user.id(), comment, &resolution)
+        .resolve_suggestion(
+            &post,
+            relation(&ctx, &post),
+            ctx.user.id(),
+            keel_domain::CommentId(comment),
+            &resolution,
+        )
         .await?;
-    reload(&state, &ctx, post.id).await
+    reload(&state, &ctx, post.id.0).await
 }
 
 #[derive(Deserialize, Default)]

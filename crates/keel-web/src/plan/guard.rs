@@ -24,7 +24,11 @@ pub async fn post_and_project(
         .await
         .and_then(|id| id.parse().ok())
         .ok_or(WebError::NotFound)?;
-    let post = state.store.plan_post(user.org(), id).await?.ok_or(WebError::NotFound)?;
+    let post = state
+        .store
+        .plan_post(user.org(), keel_domain::PostId(id))
+        .await?
+        .ok_or(WebError::NotFound)?;
     let project = state.store.project_by_id(post.project()).await?;
     if let Some(slug) = path_param(request, "slug").await
         && slug != project.slug

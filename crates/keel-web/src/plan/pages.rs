@@ -45,9 +45,9 @@ pub fn state_key(state: &str) -> &'static str {
 
 fn item(p: &PlanPost) -> PlanItem {
     PlanItem {
-        id: p.id,
-        state: p.state.clone(),
-        state_key: state_key(&p.state),
+        id: p.id.0,
+        state: p.state.as_str().to_owned(),
+        state_key: state_key(p.state.as_str()),
         platforms: p.platforms().iter().map(|p| p.label()).collect(),
         excerpt: p.excerpt(80),
         time: p
@@ -153,7 +153,7 @@ async fn render(
         .plan_posts_of(ctx.project.id())
         .await?
         .into_iter()
-        .filter(|p| state_filter.is_empty() || p.state == state_filter)
+        .filter(|p| state_filter.is_empty() || p.state.as_str() == state_filter)
         .filter(|p| platform.is_none_or(|pl| p.platforms().contains(&pl)))
         .collect();
     let grid = days(view, anchor);

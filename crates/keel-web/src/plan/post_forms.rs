@@ -36,7 +36,7 @@ pub async fn edit(
         }
         Err(e) => Err(keel_store::StoreError::Invalid(e)),
     };
-    after(&state, chrome, &ctx, post.id, outcome).await
+    after(&state, chrome, &ctx, post.id.0, outcome).await
 }
 
 #[derive(Deserialize)]
@@ -108,7 +108,7 @@ async fn act(
         .apply_post_action(post, action, relation(ctx, post), ctx.user.id(), &input)
         .await
         .map(|_| ());
-    after(state, chrome, ctx, post.id, outcome).await
+    after(state, chrome, ctx, post.id.0, outcome).await
 }
 
 #[derive(Deserialize)]
@@ -137,7 +137,7 @@ pub async fn comment(
         )
         .await
         .map(|_| ());
-    after(&state, chrome, &ctx, post.id, outcome).await
+    after(&state, chrome, &ctx, post.id.0, outcome).await
 }
 
 #[derive(Deserialize)]
@@ -163,9 +163,15 @@ pub async fn resolve(
     };
     let outcome = state
         .store
-        .resolve_suggestion(&post, relation(&ctx, &post), ctx.user.id(), comment, &resolution)
+        .resolve_suggestion(
+            &post,
+            relation(&ctx, &post),
+            ctx.user.id(),
+            keel_domain::CommentId(comment),
+            &resolution,
+        )
         .await;
-    after(&state, chrome, &ctx, post.id, outcome).await
+    after(&state, chrome, &ctx, post.id.0, outcome).await
 }
 
 /// The image form: `_csrf` first, then `image` (multipart, as browsers send file forms).
@@ -200,7 +206,7 @@ pub async fn upload(
                     .add_plan_image(&post, relation(&ctx, &post), ctx.user.id(), &name, &bytes)
                     .await
                     .map(|_| ());
-                return after(&state, chrome, &ctx, post.id, outcome).await;
+                return after(&state, chrome, &ctx, post.id.0, outcome).await;
             }
             _ => {}
         }

@@ -95,7 +95,7 @@ async fn render(
 ) -> Result<PostPage, WebError> {
     let post = state
         .store
-        .plan_post(ctx.project.org(), id)
+        .plan_post(ctx.project.org(), keel_domain::PostId(id))
         .await?
         .ok_or(WebError::NotFound)?;
     let who = relation(ctx, &post);
@@ -137,9 +137,9 @@ async fn render(
         chrome,
         name: ctx.project.name.clone(),
         tab: "plan",
-        id: p.id,
-        state: p.state.clone(),
-        state_key: state_key(&p.state),
+        id: p.id.0,
+        state: p.state.as_str().to_owned(),
+        state_key: state_key(p.state.as_str()),
         text: p.text.clone(),
         rubric: p.rubric.clone(),
         scheduled_at: p
@@ -165,7 +165,7 @@ async fn render(
             .comments
             .iter()
             .map(|c| CommentLine {
-                id: c.id,
+                id: c.id.0,
                 author: c.author_name.clone(),
                 text: c.text.clone(),
                 advisory: c.advisory,
@@ -201,7 +201,7 @@ pub async fn page(
     Extension(ctx): Extension<ProjectCtx>,
     Extension(PostCtx(post)): Extension<PostCtx>,
 ) -> Result<PostPage, WebError> {
-    render(&state, chrome, &ctx, post.id, None).await
+    render(&state, chrome, &ctx, post.id.0, None).await
 }
 
 /// After a form: back to the post, or the page again with the error (400/403/409).

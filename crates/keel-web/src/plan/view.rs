@@ -28,7 +28,7 @@ impl PostView {
         let variants = store.plan_variants(post.id).await?;
         let images = store.plan_images(post.id).await?;
         let comments = store.plan_comments(post.id).await?;
-        let events = store.audit_of(post.project(), "post", post.id).await?;
+        let events = store.audit_of(post.project(), "post", post.id.0).await?;
         Ok(PostView {
             post,
             variants,
@@ -45,9 +45,9 @@ impl PostView {
     pub fn json(&self, slug: &str) -> PostJson {
         let p = &self.post;
         PostJson {
-            id: p.id,
+            id: p.id.0,
             project: slug.to_owned(),
-            state: p.state.clone(),
+            state: p.state.as_str().to_owned(),
             text: p.text.clone(),
             rubric: p.rubric.clone(),
             platforms: p.platforms().iter().map(|p| p.as_str().to_owned()).collect(),
@@ -135,7 +135,7 @@ pub struct CommentJson {
 
 pub fn comment_json(c: &PlanComment) -> CommentJson {
     CommentJson {
-        id: c.id,
+        id: c.id.0,
         author: c.author_name.clone(),
         text: c.text.clone(),
         advisory: c.advisory,

@@ -25,7 +25,7 @@ fn project_json(p: &Project, roles: Vec<Role>) -> ProjectJson {
     ProjectJson {
         slug: p.slug.clone(),
         name: p.name.clone(),
-        status: p.status.clone(),
+        status: p.status.as_str().to_owned(),
         started_on: p.started_on.to_string(),
         client: p.client_name.clone(),
         roles: roles.into_iter().map(|r| r.as_str().to_owned()).collect(),

@@ -47,13 +47,13 @@ pub async fn list(
             .map_err(WebError::Internal)?;
         cards.push(ProjectCard {
             health: keel_domain::health::overall(&facts.findings()).as_str(),
-            status_key: status_key(&p.status),
+            status_key: status_key(p.status.as_str()),
             role_keys: roles.iter().map(|r| role_key(r.as_str())).collect(),
             slug: p.slug,
             name: p.name,
             client: p.client_name.unwrap_or_default(),
             started_on: p.started_on.to_string(),
-            status: p.status,
+            status: p.status.as_str().to_owned(),
         });
     }
     Ok(ProjectsPage {
@@ -119,8 +119,8 @@ pub async fn overview(
         name: p.name.clone(),
         client: p.client_name.clone().unwrap_or_default(),
         started_on: p.started_on.to_string(),
-        status: p.status.clone(),
-        status_key: status_key(&p.status),
+        status: p.status.as_str().to_owned(),
+        status_key: status_key(p.status.as_str()),
         client_side,
         agency_side,
         approvers,

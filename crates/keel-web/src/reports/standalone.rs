@@ -114,7 +114,7 @@ mod tests {
             slug: "client-b".into(),
             name: "Client <B> & Co".into(),
             started_on: NaiveDate::from_ymd_opt(2025, 11, 1).unwrap(),
-            status: "active".into(),
+            status: keel_domain::ProjectStatus::Active,
             client_name: None,
         }
     }

@@ -142,7 +142,7 @@ on_both_backends! {
         let recounted = app.store.post_days(project, first, last).await.unwrap();
         assert_eq!(rounded(&recounted), rounded(&before));
         // A row that cannot be read (not written by Keel) is recounted, not added to.
-        keel_store::on_pool!(&app.store.pool, p => {
+        keel_store::on_pool!(app.store.raw_pool_for_tests(), p => {
             sqlx::query("UPDATE post_days SET days = $1 WHERE project_id = $2 AND account = 'sums'")
                 .bind(vec![0u8; 3]).bind(project).execute(p).await.map(|_| ()).unwrap()
         });

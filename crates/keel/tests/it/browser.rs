@@ -166,7 +166,7 @@ async fn the_specialist_submits_and_the_approver_approves_in_the_browser() {
         .await
         .unwrap()
         .into_iter()
-        .find(|p| p.state == "draft")
+        .find(|p| p.state.as_str() == "draft")
         .expect("a demo draft");
     let post_url = app.url(&format!("/projects/client-a/posts/{}", draft.id));
     let runner = keel::jobs::runner(&app.store);
@@ -218,7 +218,7 @@ async fn the_specialist_submits_and_the_approver_approves_in_the_browser() {
     let _ = c.close().await;
     result.expect("browser walk");
     // On the record, with actor and time.
-    let events = app.store.audit_of(project.id(), "post", draft.id).await.unwrap();
+    let events = app.store.audit_of(project.id(), "post", draft.id.0).await.unwrap();
     let approval = events
         .iter()
         .find(|e| e.action == "approved")

@@ -59,7 +59,7 @@ async fn counts(db: &TestDb) -> Vec<i64> {
         "meetings",
         "action_items",
     ] {
-        let n: i64 = keel_store::on_pool!(&store.pool, p => {
+        let n: i64 = keel_store::on_pool!(store.raw_pool_for_tests(), p => {
             sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(p).await
         })
         .unwrap();

@@ -37,8 +37,8 @@ on_both_backends! {
         let posts = demo_posts(&app, "client-a").await;
         // Every workflow state is in the demo.
         for state in ["draft", "in_review", "changes_requested", "approved", "scheduled", "published", "failed"] {
-            assert!(posts.iter().any(|p| p.state == state), "client-a has a {state} post");
-            assert!(demo_posts(&app, "client-b").await.iter().any(|p| p.state == state), "client-b has a {state} post");
+            assert!(posts.iter().any(|p| p.state.as_str() == state), "client-a has a {state} post");
+            assert!(demo_posts(&app, "client-b").await.iter().any(|p| p.state.as_str() == state), "client-b has a {state} post");
         }
         assert!(posts.iter().any(|p| p.flagged()), "a post past two rounds is flagged");
         let (status, html) = page(&app, "approver-a@demo.local", "/projects/client-a/plan").await;
@@ -52,7 +52,7 @@ on_both_backends! {
         assert!(list.contains("data-test=\"plan-list\""));
         assert_eq!(list.matches("state state-published").count(), 1, "filtered by state and platform");
         // The post page: previews, counts, comments, trail; approve button for the approver only.
-        let in_review = posts.iter().find(|p| p.state == "in_review" && !p.urgent).unwrap();
+        let in_review = posts.iter().find(|p| p.state.as_str() == "in_review" && !p.urgent).unwrap();
         let path = format!("/projects/client-a/posts/{}", in_review.id);
         let (status, html) = page(&app, "approver-a@demo.local", &path).await;
         assert_eq!(status, StatusCode::OK);
@@ -97,7 +97,7 @@ on_both_backends! {
 
     async fn page_forms_follow_the_same_rules(backend) {
         let Some(app) = TestApp::demo(backend, "plan_forms").await else { return };
-        let in_review = demo_posts(&app, "client-a").await.into_iter().find(|p| p.state == "in_review" && !p.urgent).unwrap();
+        let in_review = demo_posts(&app, "client-a").await.into_iter().find(|p| p.state.as_str() == "in_review" && !p.urgent).unwrap();
         let post = |email: &'static str, path: String, mut form: Vec<(&'static str, &'static str)>| {
             let app = &app;
             async move {

@@ -33,7 +33,7 @@ async fn followers_on(app: &TestApp, slug: &str, day: &str) -> f64 {
     let org = app.store.default_org().await.unwrap();
     let project = app.store.project_by_slug(org.id(), slug).await.unwrap().unwrap();
     let day: chrono::NaiveDate = day.parse().unwrap();
-    let sum: i64 = keel_store::on_pool!(&app.store.pool, p => {
+    let sum: i64 = keel_store::on_pool!(app.store.raw_pool_for_tests(), p => {
         sqlx::query_scalar("SELECT CAST(SUM(followers) AS BIGINT) FROM daily_stats WHERE project_id = $1 AND date = $2")
             .bind(project.id).bind(day).fetch_one(p).await
     })
@@ -286,7 +286,7 @@ async fn independent(app: &TestApp, sql: &str) -> f64 {
     let project = app.store.project_by_slug(org.id(), "client-a").await.unwrap().unwrap();
     let (from, to): (chrono::NaiveDate, chrono::NaiveDate) =
         ("2026-09-02".parse().unwrap(), "2026-10-01".parse().unwrap());
-    keel_store::on_pool!(&app.store.pool, p => {
+    keel_store::on_pool!(app.store.raw_pool_for_tests(), p => {
         sqlx::query_scalar::<_, f64>(sql).bind(project.id).bind(from).bind(to).fetch_one(p).await
     })
     .unwrap()

@@ -21,7 +21,7 @@ on_both_backends! {
         let org = app.store.default_org().await.unwrap();
         for slug in ["client-a", "client-b"] {
             let p = app.store.project_by_slug(org.id(), slug).await.unwrap().unwrap();
-            assert_eq!(p.status, "active", "{slug}");
+            assert_eq!(p.status.as_str(), "active", "{slug}");
         }
         let lead = signed_in(&app, "agency@demo.local").await;
         let goals = page(&app, &lead, "/projects/client-b/goals").await;
@@ -119,7 +119,7 @@ on_both_backends! {
         let changed = app.store.goal(project.id(), goal.id).await.unwrap();
         assert_eq!(changed.target_value, 4.5);
         assert!(!changed.agreed_by_both() && changed.agreed_client_at.is_none());
-        let last = app.store.audit_of(project.id(), "goal", goal.id).await.unwrap().pop().unwrap();
+        let last = app.store.audit_of(project.id(), "goal", goal.id.0).await.unwrap().pop().unwrap();
         assert_eq!(last.action, "changed");
         assert_eq!(last.detail_json()["after"]["deadline"], "2027-01-31");
         // A wrong date is explained on the page; nothing changes.

@@ -161,7 +161,7 @@ on_both_backends! {
         let _served = Served(run(&["serve", "--listen", "127.0.0.1:0"]));
         let mut delivered = 0;
         for _ in 0..100 {
-            delivered = keel_store::on_pool!(&store.pool, p => {
+            delivered = keel_store::on_pool!(store.raw_pool_for_tests(), p => {
                 sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM notifications").fetch_one(p).await
             }).unwrap();
             let notify = store.jobs_of_kind("workflow.notify").await.unwrap();

@@ -140,7 +140,7 @@ on_both_backends! {
         let refused = client.post(app.url("/settings/notifications/telegram/code")).header("cookie", &cookie)
             .form(&[("_csrf", CSRF)]).send().await.unwrap();
         assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
-        let count: i64 = keel_store::on_pool!(&app.store.pool, p => {
+        let count: i64 = keel_store::on_pool!(app.store.raw_pool_for_tests(), p => {
             sqlx::query_scalar("SELECT COUNT(*) FROM telegram_link_codes").fetch_one(p).await
         }).unwrap();
         assert_eq!(count, 0);

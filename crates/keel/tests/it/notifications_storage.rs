@@ -69,7 +69,7 @@ on_both_backends! {
         let code = app.store.create_telegram_link_code(approver).await.unwrap();
         assert_eq!(code.len(), 32);
         // Only the hash is stored.
-        let stored: Vec<String> = keel_store::on_pool!(&app.store.pool, p => {
+        let stored: Vec<String> = keel_store::on_pool!(app.store.raw_pool_for_tests(), p => {
             sqlx::query_scalar("SELECT code_hash FROM telegram_link_codes").fetch_all(p).await
         }).unwrap();
         assert!(!stored.contains(&code));
@@ -87,7 +87,7 @@ on_both_backends! {
         let second = app.store.create_telegram_link_code(owner).await.unwrap();
         assert_eq!(app.store.redeem_telegram_link_code(&first, 777, None).await.unwrap(), None);
         // An expired code does nothing.
-        keel_store::on_pool!(&app.store.pool, p => {
+        keel_store::on_pool!(app.store.raw_pool_for_tests(), p => {
             sqlx::query("UPDATE telegram_link_codes SET expires_at = $1 WHERE used_at IS NULL")
                 .bind(keel_store::now() - chrono::Duration::seconds(1))
                 .execute(p).await.map(|_| ())

@@ -114,9 +114,9 @@ async fn plan_ids(app: &TestApp) -> PlanIds {
         .min_by_key(|p| p.id)
         .expect("a demo post");
     let image = app.store.plan_images(post.id).await.unwrap()[0].id;
-    let comment = app.store.plan_comments(post.id).await.unwrap()[0].id;
+    let comment = app.store.plan_comments(post.id).await.unwrap()[0].id.0;
     PlanIds {
-        post: post.id,
+        post: post.id.0,
         image,
         comment,
     }

@@ -9,7 +9,7 @@ on_both_backends! {
     async fn a_database_from_a_newer_keel_is_refused(backend) {
         let Some(db) = TestDb::new(backend, "newer_schema").await else { return };
         let store = Store::open(&db.url).await.unwrap();
-        keel_store::on_pool!(&store.pool, p => {
+        keel_store::on_pool!(store.raw_pool_for_tests(), p => {
             sqlx::query("INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES (99999, 'from the future', TRUE, $1, 0)")
                 .bind(vec![0u8; 48])
                 .execute(p)
@@ -76,12 +76,12 @@ on_both_backends! {
         assert_eq!(before[1].actor_email, None, "Keel's own actions have no person as actor");
         // The database itself refuses to rewrite or erase an entry, whatever the SQL.
         for sql in ["UPDATE audit_events SET action = 'rejected'", "DELETE FROM audit_events"] {
-            let refused = keel_store::on_pool!(&app.store.pool, p => sqlx::query(sql).execute(p).await.map(|_| ()));
+            let refused = keel_store::on_pool!(app.store.raw_pool_for_tests(), p => sqlx::query(sql).execute(p).await.map(|_| ()));
             let err = refused.expect_err(sql).to_string();
             assert!(err.contains("append-only"), "{sql}: {err}");
         }
         if matches!(backend, Backend::Postgres) {
-            let truncate = keel_store::on_pool!(&app.store.pool, p => sqlx::query("TRUNCATE audit_events").execute(p).await.map(|_| ()));
+            let truncate = keel_store::on_pool!(app.store.raw_pool_for_tests(), p => sqlx::query("TRUNCATE audit_events").execute(p).await.map(|_| ()));
             assert!(truncate.is_err(), "TRUNCATE must be refused too");
         }
         let after = app.store.audit_of(project.id(), "post", 999_999).await.unwrap();

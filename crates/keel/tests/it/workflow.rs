@@ -148,7 +148,7 @@ on_both_backends! {
         // Approved is final for the approver: a second decision is refused as "not now".
         assert_eq!(api(&app, &approver, "POST", &format!("/api/v1/posts/{id}/approve"), None).await.0, StatusCode::CONFLICT);
         // The audit trail refuses to be rewritten, on both backends.
-        let tampered = keel_store::on_pool!(&app.store.pool, p => {
+        let tampered = keel_store::on_pool!(app.store.raw_pool_for_tests(), p => {
             sqlx::query("UPDATE audit_events SET action = 'nothing'").execute(p).await.map(|_| ())
         });
         assert!(tampered.is_err());
@@ -304,7 +304,7 @@ on_both_backends! {
         let mut big = keel::demo::plan::DEMO_PNG.to_vec();
         big.resize(keel_store::plan::images::MAX_IMAGE_BYTES + 1, 0);
         let org = app.store.ensure_org(keel::demo::DEMO_ORG_SLUG, "Demo Agency").await.unwrap();
-        let stored = app.store.plan_post(org.id(), id).await.unwrap().unwrap();
+        let stored = app.store.plan_post(org.id(), keel_domain::PostId(id)).await.unwrap().unwrap();
         let user = app.store.user_by_email(&keel_domain::Email::parse("specialist@demo.local").unwrap()).await.unwrap().unwrap();
         let who = app.store.relation_to(stored.project(), user.id(), stored.author_id).await.unwrap();
         let err = app.store.add_plan_image(&stored, who, user.id(), "huge.png", &big).await.unwrap_err();

@@ -1,6 +1,6 @@
 //! The fast read path on SQLite, for the two scans that touch a million rows: the
-//! period's posts ([`crate::sqlite_posts`]) and every account's daily rows
-//! ([`crate::daily`]).
+//! period's posts ([`super::sqlite_posts`]) and every account's daily rows
+//! ([`super::daily`]).
 //!
 //! Why: sqlx's SQLite driver hands each row from its worker thread to the caller on its
 //! own, copying every value: about 5 µs a row with eight columns, 5 s for a million
@@ -8,13 +8,13 @@
 //! read-only connection to the same database file with `rusqlite` (the same bundled
 //! SQLite library), on a thread of their own, and pass rows over in batches. They run
 //! where the store is a SQLite *file*; PostgreSQL has its own fast path (COPY, see
-//! [`crate::pg_posts`]), and an in-memory SQLite uses plain sqlx queries. All three are
+//! [`super::pg_posts`]), and an in-memory SQLite uses plain sqlx queries. All three are
 //! covered by the integration tests.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use keel_store::{Pool, Store};
+use crate::{Pool, Store};
 use rusqlite::{Connection, OpenFlags};
 use tokio::sync::mpsc;
 

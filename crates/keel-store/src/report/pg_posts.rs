@@ -2,9 +2,9 @@
 //!
 //! Why not a query through sqlx: decoding a row costs the driver about 1.3 µs, 1.3 s for a
 //! million posts, on top of a server-side join and sort of 2 s. Here the server streams
-//! two binary `COPY … TO STDOUT` results ([`crate::pg_copy`]), both read in index order
+//! two binary `COPY … TO STDOUT` results ([`super::pg_copy`]), both read in index order
 //! with no sort (`posts_report_by_time`, `daily_report_by_date`), and the follower count
-//! of each post's day comes from the merge of [`crate::day_merge`]. The reading runs in a
+//! of each post's day comes from the merge of [`super::day_merge`]. The reading runs in a
 //! task of its own, handing posts over in batches, while the report writes them out.
 //!
 //! The index order is read without visiting the table once PostgreSQL's visibility map
@@ -21,29 +21,28 @@
 
 use chrono::{NaiveDate, SecondsFormat};
 use futures_util::stream::BoxStream;
-use keel_domain::metrics::engagement::{Interactions, followers_on};
-use keel_store::Pool;
 use tokio::sync::mpsc;
 
-use crate::day_merge::{DailyRow, DayFollowers};
-use crate::pg_copy::{Row, Rows};
-use crate::posts::RawPost;
-use crate::scope::Scope;
-use crate::sqlite_fast::Batches;
+use super::ReportDays;
+use super::day_merge::{DailyRow, DayFollowers};
+use super::pg_copy::{Row, Rows};
+use super::posts::PostRecord;
+use super::sqlite_fast::Batches;
+use crate::Pool;
 
 /// Posts per batch handed to the report, and batches in flight.
 const BATCH: usize = 1024;
 const BATCHES_IN_FLIGHT: usize = 4;
 
 /// The posts of the period as a batch stream, or `None` when the store is not PostgreSQL.
-pub(crate) fn posts(store: &keel_store::Store, scope: &Scope) -> Option<Batches<RawPost>> {
+pub(crate) fn posts(store: &crate::Store, days: ReportDays) -> Option<Batches<PostRecord>> {
     let Pool::Postgres(pool) = &store.pool else {
         return None;
     };
     let pool = pool.clone();
     let (start, end) = (
-        scope.start().to_rfc3339_opts(SecondsFormat::Micros, true),
-        scope.end().to_rfc3339_opts(SecondsFormat::Micros, true),
+        days.start().to_rfc3339_opts(SecondsFormat::Micros, true),
+        days.end().to_rfc3339_opts(SecondsFormat::Micros, true),
     );
     let posts_sql = format!(
         "COPY (SELECT platform, account, post_id, published_at,
@@ -51,15 +50,15 @@ pub(crate) fn posts(store: &keel_store::Store, scope: &Scope) -> Option<Batches<
                FROM posts
                WHERE project_id = {project} AND published_at >= '{start}' AND published_at < '{end}'
                ORDER BY published_at, platform, account, post_id) TO STDOUT (FORMAT binary)",
-        project = scope.project_id,
+        project = days.project,
     );
     let daily_sql = format!(
         "COPY (SELECT date, platform, account, followers FROM daily_stats
                WHERE project_id = {project} AND date >= '{first}' AND date <= '{last}'
                ORDER BY date, platform, account) TO STDOUT (FORMAT binary)",
-        project = scope.project_id,
-        first = scope.first_day,
-        last = scope.last_day,
+        project = days.project,
+        first = days.first_day,
+        last = days.last_day,
     );
     let (tx, rx) = mpsc::channel(BATCHES_IN_FLIGHT);
     tokio::spawn(async move {
@@ -87,7 +86,7 @@ pub(crate) fn posts(store: &keel_store::Store, scope: &Scope) -> Option<Batches<
 async fn merge<B: AsRef<[u8]>>(
     posts: BoxStream<'_, sqlx::Result<B>>,
     daily: BoxStream<'_, sqlx::Result<B>>,
-    tx: &mpsc::Sender<anyhow::Result<Vec<RawPost>>>,
+    tx: &mpsc::Sender<anyhow::Result<Vec<PostRecord>>>,
 ) -> anyhow::Result<()> {
     let (mut posts, mut daily) = (Rows::new(posts), Rows::new(daily));
     let mut days: DayFollowers<NaiveDate> = DayFollowers::default();
@@ -105,7 +104,7 @@ async fn merge<B: AsRef<[u8]>>(
                 days.offer(row);
             }
         }
-        post.followers = followers_on(days.get(&post.platform, &post.account), post.followers);
+        post.day_followers = days.get(&post.platform, &post.account);
         batch.push(post);
         if batch.len() == BATCH {
             let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
@@ -120,25 +119,22 @@ async fn merge<B: AsRef<[u8]>>(
     Ok(())
 }
 
-/// A post row, with its own `followers` field (not yet the day's).
-fn read_post(mut r: Row<'_>) -> anyhow::Result<RawPost> {
+/// A post row, without its day's follower count yet.
+fn read_post(mut r: Row<'_>) -> anyhow::Result<PostRecord> {
     let (platform, account, post_id) = (r.str()?.to_owned(), r.str()?.to_owned(), r.str()?.to_owned());
-    let published_at = r.timestamptz()?;
-    let interactions = Interactions {
-        likes: r.int8()?.unwrap_or(0),
-        comments: r.int8()?.unwrap_or(0),
-        shares: r.int8()?.unwrap_or(0),
-        saves: r.int8()?.unwrap_or(0),
-    };
-    Ok(RawPost {
+    Ok(PostRecord {
         platform,
         account,
         post_id,
-        published_at,
-        interactions: interactions.total(),
+        published_at: r.timestamptz()?,
+        likes: r.int8()?,
+        comments: r.int8()?,
+        shares: r.int8()?,
+        saves: r.int8()?,
         views: r.int8()?,
         reach: r.int8()?,
-        followers: r.int8()?,
+        own_followers: r.int8()?,
+        day_followers: None,
     })
 }
 

@@ -1,7 +1,7 @@
-//! The period's posts on a SQLite file (see [`crate::sqlite_fast`] for why not sqlx),
+//! The period's posts on a SQLite file (see [`super::sqlite_fast`] for why not sqlx),
 //! each with the follower count of its publication day.
 //!
-//! Each post gets its day's follower count by the merge of [`crate::day_merge`]: the posts
+//! Each post gets its day's follower count by the merge of [`super::day_merge`]: the posts
 //! in report order from the `posts_report_by_time` index, the daily rows by date from
 //! `daily_report_by_date` (migration 0003), both read sequentially with no sort.
 //!
@@ -9,13 +9,12 @@
 //! UTC publication day when that row has one, else the post's own `followers`.
 
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
-use keel_domain::metrics::engagement::{Interactions, followers_on};
 use rusqlite::Row;
 
-use crate::day_merge::{DailyRow, DayFollowers};
-use crate::posts::RawPost;
-use crate::scope::Scope;
-use crate::sqlite_fast::{Batcher, Batches, database_file, open, spawn_reader};
+use super::ReportDays;
+use super::day_merge::{DailyRow, DayFollowers};
+use super::posts::PostRecord;
+use super::sqlite_fast::{Batcher, Batches, database_file, open, spawn_reader};
 
 const POSTS: &str = "SELECT platform, account, post_id, published_at, likes, comments, shares,
                             saves, views, reach, followers
@@ -29,43 +28,50 @@ const DAILY: &str = "SELECT date, platform, account, followers
                      ORDER BY date, platform, account";
 
 /// A post as read on the reading thread: its publication instant is still the stored
-/// text (parsed by the report's own thread, which has time to spare), and `followers` is
-/// already the count its ER is computed against.
+/// text (parsed by the receiving thread, which has time to spare).
 pub(crate) struct SqlitePost {
     platform: String,
     account: String,
     post_id: String,
     published_at: String,
-    interactions: i64,
-    followers: Option<i64>,
-    reach: Option<i64>,
+    likes: Option<i64>,
+    comments: Option<i64>,
+    shares: Option<i64>,
+    saves: Option<i64>,
     views: Option<i64>,
+    reach: Option<i64>,
+    own_followers: Option<i64>,
+    day_followers: Option<i64>,
 }
 
 impl SqlitePost {
-    pub fn into_raw(self) -> anyhow::Result<RawPost> {
-        Ok(RawPost {
+    pub fn into_record(self) -> anyhow::Result<PostRecord> {
+        Ok(PostRecord {
             published_at: parse_published(&self.published_at)?,
             platform: self.platform,
             account: self.account,
             post_id: self.post_id,
-            interactions: self.interactions,
-            followers: self.followers,
-            reach: self.reach,
+            likes: self.likes,
+            comments: self.comments,
+            shares: self.shares,
+            saves: self.saves,
             views: self.views,
+            reach: self.reach,
+            own_followers: self.own_followers,
+            day_followers: self.day_followers,
         })
     }
 }
 
 /// The posts of the period as a batch stream, or `None` when the store is not a SQLite
 /// file (the caller then uses sqlx).
-pub(crate) fn posts(store: &keel_store::Store, scope: &Scope) -> Option<Batches<SqlitePost>> {
+pub(crate) fn posts(store: &crate::Store, days: ReportDays) -> Option<Batches<SqlitePost>> {
     let file = database_file(store)?;
     // Bounds as sqlx binds them on SQLite (RFC 3339 text), so both paths compare alike.
-    let start = scope.start().to_rfc3339_opts(SecondsFormat::AutoSi, false);
-    let end = scope.end().to_rfc3339_opts(SecondsFormat::AutoSi, false);
-    let (first, last) = (scope.first_day.to_string(), scope.last_day.to_string());
-    let project = scope.project_id;
+    let start = days.start().to_rfc3339_opts(SecondsFormat::AutoSi, false);
+    let end = days.end().to_rfc3339_opts(SecondsFormat::AutoSi, false);
+    let (first, last) = (days.first_day.to_string(), days.last_day.to_string());
+    let project = days.project;
     Some(spawn_reader(move |out: &mut Batcher<SqlitePost>| {
         let conn = open(&file)?;
         let mut posts_stmt = conn.prepare(POSTS)?;
@@ -84,30 +90,28 @@ pub(crate) fn posts(store: &keel_store::Store, scope: &Scope) -> Option<Batches<
                     days.offer(next_daily(&mut daily)?);
                 }
             }
-            post.followers = followers_on(days.get(&post.platform, &post.account), post.followers);
+            post.day_followers = days.get(&post.platform, &post.account);
             out.push(post)?;
         }
         Ok(())
     }))
 }
 
-/// A post row, with its own `followers` field (not yet the day's).
+/// A post row, without its day's follower count yet.
 fn read_post(row: &Row<'_>) -> anyhow::Result<SqlitePost> {
-    let interactions = Interactions {
-        likes: row.get::<_, Option<i64>>(4)?.unwrap_or(0),
-        comments: row.get::<_, Option<i64>>(5)?.unwrap_or(0),
-        shares: row.get::<_, Option<i64>>(6)?.unwrap_or(0),
-        saves: row.get::<_, Option<i64>>(7)?.unwrap_or(0),
-    };
     Ok(SqlitePost {
         platform: row.get(0)?,
         account: row.get(1)?,
         post_id: row.get(2)?,
         published_at: row.get(3)?,
-        interactions: interactions.total(),
+        likes: row.get(4)?,
+        comments: row.get(5)?,
+        shares: row.get(6)?,
+        saves: row.get(7)?,
         views: row.get(8)?,
         reach: row.get(9)?,
-        followers: row.get(10)?,
+        own_followers: row.get(10)?,
+        day_followers: None,
     })
 }
 

@@ -10,24 +10,22 @@
 
 use chrono::{DateTime, Days, NaiveDate, TimeDelta, Utc};
 use futures_util::{Stream, StreamExt};
-use sqlx::PgPool;
+use sqlx::PgConnection;
 
 const SIGNATURE: &[u8] = b"PGCOPY\n\xff\r\n\0";
 
-/// Runs a binary `COPY (…) TO STDOUT` and hands each row to `each`, on a connection of its
-/// own that is closed afterwards (a COPY left unread, on an error, leaves it unusable).
+/// Runs a binary `COPY (…) TO STDOUT` on `conn` and hands each row to `each`. A COPY left
+/// unread (on an error) leaves the connection unusable: the caller closes it afterwards.
 pub(crate) async fn copy_rows(
-    pool: &PgPool,
+    conn: &mut PgConnection,
     statement: &str,
     mut each: impl FnMut(Row<'_>) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
-    let mut conn = pool.acquire().await?;
-    conn.close_on_drop();
     let mut rows = Rows::new(conn.copy_out_raw(statement).await?);
     while let Some(row) = rows.next_row().await? {
         each(row)?;
     }
-    Ok(())
+    rows.finish().await
 }
 
 /// The rows of a binary COPY stream, whatever the sizes of the chunks it arrives in.
@@ -51,6 +49,15 @@ where
             start: 0,
             header_read: false,
         }
+    }
+
+    /// Reads the stream to its end after the last row, which leaves the connection ready
+    /// for its next statement.
+    pub async fn finish(mut self) -> anyhow::Result<()> {
+        while let Some(chunk) = self.stream.next().await {
+            chunk?;
+        }
+        Ok(())
     }
 
     /// The next row; `None` after the last.
