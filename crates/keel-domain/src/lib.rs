@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod goals;
 pub mod health;
 pub mod ids;
+pub mod lang;
 pub mod meeting;
 pub mod metrics;
 pub mod notification;
@@ -20,6 +21,7 @@ pub mod user;
 pub mod workflow;
 
 pub use ids::*;
+pub use lang::Lang;
 pub use permission::{Access, Action, Decision, decide, may_assign};
 pub use project::{ProjectName, ProjectStatus, Slug};
 pub use role::{Role, RoleSet, Side};

@@ -4,7 +4,7 @@
 
 use super::api::{TelegramApi, TelegramError};
 use super::types::{CallbackQuery, ForceReply, Message, ReplyMarkup, Update, User};
-use crate::messages::MsgLang;
+use crate::messages::{Messages, MsgLang};
 use keel_domain::UserId;
 use keel_store::{Store, StoreError};
 use std::collections::HashMap;

@@ -3,7 +3,7 @@
 
 use super::api::TelegramApi;
 use super::types::{InlineKeyboardButton, InlineKeyboardMarkup, ReplyMarkup};
-use crate::messages::MsgLang;
+use crate::messages::{Messages, MsgLang};
 use crate::public_link;
 use keel_domain::notification::{Channel, Deliver, DeliveryResult, Notification};
 use keel_store::Store;

@@ -26,7 +26,7 @@ use serde::Deserialize;
 use super::layout::Chrome;
 use crate::auth::ProjectCtx;
 use crate::charts::format::Fmt;
-use crate::i18n::{Lang, Tr};
+use crate::i18n::{Lang, LangExt, Tr};
 use crate::{AppState, WebError, streaming};
 
 /// Posts listed as best and as worst.
