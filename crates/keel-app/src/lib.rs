@@ -2,6 +2,7 @@
 //! line, the background jobs) and the store. Each rule is applied here once:
 //!
 //! - [`access`]: who may see a project or a post, and take which action there;
+//! - [`goals`]: setting, changing and agreeing goals, with the validation of a goal as typed;
 //! - [`workflow`]: the decisions on a post (approve, request changes, submit, schedule, …),
 //!   whoever takes them and wherever;
 //! - [`jobs`]: the background runner with every job kind (notifications, deliveries, the
@@ -12,6 +13,7 @@
 #![forbid(unsafe_code)]
 
 pub mod access;
+pub mod goals;
 pub mod jobs;
 pub mod refusal;
 pub mod wording;

@@ -97,6 +97,9 @@ pub enum AppError {
     /// The store failed, or refused in words of its own (an invalid value it checked).
     #[error(transparent)]
     Store(StoreError),
+    /// Anything else that failed underneath (a report's query).
+    #[error(transparent)]
+    Internal(anyhow::Error),
 }
 
 pub type AppResult<T> = Result<T, AppError>;

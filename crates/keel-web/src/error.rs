@@ -69,6 +69,7 @@ impl From<keel_app::AppError> for WebError {
             keel_app::AppError::Refused(keel_app::Refusal::Forbidden) => WebError::Forbidden,
             keel_app::AppError::Refused(r) => WebError::Refusal(r),
             keel_app::AppError::Store(e) => e.into(),
+            keel_app::AppError::Internal(e) => WebError::Internal(e),
         }
     }
 }
