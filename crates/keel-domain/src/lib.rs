@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod goals;
 pub mod health;
 pub mod ids;
+pub mod lang;
 pub mod meeting;
 pub mod metrics;
 pub mod notification;
@@ -18,6 +19,7 @@ pub mod user;
 pub mod workflow;
 
 pub use ids::*;
+pub use lang::Lang;
 pub use permission::{Access, Action, Decision, decide, may_assign};
 pub use project::{ProjectName, ProjectStatus, Slug};
 pub use role::{Role, RoleSet, Side};

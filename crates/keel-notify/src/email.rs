@@ -1,7 +1,7 @@
 //! E-mail notifications over SMTP (lettre): one message per notification, plain text and HTML,
 //! in the recipient's language, linking back to the post.
 
-use crate::messages::MsgLang;
+use crate::messages::{Messages, MsgLang};
 use crate::public_link;
 use keel_domain::notification::{Channel, Deliver, DeliveryResult, Notification};
 use keel_store::Store;

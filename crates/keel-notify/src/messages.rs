@@ -3,71 +3,62 @@
 
 use keel_domain::notification::NotificationKind;
 
-/// The language of one message: the recipient's choice, else English.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum MsgLang {
-    #[default]
-    En,
-    Ru,
-}
+/// The language of one message: the recipient's choice, else English (one `Lang` for all
+/// of Keel; this name stays for the connectors' callers).
+pub type MsgLang = keel_domain::Lang;
 
-impl MsgLang {
-    /// `ru` → Russian; anything else (or nothing stored) → English.
-    pub fn from_code(code: Option<&str>) -> MsgLang {
-        match code {
-            Some("ru") => MsgLang::Ru,
-            _ => MsgLang::En,
-        }
-    }
-
-    fn pick(self, en: &'static str, ru: &'static str) -> &'static str {
-        match self {
-            MsgLang::En => en,
-            MsgLang::Ru => ru,
-        }
-    }
+/// The connectors' texts, in the language they are called on.
+pub trait Messages: Copy {
+    /// The language itself.
+    fn lang(self) -> MsgLang;
 
     /// A heading naming the kind of notification.
-    pub fn kind_heading(self, kind: NotificationKind) -> &'static str {
+    fn kind_heading(self, kind: NotificationKind) -> &'static str {
         use NotificationKind::*;
         match kind {
-            PostSubmitted => self.pick("A post awaits your approval", "Публикация ждёт вашего согласования"),
-            UrgentPostSubmitted => self.pick(
+            PostSubmitted => self
+                .lang()
+                .pick("A post awaits your approval", "Публикация ждёт вашего согласования"),
+            UrgentPostSubmitted => self.lang().pick(
                 "Urgent: a post awaits your approval",
                 "Срочно: публикация ждёт согласования",
             ),
-            SlaHalfway => self.pick(
+            SlaHalfway => self.lang().pick(
                 "Half the approval time has passed",
                 "Прошла половина срока согласования",
             ),
-            SlaMissed => self.pick("The approval deadline was missed", "Срок согласования пропущен"),
-            ChangesRequested => self.pick("Changes were requested", "Запрошены правки"),
-            PostApproved => self.pick("The post was approved", "Публикация согласована"),
-            CommentAdded => self.pick("New comment on a post", "Новый комментарий к публикации"),
+            SlaMissed => self
+                .lang()
+                .pick("The approval deadline was missed", "Срок согласования пропущен"),
+            ChangesRequested => self.lang().pick("Changes were requested", "Запрошены правки"),
+            PostApproved => self.lang().pick("The post was approved", "Публикация согласована"),
+            CommentAdded => self
+                .lang()
+                .pick("New comment on a post", "Новый комментарий к публикации"),
         }
     }
 
-    pub fn open_post(self) -> &'static str {
-        self.pick("Open the post", "Открыть публикацию")
+    fn open_post(self) -> &'static str {
+        self.lang().pick("Open the post", "Открыть публикацию")
     }
 
-    pub fn email_footer(self) -> &'static str {
-        self.pick(
+    fn email_footer(self) -> &'static str {
+        self.lang().pick(
             "You get this e-mail because of your notification settings in Keel. Choose what you get at",
             "Вы получили это письмо согласно настройкам уведомлений в Keel. Выбрать уведомления можно здесь:",
         )
     }
 
-    pub fn button_approve(self) -> &'static str {
-        self.pick("✅ Approve", "✅ Согласовать")
+    fn button_approve(self) -> &'static str {
+        self.lang().pick("✅ Approve", "✅ Согласовать")
     }
 
-    pub fn button_changes(self) -> &'static str {
-        self.pick("✏️ Request changes", "✏️ Запросить правки")
+    fn button_changes(self) -> &'static str {
+        self.lang().pick("✏️ Request changes", "✏️ Запросить правки")
     }
 
-    pub fn linked(self, name: &str) -> String {
-        match self {
+    fn linked(self, name: &str) -> String {
+        match self.lang() {
             MsgLang::En => format!(
                 "This chat is now linked to {name} in Keel. Notifications will arrive here; posts awaiting your approval come with buttons."
             ),
@@ -77,53 +68,60 @@ impl MsgLang {
         }
     }
 
-    pub fn bad_code(self) -> &'static str {
-        self.pick(
+    fn bad_code(self) -> &'static str {
+        self.lang().pick(
             "This link code is unknown, already used or expired (codes last 15 minutes). Open Keel → Notifications → Link Telegram for a new one.",
             "Код привязки неизвестен, уже использован или устарел (код действует 15 минут). Получите новый в Keel → Уведомления → Привязать Telegram.",
         )
     }
 
-    pub fn start_without_code(self) -> &'static str {
-        self.pick(
+    fn start_without_code(self) -> &'static str {
+        self.lang().pick(
             "Hello! To get Keel notifications here, open Keel → Notifications → Link Telegram and follow the link shown there.",
             "Здравствуйте! Чтобы получать уведомления Keel здесь, откройте Keel → Уведомления → Привязать Telegram и перейдите по ссылке.",
         )
     }
 
-    pub fn private_chat_only(self) -> &'static str {
-        self.pick(
+    fn private_chat_only(self) -> &'static str {
+        self.lang().pick(
             "Link Keel from a private chat with this bot, not from a group.",
             "Привязывайте Keel в личном чате с ботом, а не в группе.",
         )
     }
 
-    pub fn not_linked(self) -> &'static str {
-        self.pick(
+    fn not_linked(self) -> &'static str {
+        self.lang().pick(
             "This Telegram account is not linked to a Keel user, so it cannot decide on posts. Link it in Keel → Notifications.",
             "Этот аккаунт Telegram не привязан к пользователю Keel и не может согласовывать публикации. Привяжите его в Keel → Уведомления.",
         )
     }
 
-    pub fn unknown_button(self) -> &'static str {
-        self.pick("This button is no longer valid.", "Эта кнопка больше не действует.")
+    fn unknown_button(self) -> &'static str {
+        self.lang()
+            .pick("This button is no longer valid.", "Эта кнопка больше не действует.")
     }
 
-    pub fn ask_for_changes(self, post_id: i64) -> String {
-        match self {
+    fn ask_for_changes(self, post_id: i64) -> String {
+        match self.lang() {
             MsgLang::En => format!("What should change in post #{post_id}? Reply to this message with your comment."),
             MsgLang::Ru => format!("Что изменить в публикации #{post_id}? Ответьте на это сообщение комментарием."),
         }
     }
 
-    pub fn reply_with_comment(self) -> &'static str {
-        self.pick("Reply with your comment", "Ответьте комментарием")
+    fn reply_with_comment(self) -> &'static str {
+        self.lang().pick("Reply with your comment", "Ответьте комментарием")
     }
 
-    pub fn unknown_text(self) -> &'static str {
-        self.pick(
+    fn unknown_text(self) -> &'static str {
+        self.lang().pick(
             "I only deliver Keel notifications and take decisions from their buttons.",
             "Я присылаю уведомления Keel и принимаю решения по кнопкам под ними.",
         )
+    }
+}
+
+impl Messages for MsgLang {
+    fn lang(self) -> MsgLang {
+        self
     }
 }

@@ -14,6 +14,9 @@ pub enum StoreError {
     /// The caller's relation to the resource does not allow the action (HTTP 403).
     #[error("{0}")]
     Forbidden(String),
+    /// A workflow rule refused the action; `keel-app` words it in the reader's language.
+    #[error("refused by the workflow: {0:?}")]
+    Refused(keel_domain::workflow::Refusal),
     #[error("database configuration: {0}")]
     Config(String),
     #[error("cannot connect to the database {0}")]

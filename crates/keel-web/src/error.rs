@@ -6,7 +6,7 @@
 //! no error ever reaches a client as bare text or with internal detail.
 
 use crate::auth::CurrentUser;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, LangExt};
 use crate::layout::ErrorPage;
 use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
@@ -26,6 +26,10 @@ pub enum WebError {
     /// 403 with the reason (a workflow rule: nobody approves their own post, …).
     #[error("{0}")]
     Refused(String),
+    /// A use case's refusal: its status from its kind, its words in the reader's language on
+    /// pages (English in the API).
+    #[error("{0}")]
+    Refusal(keel_app::Refusal),
     #[error("{0}")]
     BadRequest(String),
     #[error("{0}")]
@@ -55,7 +59,20 @@ impl From<keel_store::StoreError> for WebError {
             keel_store::StoreError::Conflict(m) => WebError::Conflict(m),
             keel_store::StoreError::Invalid(m) => WebError::BadRequest(m),
             keel_store::StoreError::Forbidden(m) => WebError::Refused(m),
+            keel_store::StoreError::Refused(r) => WebError::Refusal(r.into()),
             other => WebError::Internal(other.into()),
+        }
+    }
+}
+
+impl From<keel_app::AppError> for WebError {
+    fn from(e: keel_app::AppError) -> Self {
+        match e {
+            keel_app::AppError::Refused(keel_app::Refusal::NotFound) => WebError::NotFound,
+            keel_app::AppError::Refused(keel_app::Refusal::Forbidden) => WebError::Forbidden,
+            keel_app::AppError::Refused(r) => WebError::Refusal(r),
+            keel_app::AppError::Store(e) => e.into(),
+            keel_app::AppError::Internal(e) => WebError::Internal(e),
         }
     }
 }
@@ -63,6 +80,10 @@ impl From<keel_store::StoreError> for WebError {
 /// The message to show for an error response, carried from handler to renderer.
 #[derive(Clone, Debug)]
 pub struct ErrorMessage(pub String);
+
+/// A refusal behind an error response, worded in the page's language when it is rendered.
+#[derive(Clone, Debug)]
+pub struct ErrorRefusal(pub keel_app::Refusal);
 
 /// Machine-readable details of a rejection, added to the JSON error as `problems`.
 #[derive(Clone, Debug)]
@@ -73,6 +94,12 @@ impl WebError {
         match self {
             WebError::NotFound => StatusCode::NOT_FOUND,
             WebError::Forbidden | WebError::Refused(_) => StatusCode::FORBIDDEN,
+            WebError::Refusal(r) => match r.kind() {
+                keel_app::RefusalKind::NotFound => StatusCode::NOT_FOUND,
+                keel_app::RefusalKind::Forbidden => StatusCode::FORBIDDEN,
+                keel_app::RefusalKind::Conflict => StatusCode::CONFLICT,
+                keel_app::RefusalKind::Invalid => StatusCode::BAD_REQUEST,
+            },
             WebError::Unauthorized => StatusCode::UNAUTHORIZED,
             WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
             WebError::Conflict(_) => StatusCode::CONFLICT,
@@ -81,6 +108,15 @@ impl WebError {
             WebError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             WebError::Rejected { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             WebError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The message for a reader of `lang` (a refusal in their language; other messages as
+    /// they are).
+    pub fn text(&self, lang: Lang) -> String {
+        match self {
+            WebError::Refusal(r) => r.text(lang),
+            other => other.to_string(),
         }
     }
 }
@@ -99,6 +135,9 @@ impl IntoResponse for WebError {
         let mut response = status.into_response();
         if let WebError::Rejected { details, .. } = &self {
             response.extensions_mut().insert(ErrorDetails(details.clone()));
+        }
+        if let WebError::Refusal(r) = &self {
+            response.extensions_mut().insert(ErrorRefusal(r.clone()));
         }
         response.extensions_mut().insert(ErrorMessage(message));
         if let WebError::Busy { retry_after, .. } = &self {
@@ -137,7 +176,11 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
     if explicit.is_none() && own_body {
         return response;
     }
-    let message = explicit.map(|m| m.0).unwrap_or_else(|| default_message(status));
+    let refusal = response.extensions().get::<ErrorRefusal>().map(|r| r.0.clone());
+    let message = match refusal {
+        Some(r) if !is_api => r.text(lang),
+        _ => explicit.map(|m| m.0).unwrap_or_else(|| default_message(status)),
+    };
     let user_email = response.extensions().get::<CurrentUser>().map(|u| u.0.email.clone());
     let (mut parts, _) = response.into_parts();
     parts.headers.remove(header::CONTENT_LENGTH);

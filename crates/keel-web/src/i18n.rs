@@ -5,31 +5,18 @@ use axum::http::{HeaderMap, header};
 
 pub const LANG_COOKIE: &str = "keel_lang";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    #[default]
-    En,
-    Ru,
+pub use keel_domain::Lang;
+
+/// What the web adds to [`Lang`]: reading it from a request, and the dictionary.
+pub trait LangExt: Sized {
+    /// The cookie's choice, else the first of `ru`/`en` the browser lists, else English.
+    fn from_headers(headers: &HeaderMap) -> Self;
+
+    fn tr(self) -> Tr;
 }
 
-impl Lang {
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::En => "en",
-            Lang::Ru => "ru",
-        }
-    }
-
-    pub fn parse(code: &str) -> Option<Lang> {
-        match code {
-            "en" => Some(Lang::En),
-            "ru" => Some(Lang::Ru),
-            _ => None,
-        }
-    }
-
-    /// The cookie's choice, else the first of `ru`/`en` the browser lists, else English.
-    pub fn from_headers(headers: &HeaderMap) -> Lang {
+impl LangExt for Lang {
+    fn from_headers(headers: &HeaderMap) -> Lang {
         if let Some(lang) = crate::auth::cookies::get(headers, LANG_COOKIE).and_then(|c| Lang::parse(&c)) {
             return lang;
         }
@@ -45,7 +32,7 @@ impl Lang {
             .unwrap_or_default()
     }
 
-    pub fn tr(self) -> Tr {
+    fn tr(self) -> Tr {
         Tr(self)
     }
 }

@@ -3,7 +3,7 @@
 use crate::assets::css_url;
 use crate::auth::CurrentUser;
 use crate::auth::csrf::CsrfToken;
-use crate::i18n::{Lang, Tr};
+use crate::i18n::{Lang, LangExt, Tr};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::FromRequestParts;

@@ -171,6 +171,24 @@ fn body_limit(spec: &RouteSpec, config: &crate::WebConfig) -> usize {
     }
 }
 
+/// A 413 for a request whose `Content-Length` is over its route's limit, without reading it.
+async fn refuse_announced_oversize(limit: usize, request: Request, next: Next) -> axum::response::Response {
+    let announced = request
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if announced.is_some_and(|n| n > limit as u64) {
+        use axum::response::IntoResponse;
+        return crate::WebError::PayloadTooLarge(format!(
+            "the request body is larger than this address accepts ({} MiB); for data files, split the file or raise max_upload_mb (KEEL_MAX_UPLOAD_MB)",
+            limit / (1024 * 1024)
+        ))
+        .into_response();
+    }
+    next.run(request).await
+}
+
 /// The specs alone, for documentation and tests.
 pub fn route_specs() -> Vec<RouteSpec> {
     table().into_iter().map(|(spec, _)| spec).collect()
@@ -187,12 +205,15 @@ pub(crate) fn router(state: AppState) -> Router {
         } else {
             handler
         };
-        // Both limits: axum's for extractors (forms, JSON, multipart), tower-http's for bodies
-        // read as streams, which also refuses an announced `Content-Length` before reading.
+        // axum's limit binds the extractors (forms, JSON, multipart); an announced
+        // `Content-Length` over it is refused before the body is read; a data file read as a
+        // stream is counted by the spooler against the same limit.
         let limit = body_limit(&spec, &state.config);
         let handler = handler
             .layer(DefaultBodyLimit::max(limit))
-            .layer(RequestBodyLimitLayer::new(limit));
+            .route_layer(middleware::from_fn(move |r: Request, n: Next| {
+                refuse_announced_oversize(limit, r, n)
+            }));
         let guarded = handler
             .route_layer(middleware::from_fn_with_state(
                 state.clone(),

@@ -161,7 +161,8 @@ impl Relation {
     }
 }
 
-/// Why an action was refused.
+/// Why an action was refused. The words for each (English and Russian) are the use-case
+/// layer's (`keel-app`'s `wording`), so every edge says the same thing in the reader's language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {
     /// Only the agency side writes, schedules and publishes posts.
@@ -174,22 +175,23 @@ pub enum Refusal {
     ReadOnly,
     /// The action exists but not in this state (HTTP 409).
     WrongState,
+    /// Changes are requested with a comment saying what should change (it becomes a
+    /// suggestion).
+    CommentRequired,
+    /// Resubmitting waits until every suggestion is answered; this many are still open.
+    OpenSuggestions(u32),
+    /// Someone else moved or edited the post while this action was on its way.
+    ChangedMeanwhile,
 }
 
 impl Refusal {
-    /// Whether the refusal is about who the actor is (HTTP 403) rather than the post's state.
+    /// Whether the refusal is about who the actor is (HTTP 403) rather than the post's state
+    /// or the request's content.
     pub fn is_permission(self) -> bool {
-        self != Refusal::WrongState
-    }
-
-    pub fn message(self) -> &'static str {
-        match self {
-            Refusal::NotAgency => "only the agency team (agency lead, specialists) may do this to a post",
-            Refusal::NotApprover => "only the project's designated approvers may approve or request changes",
-            Refusal::OwnPost => "nobody may approve or send back their own post",
-            Refusal::ReadOnly => "viewers may read posts but not comment",
-            Refusal::WrongState => "this action is not possible in the post's current state",
-        }
+        matches!(
+            self,
+            Refusal::NotAgency | Refusal::NotApprover | Refusal::OwnPost | Refusal::ReadOnly
+        )
     }
 }
 

@@ -2,7 +2,7 @@
 //! the approve / request-changes buttons become [`BotCommand`]s carried out by an
 //! [`ApprovalDesk`] — the workflow, which checks that the person may decide on that post.
 
-use crate::messages::MsgLang;
+use crate::messages::{Messages, MsgLang};
 use keel_domain::UserId;
 use keel_platforms::telegram::types::{CallbackQuery, ForceReply, Message, ReplyMarkup, Update, User};
 use keel_platforms::telegram::{TelegramApi, TelegramError};

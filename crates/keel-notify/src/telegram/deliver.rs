@@ -1,7 +1,7 @@
 //! Notifications to linked Telegram chats; posts awaiting a decision come with approve /
 //! request-changes buttons whose callback data names the post.
 
-use crate::messages::MsgLang;
+use crate::messages::{Messages, MsgLang};
 use crate::public_link;
 use keel_domain::notification::{Channel, Deliver, DeliveryResult, Notification};
 use keel_platforms::telegram::TelegramApi;

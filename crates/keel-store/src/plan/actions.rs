@@ -2,13 +2,13 @@
 //! and its SLA timers are written in one transaction, so none exists without the others.
 
 use super::posts::{PlanPost, platform_problems};
-use super::{CHANGED_MEANWHILE, refusal, timers};
+use super::{refusal, timers};
 use crate::{Store, StoreError, StoreResult, append_audit, audit::NewAuditEvent, enqueue_job, now, on_pool};
 use chrono::{DateTime, Utc};
 use keel_domain::UserId;
 use keel_domain::notification::NotificationKind;
 use keel_domain::workflow::state::{flagged_for_rounds, submit_blocked_by_open_suggestions};
-use keel_domain::workflow::{PostAction, PostState, Relation, sla, transition};
+use keel_domain::workflow::{PostAction, PostState, Refusal, Relation, sla, transition};
 
 /// What some actions carry.
 #[derive(Debug, Clone, Default)]
@@ -72,9 +72,7 @@ impl Store {
                 suggestion: None,
             },
             PostAction::RequestChanges => {
-                let comment = comment.ok_or_else(|| {
-                    StoreError::Invalid("field `comment`: say what should change (it becomes a suggestion)".into())
-                })?;
+                let comment = comment.ok_or(StoreError::Refused(Refusal::CommentRequired))?;
                 let round = post.revision_rounds + 1;
                 Change {
                     state: to,
@@ -124,9 +122,7 @@ impl Store {
     async fn submission(&self, post: &PlanPost, at: DateTime<Utc>) -> StoreResult<Change> {
         let open = self.open_suggestions(post.id).await?;
         if submit_blocked_by_open_suggestions(open) {
-            return Err(StoreError::Conflict(format!(
-                "{open} suggestion(s) still open: mark each accepted, or declined with a reason, before resubmitting"
-            )));
+            return Err(StoreError::Refused(Refusal::OpenSuggestions(open)));
         }
         let variants = self.plan_variants(post.id).await?;
         let images = self.plan_images(post.id).await?.len();
@@ -200,7 +196,7 @@ impl Store {
                 .await?
                 .rows_affected();
             if done == 0 {
-                return Err(StoreError::Conflict(CHANGED_MEANWHILE.into()));
+                return Err(StoreError::Refused(Refusal::ChangedMeanwhile));
             }
             append_audit!(&mut *tx, NewAuditEvent {
                 org: post.org(),

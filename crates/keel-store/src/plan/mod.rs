@@ -18,16 +18,9 @@ use crate::{Store, StoreError, StoreResult};
 use keel_domain::workflow::{Refusal, Relation};
 use keel_domain::{ProjectId, Role, UserId};
 
-pub(crate) const CHANGED_MEANWHILE: &str =
-    "the post changed while you were acting on it (someone else decided or edited it); reload and try again";
-
-/// A state-machine refusal as a store error: who-may-not is `Forbidden`, not-now `Conflict`.
+/// A state-machine refusal as a store error, kept typed for the use-case layer to word.
 pub(crate) fn refusal(r: Refusal) -> StoreError {
-    if r.is_permission() {
-        StoreError::Forbidden(r.message().into())
-    } else {
-        StoreError::Conflict(r.message().into())
-    }
+    StoreError::Refused(r)
 }
 
 impl Store {

@@ -273,7 +273,7 @@ impl Store {
             .await?
             .rows_affected();
             if done == 0 {
-                return Err(StoreError::Conflict(super::CHANGED_MEANWHILE.into()));
+                return Err(StoreError::Refused(keel_domain::workflow::Refusal::ChangedMeanwhile));
             }
             sqlx::query("DELETE FROM plan_post_variants WHERE post_id = $1").bind(post.id.0).execute(&mut *tx).await?;
             for (platform, text) in &draft.variants {

@@ -274,7 +274,12 @@ impl Store {
                 recipient: UserId(r),
                 project: post.project(),
                 post_id: post.id.0,
-                title: super::wording::notification_title(kind, language.as_deref(), &excerpt, post.sla_deadline),
+                title: super::wording::notification_title(
+                    kind,
+                    keel_domain::Lang::from_code(language.as_deref()),
+                    &excerpt,
+                    post.sla_deadline,
+                ),
                 body: format!("{} · {}", project.name, post.platforms.replace(',', ", ")),
                 link_path: format!("/projects/{}/posts/{}", project.slug, post.id),
             });

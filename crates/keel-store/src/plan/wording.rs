@@ -1,21 +1,22 @@
 //! The one-line title of a workflow notification in the recipient's language (`notify_language`:
-//! `ru` → Russian, anything else → English). E-mail and Telegram add a heading and the link in
+//! `ru` → Russian, anything else → English; see `Lang::from_code`). E-mail and Telegram add a heading and the link in
 //! the same language (`keel-notify`'s messages); the inbox page words items in the reader's UI
 //! language from the kind and the post.
 
 use chrono::{DateTime, Utc};
+use keel_domain::Lang;
 use keel_domain::notification::NotificationKind;
 
 /// The title of `kind` about the post `excerpt`; `deadline` is a running urgent SLA.
 pub fn notification_title(
     kind: NotificationKind,
-    language: Option<&str>,
+    language: Lang,
     excerpt: &str,
     deadline: Option<DateTime<Utc>>,
 ) -> String {
     use NotificationKind::*;
     let when = deadline.map(|d| d.format("%Y-%m-%d %H:%M").to_string());
-    if language == Some("ru") {
+    if language == Lang::Ru {
         let due = when.map(|w| format!(" (срочно, до {w} UTC)")).unwrap_or_default();
         match kind {
             PostSubmitted => format!("Нужно согласование: «{excerpt}»"),
@@ -51,23 +52,28 @@ mod tests {
         assert_eq!(
             notification_title(
                 NotificationKind::UrgentPostSubmitted,
-                Some("ru"),
+                Lang::Ru,
                 "Весеннее меню",
                 Some(due)
             ),
             "Срочно нужно согласование: «Весеннее меню» (срочно, до 2026-03-02 14:30 UTC)"
         );
         assert_eq!(
-            notification_title(NotificationKind::UrgentPostSubmitted, None, "Spring menu", Some(due)),
+            notification_title(
+                NotificationKind::UrgentPostSubmitted,
+                Lang::En,
+                "Spring menu",
+                Some(due)
+            ),
             "Urgent approval needed: «Spring menu» (urgent, due 2026-03-02 14:30 UTC)"
         );
         assert_eq!(
-            notification_title(NotificationKind::PostApproved, Some("en"), "Spring menu", None),
+            notification_title(NotificationKind::PostApproved, Lang::En, "Spring menu", None),
             "Approved: «Spring menu»"
         );
         for kind in NotificationKind::ALL {
-            let ru = notification_title(kind, Some("ru"), "x", None);
-            assert_ne!(ru, notification_title(kind, Some("en"), "x", None), "{kind:?}");
+            let ru = notification_title(kind, Lang::Ru, "x", None);
+            assert_ne!(ru, notification_title(kind, Lang::En, "x", None), "{kind:?}");
         }
     }
 }

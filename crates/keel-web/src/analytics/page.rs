@@ -22,7 +22,7 @@ use serde::Deserialize;
 
 use crate::auth::ProjectCtx;
 use crate::charts::format::Fmt;
-use crate::i18n::{Lang, Tr};
+use crate::i18n::{Lang, LangExt, Tr};
 use crate::layout::Chrome;
 use crate::{AppState, WebError};
 

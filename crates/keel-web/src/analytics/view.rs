@@ -510,7 +510,7 @@ fn funnel(stages: &[FunnelStage], t: Tr) -> FunnelView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::i18n::Lang;
+    use crate::i18n::{Lang, LangExt};
     use chrono::NaiveDate;
     use keel_domain::metrics::funnel::{Proportion, evaluate};
 

@@ -7,13 +7,13 @@
 //!   their role may not take answers 403, an anonymous API call answers 401 and an anonymous
 //!   page visit is sent to the login page.
 
-use super::{CurrentUser, ProjectCtx, SESSION_COOKIE, cookies};
+use super::{CurrentUser, SESSION_COOKIE, cookies};
 use crate::{AppState, WebError};
 use axum::extract::{Request, State};
 use axum::http::header;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use keel_domain::{Access, Action, Decision, RoleSet, decide};
+use keel_domain::Action;
 use keel_store::users::User;
 use std::sync::Arc;
 
@@ -67,44 +67,19 @@ async fn authorize(guard: Guard, state: &AppState, request: &mut Request) -> Res
         Guard::Project(action) | Guard::Post(action) => action,
     };
     let user = user.ok_or(WebError::Unauthorized)?;
-    let project = match guard {
+    let ctx = match guard {
         Guard::Post(_) => {
-            let (project, post) = crate::plan::guard::post_and_project(state, request, &user).await?;
+            let (ctx, post) = crate::plan::guard::post_and_project(state, request, user, action).await?;
             request.extensions_mut().insert(post);
-            project
+            ctx
         }
         _ => {
             let slug = path_param(request, "slug").await.ok_or(WebError::NotFound)?;
-            // Slugs resolve only inside the caller's own organization: nothing crosses tenants.
-            state
-                .store
-                .project_by_slug(user.org(), &slug)
-                .await?
-                .ok_or(WebError::NotFound)?
+            keel_app::access::to_project_by_slug(&state.store, user, &slug, action).await?
         }
     };
-    let roles: RoleSet = state
-        .store
-        .roles_in(project.id(), user.id())
-        .await?
-        .into_iter()
-        .collect();
-    let access = Access {
-        roles,
-        org_admin: user.is_org_admin,
-    };
-    match decide(access, action) {
-        Decision::Allow => {
-            request.extensions_mut().insert(ProjectCtx {
-                user,
-                project: Arc::new(project),
-                access,
-            });
-            Ok(())
-        }
-        Decision::Forbidden => Err(WebError::Forbidden),
-        Decision::Invisible => Err(WebError::NotFound),
-    }
+    request.extensions_mut().insert(ctx);
+    Ok(())
 }
 
 /// The user behind the request's credentials: a bearer token under `/api/`, else the session.

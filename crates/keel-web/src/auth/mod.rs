@@ -5,8 +5,6 @@ pub mod cookies;
 pub mod csrf;
 pub mod guard;
 
-use keel_domain::Access;
-use keel_store::projects::Project;
 use keel_store::users::User;
 use std::sync::Arc;
 
@@ -16,11 +14,6 @@ pub const SESSION_COOKIE: &str = "keel_session";
 #[derive(Clone, Debug)]
 pub struct CurrentUser(pub Arc<User>);
 
-/// A project the caller may see, with their access to it (inserted by the guard).
-#[derive(Clone, Debug)]
-pub struct ProjectCtx {
-    /// The caller; recorded as the actor of what they change.
-    pub user: Arc<User>,
-    pub project: Arc<Project>,
-    pub access: Access,
-}
+/// A project the caller may see, with their access to it (inserted by the guard; resolved
+/// by the use-case layer's `access`).
+pub use keel_app::ProjectAccess as ProjectCtx;

@@ -2,7 +2,7 @@
 //! filled from the project's data; only the client owner and the agency lead set, change and
 //! agree them (the route table's `ManageGoals`).
 
-use super::input::{self as goal_input, RawGoal};
+use super::input::RawGoal;
 use crate::auth::ProjectCtx;
 use crate::json::ApiJson;
 use crate::{AppState, WebError};
@@ -10,10 +10,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
 use chrono::Utc;
-use keel_domain::Role;
 use keel_domain::goals::Target;
 use keel_report::goals::{GoalRow, evaluate_goals};
-use keel_store::goals::AgreeSide;
 use serde::{Deserialize, Serialize};
 
 #[derive(Deserialize)]
@@ -74,11 +72,7 @@ pub async fn create(
     Extension(ctx): Extension<ProjectCtx>,
     ApiJson(body): ApiJson<GoalBody>,
 ) -> Result<(StatusCode, Json<GoalRow>), WebError> {
-    let input = goal_input::validate(&state.store, &ctx.project, &body.raw(), today()).await?;
-    let goal = state
-        .store
-        .create_goal(ctx.project.org(), ctx.project.id(), &input, ctx.user.id())
-        .await?;
+    let goal = keel_app::goals::create(&state.store, &ctx, &body.raw(), today()).await?;
     Ok((StatusCode::CREATED, Json(row(&state, &ctx, goal.id.0).await?)))
 }
 
@@ -88,18 +82,7 @@ pub async fn update(
     Path((_, id)): Path<(String, i64)>,
     ApiJson(body): ApiJson<GoalBody>,
 ) -> Result<Json<GoalRow>, WebError> {
-    state.store.goal(ctx.project.id(), keel_domain::GoalId(id)).await?;
-    let input = goal_input::validate(&state.store, &ctx.project, &body.raw(), today()).await?;
-    state
-        .store
-        .update_goal(
-            ctx.project.org(),
-            ctx.project.id(),
-            keel_domain::GoalId(id),
-            &input,
-            ctx.user.id(),
-        )
-        .await?;
+    keel_app::goals::update(&state.store, &ctx, id, &body.raw(), today()).await?;
     Ok(Json(row(&state, &ctx, id).await?))
 }
 
@@ -111,37 +94,15 @@ pub struct Agreed {
     project_status: String,
 }
 
-/// The sides a caller agrees for: a client owner for the client, an agency lead for the agency.
-pub fn sides_of(ctx: &ProjectCtx) -> Vec<AgreeSide> {
-    let mut sides = vec![];
-    if ctx.access.roles.contains(Role::ClientOwner) {
-        sides.push(AgreeSide::Client);
-    }
-    if ctx.access.roles.contains(Role::AgencyLead) {
-        sides.push(AgreeSide::Agency);
-    }
-    sides
-}
+/// The sides a caller agrees for (see `keel_app::goals`).
+pub use keel_app::goals::sides_of;
 
 pub async fn agree(
     State(state): State<AppState>,
     Extension(ctx): Extension<ProjectCtx>,
     Path((_, id)): Path<(String, i64)>,
 ) -> Result<Json<Agreed>, WebError> {
-    let sides = sides_of(&ctx);
-    if sides.is_empty() {
-        return Err(WebError::Forbidden);
-    }
-    state
-        .store
-        .agree_goal(
-            ctx.project.org(),
-            ctx.project.id(),
-            keel_domain::GoalId(id),
-            &sides,
-            ctx.user.id(),
-        )
-        .await?;
+    keel_app::goals::agree(&state.store, &ctx, id).await?;
     let project = state.store.project_by_id(ctx.project.id()).await?;
     Ok(Json(Agreed {
         goal: row(&state, &ctx, id).await?,

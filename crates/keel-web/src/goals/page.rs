@@ -334,19 +334,6 @@ pub async fn agree(
     Path((_, id)): Path<(String, i64)>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, WebError> {
-    let sides = super::api::sides_of(&ctx);
-    if sides.is_empty() {
-        return Err(WebError::Forbidden);
-    }
-    state
-        .store
-        .agree_goal(
-            ctx.project.org(),
-            ctx.project.id(),
-            keel_domain::GoalId(id),
-            &sides,
-            ctx.user.id(),
-        )
-        .await?;
+    keel_app::goals::agree(&state.store, &ctx, id).await?;
     Ok(Redirect::to(&format!("/projects/{}/goals", ctx.project.slug)).into_response())
 }

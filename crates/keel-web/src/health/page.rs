@@ -54,7 +54,7 @@ pub async fn page(
 
 #[cfg(test)]
 mod tests {
-    use crate::i18n::Lang;
+    use crate::i18n::{Lang, LangExt};
     use keel_domain::health::{GoalFacts, HealthInput, PostFacts, SpikeFacts, StageFacts, run};
 
     /// Keys built from data (`health.<check>.<part>`, evidence labels, metric and area names)

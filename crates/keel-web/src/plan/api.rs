@@ -114,10 +114,7 @@ async fn act(
         comment: body.comment,
         scheduled_at: body.scheduled_at,
     };
-    let updated = state
-        .store
-        .apply_post_action(&post, action, relation(&ctx, &post), ctx.user.id(), &input)
-        .await?;
+    let updated = keel_app::workflow::decide(&state.store, &ctx, &post, action, &input).await?;
     Ok(Json(
         PostView::load(&state.store, updated).await?.json(&ctx.project.slug),
     ))

@@ -1,10 +1,11 @@
 //! Resolving the post of a path for [`Guard::Post`](crate::Guard::Post).
 
+use crate::auth::ProjectCtx;
 use crate::auth::guard::path_param;
 use crate::{AppState, WebError};
 use axum::extract::Request;
+use keel_domain::Action;
 use keel_store::plan::posts::PlanPost;
-use keel_store::projects::Project;
 use keel_store::users::User;
 use std::sync::Arc;
 
@@ -13,27 +14,19 @@ use std::sync::Arc;
 #[derive(Clone, Debug)]
 pub struct PostCtx(pub Arc<PlanPost>);
 
-/// The post of `{id}` and its project, both in the caller's organization. On page paths that
-/// also name a `{slug}`, the post must belong to that project (else 404: one post, one URL).
+/// The post of `{id}` and the caller's access to its project, if they may take `action`
+/// there (see `keel_app::access::to_post`; on page paths the post must belong to `{slug}`).
 pub async fn post_and_project(
     state: &AppState,
     request: &mut Request,
-    user: &User,
-) -> Result<(Project, PostCtx), WebError> {
+    user: Arc<User>,
+    action: Action,
+) -> Result<(ProjectCtx, PostCtx), WebError> {
     let id: i64 = path_param(request, "id")
         .await
         .and_then(|id| id.parse().ok())
         .ok_or(WebError::NotFound)?;
-    let post = state
-        .store
-        .plan_post(user.org(), keel_domain::PostId(id))
-        .await?
-        .ok_or(WebError::NotFound)?;
-    let project = state.store.project_by_id(post.project()).await?;
-    if let Some(slug) = path_param(request, "slug").await
-        && slug != project.slug
-    {
-        return Err(WebError::NotFound);
-    }
-    Ok((project, PostCtx(Arc::new(post))))
+    let slug = path_param(request, "slug").await;
+    let (ctx, post) = keel_app::access::to_post(&state.store, user, id, slug.as_deref(), action).await?;
+    Ok((ctx, PostCtx(Arc::new(post))))
 }

@@ -36,7 +36,7 @@ impl<T: DeserializeOwned + Default, S: Send + Sync> FromRequest<S> for ApiBody<T
 
 /// The caller's relation to a post, from the access the guard resolved.
 pub fn relation(ctx: &ProjectCtx, post: &PlanPost) -> Relation {
-    Relation::new(ctx.access.roles, ctx.user.id().0 == post.author_id)
+    ctx.relation(post)
 }
 
 pub fn comment_id(params: &HashMap<String, String>) -> Result<i64, WebError> {

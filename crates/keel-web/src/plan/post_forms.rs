@@ -103,9 +103,7 @@ async fn act(
         comment: Some(comment),
         scheduled_at: None,
     };
-    let outcome = state
-        .store
-        .apply_post_action(post, action, relation(ctx, post), ctx.user.id(), &input)
+    let outcome = keel_app::workflow::decide(&state.store, ctx, post, action, &input)
         .await
         .map(|_| ());
     after(state, chrome, ctx, post.id.0, outcome).await

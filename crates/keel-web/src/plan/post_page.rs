@@ -210,18 +210,19 @@ pub(super) async fn after(
     chrome: Chrome,
     ctx: &ProjectCtx,
     id: i64,
-    outcome: Result<(), keel_store::StoreError>,
+    outcome: Result<(), impl Into<WebError>>,
 ) -> Result<Response, WebError> {
     match outcome {
         Ok(()) => Ok(Redirect::to(&format!("/projects/{}/posts/{id}", ctx.project.slug)).into_response()),
         Err(e) => {
-            let error = WebError::from(e);
+            let error: WebError = e.into();
             let status = error.status();
             if status.is_server_error() || status == StatusCode::NOT_FOUND {
                 return Err(error);
             }
             // The page again, saying what went wrong, with the error's own status.
-            let page = render(state, chrome, ctx, id, Some(error.to_string())).await?;
+            let message = error.text(chrome.t.0);
+            let page = render(state, chrome, ctx, id, Some(message)).await?;
             Ok((status, page).into_response())
         }
     }

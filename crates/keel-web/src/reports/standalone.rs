@@ -9,7 +9,7 @@ use keel_store::projects::Project;
 
 use crate::analytics::page::{Input, Sections, TOP_POSTS, build};
 use crate::charts::format::Fmt;
-use crate::i18n::{Lang, Tr};
+use crate::i18n::{Lang, LangExt, Tr};
 
 /// The stylesheet, inlined so the file needs nothing else.
 const CSS: &str = include_str!("../../static/keel.css");

@@ -95,6 +95,71 @@ on_both_backends! {
         assert!(inbox.contains("data-test=\"unread-count\""));
     }
 
+    async fn a_refused_decision_is_worded_in_the_pages_language(backend) {
+        let Some(app) = TestApp::demo(backend, "plan_refusal_lang").await else { return };
+        let in_review = demo_posts(&app, "client-a").await.into_iter().find(|p| p.state.as_str() == "in_review" && !p.urgent).unwrap();
+        let session = app.session("approver-a@demo.local").await;
+        let decide = |cookie: String, accept_language: Option<&'static str>| {
+            let app = &app;
+            let path = format!("/projects/client-a/posts/{}/decide", in_review.id);
+            async move {
+                let mut request = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+                    .post(app.url(&path))
+                    .header("cookie", cookie)
+                    .form(&[("decision", "request_changes"), ("comment", "  "), ("_csrf", CSRF)]);
+                if let Some(lang) = accept_language {
+                    request = request.header("accept-language", lang);
+                }
+                let response = request.send().await.unwrap();
+                (response.status(), response.text().await.unwrap())
+            }
+        };
+        // The language switcher's cookie.
+        let (status, body) = decide(format!("keel_session={session}; keel_csrf={CSRF}; keel_lang=ru"), None).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(body.contains("напишите, что нужно изменить"), "{body}");
+        assert!(!body.contains("say what should change"), "{body}");
+        // The browser's language.
+        let (status, body) = decide(format!("keel_session={session}; keel_csrf={CSRF}"), Some("ru-RU,ru;q=0.9,en;q=0.5")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(body.contains("напишите, что нужно изменить"), "{body}");
+        // English otherwise, word for word as before.
+        let (status, body) = decide(format!("keel_session={session}; keel_csrf={CSRF}"), Some("en-GB")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(body.contains("field `comment`: say what should change (it becomes a suggestion)"), "{body}");
+        // The API speaks English whatever the caller's language.
+        let token = app.token("approver-a@demo.local").await;
+        let response = reqwest::Client::new()
+            .post(app.url(&format!("/api/v1/posts/{}/request-changes", in_review.id)))
+            .bearer_auth(&token)
+            .header("accept-language", "ru")
+            .json(&serde_json::json!({ "comment": "" }))
+            .send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        let body: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(body["error"], "field `comment`: say what should change (it becomes a suggestion)");
+
+        // An approver who wrote the post may not send it back: in Russian on a Russian page.
+        keel::commands::add_member(&app.store, "client-a", "specialist@demo.local", "client_approver", None).await.unwrap();
+        let specialist = app.token("specialist@demo.local").await;
+        let api = reqwest::Client::new();
+        let created: serde_json::Value = api.post(app.url("/api/v1/projects/client-a/posts")).bearer_auth(&specialist)
+            .json(&serde_json::json!({ "text": "Own post", "platforms": ["vk"] }))
+            .send().await.unwrap().json().await.unwrap();
+        let own = created["id"].as_i64().expect("created");
+        let submitted = api.post(app.url(&format!("/api/v1/posts/{own}/submit"))).bearer_auth(&specialist).send().await.unwrap();
+        assert_eq!(submitted.status(), StatusCode::OK);
+        let specialist_session = app.session("specialist@demo.local").await;
+        let response = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+            .post(app.url(&format!("/projects/client-a/posts/{own}/decide")))
+            .header("cookie", format!("keel_session={specialist_session}; keel_csrf={CSRF}; keel_lang=ru"))
+            .form(&[("decision", "request_changes"), ("comment", "Свой пост"), ("_csrf", CSRF)])
+            .send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+        let body = response.text().await.unwrap();
+        assert!(body.contains("нельзя согласовать или вернуть на доработку собственную публикацию"), "{body}");
+    }
+
     async fn page_forms_follow_the_same_rules(backend) {
         let Some(app) = TestApp::demo(backend, "plan_forms").await else { return };
         let in_review = demo_posts(&app, "client-a").await.into_iter().find(|p| p.state.as_str() == "in_review" && !p.urgent).unwrap();

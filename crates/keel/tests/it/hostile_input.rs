@@ -135,7 +135,7 @@ on_both_backends! {
             .part("image", reqwest::multipart::Part::bytes(big).file_name("big.png").mime_str("image/png").unwrap());
         let response = browser.post(app.url(&format!("{path}/images"))).multipart(form).send().await.unwrap();
         assert!(response.status().is_redirection() || response.status() == StatusCode::OK, "{}", response.status());
-        let images = app.store.plan_images(id).await.unwrap();
+        let images = app.store.plan_images(keel_domain::PostId(id)).await.unwrap();
         assert_eq!(images.len(), 2);
         // A PNG signature followed by garbage is not an image.
         let mut fake = keel::demo::plan::DEMO_PNG[..16].to_vec();

@@ -181,6 +181,50 @@ on_both_backends! {
         assert_eq!(sent, 2, "Telegram is still on");
     }
 
+    async fn telegram_refusals_speak_the_persons_language(backend) {
+        let Some(app) = TestApp::demo(backend, "wire_desk_lang").await else { return };
+        let (bot_api, _) = BotServer::start().await;
+        let api_client = TelegramApi::new(&bot_api.url, BotToken(TOKEN.into()));
+        let bot = Bot::new(api_client, app.store.clone(), keel::notify::WorkflowDesk::new(app.store.clone()));
+        let specialist_id = user(&app, "specialist@demo.local").await;
+        link_chat(&app, specialist_id, SPECIALIST_CHAT).await;
+        let specialist = app.token("specialist@demo.local").await;
+        let post = submitted_post(&app, &specialist, "Lunch menu").await;
+        let mut offset = None;
+        // The author (no approver role) asks for changes, and writes the comment: refused.
+        let ask_for_changes = |update: i64| {
+            bot_api.push_update(callback_update(update, SPECIALIST_CHAT, 60 + update, &format!("changes:{post}")));
+            bot_api.push_update(text_update(update + 1, SPECIALIST_CHAT, "Shorter, please"));
+        };
+        let last_reply = || {
+            let sent = bot_api.calls_to("sendMessage").into_iter().filter(|m| m["chat_id"] == SPECIALIST_CHAT).collect::<Vec<_>>();
+            sent.last().unwrap()["text"].as_str().unwrap().to_owned()
+        };
+        ask_for_changes(1);
+        bot.poll_once(&mut offset, 0).await.unwrap();
+        assert_eq!(last_reply(), format!("Post #{post}: only the project's designated approvers may approve or request changes."));
+        // The same refusal for a person who reads Keel in Russian.
+        app.store.set_notify_language(specialist_id, Some("ru")).await.unwrap();
+        ask_for_changes(3);
+        bot.poll_once(&mut offset, 0).await.unwrap();
+        assert_eq!(
+            last_reply(),
+            format!("Публикация #{post}: согласовывать и запрашивать правки могут только назначенные согласующие проекта.")
+        );
+        // And for an approver deciding on their own post.
+        keel::commands::add_member(&app.store, "client-a", "specialist@demo.local", "client_approver", None).await.unwrap();
+        bot_api.push_update(callback_update(5, SPECIALIST_CHAT, 70, &format!("approve:{post}")));
+        bot.poll_once(&mut offset, 0).await.unwrap();
+        let answer = bot_api.calls_to("answerCallbackQuery").pop().unwrap();
+        assert_eq!(answer["show_alert"], true, "{answer}");
+        assert_eq!(
+            answer["text"],
+            format!("Публикация #{post}: нельзя согласовать или вернуть на доработку собственную публикацию.")
+        );
+        let (_, now) = api(&app, &specialist, "GET", &format!("/api/v1/posts/{post}"), None).await;
+        assert_eq!(now["state"], "in_review");
+    }
+
     async fn telegram_buttons_decide_through_the_workflow(backend) {
         let Some(app) = TestApp::demo(backend, "notifications_telegram_buttons").await else { return };
         let (bot_api, _) = BotServer::start().await;
