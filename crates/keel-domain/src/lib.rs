@@ -15,6 +15,7 @@ pub mod notification;
 pub mod permission;
 pub mod project;
 pub mod role;
+pub mod text;
 pub mod user;
 pub mod workflow;
 

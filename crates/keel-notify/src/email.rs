@@ -4,6 +4,7 @@
 use crate::messages::{Messages, MsgLang};
 use crate::public_link;
 use keel_domain::notification::{Channel, Deliver, DeliveryResult, Notification};
+use keel_domain::text::escape_html as html_escape;
 use keel_store::Store;
 use keel_store::notify_prefs::Recipient;
 use lettre::message::{Mailbox, MultiPart};
@@ -189,22 +190,6 @@ pub fn compose(
         .subject(format!("[{project_name}] {}", notification.title))
         .multipart(MultiPart::alternative_plain_html(plain, html))
         .map_err(|e| format!("building the e-mail: {e}"))
-}
-
-/// Escapes text for HTML element content and double-quoted attributes.
-fn html_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -15,20 +15,20 @@ pub mod data;
 mod error;
 pub mod goals;
 pub mod import_log;
-// Background jobs stored in the database (issue 4).
+// Background jobs stored in the database, shared by every instance.
 pub mod jobs;
 pub mod login_limit;
 pub mod meetings;
 pub mod members;
 pub mod orgs;
-// Content plan and approvals (issue 4).
+// The content plan and its approvals.
 pub mod plan;
 pub mod projects;
 pub mod report;
 pub mod sessions;
 pub mod tokens;
 pub mod users;
-// Notifications and calendars (helper "notify").
+// Notification preferences, Telegram links and calendar feed secrets.
 pub mod ical_feeds;
 pub mod notify_prefs;
 pub mod telegram;

@@ -114,8 +114,8 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         route!(GET "/api/v1/openapi.json", Public, "This API's OpenAPI document", openapi::document),
         route!(GET "/api/v1/projects", SignedIn, "The caller's projects", projects::api::list),
         route!(GET "/api/v1/projects/{slug}", Project(Action::View), "One project", projects::api::show),
-        route!(GET "/api/v1/projects/{slug}/members", Project(Action::ViewMembers), "The project's team", projects::api::members),
-        route!(POST "/api/v1/projects/{slug}/members", Project(Action::ManageMembers), "Add a person to the project", projects::api::add_member),
+        route!(GET "/api/v1/projects/{slug}/members", Project(Action::ViewMembers), "The project's team", team::api::members),
+        route!(POST "/api/v1/projects/{slug}/members", Project(Action::ManageMembers), "Add a person to the project", team::api::add_member),
         route!(POST "/api/v1/projects/{slug}/imports", Project(Action::ImportData), "Import a data file (the body) into the project, all-or-nothing", data::api::import),
         route!(GET "/api/v1/projects/{slug}/report", Project(Action::View), "The project's report (the JSON of `keel report`)", reports::api::report),
         // Content plan and approvals

@@ -1,4 +1,4 @@
-//! The content plan and its approvals (issue 4): posts with per-platform variants and images,
+//! The content plan and its approvals: posts with per-platform variants and images,
 //! comments and suggestions, workflow settings, the SLA timers and notifications. Every
 //! transition goes through the domain's state machine and writes its audit entry in the
 //! same transaction.
@@ -11,7 +11,7 @@ pub mod inbox;
 pub mod posts;
 pub mod settings;
 pub mod timers;
-// Notification titles in the recipient's language (helper "wire").
+// Notification titles in the recipient's language.
 pub mod wording;
 
 use crate::{Store, StoreError, StoreResult};

@@ -65,21 +65,8 @@ impl fmt::Display for Chart {
 /// The markup is escaped as it is built (see the module documentation).
 impl askama::filters::HtmlSafe for Chart {}
 
-/// `text` made safe for SVG/HTML text and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// `text` made safe for SVG/HTML text and attribute values (one copy, in the domain).
+pub use keel_domain::text::escape_html as escape;
 
 /// `text` cut to about `width` units of chart text, with "…" when cut.
 pub(crate) fn fit(text: &str, width: f64) -> String {

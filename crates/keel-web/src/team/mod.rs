@@ -1,4 +1,4 @@
-//! A project's team (members and their roles): the team page. The members API is part of the
-//! projects API (`projects::api`), under `/api/v1/projects/{slug}/members`.
+//! A project's team (members and their roles): the team page and the members API.
 
+pub mod api;
 pub mod page;
