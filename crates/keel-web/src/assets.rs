@@ -1,6 +1,8 @@
 //! Static files, compiled into the binary: installations are often offline, so nothing is
 //! fetched from a CDN. The stylesheet's URL carries a hash of its content, so browsers may
-//! cache it forever and still see a new version after an upgrade.
+//! cache it forever and still see a new version after an upgrade. Page scripts live here
+//! rather than inline in the templates, so the Content-Security-Policy allows scripts from
+//! Keel's own origin only.
 
 use axum::extract::Path;
 use axum::http::header;
@@ -9,6 +11,7 @@ use content_hash::short_hash;
 
 const CSS: &str = include_str!("../static/keel.css");
 const ICON: &str = include_str!("../static/icon.svg");
+const POST_JS: &str = include_str!("../static/post.js");
 
 /// The stylesheet's URL, with its content hash.
 pub fn css_url() -> &'static str {
@@ -16,10 +19,22 @@ pub fn css_url() -> &'static str {
     URL.get_or_init(|| format!("/static/keel-{}.css", short_hash(CSS)))
 }
 
+/// The post page's script URL, with its content hash.
+pub fn post_js_url() -> &'static str {
+    static URL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    URL.get_or_init(|| format!("/static/post-{}.js", short_hash(POST_JS)))
+}
+
 pub async fn serve(Path(file): Path<String>) -> Response {
     let cache = (header::CACHE_CONTROL, "public, max-age=31536000, immutable");
     if file == css_url().trim_start_matches("/static/") {
         ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), cache], CSS).into_response()
+    } else if file == post_js_url().trim_start_matches("/static/") {
+        (
+            [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), cache],
+            POST_JS,
+        )
+            .into_response()
     } else if file == "icon.svg" {
         (
             [

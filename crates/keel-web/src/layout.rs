@@ -1,6 +1,6 @@
 //! What every page shares: language, the signed-in user, the CSRF token, the stylesheet.
 
-use crate::assets::css_url;
+use crate::assets::{css_url, post_js_url};
 use crate::auth::CurrentUser;
 use crate::auth::csrf::CsrfToken;
 use crate::i18n::{Lang, LangExt, Tr};
@@ -19,6 +19,8 @@ pub struct Chrome {
     pub user_email: Option<String>,
     pub csrf: String,
     pub css: &'static str,
+    /// The post page's script (live character counts), with its content hash.
+    pub post_js: &'static str,
     /// The current path, for the language switcher's way back.
     pub path: String,
     /// Unread notifications of the signed-in user.
@@ -51,6 +53,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Chrome {
                 .map(|t| t.0.clone())
                 .unwrap_or_default(),
             css: css_url(),
+            post_js: post_js_url(),
             path: parts
                 .uri
                 .path_and_query()
@@ -96,6 +99,7 @@ impl ErrorPage {
             user_email,
             csrf,
             css: css_url(),
+            post_js: post_js_url(),
             path: "/projects".into(),
             unread: 0,
         };

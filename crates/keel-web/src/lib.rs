@@ -21,6 +21,7 @@ mod layout;
 mod openapi;
 mod ops;
 pub mod routes;
+mod security_headers;
 mod streaming;
 mod text_guard;
 

@@ -7,7 +7,7 @@
 use crate::auth::guard::{Guard, enforce};
 use crate::{
     AppState, analytics, assets, auth, brief, calendar_feeds, data, definitions, error, goals, health, heavy, meetings,
-    notifications, openapi, ops, plan, projects, reports, session, team, text_guard,
+    notifications, openapi, ops, plan, projects, reports, security_headers, session, team, text_guard,
 };
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::Method;
@@ -106,7 +106,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         route!(POST "/projects/{slug}/actions/{item_id}/done", Project(Action::ManageMeetings), "Mark an action item done", meetings::page::complete_item),
         route!(GET "/projects/{slug}/health", Project(Action::View), "The project's health check", health::page::page),
         route!(GET "/definitions", Public, "How every figure is computed", definitions::page::page),
-        route!(GET "/static/{file}", Public, "Stylesheet and icons, embedded in the binary", assets::serve),
+        route!(GET "/static/{file}", Public, "Stylesheet, page scripts and icons, embedded in the binary", assets::serve),
         // Operations
         route!(GET "/healthz", Public, "Liveness and database reachability", ops::healthz),
         route!(GET "/metrics", Public, "Prometheus metrics", ops::metrics),
@@ -233,6 +233,9 @@ pub(crate) fn router(state: AppState) -> Router {
             state.config.max_body_bytes.max(IMAGE_BODY_LIMIT),
         ))
         .layer(middleware::from_fn(error::render_errors))
+        // Outside the error pages, so refusals, the fallback 404 and static files carry the
+        // headers as well.
+        .layer(middleware::from_fn(security_headers::set))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -82,6 +82,16 @@ pub enum Command {
         #[command(subcommand)]
         command: TokenCommand,
     },
+    /// Write a consistent copy of the database to FILE (safe while `keel serve` runs)
+    Backup {
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
+    },
+    /// Load a backup into an empty database (refuses one that holds data)
+    Restore {
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -229,9 +229,10 @@ pub async fn image(
         .and_then(|i| i.parse().ok())
         .ok_or(WebError::NotFound)?;
     // An image answers only under its own post's address, not under any post of the project.
-    if !state.store.plan_images(post.id).await?.iter().any(|i| i.id == id) {
+    let images = state.store.plan_images(post.id).await?;
+    let Some(image) = images.iter().find(|i| i.id == id) else {
         return Err(WebError::NotFound);
-    }
+    };
     let (content_type, bytes) = state
         .store
         .plan_image_bytes(ctx.project.org(), ctx.project.id(), id)
@@ -241,9 +242,52 @@ pub async fn image(
         [
             (header::CONTENT_TYPE, content_type),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+            (header::CONTENT_DISPOSITION, inline_disposition(&image.file_name)),
             (header::CACHE_CONTROL, "private, max-age=3600".to_owned()),
         ],
         bytes,
     )
         .into_response())
+}
+
+/// `inline` with the uploader's file name, safe whatever it contains: an ASCII `filename`
+/// with quotes, backslashes, control and non-ASCII characters replaced by `_`, and the exact
+/// name percent-encoded as `filename*` (RFC 6266, RFC 5987) for browsers that read it.
+fn inline_disposition(name: &str) -> String {
+    let plain: String = name
+        .chars()
+        .map(|c| {
+            if (c.is_ascii_graphic() && c != '"' && c != '\\') || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let mut encoded = String::new();
+    for byte in name.bytes() {
+        if byte.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&byte) {
+            encoded.push(byte as char);
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    format!("inline; filename=\"{plain}\"; filename*=UTF-8''{encoded}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::inline_disposition;
+
+    #[test]
+    fn a_file_name_cannot_break_out_of_the_header() {
+        assert_eq!(
+            inline_disposition("a\"b\\c\r\nd;.png"),
+            "inline; filename=\"a_b_c__d;.png\"; filename*=UTF-8''a%22b%5Cc%0D%0Ad%3B.png"
+        );
+        assert_eq!(
+            inline_disposition("фото 1.png"),
+            "inline; filename=\"____ 1.png\"; filename*=UTF-8''%D1%84%D0%BE%D1%82%D0%BE%201.png"
+        );
+    }
 }

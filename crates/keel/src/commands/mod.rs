@@ -1,6 +1,7 @@
 //! What each command does. Each takes the loaded [`Config`] and opens the store itself.
 
 mod admin;
+mod backup;
 mod data;
 mod serve;
 
@@ -9,9 +10,16 @@ use crate::config::Config;
 use keel_store::Store;
 
 pub use admin::{add_member, create_project, create_token, create_user};
+pub use backup::{backup, restore};
 pub use serve::serve;
 
 pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    // Backups copy the database as it is and restores need it empty: neither migrates first.
+    match &command {
+        Command::Backup { to } => return backup::backup(&config.database_url.0, to).await,
+        Command::Restore { from } => return backup::restore(&config.database_url.0, from).await,
+        _ => {}
+    }
     let store = Store::open(&config.database_url.0).await?;
     let result = dispatch(command, &config, &store).await;
     store.close().await;
@@ -89,5 +97,8 @@ async fn dispatch(command: Command, config: &Config, store: &Store) -> anyhow::R
             to,
             format,
         } => data::report(store, &project, from.as_deref(), to.as_deref(), &format).await,
+        Command::Backup { .. } | Command::Restore { .. } => {
+            unreachable!("run handles backups before opening the store")
+        }
     }
 }

@@ -184,6 +184,16 @@ async fn the_specialist_submits_and_the_approver_approves_in_the_browser() {
             c.find(Locator::Css("[data-test=approve]")).await.is_err(),
             "a specialist has no approve button"
         );
+        // The page's script (a static file the Content-Security-Policy allows) counts the
+        // characters as the text is typed.
+        let count = c.find(Locator::Css("[data-count-for]")).await?;
+        let counted = count.text().await?;
+        c.find(Locator::Css("textarea[data-main-text]"))
+            .await?
+            .send_keys(" and twelve more")
+            .await?;
+        let recounted = count.text().await?;
+        assert_ne!(counted, recounted, "the live count follows the text");
         c.find(Locator::Css("[data-test=move-submit]")).await?.click().await?;
         c.wait()
             .for_element(Locator::Css("[data-test=post-state][data-state=in_review]"))
