@@ -3,6 +3,8 @@
 //!
 //! - [`access`]: who may see a project or a post, and take which action there;
 //! - [`goals`]: setting, changing and agreeing goals, with the validation of a goal as typed;
+//! - [`brief`]: saving a new version of the brief and acknowledging one;
+//! - [`meetings`]: the team matrix, the meeting schedule, meetings, decisions, action items;
 //! - [`workflow`]: the decisions on a post (approve, request changes, submit, schedule, …),
 //!   whoever takes them and wherever;
 //! - [`jobs`]: the background runner with every job kind (notifications, deliveries, the
@@ -13,8 +15,10 @@
 #![forbid(unsafe_code)]
 
 pub mod access;
+pub mod brief;
 pub mod goals;
 pub mod jobs;
+pub mod meetings;
 pub mod refusal;
 pub mod wording;
 pub mod workflow;

@@ -46,34 +46,48 @@ pub const TEXT_FIELDS: [&str; 9] = [
 
 pub const CADENCES: [&str; 3] = ["weekly", "biweekly", "monthly"];
 
+/// The field of a brief that cannot be kept as typed, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BriefProblem {
+    pub field: &'static str,
+    pub reason: String,
+}
+
+impl std::fmt::Display for BriefProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "field `{}`: {}", self.field, self.reason)
+    }
+}
+
+impl std::error::Error for BriefProblem {}
+
 impl BriefContent {
     /// Trims every text and checks each field, naming the first one that is wrong.
-    pub fn validated(mut self) -> Result<Self, String> {
+    pub fn validated(mut self) -> Result<Self, BriefProblem> {
+        let problem = |field: &'static str, reason: String| Err(BriefProblem { field, reason });
         for (name, value) in self.texts_mut() {
             *value = value.trim().to_owned();
             if value.chars().count() > MAX_FIELD_CHARS {
-                return Err(format!("field `{name}` is longer than {MAX_FIELD_CHARS} characters"));
+                return problem(name, format!("is longer than {MAX_FIELD_CHARS} characters"));
             }
         }
         if !self.reporting_cadence.is_empty() && !CADENCES.contains(&self.reporting_cadence.as_str()) {
-            return Err(format!(
-                "field `reporting_cadence`: `{}` is not one of weekly, biweekly, monthly",
-                self.reporting_cadence
-            ));
+            let reason = format!("`{}` is not one of weekly, biweekly, monthly", self.reporting_cadence);
+            return problem("reporting_cadence", reason);
         }
         for (name, value) in [("fixed_fee", self.fixed_fee), ("ad_budget", self.ad_budget)] {
             if value.is_some_and(|v| !v.is_finite() || v < 0.0) {
-                return Err(format!("field `{name}` must be a number ≥ 0"));
+                return problem(name, "must be a number ≥ 0".into());
             }
         }
         if self
             .sales_share_pct
             .is_some_and(|v| !v.is_finite() || !(0.0..=100.0).contains(&v))
         {
-            return Err("field `sales_share_pct` must be a percentage between 0 and 100".into());
+            return problem("sales_share_pct", "must be a percentage between 0 and 100".into());
         }
         if self.business.is_empty() {
-            return Err("field `business`: say what the client's business is".into());
+            return problem("business", "say what the client's business is".into());
         }
         Ok(self)
     }
@@ -163,28 +177,28 @@ mod tests {
         }
         .validated()
         .unwrap_err();
-        assert!(err.contains("reporting_cadence"), "{err}");
+        assert_eq!(err.field, "reporting_cadence", "{err}");
         let err = BriefContent {
             ad_budget: Some(-1.0),
             ..brief()
         }
         .validated()
         .unwrap_err();
-        assert!(err.contains("ad_budget"), "{err}");
+        assert_eq!(err.field, "ad_budget", "{err}");
         let err = BriefContent {
             business: " ".into(),
             ..brief()
         }
         .validated()
         .unwrap_err();
-        assert!(err.contains("business"), "{err}");
+        assert_eq!(err.field, "business", "{err}");
         let err = BriefContent {
             sales_share_pct: Some(150.0),
             ..brief()
         }
         .validated()
         .unwrap_err();
-        assert!(err.contains("sales_share_pct"), "{err}");
+        assert_eq!(err.field, "sales_share_pct", "{err}");
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! The content plan and its approvals: posts with per-platform variants and images,
-//! comments and suggestions, workflow settings, the SLA timers and notifications. Every
+//! comments and suggestions, workflow settings, what the SLA timers and notifications store. Every
 //! transition goes through the domain's state machine and writes its audit entry in the
 //! same transaction.
 
@@ -11,8 +11,6 @@ pub mod inbox;
 pub mod posts;
 pub mod settings;
 pub mod timers;
-// Notification titles in the recipient's language.
-pub mod wording;
 
 use crate::{Store, StoreError, StoreResult};
 use keel_domain::workflow::{Refusal, Relation};

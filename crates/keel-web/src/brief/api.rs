@@ -6,7 +6,7 @@ use crate::{AppState, WebError};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
-use keel_domain::brief::{BriefContent, FieldChange, compare};
+use keel_domain::brief::{BriefContent, FieldChange};
 use keel_store::brief::BriefVersion;
 use serde::{Deserialize, Serialize};
 
@@ -49,11 +49,7 @@ pub async fn save(
     Extension(ctx): Extension<ProjectCtx>,
     ApiJson(content): ApiJson<BriefContent>,
 ) -> Result<(StatusCode, Json<VersionJson>), WebError> {
-    let content = content.validated().map_err(WebError::BadRequest)?;
-    let version = state
-        .store
-        .save_brief(ctx.project.org(), ctx.project.id(), &content, ctx.user.id())
-        .await?;
+    let version = keel_app::brief::save(&state.store, &ctx, content).await?;
     Ok((StatusCode::CREATED, Json(json(version))))
 }
 
@@ -62,10 +58,7 @@ pub async fn acknowledge(
     Extension(ctx): Extension<ProjectCtx>,
     Path((_, version)): Path<(String, i64)>,
 ) -> Result<Json<VersionJson>, WebError> {
-    let v = state
-        .store
-        .acknowledge_brief(ctx.project.org(), ctx.project.id(), version, ctx.user.id())
-        .await?;
+    let v = keel_app::brief::acknowledge(&state.store, &ctx, version).await?;
     Ok(Json(json(v)))
 }
 
@@ -81,7 +74,6 @@ pub async fn compare_versions(
     Extension(ctx): Extension<ProjectCtx>,
     Query(pair): Query<Pair>,
 ) -> Result<Json<Vec<FieldChange>>, WebError> {
-    let left = state.store.brief_version(ctx.project.id(), pair.left).await?;
-    let right = state.store.brief_version(ctx.project.id(), pair.right).await?;
-    Ok(Json(compare(&left.content(), &right.content())))
+    let changes = keel_app::brief::compare_versions(&state.store, &ctx, pair.left, pair.right).await?;
+    Ok(Json(changes))
 }

@@ -183,28 +183,27 @@ pub async fn save(
     CsrfForm(form): CsrfForm<BriefForm>,
 ) -> Result<Response, WebError> {
     let (content, numbers) = form.content();
-    let checked = numbers.and_then(|()| content.clone().validated());
-    match checked {
-        Ok(content) => {
-            state
-                .store
-                .save_brief(ctx.project.org(), ctx.project.id(), &content, ctx.user.id())
-                .await?;
-            Ok(Redirect::to(&format!("/projects/{}/brief", ctx.project.slug)).into_response())
-        }
-        Err(message) => {
-            let page = render(
-                &state,
-                chrome,
-                &ctx,
-                ComparePair::default(),
-                Some(message),
-                Some(content),
-            )
-            .await?;
-            Ok((StatusCode::BAD_REQUEST, page).into_response())
-        }
-    }
+    let problem = match numbers {
+        Err(message) => Some(message),
+        Ok(()) => match keel_app::brief::save(&state.store, &ctx, content.clone()).await {
+            Ok(_) => None,
+            Err(keel_app::AppError::Refused(refusal)) => Some(refusal.text(chrome.t.0)),
+            Err(other) => return Err(other.into()),
+        },
+    };
+    let Some(message) = problem else {
+        return Ok(Redirect::to(&format!("/projects/{}/brief", ctx.project.slug)).into_response());
+    };
+    let page = render(
+        &state,
+        chrome,
+        &ctx,
+        ComparePair::default(),
+        Some(message),
+        Some(content),
+    )
+    .await?;
+    Ok((StatusCode::BAD_REQUEST, page).into_response())
 }
 
 pub async fn acknowledge(
@@ -213,9 +212,6 @@ pub async fn acknowledge(
     Path((_, version)): Path<(String, i64)>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, WebError> {
-    state
-        .store
-        .acknowledge_brief(ctx.project.org(), ctx.project.id(), version, ctx.user.id())
-        .await?;
+    keel_app::brief::acknowledge(&state.store, &ctx, version).await?;
     Ok(Redirect::to(&format!("/projects/{}/brief", ctx.project.slug)).into_response())
 }

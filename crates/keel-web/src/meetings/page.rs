@@ -12,10 +12,11 @@ use askama_web::WebTemplate;
 use axum::Extension;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
-use keel_domain::meeting::{AgendaItem, Recurrence, TEAM_AREAS};
-use keel_domain::{Action, Decision, UserId, decide};
-use keel_store::meetings::{ActionItem, MeetingInput, NewActionItem, Schedule, TeamAssignment};
+use chrono::{Duration, NaiveDate, Utc};
+use keel_app::meetings;
+use keel_domain::meeting::{AgendaItem, TEAM_AREAS};
+use keel_domain::{Action, Decision, MeetingId, decide};
+use keel_store::meetings::{ActionItem, Schedule};
 use serde::Deserialize;
 
 pub struct AreaRow {
@@ -63,6 +64,14 @@ pub struct MeetingsPage {
     meetings: Vec<MeetingView>,
     can_manage: bool,
     now: String,
+}
+
+impl MeetingsPage {
+    /// Whether the stored schedule repeats as `recurrence`: the form shows the stored value,
+    /// so saving it without touching "Repeats" keeps the schedule.
+    pub fn repeats(&self, recurrence: &str) -> bool {
+        self.schedule.as_ref().is_some_and(|s| s.recurrence == recurrence)
+    }
 }
 
 fn item_view(i: &ActionItem, today: NaiveDate) -> ItemView {
@@ -170,32 +179,6 @@ fn back(ctx: &ProjectCtx) -> Response {
     Redirect::to(&format!("/projects/{}/meetings", ctx.project.slug)).into_response()
 }
 
-fn bad(msg: impl Into<String>) -> WebError {
-    WebError::BadRequest(msg.into())
-}
-
-/// A `datetime-local` value (`YYYY-MM-DDTHH:MM`), taken as UTC.
-fn instant(field: &str, text: &str) -> Result<DateTime<Utc>, WebError> {
-    NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M")
-        .map(|t| t.and_utc())
-        .map_err(|_| {
-            bad(format!(
-                "field `{field}`: `{text}` is not a date and time (YYYY-MM-DDTHH:MM)"
-            ))
-        })
-}
-
-fn required<'a>(field: &str, text: &'a str, max: usize) -> Result<&'a str, WebError> {
-    let t = text.trim();
-    if t.is_empty() {
-        return Err(bad(format!("field `{field}` is required")));
-    }
-    if t.chars().count() > max {
-        return Err(bad(format!("field `{field}` is longer than {max} characters")));
-    }
-    Ok(t)
-}
-
 #[derive(Deserialize)]
 pub struct AreaForm {
     area: String,
@@ -211,34 +194,13 @@ pub async fn set_area(
     Extension(ctx): Extension<ProjectCtx>,
     CsrfForm(form): CsrfForm<AreaForm>,
 ) -> Result<Response, WebError> {
-    let area = TEAM_AREAS.into_iter().find(|a| *a == form.area).ok_or_else(|| {
-        bad(format!(
-            "field `area`: `{}` is not one of {}",
-            form.area,
-            TEAM_AREAS.join(", ")
-        ))
-    })?;
-    if !matches!(form.side.as_str(), "agency" | "client") {
-        return Err(bad("field `side`: choose agency or client"));
-    }
-    let user = match form.user_id.trim() {
-        "" | "0" => None,
-        id => Some(UserId(id.parse().map_err(|_| bad("field `user_id`: not a person"))?)),
-    };
-    let note = form.note.trim();
-    if note.chars().count() > 200 {
-        return Err(bad("field `note` is longer than 200 characters"));
-    }
-    let assignment = TeamAssignment {
-        area,
+    let raw = meetings::RawArea {
+        area: &form.area,
         side: &form.side,
-        user,
-        note,
+        user_id: &form.user_id,
+        note: &form.note,
     };
-    state
-        .store
-        .set_team_area(ctx.project.org(), ctx.project.id(), &assignment, ctx.user.id())
-        .await?;
+    meetings::set_area(&state.store, &ctx, raw).await?;
     Ok(back(&ctx))
 }
 
@@ -257,34 +219,14 @@ pub async fn set_schedule(
     Extension(ctx): Extension<ProjectCtx>,
     CsrfForm(form): CsrfForm<ScheduleForm>,
 ) -> Result<Response, WebError> {
-    let title = required("title", &form.title, 120)?;
-    let first_at = instant("first_at", &form.first_at)?;
-    let recurrence: Recurrence = form
-        .recurrence
-        .parse()
-        .map_err(|e| bad(format!("field `recurrence`: {e}")))?;
-    let duration: i64 = form
-        .duration_minutes
-        .trim()
-        .parse()
-        .ok()
-        .filter(|d| (5..=600).contains(d))
-        .ok_or_else(|| bad("field `duration_minutes`: a whole number of minutes from 5 to 600"))?;
-    let link = form.link.trim();
-    if !(link.is_empty() || link.starts_with("https://") || link.starts_with("http://")) {
-        return Err(bad("field `link`: a web address starting with https://"));
-    }
-    let schedule = Schedule {
-        title: title.to_owned(),
-        first_at,
-        recurrence: recurrence.as_str().to_owned(),
-        duration_minutes: duration,
-        link: link.to_owned(),
+    let raw = meetings::RawSchedule {
+        title: &form.title,
+        first_at: &form.first_at,
+        recurrence: &form.recurrence,
+        duration_minutes: &form.duration_minutes,
+        link: &form.link,
     };
-    state
-        .store
-        .set_meeting_schedule(ctx.project.org(), ctx.project.id(), &schedule, ctx.user.id())
-        .await?;
+    meetings::set_schedule(&state.store, &ctx, raw).await?;
     Ok(back(&ctx))
 }
 
@@ -305,17 +247,14 @@ pub async fn record(
     Extension(ctx): Extension<ProjectCtx>,
     CsrfForm(form): CsrfForm<MeetingForm>,
 ) -> Result<Response, WebError> {
-    let input = MeetingInput {
-        starts_at: instant("starts_at", &form.starts_at)?,
-        title: required("title", &form.title, 120)?.to_owned(),
-        agenda: form.agenda.trim().to_owned(),
-        minutes: form.minutes.trim().to_owned(),
+    let raw = meetings::RawMeeting {
+        starts_at: &form.starts_at,
+        title: &form.title,
+        agenda: &form.agenda,
+        minutes: &form.minutes,
         held: form.held.is_some(),
     };
-    state
-        .store
-        .record_meeting(ctx.project.org(), ctx.project.id(), &input, ctx.user.id())
-        .await?;
+    meetings::record(&state.store, &ctx, raw).await?;
     Ok(back(&ctx))
 }
 
@@ -331,21 +270,7 @@ pub async fn decide_(
     Path((_, meeting)): Path<(String, i64)>,
     CsrfForm(form): CsrfForm<DecisionForm>,
 ) -> Result<Response, WebError> {
-    state
-        .store
-        .meeting(ctx.project.id(), keel_domain::MeetingId(meeting))
-        .await?;
-    let text = required("text", &form.text, 1000)?;
-    state
-        .store
-        .add_decision(
-            ctx.project.org(),
-            ctx.project.id(),
-            keel_domain::MeetingId(meeting),
-            text,
-            ctx.user.id(),
-        )
-        .await?;
+    meetings::decide(&state.store, &ctx, MeetingId(meeting), &form.text).await?;
     Ok(back(&ctx))
 }
 
@@ -365,30 +290,12 @@ pub async fn add_item(
     Path((_, meeting)): Path<(String, i64)>,
     CsrfForm(form): CsrfForm<ItemForm>,
 ) -> Result<Response, WebError> {
-    state
-        .store
-        .meeting(ctx.project.id(), keel_domain::MeetingId(meeting))
-        .await?;
-    let text = required("text", &form.text, 500)?;
-    let due_on: NaiveDate = form
-        .due_on
-        .trim()
-        .parse()
-        .map_err(|_| bad("field `due_on`: a date (YYYY-MM-DD)"))?;
-    let owner = match form.owner_id.trim() {
-        "" | "0" => None,
-        id => Some(UserId(id.parse().map_err(|_| bad("field `owner_id`: not a person"))?)),
+    let raw = meetings::RawItem {
+        text: &form.text,
+        owner_id: &form.owner_id,
+        due_on: &form.due_on,
     };
-    let item = NewActionItem {
-        meeting: keel_domain::MeetingId(meeting),
-        text,
-        owner,
-        due_on,
-    };
-    state
-        .store
-        .add_action_item(ctx.project.org(), ctx.project.id(), &item, ctx.user.id())
-        .await?;
+    meetings::add_item(&state.store, &ctx, MeetingId(meeting), raw).await?;
     Ok(back(&ctx))
 }
 
@@ -398,9 +305,6 @@ pub async fn complete_item(
     Path((_, id)): Path<(String, i64)>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, WebError> {
-    state
-        .store
-        .complete_action_item(ctx.project.org(), ctx.project.id(), id, ctx.user.id())
-        .await?;
+    meetings::complete_item(&state.store, &ctx, id).await?;
     Ok(back(&ctx))
 }

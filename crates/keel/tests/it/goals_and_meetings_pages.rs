@@ -84,6 +84,39 @@ on_both_backends! {
         assert_eq!(r.status(), StatusCode::FORBIDDEN);
     }
 
+    async fn the_meeting_form_shows_the_stored_schedule_and_refusals_name_the_field(backend) {
+        let Some(app) = TestApp::demo(backend, "meeting_schedule_form").await else { return };
+        let org = app.store.default_org().await.unwrap();
+        let project = app.store.project_by_slug(org.id(), "client-a").await.unwrap().unwrap();
+        let lead = signed_in(&app, "agency@demo.local").await;
+        let html = page(&app, &lead, "/projects/client-a/meetings").await;
+        // The demo meets every two weeks: the form says so, and only that.
+        let repeats = html.split("name=\"recurrence\"").nth(1).unwrap().split("</select>").next().unwrap();
+        assert!(repeats.contains("<option value=\"biweekly\" selected>"), "the stored value is selected: {repeats}");
+        assert_eq!(repeats.matches(" selected").count(), 1, "one choice selected: {repeats}");
+        // Saved again with only the title changed, the schedule keeps repeating every two weeks.
+        let csrf = csrf_of(&html);
+        let form = [("_csrf", csrf.as_str()), ("title", "Weekly sync, renamed"), ("first_at", "2026-09-01T10:00"),
+            ("recurrence", "biweekly"), ("duration_minutes", "45"), ("link", "https://meet.example.com/keel-demo")];
+        let r = lead.post(app.url("/projects/client-a/meetings/schedule")).form(&form).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let stored = app.store.meeting_schedule(project.id()).await.unwrap().unwrap();
+        assert_eq!((stored.title.as_str(), stored.recurrence.as_str()), ("Weekly sync, renamed", "biweekly"));
+        // A person who is not on the project cannot be given an area; the field is named.
+        let outsider = app.store.user_by_email(&keel_domain::Email::parse("client-b@demo.local").unwrap()).await.unwrap().unwrap();
+        let id = outsider.id().0.to_string();
+        let form = [("_csrf", csrf.as_str()), ("area", "copy"), ("side", "agency"), ("user_id", id.as_str())];
+        let r = lead.post(app.url("/projects/client-a/team")).form(&form).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        assert!(r.text().await.unwrap().contains("user_id"));
+        // In Russian, the refusal is in Russian.
+        lead.get(app.url("/lang/ru")).send().await.unwrap();
+        let form = [("_csrf", csrf.as_str()), ("title", "x"), ("first_at", "завтра"), ("recurrence", "weekly"), ("duration_minutes", "45")];
+        let r = lead.post(app.url("/projects/client-a/meetings/schedule")).form(&form).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        assert!(r.text().await.unwrap().contains("поле `first_at`"));
+    }
+
     async fn the_meeting_calendar_lists_the_schedule_for_the_ical_feed(backend) {
         let Some(app) = TestApp::demo(backend, "meeting_calendar").await else { return };
         let org = app.store.default_org().await.unwrap();
