@@ -4,7 +4,7 @@
 
 use crate::refusal::{AppResult, Refusal};
 use keel_domain::workflow::Relation;
-use keel_domain::{Access, Action, Decision, RoleSet, decide};
+use keel_domain::{Access, Action, Decision, PostId, RoleSet, decide};
 use keel_store::Store;
 use keel_store::plan::posts::PlanPost;
 use keel_store::projects::Project;
@@ -71,14 +71,11 @@ pub async fn to_project_by_slug(
 pub async fn to_post(
     store: &Store,
     user: Arc<User>,
-    post_id: i64,
+    post_id: PostId,
     slug: Option<&str>,
     action: Action,
 ) -> AppResult<(ProjectAccess, PlanPost)> {
-    let post = store
-        .plan_post(user.org(), keel_domain::PostId(post_id))
-        .await?
-        .ok_or(Refusal::NotFound)?;
+    let post = store.plan_post(user.org(), post_id).await?.ok_or(Refusal::NotFound)?;
     let project = store.project_by_id(post.project()).await?;
     if slug.is_some_and(|s| s != project.slug) {
         return Err(Refusal::NotFound.into());

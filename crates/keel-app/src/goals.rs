@@ -5,10 +5,10 @@
 use crate::access::ProjectAccess;
 use crate::refusal::{AppError, AppResult, Refusal};
 use chrono::NaiveDate;
-use keel_domain::Role;
 use keel_domain::goals::catalog::parse_zone;
 use keel_domain::goals::{Metric, Target};
 use keel_domain::metrics::funnel::Zone;
+use keel_domain::{GoalId, Role};
 use keel_store::Store;
 use keel_store::goals::{AgreeSide, Goal, GoalInput};
 use keel_store::projects::Project;
@@ -108,17 +108,17 @@ pub async fn create(store: &Store, who: &ProjectAccess, raw: &RawGoal, today: Na
 }
 
 /// Goal `id` of the project, changed by `who`.
-pub async fn update(store: &Store, who: &ProjectAccess, id: i64, raw: &RawGoal, today: NaiveDate) -> AppResult<Goal> {
-    store.goal(who.project.id(), keel_domain::GoalId(id)).await?;
+pub async fn update(
+    store: &Store,
+    who: &ProjectAccess,
+    id: GoalId,
+    raw: &RawGoal,
+    today: NaiveDate,
+) -> AppResult<Goal> {
+    store.goal(who.project.id(), id).await?;
     let input = validate(store, &who.project, raw, today).await?;
     Ok(store
-        .update_goal(
-            who.project.org(),
-            who.project.id(),
-            keel_domain::GoalId(id),
-            &input,
-            who.user.id(),
-        )
+        .update_goal(who.project.org(), who.project.id(), id, &input, who.user.id())
         .await?)
 }
 
@@ -135,18 +135,12 @@ pub fn sides_of(who: &ProjectAccess) -> Vec<AgreeSide> {
 }
 
 /// `who` agrees goal `id` for their side(s); whether the project became active.
-pub async fn agree(store: &Store, who: &ProjectAccess, id: i64) -> AppResult<bool> {
+pub async fn agree(store: &Store, who: &ProjectAccess, id: GoalId) -> AppResult<bool> {
     let sides = sides_of(who);
     if sides.is_empty() {
         return Err(Refusal::Forbidden.into());
     }
     Ok(store
-        .agree_goal(
-            who.project.org(),
-            who.project.id(),
-            keel_domain::GoalId(id),
-            &sides,
-            who.user.id(),
-        )
+        .agree_goal(who.project.org(), who.project.id(), id, &sides, who.user.id())
         .await?)
 }

@@ -7,7 +7,7 @@
 use crate::access::{self, ProjectAccess};
 use crate::refusal::{AppResult, Refusal};
 use keel_domain::workflow::{PostAction, transition};
-use keel_domain::{Action, Lang, UserId};
+use keel_domain::{Action, Lang, PostId, UserId};
 use keel_store::Store;
 use keel_store::plan::posts::PlanPost;
 use std::sync::Arc;
@@ -56,7 +56,7 @@ pub async fn decide(
 pub async fn decide_as(
     store: &Store,
     user: UserId,
-    post_id: i64,
+    post_id: PostId,
     action: PostAction,
     input: &ActionInput,
 ) -> AppResult<PlanPost> {

@@ -32,7 +32,7 @@ impl WorkflowDesk {
             comment: comment.map(str::to_owned),
             scheduled_at: None,
         };
-        match workflow::decide_as(&self.store, user, post_id, action, &input).await {
+        match workflow::decide_as(&self.store, user, keel_domain::PostId(post_id), action, &input).await {
             Ok(post) => Ok(chat::done(lang, post_id, action, &post.excerpt(60))),
             Err(AppError::Refused(refusal)) => Err(chat::refused(lang, post_id, &refusal)),
             Err(AppError::Store(StoreError::Conflict(_))) => Err(chat::refused(lang, post_id, &Refusal::WrongState)),

@@ -2,7 +2,6 @@
 //! filled from the project's data; only the client owner and the agency lead set, change and
 //! agree them (the route table's `ManageGoals`).
 
-use super::input::RawGoal;
 use crate::auth::ProjectCtx;
 use crate::json::ApiJson;
 use crate::{AppState, WebError};
@@ -10,6 +9,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
 use chrono::Utc;
+use keel_app::goals::RawGoal;
+use keel_domain::GoalId;
 use keel_domain::goals::Target;
 use keel_report::goals::{GoalRow, evaluate_goals};
 use serde::{Deserialize, Serialize};
@@ -82,7 +83,7 @@ pub async fn update(
     Path((_, id)): Path<(String, i64)>,
     ApiJson(body): ApiJson<GoalBody>,
 ) -> Result<Json<GoalRow>, WebError> {
-    keel_app::goals::update(&state.store, &ctx, id, &body.raw(), today()).await?;
+    keel_app::goals::update(&state.store, &ctx, GoalId(id), &body.raw(), today()).await?;
     Ok(Json(row(&state, &ctx, id).await?))
 }
 
@@ -102,7 +103,7 @@ pub async fn agree(
     Extension(ctx): Extension<ProjectCtx>,
     Path((_, id)): Path<(String, i64)>,
 ) -> Result<Json<Agreed>, WebError> {
-    keel_app::goals::agree(&state.store, &ctx, id).await?;
+    keel_app::goals::agree(&state.store, &ctx, GoalId(id)).await?;
     let project = state.store.project_by_id(ctx.project.id()).await?;
     Ok(Json(Agreed {
         goal: row(&state, &ctx, id).await?,

@@ -1,5 +1,4 @@
-//! SMART goals: the goals page, the goals API and the goal input both validate with.
+//! SMART goals: the goals page and the goals API (both validate through `keel_app::goals`).
 
 pub mod api;
-pub mod input;
 pub mod page;

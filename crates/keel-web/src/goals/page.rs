@@ -1,7 +1,6 @@
 //! The goals page: each goal with progress, feasibility and a chart of its metric with the
 //! target and the forecast; KPI presets to pick from; agreement by each side.
 
-use super::input::{self as goal_input, RawGoal};
 use crate::auth::ProjectCtx;
 use crate::auth::csrf::CsrfForm;
 use crate::charts::Chart;
@@ -17,6 +16,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{NaiveDate, Utc};
+use keel_app::goals::RawGoal;
 use keel_domain::goals::{GoalType, Metric, Target};
 use keel_domain::{Action, Decision, decide};
 use keel_report::goals::{GoalEvaluation, evaluate_goals};
@@ -253,15 +253,13 @@ pub async fn create(
     Extension(ctx): Extension<ProjectCtx>,
     CsrfForm(form): CsrfForm<GoalForm>,
 ) -> Result<Response, WebError> {
-    match try_create(&state, &ctx, &form).await {
-        Ok(()) => Ok(Redirect::to(&format!("/projects/{}/goals", ctx.project.slug)).into_response()),
-        Err(WebError::BadRequest(message)) => Ok((
-            StatusCode::BAD_REQUEST,
-            render(&state, chrome, &ctx, Some(message)).await?,
-        )
-            .into_response()),
-        Err(e) => Err(e),
-    }
+    let saved = match form.raw() {
+        Ok(raw) => keel_app::goals::create(&state.store, &ctx, &raw, today())
+            .await
+            .map(|_| ()),
+        Err(refusal) => Err(refusal.into()),
+    };
+    answer(&state, chrome, &ctx, saved).await
 }
 
 /// Changes a goal; both sides' agreement is cleared (they agreed to the old terms).
@@ -272,60 +270,59 @@ pub async fn update(
     Path((_, id)): Path<(String, i64)>,
     CsrfForm(form): CsrfForm<GoalForm>,
 ) -> Result<Response, WebError> {
-    state.store.goal(ctx.project.id(), keel_domain::GoalId(id)).await?;
-    match validated(&state, &ctx, &form).await {
-        Ok(input) => {
-            state
-                .store
-                .update_goal(
-                    ctx.project.org(),
-                    ctx.project.id(),
-                    keel_domain::GoalId(id),
-                    &input,
-                    ctx.user.id(),
-                )
-                .await?;
-            Ok(Redirect::to(&format!("/projects/{}/goals", ctx.project.slug)).into_response())
+    let id = keel_domain::GoalId(id);
+    let saved = match form.raw() {
+        Ok(raw) => keel_app::goals::update(&state.store, &ctx, id, &raw, today())
+            .await
+            .map(|_| ()),
+        Err(refusal) => Err(refusal.into()),
+    };
+    answer(&state, chrome, &ctx, saved).await
+}
+
+/// Back to the goals page, or the page again with the invalid field said in the reader's
+/// language.
+async fn answer(
+    state: &AppState,
+    chrome: Chrome,
+    ctx: &ProjectCtx,
+    saved: keel_app::AppResult<()>,
+) -> Result<Response, WebError> {
+    match saved {
+        Ok(()) => Ok(Redirect::to(&format!("/projects/{}/goals", ctx.project.slug)).into_response()),
+        Err(keel_app::AppError::Refused(r @ keel_app::Refusal::Invalid { .. })) => {
+            let message = r.text(chrome.t.0);
+            Ok((
+                StatusCode::BAD_REQUEST,
+                render(state, chrome, ctx, Some(message)).await?,
+            )
+                .into_response())
         }
-        Err(WebError::BadRequest(message)) => Ok((
-            StatusCode::BAD_REQUEST,
-            render(&state, chrome, &ctx, Some(message)).await?,
-        )
-            .into_response()),
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 
-async fn try_create(state: &AppState, ctx: &ProjectCtx, form: &GoalForm) -> Result<(), WebError> {
-    let input = validated(state, ctx, form).await?;
-    state
-        .store
-        .create_goal(ctx.project.org(), ctx.project.id(), &input, ctx.user.id())
-        .await?;
-    Ok(())
-}
-
-async fn validated(
-    state: &AppState,
-    ctx: &ProjectCtx,
-    form: &GoalForm,
-) -> Result<keel_store::goals::GoalInput, WebError> {
-    let value = number("target", &form.target_value)
-        .map_err(WebError::BadRequest)?
-        .ok_or_else(|| WebError::BadRequest("field `target`: enter a number".into()))?;
-    let target = match form.target_kind.as_str() {
-        "relative_pct" => Target::RelativePct(value),
-        _ => Target::Absolute(value),
-    };
-    let raw = RawGoal {
-        metric: form.metric.clone(),
-        target: Some(target),
-        start: Some(form.start.clone()),
-        deadline: form.deadline.clone(),
-        zone: Some(form.zone.clone()),
-        baseline: number("baseline", &form.baseline).map_err(WebError::BadRequest)?,
-    };
-    goal_input::validate(&state.store, &ctx.project, &raw, today()).await
+impl GoalForm {
+    /// The goal as typed, its numbers read the way people type them (`1 234,5`).
+    fn raw(&self) -> Result<RawGoal, keel_app::Refusal> {
+        let typed = |field: &str, text: &str| {
+            number(field, text).map_err(|_| keel_app::Refusal::invalid(field, format!("`{text}` is not a number")))
+        };
+        let value = typed("target", &self.target_value)?
+            .ok_or_else(|| keel_app::Refusal::invalid("target", "enter a number"))?;
+        let target = match self.target_kind.as_str() {
+            "relative_pct" => Target::RelativePct(value),
+            _ => Target::Absolute(value),
+        };
+        Ok(RawGoal {
+            metric: self.metric.clone(),
+            target: Some(target),
+            start: Some(self.start.clone()),
+            deadline: self.deadline.clone(),
+            zone: Some(self.zone.clone()),
+            baseline: typed("baseline", &self.baseline)?,
+        })
+    }
 }
 
 pub async fn agree(
@@ -334,6 +331,6 @@ pub async fn agree(
     Path((_, id)): Path<(String, i64)>,
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, WebError> {
-    keel_app::goals::agree(&state.store, &ctx, id).await?;
+    keel_app::goals::agree(&state.store, &ctx, keel_domain::GoalId(id)).await?;
     Ok(Redirect::to(&format!("/projects/{}/goals", ctx.project.slug)).into_response())
 }

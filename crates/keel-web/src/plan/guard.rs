@@ -27,6 +27,7 @@ pub async fn post_and_project(
         .and_then(|id| id.parse().ok())
         .ok_or(WebError::NotFound)?;
     let slug = path_param(request, "slug").await;
-    let (ctx, post) = keel_app::access::to_post(&state.store, user, id, slug.as_deref(), action).await?;
+    let (ctx, post) =
+        keel_app::access::to_post(&state.store, user, keel_domain::PostId(id), slug.as_deref(), action).await?;
     Ok((ctx, PostCtx(Arc::new(post))))
 }

@@ -162,6 +162,14 @@ on_both_backends! {
         assert_eq!(r.status(), StatusCode::BAD_REQUEST);
         assert!(r.text().await.unwrap().contains("`deadline`"));
         assert_eq!(app.store.goal(project.id(), goal.id).await.unwrap().target_value, 4.5);
+        // On a Russian page the refusal is Russian, a number that is not one included.
+        owner.get(app.url("/lang/ru")).send().await.unwrap();
+        let r = owner.post(app.url(&format!("/projects/client-a/goals/{}", goal.id))).form(&bad).send().await.unwrap();
+        assert!(r.text().await.unwrap().contains("поле `deadline`"));
+        let mut not_a_number = bad;
+        not_a_number[3] = ("target_value", "ten");
+        let r = owner.post(app.url(&format!("/projects/client-a/goals/{}", goal.id))).form(&not_a_number).send().await.unwrap();
+        assert!(r.text().await.unwrap().contains("поле `target`: `ten`"));
     }
 }
 
