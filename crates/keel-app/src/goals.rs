@@ -6,6 +6,7 @@ use crate::access::ProjectAccess;
 use crate::refusal::{AppError, AppResult, Refusal};
 use chrono::NaiveDate;
 use keel_domain::goals::catalog::parse_zone;
+use keel_domain::goals::feasibility::improves;
 use keel_domain::goals::{Metric, Target};
 use keel_domain::metrics::funnel::Zone;
 use keel_domain::{GoalId, Role};
@@ -45,8 +46,8 @@ pub async fn validate(store: &Store, project: &Project, raw: &RawGoal, today: Na
     let target = raw
         .target
         .ok_or_else(|| bad("target", "give {\"absolute\": N} or {\"relative_pct\": P}".into()))?
-        .validate()
-        .map_err(|e| bad("target", e.to_string()))?;
+        .validate_for(&metric.info())
+        .map_err(|e| bad("target", e))?;
     let start = match raw.start.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(s) => date("start", s)?,
         None => today,
@@ -75,19 +76,38 @@ pub async fn validate(store: &Store, project: &Project, raw: &RawGoal, today: Na
     {
         return Err(bad("baseline", "must be a number".into()));
     }
-    if raw.baseline.is_none() && matches!(target, Target::RelativePct(_)) {
-        let series = keel_report::metric_series::metric_series(store, project.id, metric)
+    // The baseline the goal will be measured from: the entered figure, else the metric's
+    // latest value on or before the start (as the goal's evaluation takes it).
+    let baseline = match raw.baseline {
+        Some(b) => Some(b),
+        None => keel_report::metric_series::metric_series(store, project.id, metric)
             .await
-            .map_err(AppError::Internal)?;
-        if series.latest_on_or_before(start).is_none() {
-            return Err(bad(
-                "baseline",
-                format!(
-                    "the project has no {metric} figures on or before {start} to measure a baseline from; \
-                     import data first or enter `baseline`"
-                ),
-            ));
-        }
+            .map_err(AppError::Internal)?
+            .latest_on_or_before(start)
+            .map(|(_, v)| v),
+    };
+    if baseline.is_none() && matches!(target, Target::RelativePct(_)) {
+        return Err(bad(
+            "baseline",
+            format!(
+                "the project has no {metric} figures on or before {start} to measure a baseline from; \
+                 import data first or enter `baseline`"
+            ),
+        ));
+    }
+    // A target the metric is already past is no goal: its progress would read backwards.
+    if let (Some(b), Target::Absolute(v)) = (baseline, target)
+        && !improves(metric.info().higher_is_better, b, v)
+    {
+        let way = if metric.info().higher_is_better {
+            "above"
+        } else {
+            "below"
+        };
+        return Err(bad(
+            "target",
+            format!("{metric} is {} on {start}; a goal needs a target {way} it", round(b)),
+        ));
     }
     Ok(GoalInput {
         metric,
@@ -143,4 +163,13 @@ pub async fn agree(store: &Store, who: &ProjectAccess, id: GoalId) -> AppResult<
     Ok(store
         .agree_goal(who.project.org(), who.project.id(), id, &sides, who.user.id())
         .await?)
+}
+
+/// A figure as people read it in a sentence: whole above 100, else two decimals.
+fn round(v: f64) -> String {
+    if v.abs() >= 100.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{:.2}", v)
+    }
 }

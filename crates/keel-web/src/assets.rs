@@ -12,6 +12,7 @@ use content_hash::short_hash;
 const CSS: &str = include_str!("../static/keel.css");
 const ICON: &str = include_str!("../static/icon.svg");
 const POST_JS: &str = include_str!("../static/post.js");
+const COUNTDOWN_JS: &str = include_str!("../static/countdown.js");
 
 /// The stylesheet's URL, with its content hash.
 pub fn css_url() -> &'static str {
@@ -25,6 +26,12 @@ pub fn post_js_url() -> &'static str {
     URL.get_or_init(|| format!("/static/post-{}.js", short_hash(POST_JS)))
 }
 
+/// The live countdown script's URL (urgent deadlines), with its content hash.
+pub fn countdown_js_url() -> &'static str {
+    static URL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    URL.get_or_init(|| format!("/static/countdown-{}.js", short_hash(COUNTDOWN_JS)))
+}
+
 pub async fn serve(Path(file): Path<String>) -> Response {
     let cache = (header::CACHE_CONTROL, "public, max-age=31536000, immutable");
     if file == css_url().trim_start_matches("/static/") {
@@ -33,6 +40,12 @@ pub async fn serve(Path(file): Path<String>) -> Response {
         (
             [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), cache],
             POST_JS,
+        )
+            .into_response()
+    } else if file == countdown_js_url().trim_start_matches("/static/") {
+        (
+            [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), cache],
+            COUNTDOWN_JS,
         )
             .into_response()
     } else if file == "icon.svg" {

@@ -693,6 +693,18 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
     ),
     ("inbox.read_all", "Mark all read", "Отметить все прочитанными"),
     ("inbox.new", "new", "новое"),
+    ("inbox.waiting", "Waiting for you", "Ждут вас"),
+    (
+        "inbox.waiting_empty",
+        "Nothing waits for you. Posts sent to you for approval, and your posts sent back with changes, appear here.",
+        "Ничего не ждёт вас. Здесь появятся посты, отправленные вам на согласование, и ваши посты, возвращённые на доработку.",
+    ),
+    ("inbox.decide", "Your decision", "Нужно ваше решение"),
+    ("inbox.fix", "Changes requested", "Нужны правки"),
+    ("inbox.urgent", "Urgent", "Срочно"),
+    ("inbox.since", "waiting since", "ждёт с"),
+    ("inbox.untitled", "A post without text", "Пост без текста"),
+    ("inbox.log", "Notification log", "Журнал уведомлений"),
     ("notify.post_submitted", "Approval needed", "Нужно согласование"),
     (
         "notify.urgent_post_submitted",

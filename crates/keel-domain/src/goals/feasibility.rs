@@ -10,6 +10,7 @@
 //! With less than `L` days of history there is nothing to compare with: the verdict stays
 //! `realistic` and `best_historical_rate` is `null`.
 
+use super::catalog::MetricInfo;
 use super::measure::MetricSeries;
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -46,6 +47,41 @@ impl Target {
             t => Ok(t),
         }
     }
+
+    /// [`Target::validate`], and refuses targets no plan for `metric` can mean: a percentage
+    /// above 100, a change of more than [`MAX_CHANGE_PCT`] in one goal, or a change in the
+    /// direction that makes the metric worse (down for followers, up for a cost).
+    pub fn validate_for(self, metric: &MetricInfo) -> Result<Self, String> {
+        let t = self.validate()?;
+        match t {
+            Target::Absolute(v) if metric.unit == "percent" && v > 100.0 => Err(format!(
+                "{} is a percentage: a target of {v} % cannot be reached (at most 100)",
+                metric.name
+            )),
+            Target::RelativePct(p) if p > MAX_CHANGE_PCT => Err(format!(
+                "a change of {p} % is more than {MAX_CHANGE_PCT} % in one goal; set an absolute target or a nearer step"
+            )),
+            Target::RelativePct(p) if direction(metric.higher_is_better) * p <= 0.0 => {
+                Err(if metric.higher_is_better {
+                    format!("{} should grow: enter a change above 0 %, such as 10", metric.name)
+                } else {
+                    format!(
+                        "{} is a cost and should fall: enter a change below 0 %, such as -10",
+                        metric.name
+                    )
+                })
+            }
+            t => Ok(t),
+        }
+    }
+}
+
+/// The largest change in percent one goal may ask for (+1,000 % is eleven times the baseline).
+pub const MAX_CHANGE_PCT: f64 = 1000.0;
+
+/// Whether reaching `target` from `baseline` would improve the metric (up, or down for costs).
+pub fn improves(higher_is_better: bool, baseline: f64, target: f64) -> bool {
+    direction(higher_is_better) * (target - baseline) > 0.0
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -208,6 +244,34 @@ mod tests {
             f += if (20..30).contains(&i) { 40.0 } else { 10.0 };
         }
         MetricSeries::new(Aggregation::Level, points)
+    }
+
+    #[test]
+    fn targets_no_plan_can_mean_are_refused_with_the_reason() {
+        use crate::goals::Metric;
+        let ok = |m: Metric, t: Target| t.validate_for(&m.info());
+        assert!(ok(Metric::ErFollowers, Target::Absolute(4.5)).is_ok());
+        let err = ok(Metric::ErFollowers, Target::Absolute(250.0)).unwrap_err();
+        assert!(err.contains("percentage") && err.contains("250"), "{err}");
+        assert!(ok(Metric::LeadToDeal, Target::Absolute(100.0)).is_ok());
+        assert!(
+            ok(Metric::Followers, Target::Absolute(250.0)).is_ok(),
+            "a count has no ceiling"
+        );
+        let err = ok(Metric::Followers, Target::RelativePct(1_000_000_000.0)).unwrap_err();
+        assert!(err.contains("1000 %"), "{err}");
+        assert!(ok(Metric::Followers, Target::RelativePct(1000.0)).is_ok());
+        let err = ok(Metric::Followers, Target::RelativePct(-10.0)).unwrap_err();
+        assert!(err.contains("grow"), "{err}");
+        assert!(
+            ok(Metric::Followers, Target::RelativePct(0.0)).is_err(),
+            "no change is no goal"
+        );
+        let err = ok(Metric::Cpl, Target::RelativePct(10.0)).unwrap_err();
+        assert!(err.contains("cost"), "{err}");
+        assert!(ok(Metric::Cpl, Target::RelativePct(-10.0)).is_ok());
+        assert!(improves(true, 100.0, 110.0) && !improves(true, 100.0, 90.0) && !improves(true, 100.0, 100.0));
+        assert!(improves(false, 500.0, 400.0) && !improves(false, 500.0, 600.0));
     }
 
     #[test]

@@ -1,4 +1,6 @@
-//! The signed-in user's inbox: their in-app notifications, newest first, and marking them read.
+//! The signed-in user's inbox: first the posts waiting for them — one line per post, urgent
+//! ones first with the time left, decided posts gone — then the log of their in-app
+//! notifications, newest first, and marking them read.
 
 use crate::auth::CurrentUser;
 use crate::auth::csrf::CsrfForm;
@@ -10,6 +12,7 @@ use askama_web::WebTemplate;
 use axum::Extension;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{DateTime, Utc};
 
 pub struct InboxLine {
     pub kind_key: &'static str,
@@ -34,12 +37,54 @@ fn kind_key(kind: &str) -> &'static str {
     }
 }
 
+/// A post waiting for the reader.
+pub struct WaitingLine {
+    pub link: String,
+    pub project: String,
+    pub excerpt: String,
+    /// `inbox.decide` (their decision) or `inbox.fix` (changes requested on their post).
+    pub what_key: &'static str,
+    pub urgent: bool,
+    /// The urgent SLA's deadline (RFC 3339, for the live countdown) and the time left in words.
+    pub deadline: Option<(String, String)>,
+    pub since: String,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "inbox.html")]
 pub struct InboxPage {
     chrome: Chrome,
+    waiting: Vec<WaitingLine>,
     items: Vec<InboxLine>,
     unread: usize,
+    countdown_js: &'static str,
+}
+
+/// The time left until `deadline` (or past it), as the countdown script words it.
+pub fn time_left(lang: keel_domain::Lang, deadline: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let ms = (deadline - now).num_milliseconds();
+    let minutes = (ms.abs() as f64 / 60_000.0).round() as i64;
+    let (h, m) = (minutes / 60, minutes % 60);
+    let ru = lang == keel_domain::Lang::Ru;
+    let span = match (h > 0, ru) {
+        (true, true) => format!("{h} ч {m} мин"),
+        (true, false) => format!("{h} h {m} min"),
+        (false, true) => format!("{m} мин"),
+        (false, false) => format!("{m} min"),
+    };
+    match (ms < 0, ru) {
+        (true, true) => format!("просрочено на {span}"),
+        (true, false) => format!("overdue by {span}"),
+        (false, true) => format!("осталось {span}"),
+        (false, false) => format!("{span} left"),
+    }
+}
+
+fn first_line(text: &str) -> String {
+    text.lines()
+        .find(|l| !l.trim().is_empty())
+        .map(|l| l.chars().take(80).collect())
+        .unwrap_or_default()
 }
 
 pub async fn inbox(
@@ -47,6 +92,33 @@ pub async fn inbox(
     chrome: Chrome,
     Extension(CurrentUser(user)): Extension<CurrentUser>,
 ) -> Result<InboxPage, WebError> {
+    let now = Utc::now();
+    let lang = chrome.t.0;
+    let waiting = state
+        .store
+        .waiting_for(user.id())
+        .await?
+        .into_iter()
+        .map(|w| WaitingLine {
+            link: format!("/projects/{}/posts/{}", w.project_slug, w.id),
+            project: w.project_name,
+            excerpt: first_line(&w.text),
+            what_key: if w.state == "changes_requested" {
+                "inbox.fix"
+            } else {
+                "inbox.decide"
+            },
+            urgent: w.urgent,
+            deadline: w
+                .sla_deadline
+                .filter(|_| w.state == "in_review")
+                .map(|d| (d.to_rfc3339(), time_left(lang, d, now))),
+            since: w
+                .submitted_at
+                .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+                .unwrap_or_default(),
+        })
+        .collect();
     let items: Vec<InboxLine> = state
         .store
         .inbox(user.id(), 200)
@@ -54,12 +126,7 @@ pub async fn inbox(
         .into_iter()
         .map(|n| InboxLine {
             kind_key: kind_key(&n.kind),
-            excerpt: n
-                .post_text
-                .as_deref()
-                .and_then(|t| t.lines().find(|l| !l.trim().is_empty()))
-                .map(|l| l.chars().take(80).collect())
-                .unwrap_or_default(),
+            excerpt: n.post_text.as_deref().map(first_line).unwrap_or_default(),
             body: n.body,
             link: n.link_path,
             at: n.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
@@ -67,7 +134,13 @@ pub async fn inbox(
         })
         .collect();
     let unread = items.iter().filter(|i| i.unread).count();
-    Ok(InboxPage { chrome, items, unread })
+    Ok(InboxPage {
+        chrome,
+        waiting,
+        items,
+        unread,
+        countdown_js: crate::assets::countdown_js_url(),
+    })
 }
 
 pub async fn mark_read(
@@ -77,4 +150,29 @@ pub async fn mark_read(
 ) -> Result<Response, WebError> {
     state.store.mark_inbox_read(user.id()).await?;
     Ok(Redirect::to("/inbox").into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use keel_domain::Lang;
+
+    #[test]
+    fn the_time_left_is_said_in_the_readers_language() {
+        let now: DateTime<Utc> = "2026-03-02T14:00:00Z".parse().unwrap();
+        let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        assert_eq!(time_left(Lang::En, at("2026-03-02T14:23:10Z"), now), "23 min left");
+        assert_eq!(
+            time_left(Lang::Ru, at("2026-03-02T15:30:00Z"), now),
+            "осталось 1 ч 30 мин"
+        );
+        assert_eq!(
+            time_left(Lang::En, at("2026-03-02T13:50:00Z"), now),
+            "overdue by 10 min"
+        );
+        assert_eq!(
+            time_left(Lang::Ru, at("2026-03-02T13:50:00Z"), now),
+            "просрочено на 10 мин"
+        );
+    }
 }

@@ -201,6 +201,8 @@ pub async fn page(
     Extension(ctx): Extension<ProjectCtx>,
     Extension(PostCtx(post)): Extension<PostCtx>,
 ) -> Result<PostPage, WebError> {
+    // Opening the post is reading what the reader was told about it.
+    state.store.mark_post_notifications_read(ctx.user.id(), post.id).await?;
     render(&state, chrome, &ctx, post.id.0, None).await
 }
 

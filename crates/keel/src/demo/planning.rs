@@ -49,7 +49,7 @@ fn plan(slug: &str) -> Plan {
                 sales_share_pct: None,
             },
             goals: vec![
-                (Metric::ErFollowers, Target::Absolute(4.0)),
+                (Metric::ErFollowers, Target::Absolute(6.0)),
                 (Metric::Leads, Target::RelativePct(15.0)),
             ],
         }

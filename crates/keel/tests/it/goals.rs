@@ -102,7 +102,7 @@ on_both_backends! {
 
     async fn only_the_client_owner_and_the_agency_lead_set_goals(backend) {
         let Some(app) = TestApp::demo(backend, "goal_roles").await else { return };
-        let body = goal("er_followers", json!({"absolute": 5}), "2026-10-01", "2026-12-31");
+        let body = goal("er_followers", json!({"absolute": 6.5}), "2026-10-01", "2026-12-31");
         for email in ["member-a@demo.local", "approver-a@demo.local", "specialist@demo.local"] {
             let token = app.token(email).await;
             let (status, err) = post(&app, &token, "/api/v1/projects/client-a/goals", body.clone()).await;
@@ -128,6 +128,12 @@ on_both_backends! {
             (goal("revenue", json!({"absolute": 5}), "2026-10-01", "2026-12-31"), "zone"),
             (goal("reach", json!({"relative_pct": -150}), "2026-10-01", "2026-12-31"), "target"),
             (goal("reach", json!({"relative_pct": 10}), "2020-01-01", "2020-12-31"), "baseline"),
+            // Targets no plan can mean: a percentage above 100, a billion percent, a change
+            // that makes the metric worse, a target the metric is already past.
+            (goal("er_followers", json!({"absolute": 250}), "2026-10-01", "2026-12-31"), "target"),
+            (goal("followers", json!({"relative_pct": 1_000_000_000}), "2026-10-01", "2026-12-31"), "target"),
+            (goal("cpl", json!({"relative_pct": 10}), "2026-10-01", "2026-12-31"), "target"),
+            (goal("followers", json!({"absolute": 10}), "2026-10-01", "2026-12-31"), "target"),
         ];
         for (body, field) in cases {
             let (status, err) = post(&app, &lead, "/api/v1/projects/client-a/goals", body.clone()).await;
@@ -299,8 +305,10 @@ on_both_backends! {
         let baseline = |metric: &'static str| {
             let (app, lead) = (&app, lead.clone());
             async move {
+                // Ten percent better: up, or down for a cost.
+                let change = if metric == "cpl" { -10 } else { 10 };
                 let (status, g) = post(app, &lead, "/api/v1/projects/client-a/goals",
-                    json!({"metric": metric, "target": {"relative_pct": 10}, "start": "2026-10-01", "deadline": "2026-12-31"})).await;
+                    json!({"metric": metric, "target": {"relative_pct": change}, "start": "2026-10-01", "deadline": "2026-12-31"})).await;
                 assert_eq!(status, StatusCode::CREATED, "{g}");
                 g["baseline"].as_f64().unwrap()
             }

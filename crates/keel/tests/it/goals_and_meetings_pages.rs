@@ -146,11 +146,11 @@ on_both_backends! {
         let html = page(&app, &owner, "/projects/client-a/goals").await;
         let csrf = csrf_of(&html);
         let form = [("_csrf", csrf.as_str()), ("metric", goal.metric.as_str()), ("target_kind", "absolute"),
-            ("target_value", "4,5"), ("start", "2026-09-01"), ("deadline", "2027-01-31"), ("zone", "agency"), ("baseline", "")];
+            ("target_value", "6,5"), ("start", "2026-09-01"), ("deadline", "2027-01-31"), ("zone", "agency"), ("baseline", "")];
         let r = owner.post(app.url(&format!("/projects/client-a/goals/{}", goal.id))).form(&form).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         let changed = app.store.goal(project.id(), goal.id).await.unwrap();
-        assert_eq!(changed.target_value, 4.5);
+        assert_eq!(changed.target_value, 6.5);
         assert!(!changed.agreed_by_both() && changed.agreed_client_at.is_none());
         let last = app.store.audit_of(project.id(), "goal", goal.id.0).await.unwrap().pop().unwrap();
         assert_eq!(last.action, "changed");
@@ -161,7 +161,7 @@ on_both_backends! {
         let r = owner.post(app.url(&format!("/projects/client-a/goals/{}", goal.id))).form(&bad).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::BAD_REQUEST);
         assert!(r.text().await.unwrap().contains("`deadline`"));
-        assert_eq!(app.store.goal(project.id(), goal.id).await.unwrap().target_value, 4.5);
+        assert_eq!(app.store.goal(project.id(), goal.id).await.unwrap().target_value, 6.5);
         // On a Russian page the refusal is Russian, a number that is not one included.
         owner.get(app.url("/lang/ru")).send().await.unwrap();
         let r = owner.post(app.url(&format!("/projects/client-a/goals/{}", goal.id))).form(&bad).send().await.unwrap();

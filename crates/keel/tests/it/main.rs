@@ -16,6 +16,7 @@ mod content_plan_pages;
 mod goals;
 mod goals_and_meetings_pages;
 mod hostile_input;
+mod inbox_queue;
 mod jobs;
 mod load;
 mod notification_pages;
