@@ -348,3 +348,56 @@ async fn a_project_walks_from_brief_to_goal_to_agreement_and_becomes_active() {
     let _ = c.close().await;
     result.expect("browser walk");
 }
+
+/// Every page of a project, as the agency lead sees it (the widest pages: every form shown).
+const PROJECT_PAGES: [&str; 13] = [
+    "/projects",
+    "/projects/client-a",
+    "/projects/client-a/analytics",
+    "/projects/client-a/data",
+    "/projects/client-a/plan",
+    "/projects/client-a/plan?view=week",
+    "/projects/client-a/plan?view=list",
+    "/projects/client-a/audit",
+    "/projects/client-a/brief",
+    "/projects/client-a/goals",
+    "/projects/client-a/meetings",
+    "/projects/client-a/health",
+    "/inbox",
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_project_page_fits_a_phone_in_both_languages() {
+    let test = "browser_phone_width";
+    let Some(driver) = start_driver(test).await else {
+        return;
+    };
+    let app = TestApp::demo(Backend::Sqlite, test).await.unwrap();
+    let c = browser(&driver).await;
+    let result = async {
+        c.set_window_size(390, 844).await?;
+        log_in(&c, &app, "agency@demo.local").await?;
+        let mut wide = vec![];
+        for lang in ["en", "ru"] {
+            c.goto(&app.url(&format!("/lang/{lang}"))).await?;
+            for path in PROJECT_PAGES {
+                c.goto(&app.url(path)).await?;
+                let widths = c
+                    .execute(
+                        "return [document.documentElement.scrollWidth, document.documentElement.clientWidth];",
+                        vec![],
+                    )
+                    .await?;
+                let (scroll, client) = (widths[0].as_i64().unwrap(), widths[1].as_i64().unwrap());
+                if scroll > client {
+                    wide.push(format!("{path} ({lang}): {scroll} px in a {client} px window"));
+                }
+            }
+        }
+        assert!(wide.is_empty(), "pages wider than a phone: {wide:#?}");
+        Ok::<_, Box<dyn std::error::Error>>(())
+    }
+    .await;
+    let _ = c.close().await;
+    result.expect("browser walk");
+}
