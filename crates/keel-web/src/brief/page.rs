@@ -94,7 +94,15 @@ async fn render(
             .map(|c| {
                 c.fields()
                     .into_iter()
-                    .map(|(k, v)| (k, format!("brief.{k}"), v))
+                    .map(|(k, v)| {
+                        // The cadence is stored as a code; the page says it in words.
+                        let v = if k == "reporting_cadence" && !v.is_empty() {
+                            chrome.t.get_in("cadence", &v).to_owned()
+                        } else {
+                            v
+                        };
+                        (k, format!("brief.{k}"), v)
+                    })
                     .collect()
             })
             .unwrap_or_default(),
