@@ -106,6 +106,34 @@ impl Store {
     }
 
     /// The project's latest `limit` entries of every kind, newest first.
+    /// The project's latest entries, newest first, narrowed to one kind of subject (`post`,
+    /// `goal`, …) and to one person when given.
+    pub async fn audit_of_project_where(
+        &self,
+        project: ProjectId,
+        subject_kinds: Option<&[&'static str]>,
+        actor: Option<UserId>,
+        limit: i64,
+    ) -> StoreResult<Vec<AuditEvent>> {
+        // Kinds are a fixed vocabulary chosen by the caller, never typed text.
+        let kinds = subject_kinds.map(|k| {
+            k.iter()
+                .map(|k| format!("'{}'", k.replace('\'', "")))
+                .collect::<Vec<_>>()
+                .join(", ")
+        });
+        let sql = format!(
+            "{SELECT_EVENTS} WHERE e.project_id = $1 {} AND (CAST($2 AS BIGINT) IS NULL OR e.actor_id = $2)
+             ORDER BY e.id DESC LIMIT $3",
+            kinds
+                .map(|k| format!("AND e.subject_kind IN ({k})"))
+                .unwrap_or_default()
+        );
+        Ok(on_pool!(&self.pool, p => {
+            sqlx::query_as::<_, AuditEvent>(&sql).bind(project.0).bind(actor.map(|a| a.0)).bind(limit).fetch_all(p).await
+        })?)
+    }
+
     pub async fn audit_of_project(&self, project: ProjectId, limit: i64) -> StoreResult<Vec<AuditEvent>> {
         let sql = format!("{SELECT_EVENTS} WHERE e.project_id = $1 ORDER BY e.id DESC LIMIT $2");
         Ok(on_pool!(&self.pool, p => {

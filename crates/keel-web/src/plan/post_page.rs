@@ -179,7 +179,7 @@ async fn render(
                 at: c.created_at.format("%Y-%m-%d %H:%M").to_string(),
             })
             .collect(),
-        events: view.events.iter().map(|e| event_line(e, &slug)).collect(),
+        events: view.events.iter().map(event_line).collect(),
         editable: allowed(PostAction::Edit),
         can_decide: allowed(PostAction::Approve),
         own_post: who.approver && who.author,

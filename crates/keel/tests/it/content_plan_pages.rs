@@ -198,3 +198,62 @@ on_both_backends! {
         assert!(response.text().await.unwrap().contains("platforms"));
     }
 }
+
+/// The cells of one column of the audit table (`data-test` = `test`), as text.
+fn audit_cells(html: &str, test: &str) -> Vec<String> {
+    html.split(&format!("data-test=\"{test}\">"))
+        .skip(1)
+        .map(|c| {
+            let cell = c.split("</td>").next().unwrap();
+            let mut text = String::new();
+            let mut in_tag = false;
+            for ch in cell.chars() {
+                match ch {
+                    '<' => in_tag = true,
+                    '>' => in_tag = false,
+                    c if !in_tag => text.push(c),
+                    _ => {}
+                }
+            }
+            text
+        })
+        .collect()
+}
+
+on_both_backends! {
+    async fn the_audit_trail_names_each_object_and_change_and_filters(backend) {
+        let Some(app) = TestApp::demo(backend, "audit_page").await else { return };
+        let (status, html) = page(&app, "agency@demo.local", "/projects/client-a/audit").await;
+        assert_eq!(status, StatusCode::OK);
+        let changes = audit_cells(&html, "audit-change");
+        let objects = audit_cells(&html, "audit-object");
+        assert!(changes.len() > 10 && changes.len() == objects.len());
+        // No row reads only "recorded"; every row names its object.
+        assert!(!changes.iter().any(|c| c.trim() == "recorded"), "{changes:?}");
+        for o in &objects {
+            assert!(o.contains(": ") || o.starts_with("Project"), "an object without a name: {o:?}");
+        }
+        assert!(objects.iter().any(|o| o.starts_with("Post: «")), "posts by their text");
+        assert!(objects.iter().any(|o| o == "Goal: ER by followers"), "goals by their metric: {objects:?}");
+        // Narrowed to goals: only goals, set and agreed.
+        let (_, goals) = page(&app, "agency@demo.local", "/projects/client-a/audit?kind=goals").await;
+        let goal_objects = audit_cells(&goals, "audit-object");
+        assert!(!goal_objects.is_empty() && goal_objects.iter().all(|o| o.starts_with("Goal: ")), "{goal_objects:?}");
+        let goal_changes = audit_cells(&goals, "audit-change");
+        assert!(goal_changes.iter().any(|c| c.starts_with("set the goal")) && goal_changes.iter().any(|c| c.starts_with("agreed the goal")));
+        // Narrowed to one person: only what they did.
+        let approver = app.store.user_by_email(&keel_domain::Email::parse("approver-a@demo.local").unwrap()).await.unwrap().unwrap();
+        let (_, theirs) = page(&app, "agency@demo.local", &format!("/projects/client-a/audit?person={}", approver.id().0)).await;
+        let who = audit_cells(&theirs, "audit-who");
+        assert!(!who.is_empty() && who.iter().all(|w| *w == approver.display_name), "only {}'s entries: {who:?}", approver.display_name);
+        // A filter that matches nothing says how to see everything.
+        let (_, none) = page(&app, "agency@demo.local", "/projects/client-a/audit?kind=people").await;
+        assert!(none.contains("Choose “Everything”"));
+        // In Russian.
+        let session = app.session("agency@demo.local").await;
+        let ru = reqwest::Client::new().get(app.url("/projects/client-a/audit?kind=goals"))
+            .header("cookie", format!("keel_session={session}; keel_lang=ru"))
+            .send().await.unwrap().text().await.unwrap();
+        assert!(ru.contains("согласовал(а) цель") && ru.contains("ER по подписчикам"));
+    }
+}
