@@ -101,6 +101,21 @@ pub struct PlanPage {
     platforms: Vec<(&'static str, &'static str)>,
     total: usize,
     error: Option<String>,
+    /// What the new-post form shows: what was typed, after a refused submit.
+    form: PostForm,
+}
+
+impl PlanPage {
+    /// Whether the new-post form has `platform` ticked.
+    pub fn ticked(&self, platform: &str) -> bool {
+        match platform {
+            "vk" => self.form.vk.is_some(),
+            "telegram" => self.form.telegram.is_some(),
+            "instagram" => self.form.instagram.is_some(),
+            "facebook" => self.form.facebook.is_some(),
+            _ => false,
+        }
+    }
 }
 
 const WEEKDAYS: [&str; 7] = [
@@ -125,7 +140,7 @@ pub async fn plan(
     Extension(ctx): Extension<ProjectCtx>,
     Query(query): Query<PlanQuery>,
 ) -> Result<PlanPage, WebError> {
-    render(&state, chrome, &ctx, &query, None).await
+    render(&state, chrome, &ctx, &query, None, PostForm::default()).await
 }
 
 async fn render(
@@ -134,6 +149,7 @@ async fn render(
     ctx: &ProjectCtx,
     query: &PlanQuery,
     error: Option<String>,
+    form: PostForm,
 ) -> Result<PlanPage, WebError> {
     let view = View::parse(query.view.as_deref());
     let today = Utc::now().date_naive();
@@ -199,6 +215,7 @@ async fn render(
         state_filter,
         total: posts.len(),
         error,
+        form,
     })
 }
 
@@ -287,7 +304,7 @@ pub async fn create(
     match outcome {
         Ok(post) => Ok(Redirect::to(&format!("/projects/{}/posts/{}", ctx.project.slug, post.id)).into_response()),
         Err(message) => {
-            let page = render(&state, chrome, &ctx, &PlanQuery::default(), Some(message)).await?;
+            let page = render(&state, chrome, &ctx, &PlanQuery::default(), Some(message), form).await?;
             Ok((axum::http::StatusCode::BAD_REQUEST, page).into_response())
         }
     }

@@ -5,7 +5,7 @@
 use super::guard::PostCtx;
 use super::input::relation;
 use super::pages::PostForm;
-use super::post_page::{MOVES, after};
+use super::post_page::{MOVES, after, after_typed};
 use crate::auth::ProjectCtx;
 use crate::auth::csrf::CsrfForm;
 use crate::layout::Chrome;
@@ -36,7 +36,7 @@ pub async fn edit(
         }
         Err(e) => Err(keel_store::StoreError::Invalid(e)),
     };
-    after(&state, chrome, &ctx, post.id.0, outcome).await
+    after_typed(&state, chrome, &ctx, post.id.0, outcome, Some(&form)).await
 }
 
 #[derive(Deserialize)]

@@ -4,7 +4,7 @@
 
 use super::guard::PostCtx;
 use super::input::relation;
-use super::pages::state_key;
+use super::pages::{PostForm, state_key};
 use super::records::{EventLine, event_line};
 use super::view::PostView;
 use crate::auth::ProjectCtx;
@@ -195,6 +195,27 @@ async fn render(
     })
 }
 
+impl PostPage {
+    /// Shows `form` as typed in the edit fields (text, platforms, variants, time, urgency,
+    /// rubric) in place of what is stored.
+    fn keep_typed(&mut self, form: &PostForm) {
+        self.text = form.text.clone();
+        self.rubric = form.rubric.clone();
+        self.scheduled_at = form.scheduled_at.clone();
+        self.urgent = form.urgent.is_some();
+        for b in &mut self.boxes {
+            let (on, variant) = match b.code {
+                "vk" => (&form.vk, &form.variant_vk),
+                "telegram" => (&form.telegram, &form.variant_telegram),
+                "instagram" => (&form.instagram, &form.variant_instagram),
+                _ => (&form.facebook, &form.variant_facebook),
+            };
+            b.chosen = on.is_some();
+            b.variant = variant.clone();
+        }
+    }
+}
+
 pub async fn page(
     State(state): State<AppState>,
     chrome: Chrome,
@@ -214,6 +235,19 @@ pub(super) async fn after(
     id: i64,
     outcome: Result<(), impl Into<WebError>>,
 ) -> Result<Response, WebError> {
+    after_typed(state, chrome, ctx, id, outcome, None).await
+}
+
+/// [`after`] for the edit form: a refused edit shows the page with what was typed, not with
+/// the stored post, so nothing typed is lost.
+pub(super) async fn after_typed(
+    state: &AppState,
+    chrome: Chrome,
+    ctx: &ProjectCtx,
+    id: i64,
+    outcome: Result<(), impl Into<WebError>>,
+    typed: Option<&PostForm>,
+) -> Result<Response, WebError> {
     match outcome {
         Ok(()) => Ok(Redirect::to(&format!("/projects/{}/posts/{id}", ctx.project.slug)).into_response()),
         Err(e) => {
@@ -224,7 +258,10 @@ pub(super) async fn after(
             }
             // The page again, saying what went wrong, with the error's own status.
             let message = error.text(chrome.t.0);
-            let page = render(state, chrome, ctx, id, Some(message)).await?;
+            let mut page = render(state, chrome, ctx, id, Some(message)).await?;
+            if let Some(form) = typed {
+                page.keep_typed(form);
+            }
             Ok((status, page).into_response())
         }
     }

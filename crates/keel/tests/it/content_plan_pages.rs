@@ -257,3 +257,35 @@ on_both_backends! {
         assert!(ru.contains("согласовал(а) цель") && ru.contains("ER по подписчикам"));
     }
 }
+
+on_both_backends! {
+    async fn a_refused_post_form_keeps_what_was_typed(backend) {
+        let Some(app) = TestApp::demo(backend, "post_form_keeps").await else { return };
+        let browser = TestApp::browser();
+        app.login(&browser, "specialist@demo.local", DEMO_PASSWORD).await;
+        let html = browser.get(app.url("/projects/client-a/plan")).send().await.unwrap().text().await.unwrap();
+        let csrf = csrf_of(&html);
+        // No platform ticked: refused, and the caption, time, rubric and urgency are still there.
+        let caption = "Winter blend <launch> & tasting — 10 December";
+        let form = [("_csrf", csrf.as_str()), ("text", caption), ("scheduled_at", "2026-12-10T09:30"), ("rubric", "Launches"), ("urgent", "on")];
+        let r = browser.post(app.url("/projects/client-a/plan")).form(&form).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        let page = r.text().await.unwrap();
+        assert!(page.contains("Winter blend &#60;launch&#62; &#38; tasting — 10 December</textarea>"), "the caption is kept, escaped");
+        assert!(page.contains("value=\"2026-12-10T09:30\"") && page.contains("value=\"Launches\""));
+        assert!(page.contains("name=\"urgent\" value=\"on\" checked"));
+        // A refused edit on the post page keeps the edit, not the stored text.
+        let draft = app.store.plan_posts_of(app.store.project_by_slug(app.store.default_org().await.unwrap().id(), "client-a").await.unwrap().unwrap().id())
+            .await.unwrap().into_iter().find(|p| p.state().as_str() == "draft").expect("a draft in the demo");
+        let path = format!("/projects/client-a/posts/{}", draft.id);
+        let html = browser.get(app.url(&path)).send().await.unwrap().text().await.unwrap();
+        let csrf = csrf_of(&html);
+        let edit = [("_csrf", csrf.as_str()), ("text", "A better caption, typed with care"), ("vk", "on"), ("scheduled_at", "tomorrow morning")];
+        let r = browser.post(app.url(&format!("{path}/edit"))).form(&edit).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        let page = r.text().await.unwrap();
+        assert!(page.contains("A better caption, typed with care</textarea>"), "the edit is kept");
+        assert!(page.contains("value=\"tomorrow morning\""));
+        assert_eq!(app.store.plan_post_any(draft.id).await.unwrap().unwrap().text, draft.text, "nothing stored");
+    }
+}
