@@ -127,6 +127,15 @@ pub async fn create(store: &Store, who: &ProjectAccess, raw: &RawGoal, today: Na
         .await?)
 }
 
+/// An archived goal is history: it is not changed or agreed again.
+async fn live(store: &Store, who: &ProjectAccess, id: GoalId) -> AppResult<Goal> {
+    let goal = store.goal(who.project.id(), id).await?;
+    if goal.archived_at.is_some() {
+        return Err(bad("goal", "the goal is archived; set a new goal instead".into()));
+    }
+    Ok(goal)
+}
+
 /// Goal `id` of the project, changed by `who`.
 pub async fn update(
     store: &Store,
@@ -135,7 +144,7 @@ pub async fn update(
     raw: &RawGoal,
     today: NaiveDate,
 ) -> AppResult<Goal> {
-    store.goal(who.project.id(), id).await?;
+    live(store, who, id).await?;
     let input = validate(store, &who.project, raw, today).await?;
     Ok(store
         .update_goal(who.project.org(), who.project.id(), id, &input, who.user.id())
@@ -160,6 +169,7 @@ pub async fn agree(store: &Store, who: &ProjectAccess, id: GoalId) -> AppResult<
     if sides.is_empty() {
         return Err(Refusal::Forbidden.into());
     }
+    live(store, who, id).await?;
     Ok(store
         .agree_goal(who.project.org(), who.project.id(), id, &sides, who.user.id())
         .await?)
@@ -172,4 +182,18 @@ fn round(v: f64) -> String {
     } else {
         format!("{:.2}", v)
     }
+}
+
+/// Longest reason for archiving a goal, in characters.
+pub const MAX_ARCHIVE_REASON: usize = 500;
+
+/// `who` archives goal `id` (it no longer counts anywhere; its history stays on the record).
+pub async fn archive(store: &Store, who: &ProjectAccess, id: GoalId, reason: &str) -> AppResult<Goal> {
+    let reason = reason.trim();
+    if reason.chars().count() > MAX_ARCHIVE_REASON {
+        return Err(bad("reason", format!("is longer than {MAX_ARCHIVE_REASON} characters")));
+    }
+    Ok(store
+        .archive_goal(who.project.org(), who.project.id(), id, reason, who.user.id())
+        .await?)
 }

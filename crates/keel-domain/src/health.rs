@@ -99,18 +99,56 @@ impl Status {
     }
 }
 
-/// One fact behind a finding: a translatable label and a value in figures and names.
+/// One fact behind a finding: a translatable label and a value in figures and names. `value`
+/// is the English text (the API's); `words` is the same value in pieces, the words among them
+/// as translation keys, so a page says it in the reader's language.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Evidence {
     pub label: &'static str,
     pub value: String,
+    #[serde(skip)]
+    pub words: Vec<Word>,
+}
+
+/// A piece of an evidence value: figures and names as they are, or a word to translate.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Word {
+    Text(String),
+    /// A translation key and its English.
+    Key(String, String),
 }
 
 fn ev(label: &'static str, value: impl Into<String>) -> Evidence {
+    let value = value.into();
     Evidence {
         label,
-        value: value.into(),
+        words: vec![Word::Text(value.clone())],
+        value,
     }
+}
+
+/// Evidence whose value holds words to translate.
+fn ev_words(label: &'static str, words: Vec<Word>) -> Evidence {
+    let value = words
+        .iter()
+        .map(|w| match w {
+            Word::Text(t) => t.as_str(),
+            Word::Key(_, en) => en.as_str(),
+        })
+        .collect();
+    Evidence { label, value, words }
+}
+
+fn text(t: impl Into<String>) -> Word {
+    Word::Text(t.into())
+}
+
+fn key(prefix: &str, name: &str) -> Word {
+    Word::Key(format!("{prefix}.{name}"), name.to_owned())
+}
+
+fn yes_no(yes: bool) -> Word {
+    if yes { key("health", "yes") } else { key("health", "no") }
 }
 
 /// The answer of one check: its status and the facts it rests on (for a healthy item, the
@@ -178,7 +216,10 @@ pub fn smart_goal(input: &HealthInput) -> Finding {
         ev("health.ev.goals_agreed", agreed.len().to_string()),
     ];
     if let Some(g) = agreed.first() {
-        evidence.push(ev("health.ev.goal", format!("{} → {}", g.metric, g.deadline)));
+        evidence.push(ev_words(
+            "health.ev.goal",
+            vec![key("metric", g.metric), text(format!(" → {}", g.deadline))],
+        ));
     }
     let status = if agreed.is_empty() {
         Status::Problem
@@ -196,7 +237,17 @@ pub fn vanity_goals(input: &HealthInput) -> Finding {
     finding(
         "vanity_goals",
         status,
-        vec![ev("health.ev.metrics", metrics.join(", "))],
+        vec![ev_words(
+            "health.ev.metrics",
+            metrics
+                .iter()
+                .enumerate()
+                .flat_map(|(i, m)| {
+                    let sep = (i > 0).then(|| text(", "));
+                    sep.into_iter().chain([key("metric", m)])
+                })
+                .collect(),
+        )],
     )
 }
 
@@ -302,17 +353,17 @@ pub fn sales_stage_zone(input: &HealthInput) -> Finding {
         .funnel
         .iter()
         .map(|s| {
-            ev(
+            let z = s.z.map(|z| format!("{z:.2}")).unwrap_or_else(|| "—".into());
+            ev_words(
                 "health.ev.stage",
-                format!(
-                    "{} ({}): {} / {} {}, z = {}",
-                    s.stage,
-                    s.zone,
-                    pct(s.conversion),
-                    pct(s.baseline),
-                    s.verdict.unwrap_or("—"),
-                    s.z.map(|z| format!("{z:.2}")).unwrap_or_else(|| "—".into())
-                ),
+                vec![
+                    key("funnel", s.stage),
+                    text(" ("),
+                    key("funnel.zone", s.zone),
+                    text(format!("): {} / {} ", pct(s.conversion), pct(s.baseline))),
+                    s.verdict.map(|v| key("funnel", v)).unwrap_or_else(|| text("—")),
+                    text(format!(", z = {z}")),
+                ],
             )
         })
         .collect();
@@ -321,7 +372,7 @@ pub fn sales_stage_zone(input: &HealthInput) -> Finding {
         .iter()
         .any(|s| s.zone == "client" && s.verdict == Some("worse"));
     if input.pay_tied_to_sales {
-        evidence.push(ev("health.ev.pay_tied", "yes"));
+        evidence.push(ev_words("health.ev.pay_tied", vec![yes_no(true)]));
     }
     let status = if client_worse || input.pay_tied_to_sales {
         Status::Problem
@@ -373,7 +424,7 @@ pub fn stale_brief(input: &HealthInput) -> Finding {
     let evidence = vec![
         ev("health.ev.brief", saved.to_string()),
         ev("health.ev.brief_age", age.to_string()),
-        ev("health.ev.acknowledged", if acknowledged { "yes" } else { "no" }),
+        ev_words("health.ev.acknowledged", vec![yes_no(acknowledged)]),
     ];
     let status = if age > STALE_BRIEF_DAYS {
         Status::Problem

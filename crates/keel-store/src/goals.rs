@@ -27,6 +27,8 @@ pub struct Goal {
     pub agreed_agency_name: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Set when the goal was archived: it no longer counts anywhere, and keeps its history.
+    pub archived_at: Option<DateTime<Utc>>,
 }
 
 impl Goal {
@@ -84,7 +86,7 @@ pub enum AgreeSide {
 
 const GOAL_SELECT: &str = "SELECT g.id, g.project_id, g.metric, g.target_kind, g.target_value, g.start_on, g.deadline,
         g.zone, g.baseline_entered, g.agreed_client_at, uc.display_name AS agreed_client_name,
-        g.agreed_agency_at, ua.display_name AS agreed_agency_name, g.created_at, g.updated_at
+        g.agreed_agency_at, ua.display_name AS agreed_agency_name, g.created_at, g.updated_at, g.archived_at
  FROM goals g LEFT JOIN users uc ON uc.id = g.agreed_client_by LEFT JOIN users ua ON ua.id = g.agreed_agency_by";
 
 /// Moves the project from `setup` to `active` once it has a brief and a goal agreed by both
@@ -125,8 +127,49 @@ macro_rules! promote_if_ready {
 
 impl Store {
     pub async fn goals_of(&self, project: ProjectId) -> StoreResult<Vec<Goal>> {
-        let sql = format!("{GOAL_SELECT} WHERE g.project_id = $1 ORDER BY g.id");
+        let sql = format!("{GOAL_SELECT} WHERE g.project_id = $1 AND g.archived_at IS NULL ORDER BY g.id");
         Ok(on_pool!(&self.pool, p => sqlx::query_as::<_, Goal>(&sql).bind(project.0).fetch_all(p).await)?)
+    }
+
+    /// The project's archived goals, the latest archived first.
+    pub async fn archived_goals_of(&self, project: ProjectId) -> StoreResult<Vec<Goal>> {
+        let sql = format!(
+            "{GOAL_SELECT} WHERE g.project_id = $1 AND g.archived_at IS NOT NULL ORDER BY g.archived_at DESC, g.id"
+        );
+        Ok(on_pool!(&self.pool, p => sqlx::query_as::<_, Goal>(&sql).bind(project.0).fetch_all(p).await)?)
+    }
+
+    /// Archives goal `id` with the reason given, on the record; archiving twice changes
+    /// nothing the second time.
+    pub async fn archive_goal(
+        &self,
+        org: OrgId,
+        project: ProjectId,
+        id: GoalId,
+        reason: &str,
+        actor: UserId,
+    ) -> StoreResult<Goal> {
+        let goal = self.goal(project, id).await?;
+        let at = now();
+        on_pool!(&self.pool, p => {
+            let mut tx = p.begin().await?;
+            let done = sqlx::query(
+                "UPDATE goals SET archived_at = $3, archived_by = $4, updated_at = $3
+                 WHERE project_id = $1 AND id = $2 AND archived_at IS NULL",
+            )
+            .bind(project.0).bind(id.0).bind(at).bind(actor.0)
+            .execute(&mut *tx).await?
+            .rows_affected();
+            if done == 1 {
+                append_audit!(&mut *tx, NewAuditEvent {
+                    org, project, subject_kind: "goal", subject_id: id.0, actor: Some(actor),
+                    action: "archived", detail: json!({ "metric": goal.metric, "reason": reason }), at,
+                })?;
+            }
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(())
+        })?;
+        self.goal(project, id).await
     }
 
     /// One goal of `project` (a goal of another project is not found).

@@ -3,7 +3,7 @@
 //! agree them (the route table's `ManageGoals`).
 
 use crate::auth::ProjectCtx;
-use crate::json::ApiJson;
+use crate::json::{ApiJson, OptionalJson};
 use crate::{AppState, WebError};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -108,6 +108,34 @@ pub async fn agree(
     Ok(Json(Agreed {
         goal: row(&state, &ctx, id).await?,
         project_status: project.status.as_str().to_owned(),
+    }))
+}
+
+#[derive(Deserialize, Default)]
+pub struct ArchiveBody {
+    #[serde(default)]
+    reason: String,
+}
+
+#[derive(Serialize)]
+pub struct Archived {
+    id: i64,
+    metric: String,
+    archived_at: Option<String>,
+}
+
+/// Archives the goal: it leaves the list, the report and the health check; its history stays.
+pub async fn archive(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<ProjectCtx>,
+    Path((_, id)): Path<(String, i64)>,
+    OptionalJson(body): OptionalJson<ArchiveBody>,
+) -> Result<Json<Archived>, WebError> {
+    let goal = keel_app::goals::archive(&state.store, &ctx, GoalId(id), &body.reason).await?;
+    Ok(Json(Archived {
+        id: goal.id.0,
+        metric: goal.metric,
+        archived_at: goal.archived_at.map(|a| a.to_rfc3339()),
     }))
 }
 

@@ -80,6 +80,8 @@ pub struct GoalsPage {
     today: String,
     error: Option<String>,
     status: String,
+    /// Archived goals: (metric key, target, period, archived on).
+    archived: Vec<(String, String, String, String)>,
 }
 
 fn today() -> NaiveDate {
@@ -107,7 +109,26 @@ async fn render(
     let goals = evaluations.iter().filter_map(|e| card(e, &chrome, f)).collect();
     let can_manage = decide(ctx.access, Action::ManageGoals) == Decision::Allow;
     let project = state.store.project_by_id(ctx.project.id()).await?;
+    let archived = state
+        .store
+        .archived_goals_of(ctx.project.id())
+        .await?
+        .into_iter()
+        .map(|g| {
+            let target = match g.target() {
+                Target::Absolute(v) => f.dec(v, 2),
+                Target::RelativePct(p) => f.signed_pct(p, 1),
+            };
+            (
+                format!("metric.{}", g.metric),
+                target,
+                format!("{} – {}", f.date(g.start_on), f.date(g.deadline)),
+                g.archived_at.map(|a| f.date(a.date_naive())).unwrap_or_default(),
+            )
+        })
+        .collect();
     Ok(GoalsPage {
+        archived,
         slug: ctx.project.slug.clone(),
         name: ctx.project.name.clone(),
         tab: "goals",
@@ -333,4 +354,22 @@ pub async fn agree(
 ) -> Result<Response, WebError> {
     keel_app::goals::agree(&state.store, &ctx, keel_domain::GoalId(id)).await?;
     Ok(Redirect::to(&format!("/projects/{}/goals", ctx.project.slug)).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct ArchiveForm {
+    #[serde(default)]
+    reason: String,
+}
+
+/// Archives a goal from its card; a refusal comes back on the page in the reader's language.
+pub async fn archive(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    Extension(ctx): Extension<ProjectCtx>,
+    Path((_, id)): Path<(String, i64)>,
+    CsrfForm(form): CsrfForm<ArchiveForm>,
+) -> Result<Response, WebError> {
+    let archived = keel_app::goals::archive(&state.store, &ctx, keel_domain::GoalId(id), &form.reason).await;
+    answer(&state, chrome, &ctx, archived.map(|_| ())).await
 }

@@ -9,7 +9,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Extension;
 use axum::extract::State;
-use keel_domain::health::{Finding, Status, overall};
+use keel_domain::health::{Evidence, Finding, Status, Word, overall};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "health.html")]
@@ -31,6 +31,22 @@ impl HealthPage {
     fn healthy(&self, f: &Finding) -> bool {
         f.status == Status::Healthy
     }
+
+    /// An evidence value in the reader's language: its words translated, figures as they are.
+    fn say(&self, e: &Evidence) -> String {
+        say(self.chrome.t, e)
+    }
+}
+
+/// `e`'s value with its words in `t`'s language.
+pub fn say(t: crate::i18n::Tr, e: &Evidence) -> String {
+    e.words
+        .iter()
+        .map(|w| match w {
+            Word::Text(text) => text.as_str(),
+            Word::Key(key, _) => t.get(key),
+        })
+        .collect()
 }
 
 pub async fn page(
@@ -110,6 +126,12 @@ mod tests {
                 keys.push(format!("health.{}.{part}", f.check));
             }
             keys.extend(f.evidence.iter().map(|e| e.label.to_owned()));
+            for e in &f.evidence {
+                keys.extend(e.words.iter().filter_map(|w| match w {
+                    keel_domain::health::Word::Key(key, _) => Some(key.clone()),
+                    keel_domain::health::Word::Text(_) => None,
+                }));
+            }
         }
         keys.extend(["healthy", "warning", "problem"].map(|s| format!("health.status.{s}")));
         keys.extend(keel_domain::goals::Metric::ALL.map(|m| format!("metric.{m}")));

@@ -327,3 +327,44 @@ on_both_backends! {
         assert!(close(g["baseline"].as_f64().unwrap(), won), "{g} vs {won}");
     }
 }
+
+on_both_backends! {
+    async fn an_archived_goal_leaves_the_list_and_the_report_and_stays_on_the_record(backend) {
+        let Some(app) = TestApp::demo(backend, "goal_archive").await else { return };
+        let owner = app.token("client-a@demo.local").await;
+        let member = app.token("member-a@demo.local").await;
+        let (_, goals) = get(&app, &owner, "/api/v1/projects/client-a/goals").await;
+        let id = goals[0]["id"].as_i64().unwrap();
+        let path = format!("/api/v1/projects/client-a/goals/{id}/archive");
+        // A member may look, not archive.
+        assert_eq!(post(&app, &member, &path, json!({})).await.0, StatusCode::FORBIDDEN);
+        let (status, archived) = post(&app, &owner, &path, json!({"reason": "the spring campaign replaced it"})).await;
+        assert_eq!(status, StatusCode::OK, "{archived}");
+        assert!(archived["archived_at"].is_string());
+        // Gone from the list and the report; the other goal stays.
+        let (_, after) = get(&app, &owner, "/api/v1/projects/client-a/goals").await;
+        assert_eq!(after.as_array().unwrap().len(), goals.as_array().unwrap().len() - 1);
+        assert!(!after.as_array().unwrap().iter().any(|g| g["id"] == id));
+        let (_, report) = get(&app, &owner, "/api/v1/projects/client-a/report").await;
+        assert!(!report["goals"].as_array().unwrap().iter().any(|g| g["id"] == id));
+        // It cannot be agreed or changed again; archiving twice changes nothing.
+        let (status, err) = post(&app, &owner, &format!("/api/v1/projects/client-a/goals/{id}/agree"), json!({})).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{err}");
+        assert!(err["error"].as_str().unwrap().contains("archived"));
+        assert_eq!(post(&app, &owner, &path, json!({})).await.0, StatusCode::OK);
+        // On the record once, with the reason.
+        let project = app.store.project_by_slug(app.store.default_org().await.unwrap().id(), "client-a").await.unwrap().unwrap();
+        let archived_events: Vec<_> = app.store.audit_of(project.id(), "goal", id).await.unwrap().into_iter().filter(|e| e.action == "archived").collect();
+        assert_eq!(archived_events.len(), 1);
+        assert!(archived_events[0].detail.contains("the spring campaign replaced it"));
+        // The goals page lists it under the archive.
+        let session = app.session("client-a@demo.local").await;
+        let html = reqwest::Client::new().get(app.url("/projects/client-a/goals"))
+            .header("cookie", format!("keel_session={session}"))
+            .send().await.unwrap().text().await.unwrap();
+        assert!(html.contains("data-test=\"archived-goals\"") && !html.contains(&format!("data-test=\"goal-{id}\"")));
+        // Another project's goal cannot be archived through this project.
+        let other = app.token("client-b@demo.local").await;
+        assert_eq!(post(&app, &other, &path, json!({})).await.0, StatusCode::NOT_FOUND);
+    }
+}

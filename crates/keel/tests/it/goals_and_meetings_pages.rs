@@ -49,6 +49,11 @@ on_both_backends! {
         ru.get(app.url("/lang/ru")).send().await.unwrap();
         let health_ru = page(&app, &ru, "/projects/client-b/health").await;
         assert!(health_ru.contains("Нет купленных подписчиков"), "translated");
+        // The evidence says its words in Russian too: funnel stages, zones, metrics, yes/no.
+        for english in ["impressions_to_clicks", "leads_to_deals", "(client)", "(agency)", ">followers", "steady", "worse"] {
+            assert!(!health_ru.contains(english), "English evidence on a Russian page: {english}");
+        }
+        assert!(health_ru.contains("Показы → клики (Зона агентства)"), "{health_ru}");
     }
 
     async fn meetings_decisions_and_action_items_are_recorded_through_the_pages(backend) {
