@@ -110,13 +110,8 @@ pub struct Evidence {
     pub words: Vec<Word>,
 }
 
-/// A piece of an evidence value: figures and names as they are, or a word to translate.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Word {
-    Text(String),
-    /// A translation key and its English.
-    Key(String, String),
-}
+pub use crate::words::Word;
+use crate::words::{english, key, text};
 
 fn ev(label: &'static str, value: impl Into<String>) -> Evidence {
     let value = value.into();
@@ -129,22 +124,11 @@ fn ev(label: &'static str, value: impl Into<String>) -> Evidence {
 
 /// Evidence whose value holds words to translate.
 fn ev_words(label: &'static str, words: Vec<Word>) -> Evidence {
-    let value = words
-        .iter()
-        .map(|w| match w {
-            Word::Text(t) => t.as_str(),
-            Word::Key(_, en) => en.as_str(),
-        })
-        .collect();
-    Evidence { label, value, words }
-}
-
-fn text(t: impl Into<String>) -> Word {
-    Word::Text(t.into())
-}
-
-fn key(prefix: &str, name: &str) -> Word {
-    Word::Key(format!("{prefix}.{name}"), name.to_owned())
+    Evidence {
+        label,
+        value: english(&words),
+        words,
+    }
 }
 
 fn yes_no(yes: bool) -> Word {

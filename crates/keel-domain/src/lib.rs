@@ -17,6 +17,7 @@ pub mod project;
 pub mod role;
 pub mod text;
 pub mod user;
+pub mod words;
 pub mod workflow;
 
 pub use ids::*;

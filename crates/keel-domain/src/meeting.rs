@@ -1,6 +1,7 @@
 //! Meetings on a schedule, the agenda Keel drafts from data, and the team's responsibility
 //! matrix.
 
+use crate::words::{Word, english, key, text};
 use chrono::{DateTime, Duration, Months, Utc};
 use serde::Serialize;
 use std::str::FromStr;
@@ -64,13 +65,26 @@ impl FromStr for Recurrence {
     }
 }
 
-/// One agenda point Keel drafts: a translatable kind and the facts.
+/// One agenda point Keel drafts: a translatable kind and the facts. `text` is in English (the
+/// API's); `words` is the same text in pieces, for a page in the reader's language.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AgendaItem {
-    /// `goal_off_track`, `suspected_purchase`, `funnel_stage` (after the content workflow
-    /// merges: `posts_waiting`, `sla_miss`).
+    /// `goal_off_track`, `suspected_purchase`, `funnel_stage`, `awaiting_approval`,
+    /// `sla_missed`.
     pub kind: &'static str,
     pub text: String,
+    #[serde(skip)]
+    pub words: Vec<Word>,
+}
+
+impl AgendaItem {
+    fn new(kind: &'static str, words: Vec<Word>) -> AgendaItem {
+        AgendaItem {
+            kind,
+            text: english(&words),
+            words,
+        }
+    }
 }
 
 /// What the agenda is drafted from.
@@ -95,35 +109,36 @@ pub fn draft_agenda(input: &AgendaInput) -> Vec<AgendaItem> {
     for (metric, progress, on_track) in &input.goals {
         if *on_track == Some(false) {
             let progress = progress.map(|p| format!("{p:.1} %")).unwrap_or_else(|| "—".into());
-            items.push(AgendaItem {
-                kind: "goal_off_track",
-                text: format!("{metric}: {progress}"),
-            });
+            items.push(AgendaItem::new(
+                "goal_off_track",
+                vec![key("metric", metric), text(format!(": {progress}"))],
+            ));
         }
     }
     for (account, date, excess) in &input.spikes {
-        items.push(AgendaItem {
-            kind: "suspected_purchase",
-            text: format!("{account} {date}: ≈{excess:.0}"),
-        });
+        items.push(AgendaItem::new(
+            "suspected_purchase",
+            vec![text(format!("{account} {date}: ≈{excess:.0}"))],
+        ));
     }
     for (stage, zone, verdict) in &input.stages_off {
-        items.push(AgendaItem {
-            kind: "funnel_stage",
-            text: format!("{stage} ({zone}): {verdict}"),
-        });
+        items.push(AgendaItem::new(
+            "funnel_stage",
+            vec![
+                key("funnel", stage),
+                text(" ("),
+                key("funnel.zone", zone),
+                text("): "),
+                key("funnel", verdict),
+            ],
+        ));
     }
-    for (id, excerpt) in &input.awaiting_approval {
-        items.push(AgendaItem {
-            kind: "awaiting_approval",
-            text: format!("#{id} «{excerpt}»"),
-        });
+    // Posts by their text: a number means nothing at a meeting.
+    for (_, excerpt) in &input.awaiting_approval {
+        items.push(AgendaItem::new("awaiting_approval", vec![text(format!("«{excerpt}»"))]));
     }
-    for (id, excerpt) in &input.sla_misses {
-        items.push(AgendaItem {
-            kind: "sla_missed",
-            text: format!("#{id} «{excerpt}»"),
-        });
+    for (_, excerpt) in &input.sla_misses {
+        items.push(AgendaItem::new("sla_missed", vec![text(format!("«{excerpt}»"))]));
     }
     items
 }
@@ -192,6 +207,7 @@ mod tests {
         );
         assert_eq!(agenda[0].text, "er_followers: 12.5 %");
         assert_eq!(agenda[2].text, "leads_to_deals (client): worse");
-        assert_eq!(agenda[3].text, "#4 «Spring menu»");
+        assert_eq!(agenda[3].text, "«Spring menu»");
+        assert_eq!(agenda[2].words[0], key("funnel", "leads_to_deals"));
     }
 }

@@ -9,7 +9,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Extension;
 use axum::extract::State;
-use keel_domain::health::{Evidence, Finding, Status, Word, overall};
+use keel_domain::health::{Evidence, Finding, Status, overall};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "health.html")]
@@ -40,13 +40,7 @@ impl HealthPage {
 
 /// `e`'s value with its words in `t`'s language.
 pub fn say(t: crate::i18n::Tr, e: &Evidence) -> String {
-    e.words
-        .iter()
-        .map(|w| match w {
-            Word::Text(text) => text.as_str(),
-            Word::Key(key, _) => t.get(key),
-        })
-        .collect()
+    keel_domain::words::render(&e.words, |k| t.get(k))
 }
 
 pub async fn page(

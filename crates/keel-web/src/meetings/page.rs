@@ -66,7 +66,17 @@ pub struct MeetingsPage {
     now: String,
 }
 
+/// Words of an agenda point in the reader's language.
+fn say(t: crate::i18n::Tr, words: &[keel_domain::words::Word]) -> String {
+    keel_domain::words::render(words, |k| t.get(k))
+}
+
 impl MeetingsPage {
+    /// An agenda point's facts in the reader's language.
+    pub fn agenda_words(&self, item: &AgendaItem) -> String {
+        say(self.chrome.t, &item.words)
+    }
+
     /// Whether the stored schedule repeats as `recurrence`: the form shows the stored value,
     /// so saving it without touching "Repeats" keeps the schedule.
     pub fn repeats(&self, recurrence: &str) -> bool {
@@ -131,7 +141,13 @@ pub async fn page(
     let agenda = facts.agenda();
     let agenda_text = agenda
         .iter()
-        .map(|a| format!("• {}: {}", chrome.t.get(&format!("agenda.{}", a.kind)), a.text))
+        .map(|a| {
+            format!(
+                "• {}: {}",
+                chrome.t.get(&format!("agenda.{}", a.kind)),
+                say(chrome.t, &a.words)
+            )
+        })
         .collect::<Vec<_>>()
         .join("\n");
     let items = state.store.action_items(project).await?;

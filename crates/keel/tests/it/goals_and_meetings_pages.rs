@@ -54,6 +54,10 @@ on_both_backends! {
             assert!(!health_ru.contains(english), "English evidence on a Russian page: {english}");
         }
         assert!(health_ru.contains("Показы → клики (Зона агентства)"), "{health_ru}");
+        let agenda_ru = page(&app, &ru, "/projects/client-a/meetings").await;
+        let agenda = agenda_ru.split("data-test=\"agenda\"").nth(1).unwrap().split("</ul>").next().unwrap();
+        assert!(!agenda.contains("leads_to_deals") && !agenda.contains("er_followers") && !agenda.contains('#'), "{agenda}");
+        assert!(agenda.contains("Лиды → сделки"), "{agenda}");
     }
 
     async fn meetings_decisions_and_action_items_are_recorded_through_the_pages(backend) {
