@@ -66,6 +66,8 @@ fn item(p: &PlanPost) -> PlanItem {
 
 pub struct DayCell {
     pub num: u32,
+    /// Weekday and date, for the phone's agenda (one day under another).
+    pub label: String,
     pub in_month: bool,
     pub today: bool,
     pub items: Vec<PlanItem>,
@@ -177,6 +179,13 @@ async fn render(
         .iter()
         .map(|day| DayCell {
             num: chrono::Datelike::day(day),
+            label: format!(
+                "{}, {}",
+                chrome
+                    .t
+                    .get(WEEKDAYS[chrono::Datelike::weekday(day).num_days_from_monday() as usize]),
+                crate::charts::format::Fmt(chrome.t.0).day_month(*day)
+            ),
             in_month: view == View::Week || chrono::Datelike::month(day) == chrono::Datelike::month(&anchor),
             today: *day == today,
             items: posts

@@ -395,6 +395,22 @@ async fn every_project_page_fits_a_phone_in_both_languages() {
             }
         }
         assert!(wide.is_empty(), "pages wider than a phone: {wide:#?}");
+        // On a phone the month is an agenda: days with posts, each with its date, no grid.
+        c.goto(&app.url("/projects/client-a/plan")).await?;
+        let shown = c
+            .execute(
+                "const seen = s => [...document.querySelectorAll(s)].filter(e => e.offsetParent !== null).length; \
+                 return [seen('.calendar .day-date'), seen('.calendar .dow'), seen('.calendar .plan-item')];",
+                vec![],
+            )
+            .await?;
+        let (dates, weekday_heads, posts) = (
+            shown[0].as_i64().unwrap(),
+            shown[1].as_i64().unwrap(),
+            shown[2].as_i64().unwrap(),
+        );
+        assert!(dates > 0 && posts >= dates, "{shown:?}");
+        assert_eq!(weekday_heads, 0, "no grid header on a phone");
         Ok::<_, Box<dyn std::error::Error>>(())
     }
     .await;
