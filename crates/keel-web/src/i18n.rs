@@ -752,6 +752,38 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
     ("health.no", "no", "нет"),
     ("health.off", "off", "выкл."),
     ("health.save", "Save settings", "Сохранить настройки"),
+    ("flash.saved", "Saved.", "Сохранено."),
+    (
+        "flash.brief_saved",
+        "The new version of the brief is saved.",
+        "Новая версия брифа сохранена.",
+    ),
+    ("flash.brief_acknowledged", "Brief acknowledged.", "Бриф подтверждён."),
+    (
+        "flash.goal_set",
+        "Goal set. It counts once both sides agree it.",
+        "Цель поставлена. Она начнёт учитываться, когда её согласуют обе стороны.",
+    ),
+    (
+        "flash.goal_changed",
+        "Goal changed. Both sides agree it again.",
+        "Цель изменена. Обе стороны согласуют её заново.",
+    ),
+    (
+        "flash.goal_agreed",
+        "Goal agreed for your side.",
+        "Цель согласована с вашей стороны.",
+    ),
+    ("flash.goal_archived", "Goal archived.", "Цель отправлена в архив."),
+    ("flash.meeting_saved", "Meeting saved.", "Встреча сохранена."),
+    ("flash.post_created", "Draft created.", "Черновик создан."),
+    ("flash.post_saved", "Post saved.", "Пост сохранён."),
+    (
+        "flash.post_moved",
+        "Done: the post's state changed.",
+        "Готово: состояние поста изменилось.",
+    ),
+    ("flash.comment_added", "Comment added.", "Комментарий добавлен."),
     ("inbox.title", "Notifications", "Уведомления"),
     (
         "inbox.empty",

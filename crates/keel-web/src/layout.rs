@@ -25,6 +25,8 @@ pub struct Chrome {
     pub path: String,
     /// Unread notifications of the signed-in user.
     pub unread: i64,
+    /// A one-time message after the action that led here (a `flash.*` key).
+    pub flash: Option<&'static str>,
 }
 
 impl Chrome {
@@ -64,6 +66,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Chrome {
                 .get::<crate::plan::UnreadCount>()
                 .map(|u| u.0)
                 .unwrap_or(0),
+            flash: parts.extensions.get::<crate::flash::Shown>().map(|s| s.0),
         })
     }
 }
@@ -102,6 +105,7 @@ impl ErrorPage {
             post_js: post_js_url(),
             path: "/projects".into(),
             unread: 0,
+            flash: None,
         };
         // The specific message adds nothing to the translated 404/403 texts.
         let message = if hint_key.is_some() { String::new() } else { message };

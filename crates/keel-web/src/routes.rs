@@ -6,8 +6,8 @@
 
 use crate::auth::guard::{Guard, enforce};
 use crate::{
-    AppState, analytics, assets, auth, brief, calendar_feeds, data, definitions, error, goals, health, heavy, meetings,
-    notifications, openapi, ops, plan, projects, reports, security_headers, session, team, text_guard,
+    AppState, analytics, assets, auth, brief, calendar_feeds, data, definitions, error, flash, goals, health, heavy,
+    meetings, notifications, openapi, ops, plan, projects, reports, security_headers, session, team, text_guard,
 };
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::Method;
@@ -230,6 +230,7 @@ pub(crate) fn router(state: AppState) -> Router {
     router
         .fallback(|| async { crate::WebError::NotFound })
         .layer(middleware::from_fn_with_state(state.clone(), auth::csrf::issue))
+        .layer(middleware::from_fn_with_state(state.clone(), flash::carry))
         .layer(middleware::from_fn(text_guard::refuse_nul_in_address))
         .layer(RequestBodyLimitLayer::new(
             state.config.max_body_bytes.max(IMAGE_BODY_LIMIT),

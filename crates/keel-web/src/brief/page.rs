@@ -11,7 +11,7 @@ use askama_web::WebTemplate;
 use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use keel_domain::brief::{BriefContent, FieldChange, compare};
 use keel_domain::{Action, Decision, decide};
 use serde::Deserialize;
@@ -200,7 +200,10 @@ pub async fn save(
         },
     };
     let Some(message) = problem else {
-        return Ok(Redirect::to(&format!("/projects/{}/brief", ctx.project.slug)).into_response());
+        return Ok(crate::flash::redirect(
+            &format!("/projects/{}/brief", ctx.project.slug),
+            "flash.brief_saved",
+        ));
     };
     let page = render(
         &state,
@@ -221,5 +224,8 @@ pub async fn acknowledge(
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, WebError> {
     keel_app::brief::acknowledge(&state.store, &ctx, version).await?;
-    Ok(Redirect::to(&format!("/projects/{}/brief", ctx.project.slug)).into_response())
+    Ok(crate::flash::redirect(
+        &format!("/projects/{}/brief", ctx.project.slug),
+        "flash.brief_acknowledged",
+    ))
 }

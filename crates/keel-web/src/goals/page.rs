@@ -14,7 +14,7 @@ use askama_web::WebTemplate;
 use axum::Extension;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use chrono::{NaiveDate, Utc};
 use keel_app::goals::RawGoal;
 use keel_domain::goals::{GoalType, Metric, Target};
@@ -280,7 +280,7 @@ pub async fn create(
             .map(|_| ()),
         Err(refusal) => Err(refusal.into()),
     };
-    answer(&state, chrome, &ctx, saved).await
+    answer(&state, chrome, &ctx, saved, "flash.goal_set").await
 }
 
 /// Changes a goal; both sides' agreement is cleared (they agreed to the old terms).
@@ -298,7 +298,7 @@ pub async fn update(
             .map(|_| ()),
         Err(refusal) => Err(refusal.into()),
     };
-    answer(&state, chrome, &ctx, saved).await
+    answer(&state, chrome, &ctx, saved, "flash.goal_changed").await
 }
 
 /// Back to the goals page, or the page again with the invalid field said in the reader's
@@ -308,9 +308,13 @@ async fn answer(
     chrome: Chrome,
     ctx: &ProjectCtx,
     saved: keel_app::AppResult<()>,
+    done: &'static str,
 ) -> Result<Response, WebError> {
     match saved {
-        Ok(()) => Ok(Redirect::to(&format!("/projects/{}/goals", ctx.project.slug)).into_response()),
+        Ok(()) => Ok(crate::flash::redirect(
+            &format!("/projects/{}/goals", ctx.project.slug),
+            done,
+        )),
         Err(keel_app::AppError::Refused(r @ keel_app::Refusal::Invalid { .. })) => {
             let message = r.text(chrome.t.0);
             Ok((
@@ -353,7 +357,10 @@ pub async fn agree(
     CsrfForm(_): CsrfForm<Empty>,
 ) -> Result<Response, WebError> {
     keel_app::goals::agree(&state.store, &ctx, keel_domain::GoalId(id)).await?;
-    Ok(Redirect::to(&format!("/projects/{}/goals", ctx.project.slug)).into_response())
+    Ok(crate::flash::redirect(
+        &format!("/projects/{}/goals", ctx.project.slug),
+        "flash.goal_agreed",
+    ))
 }
 
 #[derive(Deserialize)]
@@ -371,5 +378,5 @@ pub async fn archive(
     CsrfForm(form): CsrfForm<ArchiveForm>,
 ) -> Result<Response, WebError> {
     let archived = keel_app::goals::archive(&state.store, &ctx, keel_domain::GoalId(id), &form.reason).await;
-    answer(&state, chrome, &ctx, archived.map(|_| ())).await
+    answer(&state, chrome, &ctx, archived.map(|_| ()), "flash.goal_archived").await
 }

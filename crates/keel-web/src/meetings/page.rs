@@ -11,7 +11,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Extension;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use chrono::{Duration, NaiveDate, Utc};
 use keel_app::meetings;
 use keel_domain::meeting::{AgendaItem, TEAM_AREAS};
@@ -192,7 +192,7 @@ pub async fn page(
 }
 
 fn back(ctx: &ProjectCtx) -> Response {
-    Redirect::to(&format!("/projects/{}/meetings", ctx.project.slug)).into_response()
+    crate::flash::redirect(&format!("/projects/{}/meetings", ctx.project.slug), "flash.saved")
 }
 
 #[derive(Deserialize)]

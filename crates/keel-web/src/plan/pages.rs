@@ -10,7 +10,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Extension;
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use chrono::{NaiveDate, NaiveDateTime, TimeZone, Utc};
 use keel_domain::workflow::{Platform, PostState};
 use keel_domain::{Action, Decision, decide};
@@ -311,7 +311,10 @@ pub async fn create(
         Err(e) => Err(e),
     };
     match outcome {
-        Ok(post) => Ok(Redirect::to(&format!("/projects/{}/posts/{}", ctx.project.slug, post.id)).into_response()),
+        Ok(post) => Ok(crate::flash::redirect(
+            &format!("/projects/{}/posts/{}", ctx.project.slug, post.id),
+            "flash.post_created",
+        )),
         Err(message) => {
             let page = render(&state, chrome, &ctx, &PlanQuery::default(), Some(message), form).await?;
             Ok((axum::http::StatusCode::BAD_REQUEST, page).into_response())

@@ -36,7 +36,16 @@ pub async fn edit(
         }
         Err(e) => Err(keel_store::StoreError::Invalid(e)),
     };
-    after_typed(&state, chrome, &ctx, post.id.0, outcome, Some(&form)).await
+    after_typed(
+        &state,
+        chrome,
+        &ctx,
+        post.id.0,
+        outcome,
+        Some(&form),
+        "flash.post_saved",
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -106,7 +115,7 @@ async fn act(
     let outcome = keel_app::workflow::decide(&state.store, ctx, post, action, &input)
         .await
         .map(|_| ());
-    after(state, chrome, ctx, post.id.0, outcome).await
+    after(state, chrome, ctx, post.id.0, outcome, "flash.post_moved").await
 }
 
 #[derive(Deserialize)]
@@ -135,7 +144,7 @@ pub async fn comment(
         )
         .await
         .map(|_| ());
-    after(&state, chrome, &ctx, post.id.0, outcome).await
+    after(&state, chrome, &ctx, post.id.0, outcome, "flash.comment_added").await
 }
 
 #[derive(Deserialize)]
@@ -169,7 +178,7 @@ pub async fn resolve(
             &resolution,
         )
         .await;
-    after(&state, chrome, &ctx, post.id.0, outcome).await
+    after(&state, chrome, &ctx, post.id.0, outcome, "flash.saved").await
 }
 
 /// The image form: `_csrf` first, then `image` (multipart, as browsers send file forms).
@@ -204,7 +213,7 @@ pub async fn upload(
                     .add_plan_image(&post, relation(&ctx, &post), ctx.user.id(), &name, &bytes)
                     .await
                     .map(|_| ());
-                return after(&state, chrome, &ctx, post.id.0, outcome).await;
+                return after(&state, chrome, &ctx, post.id.0, outcome, "flash.saved").await;
             }
             _ => {}
         }

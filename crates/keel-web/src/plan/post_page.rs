@@ -15,7 +15,7 @@ use askama_web::WebTemplate;
 use axum::Extension;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use keel_domain::workflow::{Platform, PostAction, transition};
 use keel_domain::{Action, Decision, decide};
 
@@ -227,15 +227,17 @@ pub async fn page(
     render(&state, chrome, &ctx, post.id.0, None).await
 }
 
-/// After a form: back to the post, or the page again with the error (400/403/409).
+/// After a form: back to the post saying `done`, or the page again with the error
+/// (400/403/409).
 pub(super) async fn after(
     state: &AppState,
     chrome: Chrome,
     ctx: &ProjectCtx,
     id: i64,
     outcome: Result<(), impl Into<WebError>>,
+    done: &'static str,
 ) -> Result<Response, WebError> {
-    after_typed(state, chrome, ctx, id, outcome, None).await
+    after_typed(state, chrome, ctx, id, outcome, None, done).await
 }
 
 /// [`after`] for the edit form: a refused edit shows the page with what was typed, not with
@@ -247,9 +249,13 @@ pub(super) async fn after_typed(
     id: i64,
     outcome: Result<(), impl Into<WebError>>,
     typed: Option<&PostForm>,
+    done: &'static str,
 ) -> Result<Response, WebError> {
     match outcome {
-        Ok(()) => Ok(Redirect::to(&format!("/projects/{}/posts/{id}", ctx.project.slug)).into_response()),
+        Ok(()) => Ok(crate::flash::redirect(
+            &format!("/projects/{}/posts/{id}", ctx.project.slug),
+            done,
+        )),
         Err(e) => {
             let error: WebError = e.into();
             let status = error.status();

@@ -199,3 +199,37 @@ on_both_backends! {
         assert_eq!(status, StatusCode::NOT_FOUND);
     }
 }
+
+on_both_backends! {
+    async fn an_action_says_it_was_done_once_on_the_next_page(backend) {
+        let Some(app) = TestApp::demo(backend, "flash_messages").await else { return };
+        let lead = signed_in(&app, "agency@demo.local").await;
+        let html = page(&app, &lead, "/projects/client-a/meetings").await;
+        let csrf = csrf_of(&html);
+        let form = [("_csrf", csrf.as_str()), ("starts_at", "2026-11-20T09:30"), ("title", "Check-in")];
+        // Back to the page, which says what happened.
+        let r = lead.post(app.url("/projects/client-a/meetings")).form(&form).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let to = r.headers()["location"].to_str().unwrap().to_owned();
+        assert!(to.ends_with("/meetings"));
+        let landed = page(&app, &lead, &to).await;
+        assert!(landed.contains("data-test=\"flash\"") && landed.contains("Saved."), "the message shows");
+        // Once: the next page is quiet.
+        let again = page(&app, &lead, "/projects/client-a/meetings").await;
+        assert!(!again.contains("data-test=\"flash\""), "shown once");
+        // Only dictionary messages travel: a forged cookie shows nothing.
+        let session = app.session("agency@demo.local").await;
+        let forged = reqwest::Client::new().get(app.url("/projects/client-a/meetings"))
+            .header("cookie", format!("keel_session={session}; keel_flash=<b>hacked</b>"))
+            .send().await.unwrap().text().await.unwrap();
+        assert!(!forged.contains("data-test=\"flash\"") && !forged.contains("hacked"));
+        // In Russian.
+        lead.get(app.url("/lang/ru")).send().await.unwrap();
+        let html = page(&app, &lead, "/projects/client-a/brief").await;
+        let csrf = csrf_of(&html);
+        let brief = [("_csrf", csrf.as_str()), ("business", "Обжарка кофе"), ("reporting_cadence", "monthly")];
+        let r = lead.post(app.url("/projects/client-a/brief")).form(&brief).send().await.unwrap();
+        let to = r.headers()["location"].to_str().unwrap().to_owned();
+        assert!(page(&app, &lead, &to).await.contains("Новая версия брифа сохранена."));
+    }
+}
