@@ -16,6 +16,7 @@ pub mod data;
 mod error;
 pub mod goals;
 pub mod import_log;
+pub mod invitations;
 // Background jobs stored in the database, shared by every instance.
 pub mod jobs;
 pub mod login_limit;

@@ -17,6 +17,7 @@ mod goals;
 mod goals_and_meetings_pages;
 mod hostile_input;
 mod inbox_queue;
+mod invitations;
 mod jobs;
 mod load;
 mod notification_pages;
