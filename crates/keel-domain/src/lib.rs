@@ -12,6 +12,7 @@ pub mod lang;
 pub mod meeting;
 pub mod metrics;
 pub mod notification;
+pub mod password;
 pub mod permission;
 pub mod project;
 pub mod role;

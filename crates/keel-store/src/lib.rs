@@ -23,6 +23,8 @@ pub mod login_limit;
 pub mod meetings;
 pub mod members;
 pub mod orgs;
+pub mod password_resets;
+pub mod people;
 // The content plan and its approvals.
 pub mod plan;
 pub mod projects;

@@ -24,6 +24,8 @@ pub enum Guard {
     Public,
     /// Any signed-in user.
     SignedIn,
+    /// A signed-in organization admin (projects, the organization's people); others get 403.
+    OrgAdmin,
     /// A caller allowed to take this action in the project named by the path's `{slug}`.
     Project(Action),
     /// A caller allowed to take this action in the project of the content-plan post named by
@@ -64,6 +66,14 @@ async fn authorize(guard: Guard, state: &AppState, request: &mut Request) -> Res
     let action = match guard {
         Guard::Public => return Ok(()),
         Guard::SignedIn => return user.map(|_| ()).ok_or(WebError::Unauthorized),
+        Guard::OrgAdmin => {
+            let user = user.ok_or(WebError::Unauthorized)?;
+            return if user.is_org_admin {
+                Ok(())
+            } else {
+                Err(WebError::Forbidden)
+            };
+        }
         Guard::Project(action) | Guard::Post(action) => action,
     };
     let user = user.ok_or(WebError::Unauthorized)?;
