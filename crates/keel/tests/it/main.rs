@@ -23,6 +23,7 @@ mod load;
 mod notification_pages;
 mod notifications_delivery;
 mod notifications_storage;
+mod people;
 mod real_data;
 mod routes_by_role;
 mod security_headers;
