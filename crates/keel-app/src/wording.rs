@@ -137,6 +137,21 @@ pub mod chat {
     }
 }
 
+/// Why a new password was refused, in `lang`.
+pub fn password_problem(problem: keel_domain::password::PasswordProblem, lang: Lang) -> &'static str {
+    use keel_domain::password::PasswordProblem::*;
+    match (problem, lang) {
+        (TooShort, Lang::En) => {
+            "the password is too short: use at least 8 characters (a few words are easy to remember)"
+        }
+        (TooShort, Lang::Ru) => "пароль слишком короткий: нужно не меньше 8 символов (несколько слов легко запомнить)",
+        (TooCommon, Lang::En) => "this password is among the most common ones and is guessed first: choose another",
+        (TooCommon, Lang::Ru) => "этот пароль из самых распространённых, его подбирают первым: выберите другой",
+        (TooLong, Lang::En) => "the password is longer than 1024 characters",
+        (TooLong, Lang::Ru) => "пароль длиннее 1024 символов",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -199,20 +214,5 @@ mod tests {
         );
         assert!(chat::refused(Lang::En, 7, &Refusal::WrongState).contains("no longer waiting"));
         assert!(chat::refused(Lang::Ru, 7, &Refusal::NotFound).contains("не найдена"));
-    }
-}
-
-/// Why a new password was refused, in `lang`.
-pub fn password_problem(problem: keel_domain::password::PasswordProblem, lang: Lang) -> &'static str {
-    use keel_domain::password::PasswordProblem::*;
-    match (problem, lang) {
-        (TooShort, Lang::En) => {
-            "the password is too short: use at least 8 characters (a few words are easy to remember)"
-        }
-        (TooShort, Lang::Ru) => "пароль слишком короткий: нужно не меньше 8 символов (несколько слов легко запомнить)",
-        (TooCommon, Lang::En) => "this password is among the most common ones and is guessed first: choose another",
-        (TooCommon, Lang::Ru) => "этот пароль из самых распространённых, его подбирают первым: выберите другой",
-        (TooLong, Lang::En) => "the password is longer than 1024 characters",
-        (TooLong, Lang::Ru) => "пароль длиннее 1024 символов",
     }
 }

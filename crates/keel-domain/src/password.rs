@@ -103,7 +103,7 @@ pub fn check(password: &str) -> Result<(), PasswordProblem> {
     }
     let lowered = password.trim().to_lowercase();
     // A run of one character ("aaaaaaaa") is as weak as any listed password.
-    let one_char = lowered.chars().all(|c| Some(c) == lowered.chars().next());
+    let one_char = lowered.chars().all(|c| lowered.starts_with(c));
     if one_char || COMMON.contains(&lowered.as_str()) {
         return Err(PasswordProblem::TooCommon);
     }

@@ -75,7 +75,13 @@ async fn page(client: &reqwest::Client, app: &TestApp, path: &str) -> (StatusCod
     (response.status(), response.text().await.unwrap())
 }
 
-async fn post_form(client: &reqwest::Client, app: &TestApp, path: &str, csrf_page: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+async fn post_form(
+    client: &reqwest::Client,
+    app: &TestApp,
+    path: &str,
+    csrf_page: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
     let csrf = csrf_of(csrf_page);
     let mut form: Vec<(&str, &str)> = fields.to_vec();
     form.push(("_csrf", &csrf));

@@ -154,11 +154,23 @@ fn effective_guard(spec: &RouteSpec) -> Guard {
 /// Routes that use up what they act on get a fresh one per call: an invitation of client-a
 /// to revoke, a person to deactivate.
 async fn fresh_target(app: &TestApp, spec: &RouteSpec) -> String {
-    let n = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
-    let org = app.store.ensure_org(keel::demo::DEMO_ORG_SLUG, "Demo Agency").await.unwrap();
+    let n = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let org = app
+        .store
+        .ensure_org(keel::demo::DEMO_ORG_SLUG, "Demo Agency")
+        .await
+        .unwrap();
     if spec.path == REVOKE_INVITATION {
         let project = app.store.project_by_slug(org.id(), "client-a").await.unwrap().unwrap();
-        let lead = app.store.user_by_email(&keel_domain::Email::parse("agency@demo.local").unwrap()).await.unwrap().unwrap();
+        let lead = app
+            .store
+            .user_by_email(&keel_domain::Email::parse("agency@demo.local").unwrap())
+            .await
+            .unwrap()
+            .unwrap();
         let email = keel_domain::Email::parse(&format!("invitee{n}@test.local")).unwrap();
         let new = keel_store::invitations::NewInvitation {
             org: org.id(),
@@ -172,8 +184,15 @@ async fn fresh_target(app: &TestApp, spec: &RouteSpec) -> String {
         spec.path.replace("{id}", &invitation.id.to_string())
     } else {
         let email = format!("person{n}@test.local");
-        keel::commands::create_user(&app.store, &email, DEMO_PASSWORD, None, false).await.unwrap();
-        let user = app.store.user_by_email(&keel_domain::Email::parse(&email).unwrap()).await.unwrap().unwrap();
+        keel::commands::create_user(&app.store, &email, DEMO_PASSWORD, None, false)
+            .await
+            .unwrap();
+        let user = app
+            .store
+            .user_by_email(&keel_domain::Email::parse(&email).unwrap())
+            .await
+            .unwrap()
+            .unwrap();
         spec.path.replace("{user_id}", &user.id.to_string())
     }
 }
