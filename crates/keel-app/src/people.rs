@@ -179,3 +179,53 @@ pub async fn reset_password(store: &Store, token: &str, password: &str) -> AppRe
         .await?
         .ok_or_else(|| Refusal::LinkGone.into())
 }
+
+/// A new organization as typed on the sign-up page.
+pub struct SignUp<'a> {
+    pub organization: &'a str,
+    pub name: &'a str,
+    pub email: &'a str,
+    pub password: &'a str,
+}
+
+/// Signs up a new organization whose first user is its admin; returns that user. An address
+/// already in use is refused without saying whose it is.
+pub async fn sign_up(store: &Store, input: &SignUp<'_>) -> AppResult<User> {
+    let organization = input.organization.trim();
+    if organization.is_empty() || organization.chars().count() > 120 {
+        return Err(Refusal::invalid("organization", "between 1 and 120 characters").into());
+    }
+    let name = input.name.trim();
+    if name.is_empty() || name.chars().count() > 120 {
+        return Err(Refusal::invalid("name", "between 1 and 120 characters").into());
+    }
+    let email = Email::parse(input.email).map_err(|e| Refusal::invalid("email", e.to_string()))?;
+    let hash = new_password_hash(input.password).await?;
+    // The slug is internal (nothing shows it), so a random tail keeps two "Acme"s apart.
+    let stem: String = organization
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .take(4)
+        .collect::<Vec<_>>()
+        .join("-");
+    let slug = format!(
+        "{}-{}",
+        if stem.is_empty() { "org" } else { &stem },
+        &keel_store::credentials::random_secret("")[..8]
+    );
+    store
+        .create_org_with_admin(&slug, organization, &email, name, &hash)
+        .await
+        .map_err(|e| match e {
+            keel_store::StoreError::Conflict(_) => Refusal::invalid(
+                "email",
+                "this address cannot sign up here; if it is yours, log in or reset the password",
+            )
+            .into(),
+            other => other.into(),
+        })
+}

@@ -131,6 +131,10 @@ impl Store {
                 .bind(user.0)
                 .execute(&mut *tx)
                 .await?;
+            let email: String = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
+                .bind(user.0)
+                .fetch_one(&mut *tx)
+                .await?;
             let projects: Vec<i64> = sqlx::query_scalar("SELECT DISTINCT project_id FROM memberships WHERE user_id = $1")
                 .bind(user.0)
                 .fetch_all(&mut *tx)
@@ -138,7 +142,7 @@ impl Store {
             for project in projects {
                 append_audit!(&mut *tx, NewAuditEvent {
                     org, project: ProjectId(project), subject_kind: "user", subject_id: user.0,
-                    actor: Some(actor), action: "deactivated", detail: json!({}), at,
+                    actor: Some(actor), action: "deactivated", detail: json!({ "email": email }), at,
                 })?;
             }
             tx.commit().await?;

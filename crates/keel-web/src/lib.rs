@@ -74,6 +74,8 @@ pub struct WebConfig {
     /// Where invitations and password reset links are mailed from; `None`: no e-mail (the API
     /// still answers an invitation with its link).
     pub smtp: Option<keel_notify::email::SmtpSettings>,
+    /// Whether `/signup` makes new organizations (off: it answers 404).
+    pub allow_signup: bool,
 }
 
 /// What the pages need to know about the configured Telegram bot.
@@ -90,6 +92,7 @@ impl Default for WebConfig {
             public_url: None,
             telegram: None,
             smtp: None,
+            allow_signup: false,
         }
     }
 }

@@ -75,6 +75,8 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         route!(POST "/password/forgot", Public, "Mail a one-time reset link (the same answer for unknown addresses)", people::password::forgot),
         route!(GET "/password/reset/{token}", Public, "Choose a new password; the secret `{token}` is the credential", people::password::reset_page),
         route!(POST "/password/reset/{token}", Public, "Set the new password, once; every session ends", people::password::reset),
+        route!(GET "/signup", Public, "Sign up a new organization (only with allow_signup; else 404)", people::signup::page),
+        route!(POST "/signup", Public, "Make the organization and its admin, and log in", people::signup::submit),
         route!(GET "/settings/password", SignedIn, "Change the caller's password", people::password::change_page),
         route!(POST "/settings/password", SignedIn, "Change the caller's password (the current one required; other sessions end)", people::password::change),
         route!(GET "/settings/tokens", SignedIn, "The caller's personal API tokens", people::tokens::page),

@@ -4,4 +4,5 @@
 pub mod accept;
 pub mod organization;
 pub mod password;
+pub mod signup;
 pub mod tokens;

@@ -63,13 +63,23 @@ fn post_action_key(action: &str) -> &'static str {
         "sla_missed" => "audit.sla_missed",
         "auto_approved" => "audit.auto_approved",
         "workflow_settings_changed" => "audit.workflow_settings_changed",
+        "invited" => "audit.invited",
+        "accepted" => "audit.accepted",
+        "revoked" => "audit.revoked",
+        "deactivated" => "audit.deactivated",
         _ => "audit.other",
     }
 }
 
-/// The particulars worth a line: a comment, a reason, a round.
+/// The particulars worth a line: a comment, a reason, a round, the person (and role) an
+/// invitation or deactivation is about.
 fn detail_text(detail: &serde_json::Value) -> String {
     let mut parts = vec![];
+    for key in ["email", "role", "slug"] {
+        if let Some(text) = detail.get(key).and_then(|v| v.as_str()) {
+            parts.push(text.to_owned());
+        }
+    }
     for key in ["comment", "reason"] {
         if let Some(text) = detail.get(key).and_then(|v| v.as_str()) {
             parts.push(format!("«{text}»"));

@@ -38,6 +38,8 @@ pub struct LoginPage {
     next: String,
     error_key: Option<&'static str>,
     notice_key: Option<&'static str>,
+    /// Whether to offer signing up a new organization.
+    signup: bool,
 }
 
 #[derive(Deserialize)]
@@ -47,13 +49,14 @@ pub struct LoginQuery {
     reset: Option<String>,
 }
 
-pub async fn form(chrome: Chrome, Query(q): Query<LoginQuery>) -> LoginPage {
+pub async fn form(State(state): State<AppState>, chrome: Chrome, Query(q): Query<LoginQuery>) -> LoginPage {
     LoginPage {
         chrome,
         email: String::new(),
         next: safe_next(q.next.as_deref()),
         error_key: None,
         notice_key: q.reset.is_some().then_some("login.reset_done"),
+        signup: state.config.allow_signup,
     }
 }
 
@@ -82,6 +85,7 @@ pub async fn submit(
             next: next.clone(),
             error_key: Some(key),
             notice_key: None,
+            signup: state.config.allow_signup,
         };
         Ok((status, page).into_response())
     };

@@ -35,6 +35,7 @@ pub async fn serve(config: &Config, store: &Store, demo: bool) -> anyhow::Result
         public_url: config.notify.public_url.clone(),
         telegram: telegram.as_ref().map(|(web, _)| web.clone()),
         smtp: config.notify.smtp.clone(),
+        allow_signup: config.allow_signup,
     };
     let state = AppState::new(store.clone(), web);
     let listener = tokio::net::TcpListener::bind(config.listen)

@@ -250,3 +250,105 @@ on_both_backends! {
         );
     }
 }
+
+on_both_backends! {
+    async fn a_person_changes_their_password_makes_tokens_and_the_admin_sees_the_organization(backend) {
+        let Some((app, inbox)) = app_with_mail(backend, "people_settings").await else { return };
+        let here = TestApp::browser();
+        let elsewhere = TestApp::browser();
+        app.login(&here, "member-a@demo.local", DEMO_PASSWORD).await;
+        app.login(&elsewhere, "member-a@demo.local", DEMO_PASSWORD).await;
+
+        // Changing needs the current password and a good new one, said in the page's language.
+        let (_, form) = page(&here, &app, "/settings/password").await;
+        let wrong = post_form(&here, &app, "/settings/password", &form, &[("current_password", "not it"), ("new_password", "a long new phrase")]).await;
+        assert_eq!(wrong.status(), StatusCode::BAD_REQUEST);
+        let ru = here
+            .post(app.url("/settings/password"))
+            .header("accept-language", "ru")
+            .form(&[("current_password", DEMO_PASSWORD), ("new_password", "short"), ("_csrf", &csrf_of(&form))])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(ru.status(), StatusCode::BAD_REQUEST);
+        assert!(ru.text().await.unwrap().contains("слишком короткий"), "the reason in Russian");
+        let changed = post_form(&here, &app, "/settings/password", &form, &[("current_password", DEMO_PASSWORD), ("new_password", "a long new phrase")]).await;
+        assert_eq!(changed.status(), StatusCode::OK);
+        assert!(changed.text().await.unwrap().contains("data-test=\"password-changed\""));
+        assert_eq!(page(&here, &app, "/projects").await.0, StatusCode::OK, "this session stays");
+        assert_eq!(page(&elsewhere, &app, "/projects").await.0, StatusCode::SEE_OTHER, "other sessions end");
+        for _ in 0..50 {
+            if inbox.lock().unwrap().iter().any(|m| m.rcpt_to.iter().any(|r| r.contains("member-a@demo.local"))) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(
+            inbox.lock().unwrap().iter().any(|m| m.rcpt_to.iter().any(|r| r.contains("member-a@demo.local"))),
+            "the owner is told by e-mail"
+        );
+
+        // A personal token: shown once, works, revoked answers 401.
+        let (_, tokens) = page(&here, &app, "/settings/tokens").await;
+        let made = post_form(&here, &app, "/settings/tokens", &tokens, &[("name", "laptop")]).await;
+        let made = made.text().await.unwrap();
+        let at = made.find("data-test=\"new-token\">").expect("the secret is shown") + "data-test=\"new-token\">".len();
+        let secret = made[at..].split('<').next().unwrap().to_owned();
+        let api = |secret: String| {
+            let url = app.url("/api/v1/projects");
+            async move { reqwest::Client::new().get(url).bearer_auth(secret).send().await.unwrap().status() }
+        };
+        assert_eq!(api(secret.clone()).await, StatusCode::OK);
+        let info = app
+            .store
+            .tokens_of(app.store.user_by_email(&Email::parse("member-a@demo.local").unwrap()).await.unwrap().unwrap().id())
+            .await
+            .unwrap();
+        let id = info.iter().find(|t| t.name == "laptop").unwrap().id.to_string();
+        let (_, tokens) = page(&here, &app, "/settings/tokens").await;
+        assert!(!tokens.contains(&secret), "never shown again");
+        let revoked = post_form(&here, &app, "/settings/tokens/revoke", &tokens, &[("token_id", &id)]).await;
+        assert_eq!(revoked.status(), StatusCode::SEE_OTHER);
+        assert_eq!(api(secret).await, StatusCode::UNAUTHORIZED);
+
+        // The organization page: admins only, people with their projects and last login.
+        assert_eq!(page(&here, &app, "/settings/organization").await.0, StatusCode::FORBIDDEN);
+        let admin = TestApp::browser();
+        app.login(&admin, "agency@demo.local", DEMO_PASSWORD).await;
+        let (status, org) = page(&admin, &app, "/settings/organization").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(org.contains("Demo Agency") && org.contains("member-a@demo.local") && org.contains("Client A"), "{org}");
+    }
+}
+
+on_both_backends! {
+    async fn sign_up_makes_an_organization_whose_first_user_is_its_admin_only_when_allowed(backend) {
+        let Some(closed) = TestApp::demo(backend, "signup_off").await else { return };
+        assert_eq!(page(&TestApp::browser(), &closed, "/signup").await.0, StatusCode::NOT_FOUND, "off by default");
+        drop(closed);
+
+        let Some(app) = TestApp::with_state(backend, "signup_on", |store| {
+            AppState::new(store, WebConfig { allow_signup: true, ..Default::default() })
+        })
+        .await else { return };
+        keel::demo::fill(&app.store).await.unwrap();
+        let founder = TestApp::browser();
+        let (status, form) = page(&founder, &app, "/signup").await;
+        assert_eq!(status, StatusCode::OK);
+        let taken = post_form(&founder, &app, "/signup", &form, &[
+            ("organization", "Rival Agency"), ("name", "Rita"), ("email", "agency@demo.local"), ("password", "correct horse battery"),
+        ]).await;
+        assert_eq!(taken.status(), StatusCode::BAD_REQUEST, "an address in use cannot sign up again");
+        let made = post_form(&founder, &app, "/signup", &form, &[
+            ("organization", "Rival Agency"), ("name", "Rita"), ("email", "rita@rival.test"), ("password", "correct horse battery"),
+        ]).await;
+        assert_eq!(made.status(), StatusCode::SEE_OTHER);
+        let rita = app.store.user_by_email(&Email::parse("rita@rival.test").unwrap()).await.unwrap().unwrap();
+        let demo = app.store.user_by_email(&Email::parse("agency@demo.local").unwrap()).await.unwrap().unwrap();
+        assert!(rita.is_org_admin, "the first user is the admin");
+        assert_ne!(rita.org_id, demo.org_id, "a new organization");
+        let (_, projects) = page(&founder, &app, "/projects").await;
+        assert!(!projects.contains("project-client-a"), "nothing of another organization");
+        assert_eq!(page(&founder, &app, "/projects/client-a").await.0, StatusCode::NOT_FOUND);
+    }
+}
