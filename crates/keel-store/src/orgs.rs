@@ -135,4 +135,17 @@ impl Store {
         .map_err(|e| crate::StoreError::from(e).on_unique("this organization or e-mail is already registered"))?;
         Ok(user)
     }
+
+    /// Renames organization `org` (its slug, used by nothing people see, stays).
+    pub async fn rename_org(&self, org: OrgId, name: &str) -> StoreResult<()> {
+        on_pool!(&self.pool, p => {
+            sqlx::query("UPDATE organizations SET name = $1 WHERE id = $2")
+                .bind(name)
+                .bind(org.0)
+                .execute(p)
+                .await
+                .map(|r| r.rows_affected())
+        })?;
+        Ok(())
+    }
 }

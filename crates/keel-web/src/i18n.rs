@@ -232,6 +232,8 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
     ),
     ("org.title", "Organization", "Организация"),
     ("org.admins", "Admins", "Администраторы"),
+    ("org.name", "Name", "Название"),
+    ("org.rename", "Save", "Сохранить"),
     ("org.last_login", "Last login", "Последний вход"),
     ("org.deactivate", "Deactivate", "Отключить"),
     ("org.deactivated", "Deactivated", "Отключён"),

@@ -83,6 +83,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         route!(POST "/settings/tokens", SignedIn, "Make a personal API token (shown once)", people::tokens::create),
         route!(POST "/settings/tokens/revoke", SignedIn, "Revoke a personal API token", people::tokens::revoke),
         route!(GET "/settings/organization", OrgAdmin, "The organization: admins, people with their projects and last login", people::organization::page),
+        route!(POST "/settings/organization/name", OrgAdmin, "Rename the organization", people::organization::rename),
         route!(POST "/settings/organization/deactivate", OrgAdmin, "Deactivate a person: sessions and tokens end, history stays", people::organization::deactivate_form),
         // Content plan and approvals
         route!(GET "/projects/{slug}/plan", Project(Action::View), "The content calendar (month, week) and list, with undated drafts", plan::pages::plan),

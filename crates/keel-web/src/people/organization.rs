@@ -78,6 +78,29 @@ pub async fn page(
     })
 }
 
+#[derive(Deserialize)]
+pub struct RenameForm {
+    #[serde(default)]
+    name: String,
+}
+
+/// Renames the organization (the name shows on pages and reports).
+pub async fn rename(
+    State(state): State<AppState>,
+    Extension(CurrentUser(user)): Extension<CurrentUser>,
+    CsrfForm(form): CsrfForm<RenameForm>,
+) -> Result<Response, WebError> {
+    let name = form.name.trim();
+    if name.is_empty() || name.chars().count() > 120 {
+        return Err(WebError::BadRequest(
+            "the organization's name must be between 1 and 120 characters".into(),
+        ));
+    }
+    state.store.rename_org(user.org(), name).await?;
+    tracing::info!(org = user.org_id, by = user.id, "organization renamed");
+    Ok(Redirect::to("/settings/organization").into_response())
+}
+
 async fn deactivate(state: &AppState, admin: &User, target: i64) -> Result<(), WebError> {
     if target == admin.id {
         return Err(WebError::BadRequest(

@@ -318,6 +318,10 @@ on_both_backends! {
         let (status, org) = page(&admin, &app, "/settings/organization").await;
         assert_eq!(status, StatusCode::OK);
         assert!(org.contains("Demo Agency") && org.contains("member-a@demo.local") && org.contains("Client A"), "{org}");
+        let renamed = post_form(&admin, &app, "/settings/organization/name", &org, &[("name", "Demo Agency & Co")]).await;
+        assert_eq!(renamed.status(), StatusCode::SEE_OTHER);
+        let admin_user = app.store.user_by_email(&Email::parse("agency@demo.local").unwrap()).await.unwrap().unwrap();
+        assert_eq!(app.store.org_by_id(admin_user.org()).await.unwrap().name, "Demo Agency & Co");
     }
 }
 
