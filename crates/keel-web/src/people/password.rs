@@ -59,6 +59,11 @@ pub async fn forgot(
         Ok(email) if allowed => state.store.user_by_email(&email).await?,
         _ => None,
     };
+    // A deactivated person gets no link: it could not be used anyway.
+    let user = match user {
+        Some(u) if !state.store.is_deactivated(u.id()).await? => Some(u),
+        _ => None,
+    };
     if let Some(user) = user {
         let token = state.store.create_password_reset(user.id()).await?;
         match (token, state.mail.clone(), state.config.public_url.clone()) {
