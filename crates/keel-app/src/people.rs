@@ -26,10 +26,17 @@ pub struct ProjectInput<'a> {
     pub started_on: Option<&'a str>,
 }
 
-/// Creates a project in the caller's organization (organization admins only; the route's
-/// guard checks that too).
+/// Whether `user` may start projects (`keel_domain::may_create_projects`).
+pub async fn may_create_projects(store: &Store, user: &User) -> AppResult<bool> {
+    let leads = !user.is_org_admin && store.holds_role_anywhere(user.id(), Role::AgencyLead).await?;
+    Ok(keel_domain::may_create_projects(user.is_org_admin, leads))
+}
+
+/// Creates a project in the caller's organization (admins and agency leads; the route's guard
+/// checks that too). An agency lead who is not an admin becomes the new project's agency lead,
+/// or they could not see what they made.
 pub async fn create_project(store: &Store, user: &User, input: &ProjectInput<'_>) -> AppResult<Project> {
-    if !user.is_org_admin {
+    if !may_create_projects(store, user).await? {
         return Err(Refusal::Forbidden.into());
     }
     let slug = Slug::parse(input.slug.trim()).map_err(|e| Refusal::invalid("slug", e.to_string()))?;
@@ -52,6 +59,11 @@ pub async fn create_project(store: &Store, user: &User, input: &ProjectInput<'_>
             client,
         })
         .await?;
+    if !user.is_org_admin {
+        store
+            .add_member(user.org(), project.id(), user.id(), Role::AgencyLead, None)
+            .await?;
+    }
     store
         .append_audit(&keel_store::audit::NewAuditEvent {
             org: user.org(),

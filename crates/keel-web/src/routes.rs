@@ -68,7 +68,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         route!(POST "/projects/{slug}/invitations/resend", Project(Action::ManageMembers), "Resend an invitation: a new link, seven more days", team::page::resend),
         route!(POST "/projects/{slug}/invitations/revoke", Project(Action::ManageMembers), "Revoke an invitation", team::page::revoke),
         // People: projects, invitations, passwords, tokens, the organization
-        route!(POST "/projects", OrgAdmin, "Create a project", projects::create::form),
+        route!(POST "/projects", ProjectCreator, "Create a project", projects::create::form),
         route!(GET "/invitations/{token}", Public, "An invitation: set name and password; the secret `{token}` is the credential", people::accept::page),
         route!(POST "/invitations/{token}", Public, "Accept an invitation: become a user, log in, land on the project", people::accept::accept),
         route!(GET "/password/forgot", Public, "Ask for a password reset link", people::password::forgot_page),
@@ -134,7 +134,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         // JSON API
         route!(GET "/api/v1/openapi.json", Public, "This API's OpenAPI document", openapi::document),
         route!(GET "/api/v1/projects", SignedIn, "The caller's projects", projects::api::list),
-        route!(POST "/api/v1/projects", OrgAdmin, "Create a project: `slug`, `name`, `client`, `started_on`", projects::create::api),
+        route!(POST "/api/v1/projects", ProjectCreator, "Create a project: `slug`, `name`, `client`, `started_on`", projects::create::api),
         route!(GET "/api/v1/projects/{slug}", Project(Action::View), "One project", projects::api::show),
         route!(POST "/api/v1/projects/{slug}/invitations", Project(Action::ManageMembers), "Add a person by `email` with a `role`: `added` for a user of the organization, else `invited` with a one-time `url` (7 days)", team::invitations::api_invite),
         route!(POST "/api/v1/invitations/{id}/revoke", SignedIn, "Revoke an invitation (who may manage its project's people); its link answers 404", team::invitations::api_revoke),

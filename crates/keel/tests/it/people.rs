@@ -195,6 +195,15 @@ on_both_backends! {
         let specialist = app.token("specialist@demo.local").await;
         let (status, _) = api(&app, &specialist, "/api/v1/projects", json!({"slug": "mine", "name": "Mine"})).await;
         assert_eq!(status, StatusCode::FORBIDDEN);
+        // An agency lead who is not an admin may start a project too, and leads it.
+        keel::commands::create_user(&app.store, "lead2@test.local", DEMO_PASSWORD, None, false).await.unwrap();
+        keel::commands::add_member(&app.store, "client-b", "lead2@test.local", "agency_lead", None).await.unwrap();
+        let lead2 = app.token("lead2@test.local").await;
+        let (status, own) = api(&app, &lead2, "/api/v1/projects", json!({"slug": "lead2-project", "name": "Lead Two"})).await;
+        assert_eq!(status, StatusCode::CREATED, "{own}");
+        let listed: Value = reqwest::Client::new().get(app.url("/api/v1/projects")).bearer_auth(&lead2).send().await.unwrap().json().await.unwrap();
+        let mine = listed.as_array().unwrap().iter().find(|p| p["slug"] == "lead2-project").expect("sees what they made");
+        assert_eq!(mine["roles"], json!(["agency_lead"]));
 
         // A user of the organization is added at once.
         let (status, added) = api(&app, &lead, "/api/v1/projects/api-client/invitations", json!({

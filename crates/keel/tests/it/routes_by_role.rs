@@ -244,6 +244,15 @@ on_both_backends! {
                     Guard::OrgAdmin if caller.email.is_none() => assert_eq!(status, anonymous_answer, "{context}"),
                     Guard::OrgAdmin if caller.org_admin => assert!(![401, 403, 404].contains(&status.as_u16()), "{context}"),
                     Guard::OrgAdmin => assert_eq!(status, StatusCode::FORBIDDEN, "{context}"),
+                    Guard::ProjectCreator if caller.email.is_none() => assert_eq!(status, anonymous_answer, "{context}"),
+                    Guard::ProjectCreator => {
+                        let may = keel_domain::may_create_projects(caller.org_admin, caller.roles.contains(Role::AgencyLead));
+                        if may {
+                            assert!(![401, 403, 404].contains(&status.as_u16()), "{context}");
+                        } else {
+                            assert_eq!(status, StatusCode::FORBIDDEN, "{context}");
+                        }
+                    }
                     Guard::Public => assert!(status != StatusCode::UNAUTHORIZED && status != StatusCode::FORBIDDEN, "{context}"),
                     Guard::SignedIn if caller.email.is_none() => assert_eq!(status, anonymous_answer, "{context}"),
                     Guard::SignedIn => assert!(![401, 403, 404].contains(&status.as_u16()), "{context}"),
