@@ -1,4 +1,4 @@
--- People from the web (SQLite). Kept in step with ../postgres/0061_people.sql.
+-- People from the web (SQLite). Kept in step with ../postgres/0081_people.sql.
 --
 -- A deactivated user keeps their row, so the audit trail still names them; sessions end and
 -- tokens are revoked when they are deactivated, and both lookups refuse them from then on.
