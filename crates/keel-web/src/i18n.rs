@@ -817,6 +817,8 @@ pub const ENTRIES: &[(&str, &str, &str)] = &[
         "Nothing on the record matches this filter. Choose “Everything” and “Anyone” to see the whole trail.",
         "Под этот фильтр ничего не подходит. Выберите «Всё» и «Все участники», чтобы увидеть весь журнал.",
     ),
+    ("audit.object.invitation", "Invitation", "Приглашение"),
+    ("audit.object.person", "Person", "Участник"),
     ("audit.invited", "invited", "пригласил(а)"),
     ("audit.accepted", "accepted the invitation", "принял(а) приглашение"),
     ("audit.revoked", "revoked the invitation of", "отозвал(а) приглашение"),

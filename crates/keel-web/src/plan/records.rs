@@ -111,7 +111,7 @@ pub const FILTERS: [(&str, &[&str], &str); 6] = [
         "audit.filter.meetings",
     ),
     ("project", &["project"], "audit.filter.project"),
-    ("people", &["member", "invitation"], "audit.filter.people"),
+    ("people", &["member", "invitation", "user"], "audit.filter.people"),
 ];
 
 /// One entry of the project's trail: who, what, on which object, and the particulars.
@@ -143,6 +143,8 @@ fn object_key(kind: &str) -> &'static str {
         "meeting_schedule" => "audit.object.schedule",
         "team" => "audit.object.team",
         "project" => "audit.object.project",
+        "invitation" => "audit.object.invitation",
+        "user" => "audit.object.person",
         _ => "audit.object.other",
     }
 }

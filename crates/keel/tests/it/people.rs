@@ -180,6 +180,17 @@ on_both_backends! {
         for action in ["created", "invited", "accepted", "deactivated"] {
             assert!(actions.contains(&action), "{action} on the audit trail: {actions:?}");
         }
+        // …and on the audit page, in the reader's language, under "people".
+        let audit = lead
+            .get(app.url("/projects/new-client/audit?kind=people"))
+            .header("accept-language", "ru")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(audit.contains("пригласил(а)") && audit.contains("принял(а) приглашение") && audit.contains("отключил(а)"), "{audit}");
     }
 
     async fn the_api_invites_adds_revokes_and_reveals_nothing_about_other_organizations(backend) {
