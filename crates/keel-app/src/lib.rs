@@ -19,6 +19,7 @@ pub mod brief;
 pub mod goals;
 pub mod jobs;
 pub mod meetings;
+pub mod people;
 pub mod refusal;
 pub mod wording;
 pub mod workflow;

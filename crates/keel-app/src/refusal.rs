@@ -30,6 +30,10 @@ pub enum Refusal {
     ChangedMeanwhile,
     /// A field's value is not acceptable.
     Invalid { field: String, reason: String },
+    /// A new password is too short, too common or absurdly long.
+    WeakPassword(keel_domain::password::PasswordProblem),
+    /// The link (invitation, password reset) is unknown, used, revoked or expired.
+    LinkGone,
 }
 
 /// The broad class of a refusal, which each edge maps to its own status (HTTP 404, 403, 409,
@@ -50,7 +54,8 @@ impl Refusal {
                 RefusalKind::Forbidden
             }
             Refusal::WrongState | Refusal::OpenSuggestions(_) | Refusal::ChangedMeanwhile => RefusalKind::Conflict,
-            Refusal::CommentRequired | Refusal::Invalid { .. } => RefusalKind::Invalid,
+            Refusal::CommentRequired | Refusal::Invalid { .. } | Refusal::WeakPassword(_) => RefusalKind::Invalid,
+            Refusal::LinkGone => RefusalKind::NotFound,
         }
     }
 

@@ -50,6 +50,11 @@ pub fn refusal(refusal: &Refusal, lang: Lang) -> String {
             "the post changed while you were acting on it (someone else decided or edited it); reload and try again",
             "публикация изменилась, пока вы с ней работали (кто-то уже принял решение или отредактировал её); обновите страницу и попробуйте снова",
         ),
+        Refusal::WeakPassword(problem) => password_problem(*problem, lang).to_owned(),
+        Refusal::LinkGone => fixed(
+            "this link does not work any more: it was used, revoked, replaced by a newer one or it expired; ask for a new one",
+            "ссылка больше не действует: ею уже воспользовались, её отозвали, заменили новой или истёк её срок; попросите новую",
+        ),
         Refusal::Invalid { field, reason } => match lang {
             Lang::En => format!("field `{field}`: {reason}"),
             Lang::Ru => format!("поле `{field}`: {reason}"),
@@ -129,6 +134,21 @@ pub mod chat {
                 "По публикации #{post_id} «{excerpt}» запрошены правки. Ваш комментарий передан автору как предложение."
             ),
         }
+    }
+}
+
+/// Why a new password was refused, in `lang`.
+pub fn password_problem(problem: keel_domain::password::PasswordProblem, lang: Lang) -> &'static str {
+    use keel_domain::password::PasswordProblem::*;
+    match (problem, lang) {
+        (TooShort, Lang::En) => {
+            "the password is too short: use at least 8 characters (a few words are easy to remember)"
+        }
+        (TooShort, Lang::Ru) => "пароль слишком короткий: нужно не меньше 8 символов (несколько слов легко запомнить)",
+        (TooCommon, Lang::En) => "this password is among the most common ones and is guessed first: choose another",
+        (TooCommon, Lang::Ru) => "этот пароль из самых распространённых, его подбирают первым: выберите другой",
+        (TooLong, Lang::En) => "the password is longer than 1024 characters",
+        (TooLong, Lang::Ru) => "пароль длиннее 1024 символов",
     }
 }
 

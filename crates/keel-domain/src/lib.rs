@@ -12,6 +12,7 @@ pub mod lang;
 pub mod meeting;
 pub mod metrics;
 pub mod notification;
+pub mod password;
 pub mod permission;
 pub mod project;
 pub mod role;
@@ -22,7 +23,7 @@ pub mod workflow;
 
 pub use ids::*;
 pub use lang::Lang;
-pub use permission::{Access, Action, Decision, decide, may_assign};
+pub use permission::{Access, Action, Decision, decide, may_assign, may_create_projects};
 pub use project::{ProjectName, ProjectStatus, Slug};
 pub use role::{Role, RoleSet, Side};
 pub use user::Email;

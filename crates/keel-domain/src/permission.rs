@@ -116,6 +116,13 @@ pub fn may_assign(access: Access, target: Role) -> bool {
     access.roles.contains(Role::ClientOwner) && matches!(target.side(), Side::Client | Side::Neutral)
 }
 
+/// Who may start a new project in the organization: its admins, and anyone who leads the
+/// agency side of one of its projects (they run engagements; they become the new project's
+/// agency lead).
+pub fn may_create_projects(org_admin: bool, agency_lead_somewhere: bool) -> bool {
+    org_admin || agency_lead_somewhere
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

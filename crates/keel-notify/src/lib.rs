@@ -11,6 +11,7 @@
 pub mod email;
 pub mod ical;
 pub mod messages;
+pub mod people;
 pub mod telegram;
 
 /// `public_url` (the installation's address as users reach it, perhaps with a path prefix)

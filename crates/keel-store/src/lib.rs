@@ -16,12 +16,15 @@ pub mod data;
 mod error;
 pub mod goals;
 pub mod import_log;
+pub mod invitations;
 // Background jobs stored in the database, shared by every instance.
 pub mod jobs;
 pub mod login_limit;
 pub mod meetings;
 pub mod members;
 pub mod orgs;
+pub mod password_resets;
+pub mod people;
 // The content plan and its approvals.
 pub mod plan;
 pub mod projects;

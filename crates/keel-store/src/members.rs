@@ -88,4 +88,16 @@ impl Store {
         })?;
         Ok(names.iter().filter_map(|n| n.parse().ok()).collect())
     }
+
+    /// Whether `user` holds `role` in any project.
+    pub async fn holds_role_anywhere(&self, user: UserId, role: Role) -> StoreResult<bool> {
+        let n: i64 = on_pool!(&self.pool, p => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM memberships WHERE user_id = $1 AND role = $2")
+                .bind(user.0)
+                .bind(role.as_str())
+                .fetch_one(p)
+                .await
+        })?;
+        Ok(n > 0)
+    }
 }

@@ -95,4 +95,57 @@ impl Store {
             sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM organizations").fetch_one(p).await
         })?)
     }
+
+    /// Makes a new organization and its first user, an admin, in one transaction. A taken
+    /// slug or e-mail is a [`StoreError::Conflict`] and leaves nothing behind.
+    #[tracing::instrument(skip(self, password_hash))]
+    pub async fn create_org_with_admin(
+        &self,
+        slug: &str,
+        name: &str,
+        email: &keel_domain::Email,
+        display_name: &str,
+        password_hash: &str,
+    ) -> StoreResult<crate::users::User> {
+        let at = now();
+        // An async block, so the `?`s below end it (not this function) and a unique-key
+        // violation still becomes a conflict.
+        let user = on_pool!(&self.pool, p => async {
+            let mut tx = p.begin().await?;
+            let org: i64 = sqlx::query_scalar("INSERT INTO organizations (slug, name, created_at) VALUES ($1, $2, $3) RETURNING id")
+                .bind(slug)
+                .bind(name)
+                .bind(at)
+                .fetch_one(&mut *tx)
+                .await?;
+            let user = sqlx::query_as::<_, crate::users::User>(
+                "INSERT INTO users (org_id, email, display_name, password_hash, is_org_admin, created_at)
+                 VALUES ($1, $2, $3, $4, TRUE, $5) RETURNING id, org_id, email, display_name, is_org_admin",
+            )
+            .bind(org)
+            .bind(email.as_str())
+            .bind(display_name)
+            .bind(password_hash)
+            .bind(at)
+            .fetch_one(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(user)
+        }.await)
+        .map_err(|e| crate::StoreError::from(e).on_unique("this organization or e-mail is already registered"))?;
+        Ok(user)
+    }
+
+    /// Renames organization `org` (its slug, used by nothing people see, stays).
+    pub async fn rename_org(&self, org: OrgId, name: &str) -> StoreResult<()> {
+        on_pool!(&self.pool, p => {
+            sqlx::query("UPDATE organizations SET name = $1 WHERE id = $2")
+                .bind(name)
+                .bind(org.0)
+                .execute(p)
+                .await
+                .map(|r| r.rows_affected())
+        })?;
+        Ok(())
+    }
 }

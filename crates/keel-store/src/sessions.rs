@@ -21,7 +21,13 @@ impl Store {
                 .bind(created)
                 .bind(created + Duration::days(SESSION_DAYS))
                 .execute(p)
-                .await.map(|r| r.rows_affected())
+                .await.map(|r| r.rows_affected())?;
+            sqlx::query("UPDATE users SET last_login_at = $1 WHERE id = $2")
+                .bind(created)
+                .bind(user.0)
+                .execute(p)
+                .await
+                .map(|r| r.rows_affected())
         })?;
         Ok(token)
     }
@@ -32,7 +38,7 @@ impl Store {
             sqlx::query_as::<_, User>(
                 "SELECT u.id, u.org_id, u.email, u.display_name, u.is_org_admin
                  FROM sessions s JOIN users u ON u.id = s.user_id
-                 WHERE s.token_hash = $1 AND s.expires_at > $2",
+                 WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.deactivated_at IS NULL",
             )
             .bind(secret_hash(token))
             .bind(now())
@@ -45,6 +51,19 @@ impl Store {
     pub async fn delete_session(&self, token: &str) -> StoreResult<()> {
         on_pool!(&self.pool, p => {
             sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(secret_hash(token)).execute(p).await.map(|r| r.rows_affected())
+        })?;
+        Ok(())
+    }
+
+    /// Ends every session of `user` but `keep` (the one that changed the password).
+    pub async fn end_other_sessions(&self, user: UserId, keep: &str) -> StoreResult<()> {
+        on_pool!(&self.pool, p => {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+                .bind(user.0)
+                .bind(secret_hash(keep))
+                .execute(p)
+                .await
+                .map(|r| r.rows_affected())
         })?;
         Ok(())
     }

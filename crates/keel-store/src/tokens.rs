@@ -46,7 +46,7 @@ impl Store {
             sqlx::query_as::<_, User>(
                 "SELECT u.id, u.org_id, u.email, u.display_name, u.is_org_admin
                  FROM api_tokens t JOIN users u ON u.id = t.user_id
-                 WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
+                 WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.deactivated_at IS NULL",
             )
             .bind(&hash)
             .fetch_optional(p)

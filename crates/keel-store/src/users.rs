@@ -1,8 +1,10 @@
 //! People who log in. Every user belongs to one organization.
 
+use crate::audit::NewAuditEvent;
 use crate::error::OrNotFound;
-use crate::{Store, StoreError, StoreResult, now, on_pool};
-use keel_domain::{Email, OrgId, UserId};
+use crate::{Store, StoreError, StoreResult, append_audit, now, on_pool};
+use keel_domain::{Email, OrgId, ProjectId, UserId};
+use serde_json::json;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct User {
@@ -95,5 +97,57 @@ impl Store {
         Ok(on_pool!(&self.pool, p => {
             sqlx::query_as::<_, User>(&sql).bind(org.0).fetch_all(p).await
         })?)
+    }
+
+    /// Whether `user` was deactivated (a deactivated user cannot log in).
+    pub async fn is_deactivated(&self, user: UserId) -> StoreResult<bool> {
+        let at: Option<Option<chrono::DateTime<chrono::Utc>>> = on_pool!(&self.pool, p => {
+            sqlx::query_scalar("SELECT deactivated_at FROM users WHERE id = $1").bind(user.0).fetch_optional(p).await
+        })?;
+        Ok(matches!(at, Some(Some(_))))
+    }
+
+    /// Deactivates `user` of `org` on `actor`'s behalf, in one transaction: the row stays (the
+    /// audit trail keeps naming them), every session ends, every token is revoked, and each
+    /// project they are on records it. Returns whether an active user of `org` was deactivated.
+    #[tracing::instrument(skip(self))]
+    pub async fn deactivate_user(&self, org: OrgId, user: UserId, actor: UserId) -> StoreResult<bool> {
+        let at = now();
+        let done = on_pool!(&self.pool, p => {
+            let mut tx = p.begin().await?;
+            let changed = sqlx::query("UPDATE users SET deactivated_at = $1 WHERE id = $2 AND org_id = $3 AND deactivated_at IS NULL")
+                .bind(at)
+                .bind(user.0)
+                .bind(org.0)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if changed == 0 {
+                return Ok(false);
+            }
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user.0).execute(&mut *tx).await?;
+            sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+                .bind(at)
+                .bind(user.0)
+                .execute(&mut *tx)
+                .await?;
+            let email: String = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
+                .bind(user.0)
+                .fetch_one(&mut *tx)
+                .await?;
+            let projects: Vec<i64> = sqlx::query_scalar("SELECT DISTINCT project_id FROM memberships WHERE user_id = $1")
+                .bind(user.0)
+                .fetch_all(&mut *tx)
+                .await?;
+            for project in projects {
+                append_audit!(&mut *tx, NewAuditEvent {
+                    org, project: ProjectId(project), subject_kind: "user", subject_id: user.0,
+                    actor: Some(actor), action: "deactivated", detail: json!({ "email": email }), at,
+                })?;
+            }
+            tx.commit().await?;
+            Ok::<_, sqlx::Error>(true)
+        })?;
+        Ok(done)
     }
 }

@@ -36,6 +36,7 @@ mod goals;
 mod health;
 mod meetings;
 mod notifications;
+mod people;
 mod plan;
 mod projects;
 mod reports;
@@ -71,6 +72,11 @@ pub struct WebConfig {
     /// Whether a Telegram bot is configured, and its username (for `t.me/<bot>?start=CODE`
     /// links; `None` when it could not be learned at start).
     pub telegram: Option<TelegramWeb>,
+    /// Where invitations and password reset links are mailed from; `None`: no e-mail (the API
+    /// still answers an invitation with its link).
+    pub smtp: Option<keel_notify::email::SmtpSettings>,
+    /// Whether `/signup` makes new organizations (off: it answers 404).
+    pub allow_signup: bool,
 }
 
 /// What the pages need to know about the configured Telegram bot.
@@ -86,6 +92,8 @@ impl Default for WebConfig {
             max_body_bytes: 64 * 1024 * 1024,
             public_url: None,
             telegram: None,
+            smtp: None,
+            allow_signup: false,
         }
     }
 }
@@ -100,6 +108,8 @@ pub struct AppState {
     pub calendar: Arc<dyn calendar_source::CalendarSource>,
     /// The bound on concurrent whole-project reads (see [`heavy`]).
     pub heavy: Arc<heavy::HeavyGate>,
+    /// Invitations and password e-mails, when SMTP is configured.
+    pub mail: Option<Arc<keel_notify::people::PeopleMail>>,
 }
 
 impl AppState {
@@ -107,6 +117,16 @@ impl AppState {
         AppState {
             calendar: Arc::new(calendar_source::PlanCalendar::new(store.clone())),
             heavy: Arc::new(heavy::HeavyGate::for_pool(store.max_connections())),
+            mail: config
+                .smtp
+                .as_ref()
+                .and_then(|smtp| match keel_notify::people::PeopleMail::new(smtp) {
+                    Ok(mail) => Some(Arc::new(mail)),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "invitations and password e-mails are off");
+                        None
+                    }
+                }),
             store,
             config: Arc::new(config),
             metrics: Arc::new(ops::HttpMetrics::new()),

@@ -7,7 +7,8 @@
 use crate::auth::guard::{Guard, enforce};
 use crate::{
     AppState, analytics, assets, auth, brief, calendar_feeds, data, definitions, error, flash, goals, health, heavy,
-    meetings, notifications, openapi, ops, plan, projects, reports, security_headers, session, team, text_guard,
+    meetings, notifications, openapi, ops, people, plan, projects, reports, security_headers, session, team,
+    text_guard,
 };
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::Method;
@@ -65,6 +66,26 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         route!(GET "/projects/{slug}/members", Project(Action::ViewMembers), "Project team", team::page::list),
         route!(POST "/projects/{slug}/members", Project(Action::ManageMembers), "Add a person to the project", team::page::add),
         route!(POST "/projects/{slug}/members/remove", Project(Action::ManageMembers), "Remove a person's role", team::page::remove),
+        route!(POST "/projects/{slug}/invitations/resend", Project(Action::ManageMembers), "Resend an invitation: a new link, seven more days", team::page::resend),
+        route!(POST "/projects/{slug}/invitations/revoke", Project(Action::ManageMembers), "Revoke an invitation", team::page::revoke),
+        // People: projects, invitations, passwords, tokens, the organization
+        route!(POST "/projects", ProjectCreator, "Create a project", projects::create::form),
+        route!(GET "/invitations/{token}", Public, "An invitation: set name and password; the secret `{token}` is the credential", people::accept::page),
+        route!(POST "/invitations/{token}", Public, "Accept an invitation: become a user, log in, land on the project", people::accept::accept),
+        route!(GET "/password/forgot", Public, "Ask for a password reset link", people::password::forgot_page),
+        route!(POST "/password/forgot", Public, "Mail a one-time reset link (the same answer for unknown addresses)", people::password::forgot),
+        route!(GET "/password/reset/{token}", Public, "Choose a new password; the secret `{token}` is the credential", people::password::reset_page),
+        route!(POST "/password/reset/{token}", Public, "Set the new password, once; every session ends", people::password::reset),
+        route!(GET "/signup", Public, "Sign up a new organization (only with allow_signup; else 404)", people::signup::page),
+        route!(POST "/signup", Public, "Make the organization and its admin, and log in", people::signup::submit),
+        route!(GET "/settings/password", SignedIn, "Change the caller's password", people::password::change_page),
+        route!(POST "/settings/password", SignedIn, "Change the caller's password (the current one required; other sessions end)", people::password::change),
+        route!(GET "/settings/tokens", SignedIn, "The caller's personal API tokens", people::tokens::page),
+        route!(POST "/settings/tokens", SignedIn, "Make a personal API token (shown once)", people::tokens::create),
+        route!(POST "/settings/tokens/revoke", SignedIn, "Revoke a personal API token", people::tokens::revoke),
+        route!(GET "/settings/organization", OrgAdmin, "The organization: admins, people with their projects and last login", people::organization::page),
+        route!(POST "/settings/organization/name", OrgAdmin, "Rename the organization", people::organization::rename),
+        route!(POST "/settings/organization/deactivate", OrgAdmin, "Deactivate a person: sessions and tokens end, history stays", people::organization::deactivate_form),
         // Content plan and approvals
         route!(GET "/projects/{slug}/plan", Project(Action::View), "The content calendar (month, week) and list, with undated drafts", plan::pages::plan),
         route!(POST "/projects/{slug}/plan", Project(Action::WritePosts), "Create a draft post", plan::pages::create),
@@ -114,7 +135,11 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         // JSON API
         route!(GET "/api/v1/openapi.json", Public, "This API's OpenAPI document", openapi::document),
         route!(GET "/api/v1/projects", SignedIn, "The caller's projects", projects::api::list),
+        route!(POST "/api/v1/projects", ProjectCreator, "Create a project: `slug`, `name`, `client`, `started_on`", projects::create::api),
         route!(GET "/api/v1/projects/{slug}", Project(Action::View), "One project", projects::api::show),
+        route!(POST "/api/v1/projects/{slug}/invitations", Project(Action::ManageMembers), "Add a person by `email` with a `role`: `added` for a user of the organization, else `invited` with a one-time `url` (7 days)", team::invitations::api_invite),
+        route!(POST "/api/v1/invitations/{id}/revoke", SignedIn, "Revoke an invitation (who may manage its project's people); its link answers 404", team::invitations::api_revoke),
+        route!(POST "/api/v1/users/{user_id}/deactivate", OrgAdmin, "Deactivate a person of the organization: sessions end, tokens answer 401", people::organization::deactivate_api),
         route!(GET "/api/v1/projects/{slug}/members", Project(Action::ViewMembers), "The project's team", team::api::members),
         route!(POST "/api/v1/projects/{slug}/members", Project(Action::ManageMembers), "Add a person to the project", team::api::add_member),
         route!(POST "/api/v1/projects/{slug}/imports", Project(Action::ImportData), "Import a data file (the body) into the project, all-or-nothing", data::api::import),

@@ -29,6 +29,9 @@ pub struct Config {
     pub log: String,
     /// Notifications and calendars: see [`NotifyConfig`].
     pub notify: NotifyConfig,
+    /// Whether anyone may sign up a new organization at `/signup` (off by default: an
+    /// installation usually serves one agency, and its admin invites everyone else).
+    pub allow_signup: bool,
 }
 
 /// Where notifications go out and how links back to Keel are written.
@@ -53,6 +56,7 @@ impl Default for Config {
             secure_cookies: false,
             max_upload_mb: 64,
             log: "info,sqlx=warn,tower_http=info".into(),
+            allow_signup: false,
             notify: NotifyConfig {
                 telegram_api_url: keel_platforms::telegram::DEFAULT_API_URL.into(),
                 ..Default::default()
@@ -75,6 +79,7 @@ struct FileConfig {
     mail_from: Option<String>,
     telegram_bot_token: Option<String>,
     telegram_api_url: Option<String>,
+    allow_signup: Option<bool>,
 }
 
 /// Flags given on the command line (they win over everything).
@@ -92,6 +97,7 @@ pub const KNOWN_ENV: &[&str] = &[
     "KEEL_SECURE_COOKIES",
     "KEEL_MAX_UPLOAD_MB",
     "KEEL_LOG",
+    "KEEL_ALLOW_SIGNUP",
     "KEEL_PUBLIC_URL",
     "KEEL_SMTP_URL",
     "KEEL_MAIL_FROM",
@@ -140,6 +146,9 @@ impl Config {
             mail_from: env_get("KEEL_MAIL_FROM"),
             telegram_bot_token: env_get("KEEL_TELEGRAM_BOT_TOKEN"),
             telegram_api_url: env_get("KEEL_TELEGRAM_API_URL"),
+            allow_signup: env_get("KEEL_ALLOW_SIGNUP")
+                .map(|v| parse_bool(&v, "KEEL_ALLOW_SIGNUP"))
+                .transpose()?,
         };
         config.apply(from_env, "environment")?;
         for (key, _) in env {
@@ -194,6 +203,9 @@ impl Config {
         }
         if let Some(log) = layer.log {
             self.log = log;
+        }
+        if let Some(allow) = layer.allow_signup {
+            self.allow_signup = allow;
         }
         self.apply_notify(notify, source)
     }

@@ -24,6 +24,11 @@ pub enum Guard {
     Public,
     /// Any signed-in user.
     SignedIn,
+    /// A signed-in organization admin (the organization's people); others get 403.
+    OrgAdmin,
+    /// Someone who may start projects: an organization admin or an agency lead of one of its
+    /// projects (`keel_domain::may_create_projects`); others get 403.
+    ProjectCreator,
     /// A caller allowed to take this action in the project named by the path's `{slug}`.
     Project(Action),
     /// A caller allowed to take this action in the project of the content-plan post named by
@@ -64,6 +69,22 @@ async fn authorize(guard: Guard, state: &AppState, request: &mut Request) -> Res
     let action = match guard {
         Guard::Public => return Ok(()),
         Guard::SignedIn => return user.map(|_| ()).ok_or(WebError::Unauthorized),
+        Guard::OrgAdmin => {
+            let user = user.ok_or(WebError::Unauthorized)?;
+            return if user.is_org_admin {
+                Ok(())
+            } else {
+                Err(WebError::Forbidden)
+            };
+        }
+        Guard::ProjectCreator => {
+            let user = user.ok_or(WebError::Unauthorized)?;
+            return if keel_app::people::may_create_projects(&state.store, &user).await? {
+                Ok(())
+            } else {
+                Err(WebError::Forbidden)
+            };
+        }
         Guard::Project(action) | Guard::Post(action) => action,
     };
     let user = user.ok_or(WebError::Unauthorized)?;

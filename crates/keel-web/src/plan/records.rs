@@ -63,13 +63,23 @@ fn post_action_key(action: &str) -> &'static str {
         "sla_missed" => "audit.sla_missed",
         "auto_approved" => "audit.auto_approved",
         "workflow_settings_changed" => "audit.workflow_settings_changed",
+        "invited" => "audit.invited",
+        "accepted" => "audit.accepted",
+        "revoked" => "audit.revoked",
+        "deactivated" => "audit.deactivated",
         _ => "audit.other",
     }
 }
 
-/// The particulars worth a line: a comment, a reason, a round.
+/// The particulars worth a line: a comment, a reason, a round, the person (and role) an
+/// invitation or deactivation is about.
 fn detail_text(detail: &serde_json::Value) -> String {
     let mut parts = vec![];
+    for key in ["email", "role", "slug"] {
+        if let Some(text) = detail.get(key).and_then(|v| v.as_str()) {
+            parts.push(text.to_owned());
+        }
+    }
     for key in ["comment", "reason"] {
         if let Some(text) = detail.get(key).and_then(|v| v.as_str()) {
             parts.push(format!("«{text}»"));
@@ -101,7 +111,7 @@ pub const FILTERS: [(&str, &[&str], &str); 6] = [
         "audit.filter.meetings",
     ),
     ("project", &["project"], "audit.filter.project"),
-    ("people", &["member", "invitation"], "audit.filter.people"),
+    ("people", &["member", "invitation", "user"], "audit.filter.people"),
 ];
 
 /// One entry of the project's trail: who, what, on which object, and the particulars.
@@ -133,6 +143,8 @@ fn object_key(kind: &str) -> &'static str {
         "meeting_schedule" => "audit.object.schedule",
         "team" => "audit.object.team",
         "project" => "audit.object.project",
+        "invitation" => "audit.object.invitation",
+        "user" => "audit.object.person",
         _ => "audit.object.other",
     }
 }

@@ -19,7 +19,7 @@ pub struct ProjectJson {
     pub roles: Vec<String>,
 }
 
-fn project_json(p: &Project, roles: Vec<Role>) -> ProjectJson {
+pub(crate) fn project_json(p: &Project, roles: Vec<Role>) -> ProjectJson {
     ProjectJson {
         slug: p.slug.clone(),
         name: p.name.clone(),

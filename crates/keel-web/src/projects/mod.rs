@@ -2,4 +2,5 @@
 //! API (the projects, one project, its members).
 
 pub mod api;
+pub mod create;
 pub mod page;

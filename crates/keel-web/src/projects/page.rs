@@ -28,6 +28,8 @@ pub struct ProjectsPage {
     chrome: Chrome,
     cards: Vec<ProjectCard>,
     is_admin: bool,
+    /// Whether the caller may start a project (the form shows).
+    can_create: bool,
 }
 
 pub async fn list(
@@ -60,6 +62,7 @@ pub async fn list(
         chrome,
         cards,
         is_admin: user.is_org_admin,
+        can_create: keel_app::people::may_create_projects(&state.store, &user).await?,
     })
 }
 

@@ -37,19 +37,26 @@ pub struct LoginPage {
     email: String,
     next: String,
     error_key: Option<&'static str>,
+    notice_key: Option<&'static str>,
+    /// Whether to offer signing up a new organization.
+    signup: bool,
 }
 
 #[derive(Deserialize)]
 pub struct LoginQuery {
     next: Option<String>,
+    /// `done` after a password reset.
+    reset: Option<String>,
 }
 
-pub async fn form(chrome: Chrome, Query(q): Query<LoginQuery>) -> LoginPage {
+pub async fn form(State(state): State<AppState>, chrome: Chrome, Query(q): Query<LoginQuery>) -> LoginPage {
     LoginPage {
         chrome,
         email: String::new(),
         next: safe_next(q.next.as_deref()),
         error_key: None,
+        notice_key: q.reset.is_some().then_some("login.reset_done"),
+        signup: state.config.allow_signup,
     }
 }
 
@@ -77,6 +84,8 @@ pub async fn submit(
             email: form.email.clone(),
             next: next.clone(),
             error_key: Some(key),
+            notice_key: None,
+            signup: state.config.allow_signup,
         };
         Ok((status, page).into_response())
     };
@@ -98,12 +107,33 @@ pub async fn submit(
     let Some(user) = user.filter(|_| verified) else {
         return page(StatusCode::UNAUTHORIZED, "login.failed");
     };
+    // A deactivated person's password still verifies, but it opens nothing; they get the
+    // same answer as a wrong password.
+    if state.store.is_deactivated(user.id()).await? {
+        return page(StatusCode::UNAUTHORIZED, "login.failed");
+    }
     state.store.login_succeeded(&form.email, &address).await?;
-    let token = state.store.create_session(user.id()).await?;
-    let secure = cookies::is_secure(&headers, state.config.secure_cookies);
-    let cookie = cookies::set(SESSION_COOKIE, &token, Some(SESSION_DAYS * 24 * 3600), "Lax", secure);
+    let cookie = start_session(&state, &headers, user.id()).await?;
     tracing::info!(user = %user.email, "logged in");
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to(&next)).into_response())
+}
+
+/// Starts a session for `user` and returns its `Set-Cookie` value (login, an accepted
+/// invitation, a password reset).
+pub(crate) async fn start_session(
+    state: &AppState,
+    headers: &HeaderMap,
+    user: keel_domain::UserId,
+) -> Result<axum::http::HeaderValue, WebError> {
+    let token = state.store.create_session(user).await?;
+    let secure = cookies::is_secure(headers, state.config.secure_cookies);
+    Ok(cookies::set(
+        SESSION_COOKIE,
+        &token,
+        Some(SESSION_DAYS * 24 * 3600),
+        "Lax",
+        secure,
+    ))
 }
 
 #[derive(Deserialize)]

@@ -4,14 +4,15 @@
 use crate::auth::ProjectCtx;
 use crate::auth::csrf::CsrfForm;
 use crate::layout::{Chrome, role_key};
+use crate::team::invitations::add_or_invite;
 use crate::{AppState, WebError};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::Extension;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use keel_domain::{Action, Decision, Email, Role, UserId, decide, may_assign};
+use keel_domain::{Action, Decision, Role, UserId, decide, may_assign};
 use serde::Deserialize;
 
 pub struct MemberRow {
@@ -42,6 +43,19 @@ pub struct MembersPage {
     notice_key: Option<&'static str>,
     error: Option<String>,
     tab: &'static str,
+    /// Invitations not yet accepted (expired ones too, so they can be resent).
+    invitations: Vec<InvitationRow>,
+    /// The link of an invitation just made or resent: shown once, for when no e-mail goes out.
+    new_link: Option<String>,
+}
+
+pub struct InvitationRow {
+    pub id: i64,
+    pub email: String,
+    pub role_key: &'static str,
+    pub expires_on: String,
+    pub expired: bool,
+    pub manageable: bool,
 }
 
 #[derive(Deserialize)]
@@ -58,6 +72,7 @@ pub async fn list(
     let notice_key = match n.done.as_deref() {
         Some("added") => Some("members.added"),
         Some("removed") => Some("members.removed"),
+        Some("revoked") => Some("invitations.revoked"),
         _ => None,
     };
     page(&state, chrome, &ctx, notice_key, None).await
@@ -107,7 +122,31 @@ async fn page(
         notice_key,
         error,
         tab: "members",
+        invitations: if can_manage {
+            invitation_rows(state, ctx).await?
+        } else {
+            vec![]
+        },
+        new_link: None,
     })
+}
+
+async fn invitation_rows(state: &AppState, ctx: &ProjectCtx) -> Result<Vec<InvitationRow>, WebError> {
+    let now = chrono::Utc::now();
+    Ok(state
+        .store
+        .pending_invitations(ctx.project.id())
+        .await?
+        .into_iter()
+        .map(|i| InvitationRow {
+            manageable: i.role().is_some_and(|r| may_assign(ctx.access, r)),
+            id: i.id,
+            role_key: role_key(&i.role),
+            expires_on: i.expires_at.date_naive().to_string(),
+            expired: i.expires_at <= now,
+            email: i.email,
+        })
+        .collect())
 }
 
 #[derive(Deserialize)]
@@ -121,48 +160,79 @@ pub struct AddForm {
 pub async fn add(
     State(state): State<AppState>,
     chrome: Chrome,
+    headers: HeaderMap,
     Extension(ctx): Extension<ProjectCtx>,
     CsrfForm(form): CsrfForm<AddForm>,
 ) -> Result<Response, WebError> {
-    match try_add(&state, &ctx, &form).await? {
-        Ok(()) => Ok(Redirect::to(&format!("/projects/{}/members?done=added", ctx.project.slug)).into_response()),
-        Err(message) => Ok((
-            StatusCode::BAD_REQUEST,
-            page(&state, chrome, &ctx, None, Some(message)).await?,
-        )
-            .into_response()),
+    let lang = chrome.t.0;
+    let added = add_or_invite(&state, &headers, &ctx, &form.email, &form.role, lang).await;
+    let result = match added {
+        Ok(json) => json,
+        Err(WebError::Refusal(r)) if r.kind() == keel_app::RefusalKind::Invalid => {
+            let message = r.text(lang);
+            let page = page(&state, chrome, &ctx, None, Some(message)).await?;
+            return Ok((StatusCode::BAD_REQUEST, page).into_response());
+        }
+        Err(e) => return Err(e),
+    };
+    let speciality = Some(form.speciality.trim()).filter(|s| !s.is_empty());
+    if result.status == "added" {
+        if let (Some(speciality), Ok(role)) = (speciality, form.role.parse::<Role>()) {
+            state
+                .store
+                .add_member(
+                    ctx.project.org(),
+                    ctx.project.id(),
+                    UserId(result.id),
+                    role,
+                    Some(speciality),
+                )
+                .await?;
+        }
+        return Ok(Redirect::to(&format!("/projects/{}/members?done=added", ctx.project.slug)).into_response());
     }
+    let mut page = page(&state, chrome, &ctx, Some("invitations.sent"), None).await?;
+    page.new_link = result.url;
+    Ok(page.into_response())
 }
 
-/// Outer error: a failure to report as a 4xx/5xx; inner error: a message for the form.
-async fn try_add(state: &AppState, ctx: &ProjectCtx, form: &AddForm) -> Result<Result<(), String>, WebError> {
-    let email = match Email::parse(&form.email) {
-        Ok(e) => e,
-        Err(e) => return Ok(Err(e.to_string())),
-    };
-    let role: Role = match form.role.parse() {
-        Ok(r) => r,
-        Err(e) => return Ok(Err(format!("{e}"))),
-    };
+#[derive(Deserialize)]
+pub struct InvitationForm {
+    invitation_id: i64,
+}
+
+/// Resends an invitation: a new link (the old one dies) and seven more days.
+pub async fn resend(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    headers: HeaderMap,
+    Extension(ctx): Extension<ProjectCtx>,
+    CsrfForm(form): CsrfForm<InvitationForm>,
+) -> Result<Response, WebError> {
+    let pending = state.store.pending_invitations(ctx.project.id()).await?;
+    let invitation = pending
+        .iter()
+        .find(|i| i.id == form.invitation_id)
+        .ok_or(WebError::NotFound)?;
+    let role = invitation.role().ok_or(WebError::NotFound)?;
     if !may_assign(ctx.access, role) {
         return Err(WebError::Forbidden);
     }
-    let Some(user) = state
-        .store
-        .user_by_email(&email)
-        .await?
-        .filter(|u| u.org_id == ctx.project.org_id)
-    else {
-        return Ok(Err(format!(
-            "{email}: no such user in this organization. Create the account first: keel user create {email} --password-stdin"
-        )));
-    };
-    let speciality = Some(form.speciality.trim()).filter(|s| !s.is_empty());
-    state
-        .store
-        .add_member(ctx.project.org(), ctx.project.id(), user.id(), role, speciality)
-        .await?;
-    Ok(Ok(()))
+    // Resending is inviting again: the new invitation replaces the pending one.
+    let json = add_or_invite(&state, &headers, &ctx, &invitation.email, role.as_str(), chrome.t.0).await?;
+    let mut page = page(&state, chrome, &ctx, Some("invitations.sent"), None).await?;
+    page.new_link = json.url;
+    Ok(page.into_response())
+}
+
+/// Revokes an invitation from the team page.
+pub async fn revoke(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<ProjectCtx>,
+    CsrfForm(form): CsrfForm<InvitationForm>,
+) -> Result<Response, WebError> {
+    keel_app::people::revoke(&state.store, ctx.user.clone(), form.invitation_id).await?;
+    Ok(Redirect::to(&format!("/projects/{}/members?done=revoked", ctx.project.slug)).into_response())
 }
 
 #[derive(Deserialize)]

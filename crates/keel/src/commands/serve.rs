@@ -34,6 +34,8 @@ pub async fn serve(config: &Config, store: &Store, demo: bool) -> anyhow::Result
         max_body_bytes: config.max_upload_mb * 1024 * 1024,
         public_url: config.notify.public_url.clone(),
         telegram: telegram.as_ref().map(|(web, _)| web.clone()),
+        smtp: config.notify.smtp.clone(),
+        allow_signup: config.allow_signup,
     };
     let state = AppState::new(store.clone(), web);
     let listener = tokio::net::TcpListener::bind(config.listen)

@@ -417,3 +417,74 @@ async fn every_project_page_fits_a_phone_in_both_languages() {
     let _ = c.close().await;
     result.expect("browser walk");
 }
+
+// People from the web: the agency lead makes a project and invites its owner, who follows the
+// link, sets a password and lands on that project alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_agency_lead_creates_a_project_and_invites_an_owner_who_joins_in_the_browser() {
+    let test = "browser_invitation";
+    let Some(driver) = start_driver(test).await else {
+        return;
+    };
+    let app = TestApp::demo(Backend::Sqlite, test).await.unwrap();
+    let c = browser(&driver).await;
+    let result = async {
+        log_in(&c, &app, "agency@demo.local").await?;
+        let form = c.form(Locator::Css("[data-test=new-project]")).await?;
+        form.set_by_name("name", "Bakery").await?;
+        form.set_by_name("slug", "bakery").await?;
+        form.set_by_name("client", "Bakery Ltd").await?;
+        form.submit().await?;
+        c.wait()
+            .for_url(&url::Url::parse(&app.url("/projects/bakery/members"))?)
+            .await?;
+        c.find(Locator::Css(
+            "form[action='/projects/bakery/members'] input[name=email]",
+        ))
+        .await?
+        .send_keys("new.client@example.test")
+        .await?;
+        c.find(Locator::Css("select[name=role] option[value=client_owner]"))
+            .await?
+            .click()
+            .await?;
+        c.find(Locator::Css("form[action='/projects/bakery/members'] button.primary"))
+            .await?
+            .click()
+            .await?;
+        let link = c
+            .wait()
+            .for_element(Locator::Css("[data-test=invitation-link]"))
+            .await?
+            .text()
+            .await?;
+        assert!(link.contains("/invitations/"), "{link}");
+        // The invitee (in a browser that is no longer the lead's: log out first).
+        c.find(Locator::Css("[data-test=logout]")).await?.click().await?;
+        c.wait().for_url(&url::Url::parse(&app.url("/login"))?).await?;
+        c.goto(&link).await?;
+        c.find(Locator::Css("input[name=name]"))
+            .await?
+            .send_keys("Nina Baker")
+            .await?;
+        c.find(Locator::Css("input[name=password]"))
+            .await?
+            .send_keys("warm bread every morning")
+            .await?;
+        c.find(Locator::Css("button[type=submit].primary"))
+            .await?
+            .click()
+            .await?;
+        c.wait()
+            .for_url(&url::Url::parse(&app.url("/projects/bakery"))?)
+            .await?;
+        c.goto(&app.url("/projects")).await?;
+        let cards = c.find_all(Locator::Css("[data-test=project-list] .card-link")).await?;
+        assert_eq!(cards.len(), 1, "the new owner sees only their project");
+        assert_eq!(cards[0].attr("href").await?.as_deref(), Some("/projects/bakery"));
+        Ok::<_, Box<dyn std::error::Error>>(())
+    }
+    .await;
+    let _ = c.close().await;
+    result.expect("browser walk");
+}

@@ -42,11 +42,20 @@ impl TestApp {
     /// Keel on an empty database with the app state `make` builds from the store (other
     /// settings, another calendar source).
     pub async fn with_state(backend: Backend, test: &str, make: impl FnOnce(Store) -> AppState) -> Option<TestApp> {
+        TestApp::with_state_at(backend, test, |store, _| make(store)).await
+    }
+
+    /// As [`TestApp::with_state`], with the address Keel will listen on (for `public_url`).
+    pub async fn with_state_at(
+        backend: Backend,
+        test: &str,
+        make: impl FnOnce(Store, SocketAddr) -> AppState,
+    ) -> Option<TestApp> {
         let db = TestDb::new(backend, test).await?;
         let store = Store::open(&db.url).await.expect("open test store");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let state = make(store.clone());
+        let state = make(store.clone(), addr);
         let server = tokio::spawn(async move {
             keel_web::serve(listener, state, std::future::pending()).await.unwrap();
         });

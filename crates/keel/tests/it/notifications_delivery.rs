@@ -17,7 +17,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 /// The raw message with its quoted-printable and base64 parts decoded (whatever lettre chose).
-fn readable(raw: &str) -> String {
+pub(crate) fn readable(raw: &str) -> String {
     let mut out = raw.replace("=\r\n", "");
     for part in raw.split("\r\n\r\n").skip(1) {
         let text: String = part.split("\r\n--").next().unwrap_or("").split_whitespace().collect();

@@ -131,6 +131,7 @@ fn concrete_path(spec: &RouteSpec, ids: &PlanIds) -> String {
         .replace("{image}", &ids.image.to_string())
         .replace("{comment}", &ids.comment.to_string())
         .replace("{feed}", "keelcal_unknown.ics")
+        .replace("{token}", "unknown-token")
         // Goals, brief and meetings: the demo makes client-a's first, so they hold id 1.
         .replace("{goal_id}", "1")
         .replace("{version}", "1")
@@ -138,10 +139,73 @@ fn concrete_path(spec: &RouteSpec, ids: &PlanIds) -> String {
         .replace("{item_id}", "1")
 }
 
+/// Revoking an invitation is decided on the invitation's project: as managing client-a's people.
+const REVOKE_INVITATION: &str = "/api/v1/invitations/{id}/revoke";
+
+/// The guard a route's answer is checked against.
+fn effective_guard(spec: &RouteSpec) -> Guard {
+    if spec.path == REVOKE_INVITATION {
+        Guard::Project(keel_domain::Action::ManageMembers)
+    } else {
+        spec.guard
+    }
+}
+
+/// Routes that use up what they act on get a fresh one per call: an invitation of client-a
+/// to revoke, a person to deactivate.
+async fn fresh_target(app: &TestApp, spec: &RouteSpec) -> String {
+    let n = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    let org = app
+        .store
+        .ensure_org(keel::demo::DEMO_ORG_SLUG, "Demo Agency")
+        .await
+        .unwrap();
+    if spec.path == REVOKE_INVITATION {
+        let project = app.store.project_by_slug(org.id(), "client-a").await.unwrap().unwrap();
+        let lead = app
+            .store
+            .user_by_email(&keel_domain::Email::parse("agency@demo.local").unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        let email = keel_domain::Email::parse(&format!("invitee{n}@test.local")).unwrap();
+        let new = keel_store::invitations::NewInvitation {
+            org: org.id(),
+            project: project.id(),
+            email: &email,
+            role: Role::Viewer,
+            lang: "en",
+            invited_by: lead.id(),
+        };
+        let (invitation, _) = app.store.create_invitation(&new).await.unwrap().unwrap();
+        spec.path.replace("{id}", &invitation.id.to_string())
+    } else {
+        let email = format!("person{n}@test.local");
+        keel::commands::create_user(&app.store, &email, DEMO_PASSWORD, None, false)
+            .await
+            .unwrap();
+        let user = app
+            .store
+            .user_by_email(&keel_domain::Email::parse(&email).unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        spec.path.replace("{user_id}", &user.id.to_string())
+    }
+}
+
 async fn call(app: &TestApp, spec: &RouteSpec, caller: &Caller, ids: &PlanIds) -> StatusCode {
     let client = TestApp::browser();
     let method = Method::from_bytes(spec.method.as_str().as_bytes()).unwrap();
-    let mut request = client.request(method, app.url(&concrete_path(spec, ids)));
+    let path = if spec.path == REVOKE_INVITATION || spec.path.contains("{user_id}") {
+        fresh_target(app, spec).await
+    } else {
+        concrete_path(spec, ids)
+    };
+    let mut request = client.request(method, app.url(&path));
     let csrf = "0".repeat(64);
     if let Some(email) = caller.email {
         if spec.is_api() {
@@ -176,7 +240,19 @@ on_both_backends! {
                 let context = format!("{} {} as {who}: got {status}", spec.method, spec.path);
                 assert!(!status.is_server_error(), "{context}");
                 let anonymous_answer = if spec.is_api() { StatusCode::UNAUTHORIZED } else { StatusCode::SEE_OTHER };
-                match spec.guard {
+                match effective_guard(spec) {
+                    Guard::OrgAdmin if caller.email.is_none() => assert_eq!(status, anonymous_answer, "{context}"),
+                    Guard::OrgAdmin if caller.org_admin => assert!(![401, 403, 404].contains(&status.as_u16()), "{context}"),
+                    Guard::OrgAdmin => assert_eq!(status, StatusCode::FORBIDDEN, "{context}"),
+                    Guard::ProjectCreator if caller.email.is_none() => assert_eq!(status, anonymous_answer, "{context}"),
+                    Guard::ProjectCreator => {
+                        let may = keel_domain::may_create_projects(caller.org_admin, caller.roles.contains(Role::AgencyLead));
+                        if may {
+                            assert!(![401, 403, 404].contains(&status.as_u16()), "{context}");
+                        } else {
+                            assert_eq!(status, StatusCode::FORBIDDEN, "{context}");
+                        }
+                    }
                     Guard::Public => assert!(status != StatusCode::UNAUTHORIZED && status != StatusCode::FORBIDDEN, "{context}"),
                     Guard::SignedIn if caller.email.is_none() => assert_eq!(status, anonymous_answer, "{context}"),
                     Guard::SignedIn => assert!(![401, 403, 404].contains(&status.as_u16()), "{context}"),

@@ -1,0 +1,162 @@
+//! E-mails about a person's access rather than about work: an invitation to a project, a
+//! password reset link, and the notice that a password was changed. Sent through the same
+//! SMTP settings (and the same 30-second timeout) as notifications, in the language the
+//! sender chose: the inviter's for an invitation, the page's for a reset.
+
+use crate::email::SmtpSettings;
+use keel_domain::Lang;
+use keel_domain::text::escape_html;
+use lettre::message::{Mailbox, MultiPart};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use std::time::Duration;
+
+/// Sends the people e-mails. Cheap to share (`Arc`) between requests.
+pub struct PeopleMail {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+}
+
+/// One e-mail's words: subject, the lines before the link, the link's label, and the lines
+/// after it.
+struct Words {
+    subject: String,
+    intro: String,
+    action: Option<(&'static str, String)>,
+    outro: &'static str,
+}
+
+impl PeopleMail {
+    pub fn new(settings: &SmtpSettings) -> Result<PeopleMail, String> {
+        settings.validate()?;
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&settings.url)
+            .map_err(|e| format!("smtp_url: {e}"))?
+            .timeout(Some(Duration::from_secs(30)))
+            .build();
+        let from = settings.from.parse().map_err(|e| format!("mail_from: {e}"))?;
+        Ok(PeopleMail { transport, from })
+    }
+
+    /// An invitation to `project` as `role_name`, from `inviter`, with the link that sets the
+    /// invitee's name and password.
+    pub async fn invitation(
+        &self,
+        to: &str,
+        lang: Lang,
+        project: &str,
+        inviter: &str,
+        role_name: &str,
+        link: &str,
+    ) -> Result<(), String> {
+        let words = match lang {
+            Lang::En => Words {
+                subject: format!("{inviter} invites you to {project} on Keel"),
+                intro: format!("{inviter} invites you to the project {project} as {role_name}."),
+                action: Some(("Set your name and password", link.to_owned())),
+                outro: "The link works once and for 7 days. If you did not expect this, ignore this e-mail.",
+            },
+            Lang::Ru => Words {
+                subject: format!("{inviter} приглашает вас в проект {project} в Keel"),
+                intro: format!("{inviter} приглашает вас в проект {project}, роль: {role_name}."),
+                action: Some(("Задать имя и пароль", link.to_owned())),
+                outro: "Ссылка действует один раз и 7 дней. Если вы не ждали приглашения, просто не отвечайте на это письмо.",
+            },
+        };
+        self.send(to, lang, words).await
+    }
+
+    /// A one-time password reset link.
+    pub async fn password_reset(&self, to: &str, lang: Lang, link: &str) -> Result<(), String> {
+        let words = match lang {
+            Lang::En => Words {
+                subject: "Reset your Keel password".into(),
+                intro: "Someone (we hope you) asked to reset the password of this address on Keel.".into(),
+                action: Some(("Choose a new password", link.to_owned())),
+                outro: "The link works once and for one hour; after a reset every session is logged out. If it was not you, ignore this e-mail: your password stays as it is.",
+            },
+            Lang::Ru => Words {
+                subject: "Сброс пароля Keel".into(),
+                intro: "Кто-то (надеемся, вы) попросил сбросить пароль этого адреса в Keel.".into(),
+                action: Some(("Задать новый пароль", link.to_owned())),
+                outro: "Ссылка действует один раз и один час; после сброса все сеансы завершаются. Если это были не вы, ничего не делайте: пароль останется прежним.",
+            },
+        };
+        self.send(to, lang, words).await
+    }
+
+    /// The notice that the password of `to` was changed (so a stranger's change is noticed).
+    pub async fn password_changed(&self, to: &str, lang: Lang) -> Result<(), String> {
+        let words = match lang {
+            Lang::En => Words {
+                subject: "Your Keel password was changed".into(),
+                intro:
+                    "The password of this address on Keel was just changed, and your other sessions were logged out."
+                        .into(),
+                action: None,
+                outro: "If it was not you, reset the password from the login page at once and tell your organization's admin.",
+            },
+            Lang::Ru => Words {
+                subject: "Пароль Keel изменён".into(),
+                intro: "Пароль этого адреса в Keel только что изменён, остальные сеансы завершены.".into(),
+                action: None,
+                outro: "Если это были не вы, сразу сбросьте пароль со страницы входа и сообщите администратору организации.",
+            },
+        };
+        self.send(to, lang, words).await
+    }
+
+    async fn send(&self, to: &str, lang: Lang, words: Words) -> Result<(), String> {
+        let message = compose(&self.from, to, lang, words)?;
+        self.transport.send(message).await.map_err(|e| format!("SMTP: {e}"))?;
+        Ok(())
+    }
+}
+
+fn compose(from: &Mailbox, to: &str, lang: Lang, words: Words) -> Result<Message, String> {
+    let to: Mailbox = to.parse().map_err(|e| format!("the address `{to}`: {e}"))?;
+    let mut plain = format!("{}\n\n", words.intro);
+    let mut html = format!(
+        "<!doctype html><html lang=\"{}\"><body style=\"font-family:sans-serif;line-height:1.5\"><p>{}</p>",
+        lang.code(),
+        escape_html(&words.intro)
+    );
+    if let Some((label, link)) = &words.action {
+        plain.push_str(&format!("{label}: {link}\n\n"));
+        html.push_str(&format!(
+            "<p><a href=\"{}\" style=\"font-weight:bold\">{}</a></p>",
+            escape_html(link),
+            escape_html(label)
+        ));
+    }
+    plain.push_str(words.outro);
+    plain.push('\n');
+    html.push_str(&format!(
+        "<p style=\"color:#777;font-size:.85em\">{}</p></body></html>",
+        escape_html(words.outro)
+    ));
+    Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(words.subject)
+        .multipart(MultiPart::alternative_plain_html(plain, html))
+        .map_err(|e| format!("building the e-mail: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_link_is_in_both_parts_and_the_words_in_the_chosen_language() {
+        let from: Mailbox = "Keel <keel@agency.test>".parse().unwrap();
+        let words = Words {
+            subject: "Сброс пароля Keel".into(),
+            intro: "Кто-то попросил <сбросить>".into(),
+            action: Some(("Задать новый пароль", "https://keel.test/password/reset/abc".into())),
+            outro: "Ссылка действует один раз",
+        };
+        let message = compose(&from, "new.client@example.test", Lang::Ru, words).unwrap();
+        let text = String::from_utf8(message.formatted()).unwrap();
+        assert!(text.contains("To: new.client@example.test"), "{text}");
+        assert!(text.contains("multipart/alternative"), "{text}");
+    }
+}

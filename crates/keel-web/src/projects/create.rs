@@ -1,0 +1,59 @@
+//! Making a project from the web: the form on the projects list and `POST /api/v1/projects`
+//! (organization admins; the route's guard and `keel_app::people::create_project` both check).
+
+use super::api::{ProjectJson, project_json};
+use crate::auth::CurrentUser;
+use crate::auth::csrf::CsrfForm;
+use crate::json::ApiJson;
+use crate::{AppState, WebError};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Json};
+use keel_app::people::{ProjectInput, create_project};
+use serde::Deserialize;
+
+/// The project's fields, in the form and in the API body alike.
+#[derive(Deserialize)]
+pub struct NewProjectBody {
+    #[serde(default)]
+    pub slug: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub client: Option<String>,
+    #[serde(default)]
+    pub started_on: Option<String>,
+}
+
+impl NewProjectBody {
+    fn input(&self) -> ProjectInput<'_> {
+        ProjectInput {
+            slug: &self.slug,
+            name: &self.name,
+            client: self.client.as_deref(),
+            started_on: self.started_on.as_deref(),
+        }
+    }
+}
+
+/// `POST /api/v1/projects`: 201 with the project; a taken slug is a 409.
+pub async fn api(
+    State(state): State<AppState>,
+    Extension(CurrentUser(user)): Extension<CurrentUser>,
+    ApiJson(body): ApiJson<NewProjectBody>,
+) -> Result<(StatusCode, Json<ProjectJson>), WebError> {
+    let project = create_project(&state.store, &user, &body.input()).await?;
+    Ok((StatusCode::CREATED, Json(project_json(&project, vec![]))))
+}
+
+/// `POST /projects`: the form on the projects list; on success, the new project's team page,
+/// where people are invited next.
+pub async fn form(
+    State(state): State<AppState>,
+    Extension(CurrentUser(user)): Extension<CurrentUser>,
+    CsrfForm(body): CsrfForm<NewProjectBody>,
+) -> Result<Response, WebError> {
+    let project = create_project(&state.store, &user, &body.input()).await?;
+    Ok(Redirect::to(&format!("/projects/{}/members", project.slug)).into_response())
+}
