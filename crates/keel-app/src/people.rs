@@ -123,6 +123,23 @@ pub async fn invite(store: &Store, ctx: &ProjectAccess, email: &str, role: &str,
     })
 }
 
+/// Removes `user`'s `role` from the project. The last agency lead and the last client owner
+/// stay: a project without them has nobody to run it or to answer for the client.
+pub async fn remove_member(store: &Store, ctx: &ProjectAccess, user: UserId, role: Role) -> AppResult<()> {
+    if !may_assign(ctx.access, role) {
+        return Err(Refusal::Forbidden.into());
+    }
+    let leading = matches!(role, Role::AgencyLead | Role::ClientOwner);
+    match store
+        .remove_member_keeping_one(ctx.project.id(), user, role, leading)
+        .await?
+    {
+        keel_store::members::Removal::Removed => Ok(()),
+        keel_store::members::Removal::NotAMember => Err(Refusal::NotFound.into()),
+        keel_store::members::Removal::LastOfRole => Err(Refusal::LastLead(role).into()),
+    }
+}
+
 /// Revokes invitation `id` if the caller may manage the people of its project (else, and for
 /// an invitation of another organization, it is "not found").
 pub async fn revoke(store: &Store, user: std::sync::Arc<User>, id: i64) -> AppResult<Invitation> {

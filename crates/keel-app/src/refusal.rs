@@ -34,6 +34,9 @@ pub enum Refusal {
     WeakPassword(keel_domain::password::PasswordProblem),
     /// The link (invitation, password reset) is unknown, used, revoked or expired.
     LinkGone,
+    /// Removing this membership would leave the project without anyone in a leading role
+    /// (its agency lead, or the client's owner).
+    LastLead(keel_domain::Role),
 }
 
 /// The broad class of a refusal, which each edge maps to its own status (HTTP 404, 403, 409,
@@ -53,7 +56,9 @@ impl Refusal {
             Refusal::Forbidden | Refusal::NotAgency | Refusal::NotApprover | Refusal::OwnPost | Refusal::ReadOnly => {
                 RefusalKind::Forbidden
             }
-            Refusal::WrongState | Refusal::OpenSuggestions(_) | Refusal::ChangedMeanwhile => RefusalKind::Conflict,
+            Refusal::WrongState | Refusal::OpenSuggestions(_) | Refusal::ChangedMeanwhile | Refusal::LastLead(_) => {
+                RefusalKind::Conflict
+            }
             Refusal::CommentRequired | Refusal::Invalid { .. } | Refusal::WeakPassword(_) => RefusalKind::Invalid,
             Refusal::LinkGone => RefusalKind::NotFound,
         }

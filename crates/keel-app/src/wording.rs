@@ -55,6 +55,23 @@ pub fn refusal(refusal: &Refusal, lang: Lang) -> String {
             "this link does not work any more: it was used, revoked, replaced by a newer one or it expired; ask for a new one",
             "ссылка больше не действует: ею уже воспользовались, её отозвали, заменили новой или истёк её срок; попросите новую",
         ),
+        Refusal::LastLead(role) => match (lang, role) {
+            (Lang::En, keel_domain::Role::ClientOwner) => {
+                "this is the project's only client owner: add another client owner first, then remove this one"
+                    .to_owned()
+            }
+            (Lang::Ru, keel_domain::Role::ClientOwner) => {
+                "это единственный владелец проекта со стороны клиента: сначала добавьте другого, затем удалите этого"
+                    .to_owned()
+            }
+            (Lang::En, _) => {
+                "this is the project's only agency lead: add another agency lead first, then remove this one".to_owned()
+            }
+            (Lang::Ru, _) => {
+                "это единственный руководитель проекта от агентства: сначала добавьте другого, затем удалите этого"
+                    .to_owned()
+            }
+        },
         Refusal::Invalid { field, reason } => match lang {
             Lang::En => format!("field `{field}`: {reason}"),
             Lang::Ru => format!("поле `{field}`: {reason}"),

@@ -63,6 +63,41 @@ impl Store {
         Ok(done > 0)
     }
 
+    /// Removes a membership; with `keep_one`, only while somebody else holds the same role in
+    /// the project. The check is part of the `DELETE` itself. (Two people removing the last two
+    /// holders at the same instant on PostgreSQL could still both succeed: read committed sees
+    /// the other row in each; rare enough for a people page, noted rather than locked.)
+    pub async fn remove_member_keeping_one(
+        &self,
+        project: ProjectId,
+        user: UserId,
+        role: Role,
+        keep_one: bool,
+    ) -> StoreResult<Removal> {
+        let removed = on_pool!(&self.pool, p => {
+            sqlx::query(
+                "DELETE FROM memberships WHERE project_id = $1 AND user_id = $2 AND role = $3
+                 AND (NOT $4 OR EXISTS (SELECT 1 FROM memberships o
+                                        WHERE o.project_id = $1 AND o.role = $3 AND o.user_id <> $2))",
+            )
+            .bind(project.0)
+            .bind(user.0)
+            .bind(role.as_str())
+            .bind(keep_one)
+            .execute(p)
+            .await.map(|r| r.rows_affected())
+        })?;
+        if removed > 0 {
+            return Ok(Removal::Removed);
+        }
+        let holds = self.roles_in(project, user).await?.contains(&role);
+        Ok(if holds {
+            Removal::LastOfRole
+        } else {
+            Removal::NotAMember
+        })
+    }
+
     /// Everyone on a project, ordered by e-mail then role.
     pub async fn members_of(&self, project: ProjectId) -> StoreResult<Vec<Member>> {
         Ok(on_pool!(&self.pool, p => {
@@ -100,4 +135,13 @@ impl Store {
         })?;
         Ok(n > 0)
     }
+}
+
+/// What [`Store::remove_member_keeping_one`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Removal {
+    Removed,
+    NotAMember,
+    /// The person is the only one with the role, which must keep a holder.
+    LastOfRole,
 }

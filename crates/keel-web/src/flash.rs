@@ -30,10 +30,7 @@ pub fn redirect(to: &str, key: &'static str) -> Response {
 
 /// The known key among the dictionary's `flash.*` entries, as a `'static` str.
 fn known(key: &str) -> Option<&'static str> {
-    crate::i18n::ENTRIES
-        .iter()
-        .map(|(k, _, _)| *k)
-        .find(|k| k.starts_with("flash.") && *k == key)
+    crate::i18n::Tr::known_key(key).filter(|k| k.starts_with("flash."))
 }
 
 /// Reads the message a request carries (for [`crate::layout::Chrome`]) and clears it once a

@@ -21,6 +21,7 @@ mod json;
 mod layout;
 mod openapi;
 mod ops;
+mod project_nav;
 pub mod routes;
 mod security_headers;
 mod streaming;

@@ -183,11 +183,16 @@ pub fn main() -> ExitCode {
         }
     };
     // Commands other than `serve` print their own results: only warnings and errors are logged,
-    // unless KEEL_LOG (or the config file) asks for more.
+    // unless KEEL_LOG (or the config file) asks for more. sqlx's "slow statement" warnings print
+    // whole SQL statements, which mean nothing to someone importing a file: only its errors.
     let is_serve = matches!(cli.command, Command::Serve { .. });
     let log_chosen =
         env.iter().any(|(k, _)| k == "KEEL_LOG") || cli.config.is_some() || std::path::Path::new("keel.toml").exists();
-    init_logging(if is_serve || log_chosen { &config.log } else { "warn" });
+    init_logging(if is_serve || log_chosen {
+        &config.log
+    } else {
+        "warn,sqlx=error"
+    });
     for w in warnings {
         tracing::warn!("{w}");
     }

@@ -186,7 +186,7 @@ pub fn build(input: &Input<'_>, t: Tr, defs: &'static str, data_url: Option<Stri
         .map(|(a, charted)| account(a, input.series.filter(|_| charted), &r.bot_spikes, t, defs))
         .collect();
     let charted_note = (input.series.is_some() && r.accounts.len() > CHARTED_ACCOUNTS)
-        .then(|| t.get("analytics.charted").replace("{n}", &CHARTED_ACCOUNTS.to_string()));
+        .then(|| t.count("analytics.charted", CHARTED_ACCOUNTS as i64));
     Sections {
         defs,
         data_url,

@@ -2,7 +2,7 @@
 //! decimals, percent signs, short month names. Used by the charts and the analytics pages.
 //!
 //! English: `12,345.67`, `4.25%`, `12 Jun 2026`. Russian: `12 345,67`, `4,25 %`,
-//! `12 июн 2026` (no-break spaces, so a number never wraps inside).
+//! `12 июн. 2026` (no-break spaces, so a number never wraps inside).
 //! A value that is not finite prints as "—", like an undefined one.
 
 use chrono::{Datelike, NaiveDate};
@@ -19,8 +19,49 @@ pub const UNDEFINED: &str = "—";
 const MONTHS_EN: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
+/// CLDR's abbreviated month names in the form a date takes ("3 дек. 2026", "1 мая").
 const MONTHS_RU: [&str; 12] = [
-    "янв", "фев", "мар", "апр", "май", "июн", "июл", "авг", "сен", "окт", "ноя", "дек",
+    "янв.",
+    "февр.",
+    "мар.",
+    "апр.",
+    "мая",
+    "июн.",
+    "июл.",
+    "авг.",
+    "сент.",
+    "окт.",
+    "нояб.",
+    "дек.",
+];
+
+const MONTH_TITLES_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+const MONTH_TITLES_RU: [&str; 12] = [
+    "Январь",
+    "Февраль",
+    "Март",
+    "Апрель",
+    "Май",
+    "Июнь",
+    "Июль",
+    "Август",
+    "Сентябрь",
+    "Октябрь",
+    "Ноябрь",
+    "Декабрь",
 ];
 
 /// Formats numbers and dates in one language.
@@ -120,9 +161,24 @@ impl Fmt {
         format!("{} {}", d.day(), self.month(d))
     }
 
-    /// A month, for chart axes: `Jun 2026` / `июн 2026`.
+    /// A month, for chart axes: `Jun 2026` / `июн 2026` (the standalone form, no period).
     pub fn month_year(self, d: NaiveDate) -> String {
-        format!("{} {}", self.month(d), d.year())
+        let month = self.month(d);
+        format!("{} {}", month.trim_end_matches('.'), d.year())
+    }
+
+    /// A month as a title: `December 2026` / `Декабрь 2026`.
+    pub fn month_title(self, d: NaiveDate) -> String {
+        let names = match self.0 {
+            Lang::En => &MONTH_TITLES_EN,
+            Lang::Ru => &MONTH_TITLES_RU,
+        };
+        format!("{} {}", names[d.month0() as usize], d.year())
+    }
+
+    /// A moment: `3 Dec 2026, 14:05 UTC` / `3 дек. 2026, 14:05 UTC`.
+    pub fn moment(self, at: chrono::DateTime<chrono::Utc>) -> String {
+        format!("{}, {} UTC", self.date(at.date_naive()), at.format("%H:%M"))
     }
 
     /// A month's short name: `Jun` / `июн`.
@@ -187,8 +243,15 @@ mod tests {
     fn dates_read_as_people_write_them() {
         let d = NaiveDate::from_ymd_opt(2026, 6, 12).unwrap();
         assert_eq!(EN.date(d), "12 Jun 2026");
-        assert_eq!(RU.date(d), "12 июн 2026");
+        assert_eq!(RU.date(d), "12 июн. 2026");
+        assert_eq!(RU.date(NaiveDate::from_ymd_opt(2026, 12, 3).unwrap()), "3 дек. 2026");
+        assert_eq!(RU.date(NaiveDate::from_ymd_opt(2026, 5, 1).unwrap()), "1 мая 2026");
         assert_eq!(EN.day_month(d), "12 Jun");
         assert_eq!(RU.month_year(d), "июн 2026");
+        assert_eq!(RU.month_title(d), "Июнь 2026");
+        let at = chrono::DateTime::parse_from_rfc3339("2026-12-03T14:05:00Z")
+            .unwrap()
+            .to_utc();
+        assert_eq!(RU.moment(at), "3 дек. 2026, 14:05 UTC");
     }
 }

@@ -364,7 +364,7 @@ mod tests {
         let labels: Vec<&str> = two.iter().map(|(_, l)| l.as_str()).collect();
         assert_eq!(labels, ["Jan 2026", "Feb", "Mar"]);
         let short = x_ticks(day("2026-01-01"), day("2026-01-10"), Fmt(Lang::Ru));
-        assert_eq!(short.first().unwrap().1, "1 янв");
-        assert_eq!(short.last().unwrap().1, "10 янв");
+        assert_eq!(short.first().unwrap().1, "1 янв.");
+        assert_eq!(short.last().unwrap().1, "10 янв.");
     }
 }

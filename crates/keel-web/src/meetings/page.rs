@@ -133,7 +133,7 @@ pub async fn page(
         .await?
         .into_iter()
         .take(4)
-        .map(|e| e.start.format("%Y-%m-%d %H:%M UTC").to_string())
+        .map(|e| crate::charts::format::Fmt(chrome.t.0).moment(e.start))
         .collect();
     let facts = crate::health::facts::gather(&state.store, &ctx.project, today)
         .await
@@ -167,7 +167,7 @@ pub async fn page(
                 .map(|i| item_view(i, today))
                 .collect(),
             id: m.id.0,
-            when: m.starts_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            when: crate::charts::format::Fmt(chrome.t.0).moment(m.starts_at),
             title: m.title,
             agenda: m.agenda,
             minutes: m.minutes,

@@ -115,7 +115,7 @@ pub async fn inbox(
                 .map(|d| (d.to_rfc3339(), time_left(lang, d, now))),
             since: w
                 .submitted_at
-                .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+                .map(|t| crate::charts::format::Fmt(lang).moment(t))
                 .unwrap_or_default(),
         })
         .collect();
@@ -129,7 +129,7 @@ pub async fn inbox(
             excerpt: n.post_text.as_deref().map(first_line).unwrap_or_default(),
             body: n.body,
             link: n.link_path,
-            at: n.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+            at: crate::charts::format::Fmt(lang).moment(n.created_at),
             unread: n.read_at.is_none(),
         })
         .collect();

@@ -19,6 +19,9 @@ use std::collections::HashMap;
 pub struct Cell {
     pub field: String,
     pub checked: bool,
+    /// The channel is not set up on this installation: the box shows the stored choice but
+    /// cannot be changed, and nothing is sent through it.
+    pub off: bool,
 }
 
 pub struct KindRow {
@@ -40,6 +43,7 @@ pub struct NotificationsPage {
     channel_keys: Vec<&'static str>,
     language: String,
     telegram_configured: bool,
+    email_configured: bool,
     telegram_link: Option<TelegramLink>,
     fresh_code: Option<FreshCode>,
     code_minutes: i64,
@@ -67,6 +71,15 @@ fn channel_key(channel: Channel) -> &'static str {
     }
 }
 
+/// Whether Keel can send through `channel` at all (in-app always can).
+fn channel_configured(state: &AppState, channel: Channel) -> bool {
+    match channel {
+        Channel::InApp => true,
+        Channel::Email => state.config.smtp.is_some(),
+        Channel::Telegram => state.config.telegram.is_some(),
+    }
+}
+
 /// The checkbox name of one cell: `p.<kind>.<channel>`.
 fn field(kind: NotificationKind, channel: Channel) -> String {
     format!("p.{}.{}", kind.as_str(), channel.as_str())
@@ -81,6 +94,7 @@ async fn render(
 ) -> Result<NotificationsPage, WebError> {
     let id = user.0.id();
     let grid = state.store.notification_preferences(id).await?;
+    let off = |channel: Channel| !channel_configured(state, channel);
     let rows = NotificationKind::ALL
         .into_iter()
         .map(|kind| KindRow {
@@ -90,6 +104,7 @@ async fn render(
                 .map(|channel| Cell {
                     field: field(kind, channel),
                     checked: grid.wants(kind, channel),
+                    off: off(channel),
                 })
                 .collect(),
         })
@@ -105,6 +120,7 @@ async fn render(
         channel_keys: Channel::ALL.into_iter().map(channel_key).collect(),
         language,
         telegram_configured: state.config.telegram.is_some(),
+        email_configured: state.config.smtp.is_some(),
         telegram_link: state.store.telegram_link_of(id).await?,
         fresh_code,
         code_minutes: LINK_CODE_MINUTES,
@@ -148,12 +164,21 @@ pub async fn save(
             )));
         }
     };
+    let id = user.0.id();
+    // A channel that is not set up shows disabled boxes, which a form never sends: its stored
+    // choices stay as they were instead of being switched off by the save.
+    let stored = state.store.notification_preferences(id).await?;
     let on: Vec<(NotificationKind, Channel)> = NotificationKind::ALL
         .into_iter()
         .flat_map(|k| Channel::ALL.into_iter().map(move |c| (k, c)))
-        .filter(|(k, c)| form.contains_key(&field(*k, *c)))
+        .filter(|(k, c)| {
+            if channel_configured(&state, *c) {
+                form.contains_key(&field(*k, *c))
+            } else {
+                stored.wants(*k, *c)
+            }
+        })
         .collect();
-    let id = user.0.id();
     state
         .store
         .set_notification_preferences(id, &PreferenceGrid::only(&on))

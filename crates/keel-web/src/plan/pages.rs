@@ -22,7 +22,7 @@ pub struct PlanItem {
     pub id: i64,
     pub state: String,
     pub state_key: &'static str,
-    pub platforms: Vec<&'static str>,
+    pub platforms: Vec<Plat>,
     pub excerpt: String,
     pub time: String,
     pub date: String,
@@ -30,6 +30,34 @@ pub struct PlanItem {
     pub flagged: bool,
     pub sla_missed: bool,
 }
+
+/// A platform as a plan card shows it: a coloured two-letter mark, its name on hover and in
+/// the list view.
+pub struct Plat {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub mark: &'static str,
+}
+
+impl From<keel_domain::workflow::variants::Platform> for Plat {
+    fn from(p: keel_domain::workflow::variants::Platform) -> Plat {
+        use keel_domain::workflow::variants::Platform;
+        let mark = match p {
+            Platform::Vk => "VK",
+            Platform::Telegram => "TG",
+            Platform::Instagram => "IG",
+            Platform::Facebook => "FB",
+        };
+        Plat {
+            code: p.as_str(),
+            label: p.label(),
+            mark,
+        }
+    }
+}
+
+/// Cards a day of the month view shows before "+N more" (the week view shows them all).
+const MONTH_CARDS: usize = 3;
 
 pub fn state_key(state: &str) -> &'static str {
     match PostState::parse(state).unwrap_or(PostState::Draft) {
@@ -48,7 +76,7 @@ fn item(p: &PlanPost) -> PlanItem {
         id: p.id.0,
         state: p.state.as_str().to_owned(),
         state_key: state_key(p.state.as_str()),
-        platforms: p.platforms().iter().map(|p| p.label()).collect(),
+        platforms: p.platforms().iter().map(|p| Plat::from(*p)).collect(),
         excerpt: p.excerpt(80),
         time: p
             .scheduled_at
@@ -71,6 +99,11 @@ pub struct DayCell {
     pub in_month: bool,
     pub today: bool,
     pub items: Vec<PlanItem>,
+    /// The day as `YYYY-MM-DD`, for the "+N more" link to its week.
+    pub iso: String,
+    /// Posts of the day beyond [`MONTH_CARDS`] (month view only), and "+N more" in words.
+    pub more: usize,
+    pub more_text: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -177,28 +210,43 @@ async fn render(
     let grid = days(view, anchor);
     let cells = grid
         .iter()
-        .map(|day| DayCell {
-            num: chrono::Datelike::day(day),
-            label: format!(
-                "{}, {}",
-                chrome
-                    .t
-                    .get(WEEKDAYS[chrono::Datelike::weekday(day).num_days_from_monday() as usize]),
-                crate::charts::format::Fmt(chrome.t.0).day_month(*day)
-            ),
-            in_month: view == View::Week || chrono::Datelike::month(day) == chrono::Datelike::month(&anchor),
-            today: *day == today,
-            items: posts
+        .map(|day| {
+            let mut items: Vec<PlanItem> = posts
                 .iter()
                 .filter(|p| p.scheduled_at.map(|t| t.date_naive()) == Some(*day))
                 .map(item)
-                .collect(),
+                .collect();
+            let more = if view == View::Month {
+                items.len().saturating_sub(MONTH_CARDS)
+            } else {
+                0
+            };
+            items.truncate(items.len() - more);
+            DayCell {
+                iso: day.to_string(),
+                more_text: chrome.t.count("count.more", more as i64),
+                more,
+                items,
+                num: chrono::Datelike::day(day),
+                label: format!(
+                    "{}, {}",
+                    chrome
+                        .t
+                        .get(WEEKDAYS[chrono::Datelike::weekday(day).num_days_from_monday() as usize]),
+                    crate::charts::format::Fmt(chrome.t.0).day_month(*day)
+                ),
+                in_month: view == View::Week || chrono::Datelike::month(day) == chrono::Datelike::month(&anchor),
+                today: *day == today,
+            }
         })
         .collect();
     let (prev, next) = neighbours(view, anchor);
     let title = match view {
-        View::Week => format!("{} – {}", grid[0].format("%Y-%m-%d"), grid[6].format("%Y-%m-%d")),
-        _ => anchor.format("%Y-%m").to_string(),
+        View::Week => {
+            let fmt = crate::charts::format::Fmt(chrome.t.0);
+            format!("{} – {}", fmt.date(grid[0]), fmt.date(grid[6]))
+        }
+        _ => crate::charts::format::Fmt(chrome.t.0).month_title(anchor),
     };
     let can_write = decide(ctx.access, Action::WritePosts) == Decision::Allow;
     Ok(PlanPage {

@@ -20,6 +20,10 @@ pub struct ProjectCard {
     pub role_keys: Vec<&'static str>,
     /// The health check's overall status (`healthy`, `warning`, `problem`).
     pub health: &'static str,
+    /// The status in words with its count: "2 problems", "1 предупреждение", "Healthy".
+    pub badge: String,
+    /// The titles (dictionary keys) of the checks at the worst status, for the card to name.
+    pub worst: Vec<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -47,8 +51,21 @@ pub async fn list(
         let facts = crate::health::facts::gather(&state.store, &p, chrono::Utc::now().date_naive())
             .await
             .map_err(WebError::Internal)?;
+        let findings = facts.findings();
+        let overall = keel_domain::health::overall(&findings);
+        let count = |status| findings.iter().filter(|f| f.status == status).count() as i64;
         cards.push(ProjectCard {
-            health: keel_domain::health::overall(&facts.findings()).as_str(),
+            health: overall.as_str(),
+            badge: match (count(keel_domain::health::Status::Problem), count(keel_domain::health::Status::Warning)) {
+                (0, 0) => chrome.t.get_in("health.status", overall.as_str()).to_owned(),
+                (0, warnings) => chrome.t.count("count.warnings", warnings),
+                (problems, _) => chrome.t.count("count.problems", problems),
+            },
+            worst: findings
+                .iter()
+                .filter(|f| f.status == overall && overall != keel_domain::health::Status::Healthy)
+                .map(|f| format!("health.{}.title", f.check))
+                .collect(),
             status_key: status_key(p.status.as_str()),
             role_keys: roles.iter().map(|r| role_key(r.as_str())).collect(),
             slug: p.slug,
@@ -91,6 +108,10 @@ pub struct OverviewPage {
     workflow: crate::plan::overview::WorkflowCard,
     /// Open action items past their due date.
     overdue: Vec<keel_store::meetings::ActionItem>,
+    /// The first-day checklist, shown until every step is done.
+    steps: Vec<keel_domain::first_steps::Step>,
+    /// The position of the step to do next in `steps`.
+    next_step: usize,
 }
 
 pub async fn overview(
@@ -116,7 +137,24 @@ pub async fn overview(
         .filter(|m| m.role() == Some(Role::ClientApprover))
         .count();
     let p = &ctx.project;
+    let counts = state.store.data_counts(&ctx.project).await?;
+    let progress = keel_domain::first_steps::Progress {
+        brief_saved: !state.store.brief_versions(p.id()).await?.is_empty(),
+        goal_agreed: state
+            .store
+            .goals_of(p.id())
+            .await?
+            .iter()
+            .any(|g| g.agreed_client_at.is_some() && g.agreed_agency_at.is_some()),
+        approvers,
+        data_or_connections: counts.posts + counts.daily + counts.ads + counts.leads > 0,
+        posts_planned: state.store.plan_posts_of(p.id()).await?.len(),
+    };
+    let steps = keel_domain::first_steps::steps(&progress);
+    let next_step = keel_domain::first_steps::next(&steps).and_then(|n| steps.iter().position(|s| s == n));
     Ok(OverviewPage {
+        steps: if next_step.is_some() { steps.to_vec() } else { Vec::new() },
+        next_step: next_step.unwrap_or(0),
         chrome,
         slug: p.slug.clone(),
         name: p.name.clone(),
@@ -127,7 +165,7 @@ pub async fn overview(
         client_side,
         agency_side,
         approvers,
-        counts: state.store.data_counts(&ctx.project).await?,
+        counts,
         tab: "overview",
         workflow: crate::plan::overview::card(&state, &ctx).await?,
         overdue: {

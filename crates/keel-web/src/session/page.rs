@@ -40,6 +40,15 @@ pub struct LoginPage {
     notice_key: Option<&'static str>,
     /// Whether to offer signing up a new organization.
     signup: bool,
+    /// Whether this database holds `keel demo`'s people: only then does the page say the demo
+    /// password (a real installation never advertises one).
+    demo: bool,
+}
+
+/// Whether `keel demo` filled this database (its agency lead exists).
+async fn has_demo_people(state: &AppState) -> bool {
+    let email = Email::parse("agency@demo.local").expect("a valid address");
+    matches!(state.store.user_by_email(&email).await, Ok(Some(_)))
 }
 
 #[derive(Deserialize)]
@@ -51,6 +60,7 @@ pub struct LoginQuery {
 
 pub async fn form(State(state): State<AppState>, chrome: Chrome, Query(q): Query<LoginQuery>) -> LoginPage {
     LoginPage {
+        demo: has_demo_people(&state).await,
         chrome,
         email: String::new(),
         next: safe_next(q.next.as_deref()),
@@ -78,8 +88,10 @@ pub async fn submit(
         .map(|Extension(ConnectInfo(a))| a.ip().to_string())
         .unwrap_or_else(|| "unknown".into());
     let next = safe_next(form.next.as_deref());
+    let demo = has_demo_people(&state).await;
     let page = |status: StatusCode, key: &'static str| {
         let page = LoginPage {
+            demo,
             chrome: chrome.clone(),
             email: form.email.clone(),
             next: next.clone(),

@@ -250,12 +250,6 @@ pub async fn remove(
         .role
         .parse()
         .map_err(|e: keel_domain::role::UnknownRole| WebError::BadRequest(e.to_string()))?;
-    if !may_assign(ctx.access, role) {
-        return Err(WebError::Forbidden);
-    }
-    state
-        .store
-        .remove_member(ctx.project.id(), UserId(form.user_id), role)
-        .await?;
+    keel_app::people::remove_member(&state.store, &ctx, UserId(form.user_id), role).await?;
     Ok(Redirect::to(&format!("/projects/{}/members?done=removed", ctx.project.slug)).into_response())
 }

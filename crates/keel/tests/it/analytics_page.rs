@@ -77,7 +77,7 @@ on_both_backends! {
         // In Russian too, with Russian numbers.
         let (_, _, ru) = get_as(&app, "client-a@demo.local", "/projects/client-a/analytics", "ru").await;
         assert!(ru.contains("Аналитика") && ru.contains("Зона клиента") && ru.contains("хуже"));
-        assert!(ru.contains("1 ноя 2025 – 31 окт 2026"));
+        assert!(ru.contains("1 нояб. 2025 – 31 окт. 2026"));
     }
 
     async fn a_bad_period_is_refused_with_a_message_on_the_page(backend) {

@@ -150,6 +150,30 @@ on_both_backends! {
             .await
             .unwrap();
         assert_eq!(removed.status(), StatusCode::SEE_OTHER);
+        // Removal asks once more on the page, and the project's only client owner stays, even
+        // when she removes herself, with the reason in words.
+        assert!(page.contains("data-test=\"remove-member\"") && page.contains("data-test=\"remove-confirm\""));
+        let owner = app.store.user_by_email(&keel_domain::Email::parse("client-a@demo.local").unwrap()).await.unwrap().unwrap();
+        let last = browser
+            .post(app.url("/projects/client-a/members/remove"))
+            .form(&[("_csrf", csrf.as_str()), ("user_id", &owner.id.to_string()), ("role", "client_owner")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(last.status(), StatusCode::CONFLICT);
+        assert!(last.text().await.unwrap().contains("only client owner"));
+        let project = app.store.project_by_slug(owner.org(), "client-a").await.unwrap().unwrap();
+        let roles = app.store.roles_in(project.id(), owner.id()).await.unwrap();
+        assert!(roles.contains(&keel_domain::Role::ClientOwner), "still the owner");
+    }
+
+    async fn only_a_demo_database_says_the_demo_password(backend) {
+        let Some(empty) = TestApp::empty(backend, "no_demo_hint").await else { return };
+        let login = reqwest::get(empty.url("/login")).await.unwrap().text().await.unwrap();
+        assert!(!login.contains("demo-password") && !login.contains("data-test=\"demo-hint\""));
+        let Some(demo) = TestApp::demo(backend, "demo_hint").await else { return };
+        let login = reqwest::get(demo.url("/login")).await.unwrap().text().await.unwrap();
+        assert!(login.contains("data-test=\"demo-hint\"") && login.contains("demo-password"));
     }
 
     async fn pages_follow_the_browser_language_and_the_switch_is_remembered(backend) {

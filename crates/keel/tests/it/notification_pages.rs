@@ -77,8 +77,10 @@ on_both_backends! {
         assert_eq!(page.status(), StatusCode::OK);
         let html = page.text().await.unwrap();
         assert_eq!(html.matches("type=\"checkbox\"").count(), 21, "7 kinds × 3 channels");
-        assert_eq!(html.matches(" checked>").count(), 21, "everything is on by default");
+        assert_eq!(html.matches(" checked>").count(), 7, "everything is on by default");
+        assert_eq!(html.matches(" checked disabled>").count(), 14, "e-mail and Telegram are not set up here: shown, not changeable");
         assert!(html.contains("telegram_bot_token"), "Telegram is not configured here, and the page says so");
+        assert!(html.contains("data-test=\"email-off\"") && html.contains("smtp_url"), "so is e-mail");
 
         let saved = client
             .post(app.url("/settings/notifications"))
@@ -91,13 +93,14 @@ on_both_backends! {
         assert_eq!(saved.headers()["location"], "/settings/notifications?done=saved");
         let me = user(&app, "approver-a@demo.local").await;
         let grid = app.store.notification_preferences(me).await.unwrap();
-        assert!(grid.wants(NotificationKind::PostSubmitted, Channel::Email));
         assert!(grid.wants(NotificationKind::SlaMissed, Channel::InApp));
         assert!(!grid.wants(NotificationKind::PostSubmitted, Channel::InApp));
-        assert!(!grid.wants(NotificationKind::CommentAdded, Channel::Telegram));
+        // Channels that are not set up keep what was stored (the disabled boxes are never sent).
+        assert!(grid.wants(NotificationKind::PostSubmitted, Channel::Email));
+        assert!(grid.wants(NotificationKind::CommentAdded, Channel::Telegram));
         assert_eq!(app.store.recipient(me).await.unwrap().notify_language.as_deref(), Some("ru"));
         let html = client.get(app.url("/settings/notifications?done=saved")).header("cookie", &cookie).send().await.unwrap().text().await.unwrap();
-        assert_eq!(html.matches(" checked>").count(), 2);
+        assert_eq!(html.matches(" checked>").count(), 1);
         assert!(html.contains("<option value=\"ru\" selected>"));
 
         // No CSRF token, no change; a bad language is refused with the reason.

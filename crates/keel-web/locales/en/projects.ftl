@@ -1,0 +1,49 @@
+projects-title = Your projects
+projects-empty = You are not on any project yet. Ask your organization admin to add you, or create one with `keel project create`.
+projects-client = Client
+projects-started = Started
+projects-roles = Your roles
+projects-admin = organization admin
+project-overview = Overview
+project-status = Status
+project-members = People
+project-data = Data
+project-data-empty = No platform data yet. Import posts, daily figures, ads or leads with `keel import --project SLUG --format posts FILE`.
+project-people = People on the project
+project-posts = Posts
+project-days = Account-days
+project-ads = Ad rows
+project-leads = Leads
+projects-new = New project
+projects-new-name = Name
+projects-new-slug = Address (slug)
+projects-new-submit = Create
+project-analytics = Analytics
+project-calendar = Calendar feed
+project-brief = Brief
+project-goals = Goals
+project-meetings = Meetings
+project-health = Health
+project-overdue = Overdue action items
+projects-health = Health
+
+# The project's navigation: sections, each with its pages.
+section-label = Project sections
+section-overview = Overview
+section-plan = Plan
+section-results = Results
+section-agreement = Agreement
+section-team = Team
+
+# A new project's checklist on the overview.
+first_steps-title = Getting started: five steps to a working project
+first_steps-brief = Write the brief
+first_steps-how-brief = What the business sells, to whom, the tone of voice and what is off limits: the agency works from it and the client acknowledges it.
+first_steps-goal = Agree a goal with both sides
+first_steps-how-goal = A SMART goal with a metric, a target and a deadline, agreed by the client and by the agency: Keel then tracks progress and forecasts it.
+first_steps-approvers = Name the approvers
+first_steps-how-approvers = Add one or two people on the client's side with the role "Approver": posts wait for their decision.
+first_steps-data = Bring in platform data
+first_steps-how-data = Import a file from the platforms (sample files are on the Data page) so that analytics, goals and the health check have figures.
+first_steps-post = Plan the first post
+first_steps-how-post = Draft a post in the content plan and send it for approval.

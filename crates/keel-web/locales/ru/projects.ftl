@@ -1,0 +1,49 @@
+projects-title = Ваши проекты
+projects-empty = Вы пока не участвуете ни в одном проекте. Попросите администратора организации добавить вас или создайте проект командой `keel project create`.
+projects-client = Клиент
+projects-started = Начат
+projects-roles = Ваши роли
+projects-admin = администратор организации
+project-overview = Обзор
+project-status = Статус
+project-members = Люди
+project-data = Данные
+project-data-empty = Данных площадок пока нет. Загрузите посты, дневные показатели, рекламу или лиды: `keel import --project SLUG --format posts FILE`.
+project-people = Участники проекта
+project-posts = Посты
+project-days = Дни аккаунтов
+project-ads = Строки рекламы
+project-leads = Лиды
+projects-new = Новый проект
+projects-new-name = Название
+projects-new-slug = Адрес (slug)
+projects-new-submit = Создать
+project-analytics = Аналитика
+project-calendar = Календарь для подписки
+project-brief = Бриф
+project-goals = Цели
+project-meetings = Встречи
+project-health = Здоровье
+project-overdue = Просроченные задачи
+projects-health = Здоровье
+
+# Навигация проекта: разделы и их страницы.
+section-label = Разделы проекта
+section-overview = Обзор
+section-plan = План
+section-results = Итоги
+section-agreement = Договорённости
+section-team = Команда
+
+# Чек-лист нового проекта на странице обзора.
+first_steps-title = С чего начать: пять шагов к работающему проекту
+first_steps-brief = Заполните бриф
+first_steps-how-brief = Что продаёт бизнес, кому, каким тоном говорить и о чём нельзя: агентство работает по нему, клиент его подтверждает.
+first_steps-goal = Согласуйте цель с обеих сторон
+first_steps-how-goal = SMART-цель с метрикой, значением и сроком, согласованная клиентом и агентством: Keel отслеживает прогресс и строит прогноз.
+first_steps-approvers = Назначьте согласующих
+first_steps-how-approvers = Добавьте одного-двух человек со стороны клиента с ролью «Согласующий»: посты ждут их решения.
+first_steps-data = Загрузите данные площадок
+first_steps-how-data = Импортируйте файл с площадок (образцы файлов есть на странице «Данные»), чтобы у аналитики, целей и проверки здоровья были цифры.
+first_steps-post = Запланируйте первый пост
+first_steps-how-post = Создайте черновик поста в контент-плане и отправьте его на согласование.
