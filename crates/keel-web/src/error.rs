@@ -32,6 +32,9 @@ pub enum WebError {
     Refusal(keel_app::Refusal),
     #[error("{0}")]
     BadRequest(String),
+    /// 400 with the reason in both languages: pages show the reader's, the API English.
+    #[error("{en}")]
+    Invalid { en: String, ru: String },
     #[error("{0}")]
     Conflict(String),
     #[error("{0}")]
@@ -47,6 +50,8 @@ pub enum WebError {
     Rejected {
         message: String,
         details: serde_json::Value,
+        /// The message in Russian, for pages.
+        ru: Option<String>,
     },
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -101,7 +106,7 @@ impl WebError {
                 keel_app::RefusalKind::Invalid => StatusCode::BAD_REQUEST,
             },
             WebError::Unauthorized => StatusCode::UNAUTHORIZED,
-            WebError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            WebError::BadRequest(_) | WebError::Invalid { .. } => StatusCode::BAD_REQUEST,
             WebError::Conflict(_) => StatusCode::CONFLICT,
             WebError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             WebError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -111,15 +116,57 @@ impl WebError {
         }
     }
 
-    /// The message for a reader of `lang` (a refusal in their language; other messages as
-    /// they are).
+    /// 400 with its reason in English and Russian.
+    pub fn invalid(en: impl Into<String>, ru: impl Into<String>) -> WebError {
+        WebError::Invalid {
+            en: en.into(),
+            ru: ru.into(),
+        }
+    }
+
+    /// The message for a reader of `lang` (refusals and two-language reasons in their
+    /// language; other messages as they are).
     pub fn text(&self, lang: Lang) -> String {
-        match self {
-            WebError::Refusal(r) => r.text(lang),
-            other => other.to_string(),
+        match (self, lang) {
+            (WebError::Refusal(r), _) => r.text(lang),
+            (WebError::Invalid { ru, .. }, Lang::Ru) => ru.clone(),
+            (WebError::Rejected { ru: Some(ru), .. }, Lang::Ru) => ru.clone(),
+            (other, Lang::Ru) => russian(other).unwrap_or_else(|| other.to_string()),
+            (other, Lang::En) => other.to_string(),
         }
     }
 }
+
+/// The Russian of the messages that do not depend on the request.
+fn russian(error: &WebError) -> Option<String> {
+    Some(match error {
+        WebError::NotFound => "не найдено".into(),
+        WebError::Forbidden => "ваша роль в этом проекте этого не позволяет".into(),
+        WebError::Unauthorized => "нужно войти: для API передайте `Authorization: Bearer <token>`".into(),
+        WebError::Internal(_) => "внутренняя ошибка: она записана в журнал сервера; попробуйте ещё раз".into(),
+        _ => return None,
+    })
+}
+
+/// Axum's and tower's own errors (no handler message) in Russian.
+fn default_message_ru(status: StatusCode) -> String {
+    match status {
+        StatusCode::NOT_FOUND => "не найдено".into(),
+        StatusCode::METHOD_NOT_ALLOWED => "этот адрес не принимает такой метод запроса".into(),
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            "запрос больше, чем принимает этот сервер (администратор может поднять max_upload_mb / KEEL_MAX_UPLOAD_MB)"
+                .into()
+        }
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "неподдерживаемый тип содержимого".into(),
+        StatusCode::TOO_MANY_REQUESTS => "слишком много запросов: подождите немного и попробуйте снова".into(),
+        s if s.is_server_error() => "сервер не смог ответить: попробуйте ещё раз".into(),
+        _ => "запрос не выполнен".into(),
+    }
+}
+
+/// The Russian of an error response's message, carried to the renderer for pages.
+#[derive(Clone, Debug)]
+pub struct ErrorRussian(pub String);
 
 impl IntoResponse for WebError {
     fn into_response(self) -> Response {
@@ -138,6 +185,12 @@ impl IntoResponse for WebError {
         }
         if let WebError::Refusal(r) = &self {
             response.extensions_mut().insert(ErrorRefusal(r.clone()));
+        }
+        if !matches!(self, WebError::Refusal(_)) {
+            let ru = self.text(Lang::Ru);
+            if ru != self.to_string() || matches!(self, WebError::Invalid { .. }) {
+                response.extensions_mut().insert(ErrorRussian(ru));
+            }
         }
         response.extensions_mut().insert(ErrorMessage(message));
         if let WebError::Busy { retry_after, .. } = &self {
@@ -177,8 +230,14 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
         return response;
     }
     let refusal = response.extensions().get::<ErrorRefusal>().map(|r| r.0.clone());
-    let message = match refusal {
-        Some(r) if !is_api => r.text(lang),
+    let russian = response.extensions().get::<ErrorRussian>().map(|r| r.0.clone());
+    let message = match (refusal, is_api, lang) {
+        (Some(r), false, _) => r.text(lang),
+        (_, false, Lang::Ru) => russian.unwrap_or_else(|| match explicit {
+            // A message with no Russian yet is shown as written rather than lost.
+            Some(m) => m.0,
+            None => default_message_ru(status),
+        }),
         _ => explicit.map(|m| m.0).unwrap_or_else(|| default_message(status)),
     };
     let user_email = response.extensions().get::<CurrentUser>().map(|u| u.0.email.clone());

@@ -45,6 +45,7 @@ pub fn check_field(field: &str, value: &str) -> Result<(), WebError> {
         return Err(refused(
             field,
             "contains a NUL character (\\0), which text cannot hold; remove it".to_owned(),
+            "содержит символ NUL (\\0), который текст хранить не может; удалите его".to_owned(),
         ));
     }
     let limit = limit_for(field);
@@ -55,6 +56,7 @@ pub fn check_field(field: &str, value: &str) -> Result<(), WebError> {
             return Err(refused(
                 field,
                 format!("is {chars} characters long; at most {limit} are allowed"),
+                format!("длиной {chars} символов; допускается не больше {limit}"),
             ));
         }
     }
@@ -63,8 +65,8 @@ pub fn check_field(field: &str, value: &str) -> Result<(), WebError> {
 
 /// Checks every field of a URL-encoded form (the CSRF extractor calls it).
 pub fn check_form(body: &[u8]) -> Result<(), WebError> {
-    let fields: Vec<(String, String)> =
-        serde_urlencoded::from_bytes(body).map_err(|e| WebError::BadRequest(format!("malformed form: {e}")))?;
+    let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(body)
+        .map_err(|e| WebError::invalid(format!("malformed form: {e}"), format!("форма повреждена: {e}")))?;
     for (name, value) in &fields {
         check_field(name, name)?;
         check_field(name, value)?;
@@ -102,11 +104,12 @@ fn walk(path: &str, value: &serde_json::Value) -> Result<(), WebError> {
     }
 }
 
-fn refused(field: &str, reason: String) -> WebError {
+fn refused(field: &str, reason: String, reason_ru: String) -> WebError {
     let shown: String = field.chars().filter(|c| !c.is_control()).take(80).collect();
     WebError::Rejected {
         message: format!("field `{shown}` {reason}"),
         details: serde_json::json!([{ "field": shown, "reason": reason }]),
+        ru: Some(format!("поле `{shown}` {reason_ru}")),
     }
 }
 
@@ -120,8 +123,9 @@ pub async fn refuse_nul_in_address(request: Request, next: Next) -> Response {
             .any(|w| w[0] == b'%' && w[1] == b'0' && w[2] == b'0')
     };
     if has_nul(uri.path()) || uri.query().is_some_and(has_nul) {
-        return WebError::BadRequest(
-            "the address contains an encoded NUL character (%00), which no name or id can hold".into(),
+        return WebError::invalid(
+            "the address contains an encoded NUL character (%00), which no name or id can hold",
+            "адрес содержит закодированный символ NUL (%00), которого не может быть ни в имени, ни в номере",
         )
         .into_response();
     }
@@ -149,6 +153,10 @@ mod tests {
         let err = check_form(b"_csrf=x&comment=a%00b").unwrap_err();
         assert!(err.to_string().contains("field `comment`"), "{err}");
         assert!(check_form(b"_csrf=x&comment=fine").is_ok());
+        assert_eq!(
+            err.text(crate::i18n::Lang::Ru),
+            "поле `comment` содержит символ NUL (\\0), который текст хранить не может; удалите его"
+        );
     }
 
     #[test]

@@ -95,20 +95,10 @@ impl PostDraft {
     /// Problems that make the draft unstorable (not the platform limits, which a draft may
     /// exceed while being written; they block submission).
     pub fn check(&self) -> StoreResult<()> {
-        if self.platforms.is_empty() {
-            return Err(StoreError::Invalid(
-                "field `platforms`: name at least one of vk, telegram, instagram, facebook".into(),
-            ));
+        match keel_domain::workflow::draft::draft_problem(&self.platforms, &self.text, &self.variants) {
+            Some(problem) => Err(StoreError::Invalid(problem.message(keel_domain::Lang::En))),
+            None => Ok(()),
         }
-        if self.text.trim().is_empty() && self.variants.values().all(|v| v.trim().is_empty()) {
-            return Err(StoreError::Invalid("field `text`: a post needs some text".into()));
-        }
-        if let Some(p) = self.variants.keys().find(|p| !self.platforms.contains(p)) {
-            return Err(StoreError::Invalid(format!(
-                "field `variants`: a variant for {p}, which is not among the post's platforms"
-            )));
-        }
-        Ok(())
     }
 }
 

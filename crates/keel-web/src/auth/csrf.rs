@@ -55,15 +55,16 @@ struct CsrfField {
 pub struct CsrfForm<T>(pub T);
 
 fn check(headers: &HeaderMap, body: &[u8]) -> Result<(), WebError> {
-    let field: CsrfField =
-        serde_urlencoded::from_bytes(body).map_err(|e| WebError::BadRequest(format!("malformed form: {e}")))?;
+    let field: CsrfField = serde_urlencoded::from_bytes(body)
+        .map_err(|e| WebError::invalid(format!("malformed form: {e}"), format!("форма повреждена: {e}")))?;
     let cookie = cookies::get(headers, CSRF_COOKIE).unwrap_or_default();
     let matches = !cookie.is_empty() && bool::from(cookie.as_bytes().ct_eq(field.csrf.as_bytes()));
     if matches {
         Ok(())
     } else {
-        Err(WebError::BadRequest(
-            "the form's security token is missing or stale: reload the page and submit it again".into(),
+        Err(WebError::invalid(
+            "the form's security token is missing or stale: reload the page and submit it again",
+            "защитный токен формы отсутствует или устарел: обновите страницу и отправьте форму ещё раз",
         ))
     }
 }
@@ -78,8 +79,8 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for CsrfForm<T> {
             .map_err(|e| WebError::BadRequest(e.body_text()))?;
         check(&headers, &body)?;
         crate::text_guard::check_form(&body)?;
-        let value =
-            serde_urlencoded::from_bytes(&body).map_err(|e| WebError::BadRequest(format!("malformed form: {e}")))?;
+        let value = serde_urlencoded::from_bytes(&body)
+            .map_err(|e| WebError::invalid(format!("malformed form: {e}"), format!("форма повреждена: {e}")))?;
         Ok(CsrfForm(value))
     }
 }

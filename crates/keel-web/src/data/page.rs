@@ -84,15 +84,16 @@ pub async fn upload(
     while let Some(field) = form
         .next_field()
         .await
-        .map_err(|e| WebError::BadRequest(format!("malformed upload: {e}")))?
+        .map_err(|e| WebError::invalid(format!("malformed upload: {e}"), format!("загрузка повреждена: {e}")))?
     {
         match field.name().unwrap_or("") {
             "_csrf" => csrf_ok = !cookie.is_empty() && field.text().await.unwrap_or_default() == cookie,
             "format" => format = Some(field.text().await.unwrap_or_default()),
             "file" => {
                 if !csrf_ok {
-                    return Err(WebError::BadRequest(
-                        "the form's security token is missing or stale: reload the page and submit it again".into(),
+                    return Err(WebError::invalid(
+                        "the form's security token is missing or stale: reload the page and submit it again",
+                        "защитный токен формы отсутствует или устарел: обновите страницу и отправьте форму ещё раз",
                     ));
                 }
                 let format = upload::format(format.as_deref())?;
@@ -123,7 +124,7 @@ pub async fn upload(
                             unchanged: s.unchanged,
                         },
                     ),
-                    Err(WebError::Rejected { message, details }) => {
+                    Err(WebError::Rejected { message, details, .. }) => {
                         let problems = details
                             .as_array()
                             .map(|list| {
@@ -155,5 +156,8 @@ pub async fn upload(
             _ => {}
         }
     }
-    Err(WebError::BadRequest("choose a file to upload".into()))
+    Err(WebError::invalid(
+        "choose a file to upload",
+        "выберите файл для загрузки",
+    ))
 }

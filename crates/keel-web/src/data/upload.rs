@@ -23,7 +23,10 @@ pub async fn spool<E: std::fmt::Display>(
             if text.contains("length limit") {
                 too_large(limit)
             } else {
-                WebError::BadRequest(format!("the upload was interrupted: {text}"))
+                WebError::invalid(
+                    format!("the upload was interrupted: {text}"),
+                    format!("загрузка прервалась: {text}"),
+                )
             }
         })?;
         written += chunk.len();
@@ -34,8 +37,9 @@ pub async fn spool<E: std::fmt::Display>(
         file.write_all(&chunk).map_err(|e| WebError::Internal(e.into()))?;
     }
     if written == 0 {
-        return Err(WebError::BadRequest(
-            "the upload is empty: send the file as the request body".into(),
+        return Err(WebError::invalid(
+            "the upload is empty: send the file as the request body",
+            "файл пустой: выберите файл с данными",
         ));
     }
     file.flush().map_err(|e| WebError::Internal(e.into()))?;
@@ -56,8 +60,9 @@ pub fn format(name: Option<&str>) -> Result<Format, WebError> {
             "say which format the file is in: ?format=posts, daily, ads, leads or facebook-metrics".into(),
         )
     })?;
-    name.parse()
-        .map_err(|e: keel_import::UnknownFormat| WebError::BadRequest(e.to_string()))
+    name.parse().map_err(|e: keel_import::UnknownFormat| {
+        WebError::invalid(e.to_string(), format!("неизвестный формат файла: {e}"))
+    })
 }
 
 /// Imports a spooled file. A file with problems is a 422 listing each with line and column.
@@ -80,8 +85,16 @@ pub async fn import(
                 problems[0]
             ),
             details: serde_json::to_value(&problems).unwrap_or_default(),
+            ru: Some(format!(
+                "файл отклонён, ничего из него не сохранено: проблем — {}, первая: {}",
+                problems.len(),
+                problems[0]
+            )),
         },
-        ImportError::Io(e) => WebError::BadRequest(format!("cannot read the upload: {e}")),
+        ImportError::Io(e) => WebError::invalid(
+            format!("cannot read the upload: {e}"),
+            format!("не удалось прочитать загрузку: {e}"),
+        ),
         other => WebError::Internal(other.into()),
     })
 }

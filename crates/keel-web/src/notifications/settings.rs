@@ -159,9 +159,10 @@ pub async fn save(
         Some(code @ ("en" | "ru")) => Some(code),
         None => None,
         Some(other) => {
-            return Err(WebError::BadRequest(format!(
-                "language: `{other}` is not one of en, ru"
-            )));
+            return Err(WebError::invalid(
+                format!("language: `{other}` is not one of en, ru"),
+                format!("язык: `{other}` — не en и не ru"),
+            ));
         }
     };
     let id = user.0.id();
@@ -197,8 +198,9 @@ pub async fn telegram_code(
     CsrfForm(_): CsrfForm<HashMap<String, String>>,
 ) -> Result<NotificationsPage, WebError> {
     let Some(telegram) = &state.config.telegram else {
-        return Err(WebError::BadRequest(
-            "Telegram is not set up on this Keel installation (telegram_bot_token)".into(),
+        return Err(WebError::invalid(
+            "Telegram is not set up on this Keel installation (telegram_bot_token)",
+            "Telegram не настроен в этой установке Keel (telegram_bot_token)",
         ));
     };
     let code = state.store.create_telegram_link_code(user.0.id()).await?;

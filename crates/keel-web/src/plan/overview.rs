@@ -70,12 +70,15 @@ pub async fn save(
         .trim()
         .parse::<i64>()
         .map_err(|_| {
-            WebError::BadRequest(format!(
-                "urgent SLA: `{}` is not a number of minutes",
-                form.urgent_sla_minutes
-            ))
+            WebError::invalid(
+                format!("urgent SLA: `{}` is not a number of minutes", form.urgent_sla_minutes),
+                format!("SLA срочных постов: `{}` — не число минут", form.urgent_sla_minutes),
+            )
         })
-        .and_then(|m| keel_domain::workflow::sla::validate_sla_minutes(m).map_err(WebError::BadRequest))?;
+        .and_then(|m| {
+            keel_domain::workflow::sla::validate_sla_minutes(m)
+                .map_err(|e| WebError::invalid(e, "SLA срочных постов: от 1 минуты до 7 дней (10 080 минут)"))
+        })?;
     let settings = WorkflowSettings {
         urgent_sla_minutes: minutes,
         auto_approve: form.auto_approve.is_some(),

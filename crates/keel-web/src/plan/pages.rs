@@ -136,6 +136,8 @@ pub struct PlanPage {
     platforms: Vec<(&'static str, &'static str)>,
     total: usize,
     error: Option<String>,
+    /// The form field the error belongs to (shown there), empty for the page as a whole.
+    error_field: &'static str,
     /// What the new-post form shows: what was typed, after a refused submit.
     form: PostForm,
 }
@@ -272,6 +274,7 @@ async fn render(
         state_filter,
         total: posts.len(),
         error,
+        error_field: "",
         form,
     })
 }
@@ -306,8 +309,15 @@ pub struct PostForm {
     pub variant_facebook: String,
 }
 
+/// A form's problem with the field it belongs to, so the page shows it there.
+pub struct FieldError {
+    pub field: &'static str,
+    pub error: WebError,
+}
+
 impl PostForm {
-    pub fn draft(&self) -> Result<PostDraft, String> {
+    /// The draft the form describes, or what is wrong with it, at its field.
+    pub fn draft(&self) -> Result<PostDraft, FieldError> {
         let chosen = [
             (Platform::Vk, &self.vk, &self.variant_vk),
             (Platform::Telegram, &self.telegram, &self.variant_telegram),
@@ -329,12 +339,28 @@ impl PostForm {
             text => {
                 let parsed = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M")
                     .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S"))
-                    .map_err(|_| format!("publication time `{text}`: expected YYYY-MM-DDTHH:MM"))?;
+                    .map_err(|_| FieldError {
+                        field: "scheduled_at",
+                        error: WebError::invalid(
+                            format!("publication time `{text}`: expected YYYY-MM-DDTHH:MM"),
+                            format!("время публикации `{text}`: нужна дата и время в виде ГГГГ-ММ-ДДTЧЧ:ММ"),
+                        ),
+                    })?;
                 Some(Utc.from_utc_datetime(&parsed))
             }
         };
+        let text = self.text.replace("\r\n", "\n");
+        if let Some(problem) = keel_domain::workflow::draft::draft_problem(&platforms, &text, &variants) {
+            return Err(FieldError {
+                field: problem.field(),
+                error: WebError::invalid(
+                    problem.reason(keel_domain::Lang::En),
+                    problem.reason(keel_domain::Lang::Ru),
+                ),
+            });
+        }
         Ok(PostDraft {
-            text: self.text.replace("\r\n", "\n"),
+            text,
             rubric: self.rubric.clone(),
             platforms,
             scheduled_at,
@@ -355,7 +381,10 @@ pub async fn create(
             .store
             .create_plan_post(ctx.project.org(), ctx.project.id(), ctx.user.id(), &draft)
             .await
-            .map_err(|e| e.to_string()),
+            .map_err(|e| FieldError {
+                field: "",
+                error: e.into(),
+            }),
         Err(e) => Err(e),
     };
     match outcome {
@@ -363,9 +392,12 @@ pub async fn create(
             &format!("/projects/{}/posts/{}", ctx.project.slug, post.id),
             "flash.post_created",
         )),
-        Err(message) => {
-            let page = render(&state, chrome, &ctx, &PlanQuery::default(), Some(message), form).await?;
-            Ok((axum::http::StatusCode::BAD_REQUEST, page).into_response())
+        Err(FieldError { field, error }) => {
+            let status = error.status();
+            let message = error.text(chrome.t.0);
+            let mut page = render(&state, chrome, &ctx, &PlanQuery::default(), Some(message), form).await?;
+            page.error_field = field;
+            Ok((status, page).into_response())
         }
     }
 }

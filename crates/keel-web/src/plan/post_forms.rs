@@ -28,13 +28,12 @@ pub async fn edit(
     CsrfForm(form): CsrfForm<PostForm>,
 ) -> Result<Response, WebError> {
     let outcome = match form.draft() {
-        Ok(draft) => {
-            state
-                .store
-                .edit_plan_post(&post, relation(&ctx, &post), ctx.user.id(), &draft)
-                .await
-        }
-        Err(e) => Err(keel_store::StoreError::Invalid(e)),
+        Ok(draft) => state
+            .store
+            .edit_plan_post(&post, relation(&ctx, &post), ctx.user.id(), &draft)
+            .await
+            .map_err(WebError::from),
+        Err(e) => Err(e.error),
     };
     after_typed(
         &state,
@@ -68,7 +67,12 @@ pub async fn move_post(
         .iter()
         .find(|(_, code, _)| *code == form.to)
         .map(|(a, _, _)| *a)
-        .ok_or_else(|| WebError::BadRequest(format!("field `to`: unknown move `{}`", form.to)))?;
+        .ok_or_else(|| {
+            WebError::invalid(
+                format!("field `to`: unknown move `{}`", form.to),
+                format!("поле `to`: неизвестный переход `{}`", form.to),
+            )
+        })?;
     act(&state, chrome, &ctx, &post, action, form.comment).await
 }
 
@@ -92,9 +96,10 @@ pub async fn decide_post(
         "approve" => PostAction::Approve,
         "request_changes" => PostAction::RequestChanges,
         other => {
-            return Err(WebError::BadRequest(format!(
-                "field `decision`: expected approve or request_changes, not `{other}`"
-            )));
+            return Err(WebError::invalid(
+                format!("field `decision`: expected approve or request_changes, not `{other}`"),
+                format!("поле `decision`: ожидается approve или request_changes, а не `{other}`"),
+            ));
         }
     };
     act(&state, chrome, &ctx, &post, action, form.comment).await
@@ -195,7 +200,7 @@ pub async fn upload(
     while let Some(field) = form
         .next_field()
         .await
-        .map_err(|e| WebError::BadRequest(format!("malformed upload: {e}")))?
+        .map_err(|e| WebError::invalid(format!("malformed upload: {e}"), format!("загрузка повреждена: {e}")))?
     {
         match field.name().unwrap_or("") {
             "_csrf" => csrf_ok = !cookie.is_empty() && field.text().await.unwrap_or_default() == cookie,
@@ -204,10 +209,12 @@ pub async fn upload(
                     break;
                 }
                 let name = field.file_name().unwrap_or("image").to_owned();
-                let bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|e| WebError::BadRequest(format!("the upload was interrupted: {e}")))?;
+                let bytes = field.bytes().await.map_err(|e| {
+                    WebError::invalid(
+                        format!("the upload was interrupted: {e}"),
+                        format!("загрузка прервалась: {e}"),
+                    )
+                })?;
                 let outcome = state
                     .store
                     .add_plan_image(&post, relation(&ctx, &post), ctx.user.id(), &name, &bytes)
@@ -219,11 +226,15 @@ pub async fn upload(
         }
     }
     if !csrf_ok {
-        return Err(WebError::BadRequest(
-            "the form's security token is missing or stale: reload the page and submit it again".into(),
+        return Err(WebError::invalid(
+            "the form's security token is missing or stale: reload the page and submit it again",
+            "защитный токен формы отсутствует или устарел: обновите страницу и отправьте форму ещё раз",
         ));
     }
-    Err(WebError::BadRequest("choose an image file to upload".into()))
+    Err(WebError::invalid(
+        "choose an image file to upload",
+        "выберите файл изображения для загрузки",
+    ))
 }
 
 /// An image's bytes, with its sniffed type; never rendered as anything but an image.

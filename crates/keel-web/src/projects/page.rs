@@ -56,7 +56,10 @@ pub async fn list(
         let count = |status| findings.iter().filter(|f| f.status == status).count() as i64;
         cards.push(ProjectCard {
             health: overall.as_str(),
-            badge: match (count(keel_domain::health::Status::Problem), count(keel_domain::health::Status::Warning)) {
+            badge: match (
+                count(keel_domain::health::Status::Problem),
+                count(keel_domain::health::Status::Warning),
+            ) {
                 (0, 0) => chrome.t.get_in("health.status", overall.as_str()).to_owned(),
                 (0, warnings) => chrome.t.count("count.warnings", warnings),
                 (problems, _) => chrome.t.count("count.problems", problems),
@@ -153,7 +156,11 @@ pub async fn overview(
     let steps = keel_domain::first_steps::steps(&progress);
     let next_step = keel_domain::first_steps::next(&steps).and_then(|n| steps.iter().position(|s| s == n));
     Ok(OverviewPage {
-        steps: if next_step.is_some() { steps.to_vec() } else { Vec::new() },
+        steps: if next_step.is_some() {
+            steps.to_vec()
+        } else {
+            Vec::new()
+        },
         next_step: next_step.unwrap_or(0),
         chrome,
         slug: p.slug.clone(),

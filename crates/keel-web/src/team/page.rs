@@ -246,10 +246,9 @@ pub async fn remove(
     Extension(ctx): Extension<ProjectCtx>,
     CsrfForm(form): CsrfForm<RemoveForm>,
 ) -> Result<Response, WebError> {
-    let role: Role = form
-        .role
-        .parse()
-        .map_err(|e: keel_domain::role::UnknownRole| WebError::BadRequest(e.to_string()))?;
+    let role: Role = form.role.parse().map_err(|e: keel_domain::role::UnknownRole| {
+        WebError::invalid(e.to_string(), format!("неизвестная роль: {e}"))
+    })?;
     keel_app::people::remove_member(&state.store, &ctx, UserId(form.user_id), role).await?;
     Ok(Redirect::to(&format!("/projects/{}/members?done=removed", ctx.project.slug)).into_response())
 }

@@ -274,6 +274,13 @@ on_both_backends! {
         assert!(page.contains("Winter blend &#60;launch&#62; &#38; tasting — 10 December</textarea>"), "the caption is kept, escaped");
         assert!(page.contains("value=\"2026-12-10T09:30\"") && page.contains("value=\"Launches\""));
         assert!(page.contains("name=\"urgent\" value=\"on\" checked"));
+        // The reason stands at the platforms, in words; in Russian for a Russian reader.
+        assert!(page.contains("data-test=\"field-error-platforms\">tick at least one platform"), "at the field");
+        browser.get(app.url("/lang/ru")).send().await.unwrap();
+        let ru = browser.post(app.url("/projects/client-a/plan")).form(&form).send().await.unwrap();
+        let ru = ru.text().await.unwrap();
+        assert!(ru.contains("data-test=\"field-error-platforms\">отметьте хотя бы одну площадку"), "in Russian at the field");
+        browser.get(app.url("/lang/en")).send().await.unwrap();
         // A refused edit on the post page keeps the edit, not the stored text.
         let draft = app.store.plan_posts_of(app.store.project_by_slug(app.store.default_org().await.unwrap().id(), "client-a").await.unwrap().unwrap().id())
             .await.unwrap().into_iter().find(|p| p.state().as_str() == "draft").expect("a draft in the demo");

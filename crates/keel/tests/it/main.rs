@@ -26,6 +26,7 @@ mod notifications_storage;
 mod people;
 mod real_data;
 mod routes_by_role;
+mod russian_pages;
 mod security_headers;
 mod storage;
 mod telegram_bot;
