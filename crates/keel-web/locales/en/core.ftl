@@ -64,4 +64,4 @@ count-warnings = { $n ->
     [one] { $n } warning
    *[other] { $n } warnings
 }
-form-see-below = The form was not saved: see the highlighted field below.
+form-see_below = The form was not saved: see the highlighted field below.
