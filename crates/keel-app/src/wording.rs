@@ -16,7 +16,7 @@ pub fn refusal(refusal: &Refusal, lang: Lang) -> String {
         ),
         Refusal::NotAgency => fixed(
             "only the agency team (agency lead, specialists) may do this to a post",
-            "это может делать с публикацией только команда агентства (руководитель от агентства, специалисты)",
+            "это может делать с постом только команда агентства (руководитель от агентства, специалисты)",
         ),
         Refusal::NotApprover => fixed(
             "only the project's designated approvers may approve or request changes",
@@ -24,15 +24,15 @@ pub fn refusal(refusal: &Refusal, lang: Lang) -> String {
         ),
         Refusal::OwnPost => fixed(
             "nobody may approve or send back their own post",
-            "нельзя согласовать или вернуть на доработку собственную публикацию",
+            "нельзя согласовать или вернуть на доработку собственный пост",
         ),
         Refusal::ReadOnly => fixed(
             "viewers may read posts but not comment",
-            "наблюдатели могут читать публикации, но не комментировать их",
+            "наблюдатели могут читать посты, но не комментировать их",
         ),
         Refusal::WrongState => fixed(
             "this action is not possible in the post's current state",
-            "в текущем состоянии публикации это действие невозможно",
+            "в текущем состоянии поста это действие невозможно",
         ),
         Refusal::CommentRequired => fixed(
             "field `comment`: say what should change (it becomes a suggestion)",
@@ -48,7 +48,7 @@ pub fn refusal(refusal: &Refusal, lang: Lang) -> String {
         },
         Refusal::ChangedMeanwhile => fixed(
             "the post changed while you were acting on it (someone else decided or edited it); reload and try again",
-            "публикация изменилась, пока вы с ней работали (кто-то уже принял решение или отредактировал её); обновите страницу и попробуйте снова",
+            "пост изменился, пока вы с ним работали (кто-то уже принял решение или отредактировал его); обновите страницу и попробуйте снова",
         ),
         Refusal::WeakPassword(problem) => password_problem(*problem, lang).to_owned(),
         Refusal::LinkGone => fixed(
@@ -87,7 +87,7 @@ pub mod chat {
     fn post(lang: Lang, post_id: i64) -> String {
         match lang {
             Lang::En => format!("Post #{post_id}"),
-            Lang::Ru => format!("Публикация #{post_id}"),
+            Lang::Ru => format!("Пост #{post_id}"),
         }
     }
 
@@ -99,7 +99,7 @@ pub mod chat {
             Refusal::WrongState | Refusal::ChangedMeanwhile => lang
                 .pick(
                     "it is no longer waiting for a decision (someone decided, or it was withdrawn). Open it in Keel to see its state",
-                    "она больше не ждёт решения (кто-то уже решил, или её отозвали). Откройте её в Keel, чтобы увидеть состояние",
+                    "он больше не ждёт решения (кто-то уже решил, или его отозвали). Откройте его в Keel, чтобы увидеть состояние",
                 )
                 .to_owned(),
             other => other.text(lang),
@@ -113,7 +113,7 @@ pub mod chat {
                 format!("Post #{post_id} was not found: it was deleted, or you have no access to its project.")
             }
             Lang::Ru => {
-                format!("Публикация #{post_id} не найдена: её удалили, или у вас нет доступа к её проекту.")
+                format!("Пост #{post_id} не найден: его удалили, или у вас нет доступа к её проекту.")
             }
         }
     }
@@ -130,7 +130,7 @@ pub mod chat {
                 "Post #{post_id}: Keel could not record the decision ({error}); try again or open the post in Keel."
             ),
             Lang::Ru => format!(
-                "Публикация #{post_id}: Keel не смог записать решение ({error}); попробуйте ещё раз или откройте публикацию в Keel."
+                "Пост #{post_id}: Keel не смог записать решение ({error}); попробуйте ещё раз или откройте пост в Keel."
             ),
         }
     }
@@ -142,13 +142,13 @@ pub mod chat {
                 format!("Approved post #{post_id} «{excerpt}». The author has been told.")
             }
             (PostAction::Approve, Lang::Ru) => {
-                format!("Публикация #{post_id} «{excerpt}» согласована. Автор получит уведомление.")
+                format!("Пост #{post_id} «{excerpt}» согласован. Автор получит уведомление.")
             }
             (_, Lang::En) => format!(
                 "Changes requested on post #{post_id} «{excerpt}». Your comment went to the author as a suggestion."
             ),
             (_, Lang::Ru) => format!(
-                "По публикации #{post_id} «{excerpt}» запрошены правки. Ваш комментарий передан автору как предложение."
+                "По посту #{post_id} «{excerpt}» запрошены правки. Ваш комментарий передан автору как предложение."
             ),
         }
     }
@@ -227,9 +227,9 @@ mod tests {
         );
         assert_eq!(
             chat::refused(Lang::Ru, 7, &Refusal::NotApprover),
-            "Публикация #7: согласовывать и запрашивать правки могут только назначенные согласующие проекта."
+            "Пост #7: согласовывать и запрашивать правки могут только назначенные согласующие проекта."
         );
         assert!(chat::refused(Lang::En, 7, &Refusal::WrongState).contains("no longer waiting"));
-        assert!(chat::refused(Lang::Ru, 7, &Refusal::NotFound).contains("не найдена"));
+        assert!(chat::refused(Lang::Ru, 7, &Refusal::NotFound).contains("не найден:"));
     }
 }

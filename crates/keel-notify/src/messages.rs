@@ -18,10 +18,10 @@ pub trait Messages: Copy {
         match kind {
             PostSubmitted => self
                 .lang()
-                .pick("A post awaits your approval", "Публикация ждёт вашего согласования"),
+                .pick("A post awaits your approval", "Пост ждёт вашего согласования"),
             UrgentPostSubmitted => self.lang().pick(
                 "Urgent: a post awaits your approval",
-                "Срочно: публикация ждёт согласования",
+                "Срочно: пост ждёт согласования",
             ),
             SlaHalfway => self.lang().pick(
                 "Half the approval time has passed",
@@ -31,15 +31,15 @@ pub trait Messages: Copy {
                 .lang()
                 .pick("The approval deadline was missed", "Срок согласования пропущен"),
             ChangesRequested => self.lang().pick("Changes were requested", "Запрошены правки"),
-            PostApproved => self.lang().pick("The post was approved", "Публикация согласована"),
+            PostApproved => self.lang().pick("The post was approved", "Пост согласован"),
             CommentAdded => self
                 .lang()
-                .pick("New comment on a post", "Новый комментарий к публикации"),
+                .pick("New comment on a post", "Новый комментарий к посту"),
         }
     }
 
     fn open_post(self) -> &'static str {
-        self.lang().pick("Open the post", "Открыть публикацию")
+        self.lang().pick("Open the post", "Открыть пост")
     }
 
     fn email_footer(self) -> &'static str {
@@ -63,7 +63,7 @@ pub trait Messages: Copy {
                 "This chat is now linked to {name} in Keel. Notifications will arrive here; posts awaiting your approval come with buttons."
             ),
             MsgLang::Ru => format!(
-                "Этот чат привязан к пользователю {name} в Keel. Уведомления будут приходить сюда; к публикациям на согласовании будут кнопки."
+                "Этот чат привязан к пользователю {name} в Keel. Уведомления будут приходить сюда; к постам на согласовании будут кнопки."
             ),
         }
     }
@@ -92,7 +92,7 @@ pub trait Messages: Copy {
     fn not_linked(self) -> &'static str {
         self.lang().pick(
             "This Telegram account is not linked to a Keel user, so it cannot decide on posts. Link it in Keel → Notifications.",
-            "Этот аккаунт Telegram не привязан к пользователю Keel и не может согласовывать публикации. Привяжите его в Keel → Уведомления.",
+            "Этот аккаунт Telegram не привязан к пользователю Keel и не может согласовывать посты. Привяжите его в Keel → Уведомления.",
         )
     }
 
@@ -104,7 +104,7 @@ pub trait Messages: Copy {
     fn ask_for_changes(self, post_id: i64) -> String {
         match self.lang() {
             MsgLang::En => format!("What should change in post #{post_id}? Reply to this message with your comment."),
-            MsgLang::Ru => format!("Что изменить в публикации #{post_id}? Ответьте на это сообщение комментарием."),
+            MsgLang::Ru => format!("Что изменить в посте #{post_id}? Ответьте на это сообщение комментарием."),
         }
     }
 

@@ -100,8 +100,8 @@ async fn the_email_is_in_the_recipients_language_and_the_subject_decodes() {
     );
     // Whatever the transfer encoding, the parts carry the link and the Russian heading.
     let decoded = decode_all_parts(&raw);
-    assert!(decoded.contains("Публикация ждёт вашего согласования"), "{decoded}");
-    assert!(decoded.contains("Открыть публикацию"), "{decoded}");
+    assert!(decoded.contains("Пост ждёт вашего согласования"), "{decoded}");
+    assert!(decoded.contains("Открыть пост"), "{decoded}");
     assert!(
         decoded.contains("https://keel.agency.test/projects/client-a/posts/7"),
         "{decoded}"

@@ -58,7 +58,7 @@ async fn the_channel_reaches_linked_people_with_buttons_only_for_decisions() {
     let sent = &server.calls_to("sendMessage")[0];
     assert_eq!(sent["chat_id"], 555);
     let text = sent["text"].as_str().unwrap();
-    assert!(text.starts_with("Публикация ждёт вашего согласования"), "{text}");
+    assert!(text.starts_with("Пост ждёт вашего согласования"), "{text}");
     assert!(
         text.contains("https://keel.agency.test/projects/client-a/posts/42"),
         "{text}"

@@ -157,7 +157,7 @@ on_both_backends! {
             .send().await.unwrap();
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
         let body = response.text().await.unwrap();
-        assert!(body.contains("нельзя согласовать или вернуть на доработку собственную публикацию"), "{body}");
+        assert!(body.contains("нельзя согласовать или вернуть на доработку собственный пост"), "{body}");
     }
 
     async fn page_forms_follow_the_same_rules(backend) {

@@ -209,7 +209,7 @@ on_both_backends! {
         bot.poll_once(&mut offset, 0).await.unwrap();
         assert_eq!(
             last_reply(),
-            format!("Публикация #{post}: согласовывать и запрашивать правки могут только назначенные согласующие проекта.")
+            format!("Пост #{post}: согласовывать и запрашивать правки могут только назначенные согласующие проекта.")
         );
         // And for an approver deciding on their own post.
         keel::commands::add_member(&app.store, "client-a", "specialist@demo.local", "client_approver", None).await.unwrap();
@@ -219,7 +219,7 @@ on_both_backends! {
         assert_eq!(answer["show_alert"], true, "{answer}");
         assert_eq!(
             answer["text"],
-            format!("Публикация #{post}: нельзя согласовать или вернуть на доработку собственную публикацию.")
+            format!("Пост #{post}: нельзя согласовать или вернуть на доработку собственный пост.")
         );
         let (_, now) = api(&app, &specialist, "GET", &format!("/api/v1/posts/{post}"), None).await;
         assert_eq!(now["state"], "in_review");
