@@ -19,10 +19,9 @@ pub trait Messages: Copy {
             PostSubmitted => self
                 .lang()
                 .pick("A post awaits your approval", "Пост ждёт вашего согласования"),
-            UrgentPostSubmitted => self.lang().pick(
-                "Urgent: a post awaits your approval",
-                "Срочно: пост ждёт согласования",
-            ),
+            UrgentPostSubmitted => self
+                .lang()
+                .pick("Urgent: a post awaits your approval", "Срочно: пост ждёт согласования"),
             SlaHalfway => self.lang().pick(
                 "Half the approval time has passed",
                 "Прошла половина срока согласования",
@@ -32,9 +31,7 @@ pub trait Messages: Copy {
                 .pick("The approval deadline was missed", "Срок согласования пропущен"),
             ChangesRequested => self.lang().pick("Changes were requested", "Запрошены правки"),
             PostApproved => self.lang().pick("The post was approved", "Пост согласован"),
-            CommentAdded => self
-                .lang()
-                .pick("New comment on a post", "Новый комментарий к посту"),
+            CommentAdded => self.lang().pick("New comment on a post", "Новый комментарий к посту"),
         }
     }
 

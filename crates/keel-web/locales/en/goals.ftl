@@ -59,9 +59,6 @@ goals-progress = Progress
 goals-feasibility = Feasibility
 goals-verdict-realistic = Realistic
 goals-verdict-unrealistic = Unrealistic
-goals-required_rate = needs
-goals-best_rate = best in history
-goals-per_day_over = per day, windows of
 goals-days = days
 goals-forecast = Forecast at deadline
 goals-on_track = on track
@@ -85,3 +82,8 @@ goals-create = Set the goal
 goals-feasibility-hint = Keel compares the daily rate the target needs with the best rate over any period of the same length in the account's history; more than 3× that is flagged unrealistic (a warning, not a block).
 goals-catalog = Metric catalog
 goals-chart-empty = No data for this metric yet.
+goals-rates = Needs { $required } a day; the best { $days ->
+    [one] { $days }-day
+   *[other] { $days }-day
+} stretch in the history moved { $best } a day.
+goals-rates-no_history = Needs { $required } a day; the history is too short to compare with a { $days }-day stretch.

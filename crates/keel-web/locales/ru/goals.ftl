@@ -59,9 +59,6 @@ goals-progress = Прогресс
 goals-feasibility = Реалистичность
 goals-verdict-realistic = Реалистична
 goals-verdict-unrealistic = Нереалистична
-goals-required_rate = нужно
-goals-best_rate = лучшее в истории
-goals-per_day_over = в день, окна по
 goals-days = дн.
 goals-forecast = Прогноз на срок
 goals-on_track = идёт по плану
@@ -85,3 +82,9 @@ goals-create = Поставить цель
 goals-feasibility-hint = Keel сравнивает нужный целью темп в день с лучшим темпом за любой период той же длины в истории аккаунта; больше чем в 3 раза — цель помечается нереалистичной (предупреждение, не запрет).
 goals-catalog = Каталог метрик
 goals-chart-empty = По этой метрике ещё нет данных.
+goals-rates = Нужно { $required } в день; лучший отрезок в { $days ->
+    [one] { $days } день
+    [few] { $days } дня
+   *[many] { $days } дней
+} за историю дал { $best } в день.
+goals-rates-no_history = Нужно { $required } в день; история слишком короткая, чтобы сравнить с отрезком в { $days } дн.

@@ -7,6 +7,7 @@ use crate::charts::Chart;
 use crate::charts::format::Fmt;
 use crate::charts::line::{Line, LineChart, line_chart};
 use crate::form::{Empty, number};
+use crate::i18n::Arg;
 use crate::layout::Chrome;
 use crate::{AppState, WebError};
 use askama::Template;
@@ -36,9 +37,8 @@ pub struct GoalCard {
     pub progress: String,
     /// 0–100 for the bar.
     pub progress_bar: f64,
-    pub required_rate: String,
-    pub best_rate: String,
-    pub window_days: i64,
+    /// The feasibility check in a sentence: the pace needed against the best in the history.
+    pub rates: String,
     pub verdict: &'static str,
     pub forecast: String,
     pub on_track: Option<bool>,
@@ -176,6 +176,22 @@ fn card(e: &GoalEvaluation, chrome: &Chrome, f: Fmt) -> Option<GoalCard> {
         _ => f.int(v.round() as i64),
     };
     let opt = |v: Option<f64>| v.map(value).unwrap_or_else(|| "—".into());
+    // A rate per day is often a small fraction of the metric's unit (ER moves by hundredths of
+    // a point a day): three significant digits, its sign, and percentage points for percents.
+    let rate = |v: f64| {
+        let places = if v == 0.0 {
+            0
+        } else {
+            (2 - v.abs().log10().floor() as i64).clamp(0, 5) as usize
+        };
+        let number = f.dec(v, if info.unit == "count" { places.min(1) } else { places });
+        let signed = if v > 0.0 { format!("+{number}") } else { number };
+        match (info.unit, chrome.t.0) {
+            ("percent", keel_domain::Lang::En) => format!("{signed} pp"),
+            ("percent", keel_domain::Lang::Ru) => format!("{signed}\u{a0}п.\u{a0}п."),
+            _ => signed,
+        }
+    };
     let target = match r.target {
         Target::Absolute(v) => value(v),
         Target::RelativePct(p) => format!("{} ({})", f.signed_pct(p, 1), opt(r.target_value)),
@@ -223,11 +239,22 @@ fn card(e: &GoalEvaluation, chrome: &Chrome, f: Fmt) -> Option<GoalCard> {
         current: opt(r.current),
         progress: r.progress_pct.map(|p| f.pct(p, 1)).unwrap_or_else(|| "—".into()),
         progress_bar: r.progress_pct.unwrap_or(0.0).clamp(0.0, 100.0),
-        required_rate: feasibility
-            .map(|x| value(x.required_rate))
-            .unwrap_or_else(|| "—".into()),
-        best_rate: opt(feasibility.and_then(|x| x.best_historical_rate)),
-        window_days: feasibility.map(|x| x.window_days).unwrap_or(0),
+        rates: feasibility
+            .map(|x| {
+                let args = [
+                    ("required", Arg::Text(rate(x.required_rate))),
+                    ("days", Arg::Int(x.window_days as i64)),
+                    (
+                        "best",
+                        Arg::Text(x.best_historical_rate.map(rate).unwrap_or_else(|| "—".into())),
+                    ),
+                ];
+                match x.best_historical_rate {
+                    Some(_) => chrome.t.with("goals.rates", &args),
+                    None => chrome.t.with("goals.rates.no_history", &args),
+                }
+            })
+            .unwrap_or_default(),
         verdict: feasibility.map(|x| x.verdict.as_str()).unwrap_or(""),
         forecast: opt(r.forecast.map(|x| x.value_at_deadline)),
         on_track: r.forecast.map(|x| x.on_track),

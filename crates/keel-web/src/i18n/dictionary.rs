@@ -163,6 +163,7 @@ impl Dictionary {
         for (name, value) in args {
             match value {
                 Arg::Int(n) => fluent_args.set(*name, FluentValue::from(*n)),
+                Arg::Text(s) => fluent_args.set(*name, FluentValue::from(s.as_str())),
             }
         }
         let mut errors = Vec::new();
@@ -187,6 +188,8 @@ impl Dictionary {
 pub enum Arg {
     /// A count: picks the plural form and prints with the language's digit grouping.
     Int(i64),
+    /// Text already formatted (a number with its unit, a name).
+    Text(String),
 }
 
 fn format_number_en(value: &FluentValue, _: &intl_memoizer::concurrent::IntlLangMemoizer) -> Option<String> {

@@ -30,6 +30,13 @@ on_both_backends! {
         assert!(goals.contains("<svg"), "progress and forecast chart");
         let goals_a = page(&app, &lead, "/projects/client-a/goals").await;
         assert!(!goals_a.contains("data-test=\"vanity-note\""), "ER and leads are not vanity");
+        // The pace is said in a sentence with its unit and enough digits to never read "0".
+        let rates: Vec<&str> = goals_a.split("data-test=\"goal-rates\">").skip(1).map(|r| r.split('<').next().unwrap()).collect();
+        assert!(!rates.is_empty(), "the feasibility sentence");
+        for r in &rates {
+            assert!(r.starts_with("Needs ") && r.contains(" a day") && !r.contains("Needs 0 a day"), "{r}");
+        }
+        assert!(goals_a.contains(" pp a day"), "ER's pace in percentage points: {rates:?}");
         let brief = page(&app, &lead, "/projects/client-a/brief").await;
         assert!(brief.contains("Specialty coffee roastery"));
         let health = page(&app, &lead, "/projects/client-b/health").await;
