@@ -34,4 +34,17 @@ impl Store {
             leads: leads as u64,
         })
     }
+
+    /// The currencies `project`'s ad spend is in (the pages say which; more than one means
+    /// the spend totals add unlike amounts).
+    pub async fn ad_currencies(&self, project: &Project) -> StoreResult<Vec<String>> {
+        Ok(on_pool!(&self.pool, p => {
+            sqlx::query_scalar::<_, String>(
+                "SELECT DISTINCT currency FROM ad_stats WHERE project_id = $1 ORDER BY currency",
+            )
+            .bind(project.id)
+            .fetch_all(p)
+            .await
+        })?)
+    }
 }

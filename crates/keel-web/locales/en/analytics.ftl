@@ -98,3 +98,14 @@ def-baseline-text = A stage's baseline is its conversion over the 90 days before
 def-bots = Suspected purchased followers
 def-bots-text = A day's net follower gain is a spike when it exceeds the median of the 28 gains before it by more than 6 × max(MAD × 1.4826, 1) and 0.5 % of the followers. It is reported when the mean daily ER of the 14 days after it is more than 20 % below that of the 14 days before. The excess over the median estimates the number of bots.
 analytics-charted = Charts over time are drawn for the { $n } accounts with the most interactions in the period; the other accounts show their figures only.
+
+# Analytics in plain words.
+analytics-pp = pp
+analytics-vs = vs
+analytics-er-plain = interactions per follower
+analytics-err-plain = interactions per reached person
+analytics-erv-plain = interactions per view
+analytics-z-plain = How unusual the stage's conversion is against its own history: beyond ±2 it is off its baseline, not chance.
+analytics-z-short = Deviation (z)
+analytics-previous = Compared with the period before, of the same length:
+analytics-ads-mixed = The ad rows are in more than one currency: totals and costs below add unlike amounts. Import each campaign in one currency.

@@ -144,13 +144,30 @@ pub async fn page(
     };
     page.quick = quick_links(&base, span, (from, to));
     page.period_label = period_label(Fmt(t.0), t, span, (from, to));
-    if span.is_some() {
+    if let Some((first, _)) = span {
         let a = build_analytics(&state.store, &ctx.project, from, to, TOP_POSTS).await?;
+        // The period before, as long as this one, when this one is a chosen range that does
+        // not start with the data.
+        let previous = match (from, to) {
+            (Some(from), Some(to)) if from > first => {
+                let days = (to - from).num_days() + 1;
+                let before_to = from - chrono::Duration::days(1);
+                let before_from = from - chrono::Duration::days(days);
+                Some(
+                    keel_report::series::build_summary(&state.store, &ctx.project, Some(before_from), Some(before_to))
+                        .await?,
+                )
+            }
+            _ => None,
+        };
+        let currencies = state.store.ad_currencies(&ctx.project).await?;
         let input = Input {
             report: &a.report,
             series: Some(&a.series),
             best: &a.best_posts,
             worst: &a.worst_posts,
+            previous: previous.as_ref(),
+            currencies: &currencies,
         };
         page.sections = Some(build(&input, t, "/definitions", Some(format!("/projects/{slug}/data"))));
     }

@@ -22,6 +22,11 @@ pub struct Input<'a> {
     pub series: Option<&'a [AccountSeries]>,
     pub best: &'a [PostRow],
     pub worst: &'a [PostRow],
+    /// The currencies the ad spend is in (one, normally), shown beside money.
+    pub currencies: &'a [String],
+    /// The report of the period just before, as long as this one, for the changes; `None`
+    /// for "all data" or when nothing precedes.
+    pub previous: Option<&'a Report>,
 }
 
 /// A figure as shown: its text, or undefined ("—", linking to the definition).
@@ -57,9 +62,9 @@ pub struct Sections {
     pub accounts: Vec<AccountView>,
     pub spikes: Vec<SpikeView>,
     /// The best and the worst posts, as (title key, rows).
-    pub post_tables: Vec<(&'static str, Vec<PostView>)>,
-    pub best_chart: Chart,
-    pub worst_chart: Chart,
+    /// The best and the worst posts by ER, once each: a table with a bar per row.
+    pub post_tables: Vec<(&'static str, &'static str, Vec<PostView>)>,
+    pub has_posts: bool,
     pub ads: AdsView,
     pub funnel: FunnelView,
 }
@@ -83,6 +88,10 @@ pub struct AccountView {
     pub er: Figure,
     pub err: Figure,
     pub erv: Figure,
+    /// Changes against the previous period ("+0.31 pp", "−12 %"), empty without one.
+    pub er_change: Change,
+    pub interactions_change: Change,
+    pub growth_change: Change,
     /// The charts over time; `None` without series or for an account not among the
     /// charted ones (see [`super::charted`]).
     pub charts: Option<AccountCharts>,
@@ -108,6 +117,8 @@ pub struct SpikeView {
 
 pub struct PostView {
     pub post_id: String,
+    /// The bar's length: the post's ER against the highest of its table, in percent.
+    pub bar: f64,
     /// "instagram · clientb.fitness".
     pub account: String,
     pub date: String,
@@ -120,6 +131,10 @@ pub struct PostView {
 pub struct AdsView {
     /// Any ads rows in the period.
     pub any: bool,
+    /// The currency of the money figures ("RUB"); several joined with " + " (then
+    /// `mixed` warns that the totals add unlike amounts).
+    pub currency: String,
+    pub mixed: bool,
     pub spend: String,
     pub impressions: String,
     pub clicks: String,
@@ -183,7 +198,14 @@ pub fn build(input: &Input<'_>, t: Tr, defs: &'static str, data_url: Option<Stri
         .accounts
         .iter()
         .zip(charted(&r.accounts))
-        .map(|(a, charted)| account(a, input.series.filter(|_| charted), &r.bot_spikes, t, defs))
+        .map(|(a, charted)| {
+            let before = input.previous.and_then(|p| {
+                p.accounts
+                    .iter()
+                    .find(|b| b.platform == a.platform && b.account == a.account)
+            });
+            account(a, before, input.series.filter(|_| charted), &r.bot_spikes, t, defs)
+        })
         .collect();
     let charted_note = (input.series.is_some() && r.accounts.len() > CHARTED_ACCOUNTS)
         .then(|| t.count("analytics.charted", CHARTED_ACCOUNTS as i64));
@@ -195,12 +217,11 @@ pub fn build(input: &Input<'_>, t: Tr, defs: &'static str, data_url: Option<Stri
         accounts,
         spikes: r.bot_spikes.iter().map(|s| spike(s, f)).collect(),
         post_tables: vec![
-            ("analytics.best", input.best.iter().map(|p| post(p, f)).collect()),
-            ("analytics.worst", input.worst.iter().map(|p| post(p, f)).collect()),
+            ("analytics.best", "bar-good", posts(input.best, f)),
+            ("analytics.worst", "bar-bad", posts(input.worst, f)),
         ],
-        best_chart: posts_chart(input.best, t, "analytics.best", "bar-good"),
-        worst_chart: posts_chart(input.worst, t, "analytics.worst", "bar-bad"),
-        ads: ads(r, t),
+        has_posts: !input.best.is_empty() || !input.worst.is_empty(),
+        ads: ads(r, input.currencies, t),
         funnel: funnel(&r.funnel, t),
     }
 }
@@ -214,7 +235,14 @@ fn money(f: Fmt, v: Option<f64>) -> Figure {
 }
 
 /// The account's figures, and its charts when `series` is given.
-fn account(a: &AccountRow, series: Option<&[AccountSeries]>, spikes: &[SpikeRow], t: Tr, defs: &str) -> AccountView {
+fn account(
+    a: &AccountRow,
+    before: Option<&AccountRow>,
+    series: Option<&[AccountSeries]>,
+    spikes: &[SpikeRow],
+    t: Tr,
+    defs: &str,
+) -> AccountView {
     let f = Fmt(t.0);
     let mine: Vec<&SpikeRow> = spikes
         .iter()
@@ -231,6 +259,9 @@ fn account(a: &AccountRow, series: Option<&[AccountSeries]>, spikes: &[SpikeRow]
         er: pct2(f, a.er_followers),
         err: pct2(f, a.err_reach),
         erv: pct2(f, a.er_views),
+        er_change: Change::points(t, a.er_followers, before.and_then(|b| b.er_followers)),
+        interactions_change: Change::relative(t, Some(a.interactions as f64), before.map(|b| b.interactions as f64)),
+        growth_change: Change::points(t, a.follower_growth_pct, before.and_then(|b| b.follower_growth_pct)),
         charts: series.map(|all| {
             let days = all
                 .iter()
@@ -319,12 +350,23 @@ fn spike(s: &SpikeRow, f: Fmt) -> SpikeView {
     }
 }
 
-fn post_label(p: &PostRow) -> String {
-    format!("{} · {} · {}", p.platform, p.account, p.post_id)
+/// A table's rows, each with its bar scaled to the table's highest ER.
+fn posts(list: &[PostRow], f: Fmt) -> Vec<PostView> {
+    let top = list.iter().filter_map(|p| p.er).fold(0.0_f64, f64::max);
+    list.iter()
+        .map(|p| PostView {
+            bar: match p.er {
+                Some(er) if top > 0.0 => (er / top * 100.0).clamp(2.0, 100.0),
+                _ => 0.0,
+            },
+            ..post(p, f)
+        })
+        .collect()
 }
 
 fn post(p: &PostRow, f: Fmt) -> PostView {
     PostView {
+        bar: 0.0,
         post_id: p.post_id.clone(),
         account: format!("{} · {}", p.platform, p.account),
         date: f.date(p.published_at.date_naive()),
@@ -335,21 +377,7 @@ fn post(p: &PostRow, f: Fmt) -> PostView {
     }
 }
 
-fn posts_chart(posts: &[PostRow], t: Tr, title: &str, class: &'static str) -> Chart {
-    let f = Fmt(t.0);
-    let bars: Vec<Bar> = posts
-        .iter()
-        .map(|p| Bar {
-            label: post_label(p),
-            value: p.er,
-            text: f.opt(p.er, |f, v| f.pct(v, 2)).unwrap_or_default(),
-            class,
-        })
-        .collect();
-    bar_chart(t.get(title), &bars, t.get("analytics.posts.none"))
-}
-
-fn ads(r: &Report, t: Tr) -> AdsView {
+fn ads(r: &Report, currencies: &[String], t: Tr) -> AdsView {
     let f = Fmt(t.0);
     let a = &r.ads.totals;
     let campaigns: Vec<CampaignView> = r.ads.campaigns.iter().map(|c| campaign(c, f)).collect();
@@ -387,6 +415,8 @@ fn ads(r: &Report, t: Tr) -> AdsView {
             .collect()
     };
     AdsView {
+        currency: currencies.join(" + "),
+        mixed: currencies.len() > 1,
         any: !r.ads.campaigns.is_empty(),
         spend: f.dec(a.spend, 2),
         impressions: f.int(a.impressions),
@@ -572,5 +602,64 @@ mod tests {
         assert!(!v.any && v.chart.is_empty_state());
         assert!(!v.stages[0].conversion.defined && !v.stages[0].z.defined);
         assert_eq!(v.stages[0].conversion.text, "—");
+    }
+}
+
+/// A figure's change against the previous period, in words for the page.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Change {
+    /// "+0.31 pp vs 2.80%", empty when either period lacks the figure.
+    pub text: String,
+    /// `up`, `down` or `flat`, for the colour.
+    pub direction: &'static str,
+}
+
+impl Change {
+    fn of(text: String, delta: f64) -> Change {
+        let direction = if delta.abs() < 1e-9 {
+            "flat"
+        } else if delta > 0.0 {
+            "up"
+        } else {
+            "down"
+        };
+        Change { text, direction }
+    }
+
+    /// A percentage's change in percentage points, beside the previous value.
+    fn points(t: Tr, now: Option<f64>, before: Option<f64>) -> Change {
+        let (Some(now), Some(before)) = (now, before) else {
+            return Change::default();
+        };
+        let f = Fmt(t.0);
+        let delta = now - before;
+        let pp = t.get("analytics.pp");
+        let sign = if delta > 0.0 { "+" } else { "" };
+        let text = format!(
+            "{sign}{}\u{a0}{pp} {} {}",
+            f.dec(delta, 2),
+            t.get("analytics.vs"),
+            f.pct(before, 2)
+        );
+        Change::of(text, delta)
+    }
+
+    /// A count's change in percent of the previous value.
+    fn relative(t: Tr, now: Option<f64>, before: Option<f64>) -> Change {
+        let (Some(now), Some(before)) = (now, before) else {
+            return Change::default();
+        };
+        if before == 0.0 {
+            return Change::default();
+        }
+        let f = Fmt(t.0);
+        let delta = (now - before) / before * 100.0;
+        let text = format!(
+            "{} {} {}",
+            f.signed_pct(delta, 1),
+            t.get("analytics.vs"),
+            f.dec(before, 0)
+        );
+        Change::of(text, delta)
     }
 }

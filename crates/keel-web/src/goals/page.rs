@@ -243,7 +243,7 @@ fn card(e: &GoalEvaluation, chrome: &Chrome, f: Fmt) -> Option<GoalCard> {
             .map(|x| {
                 let args = [
                     ("required", Arg::Text(rate(x.required_rate))),
-                    ("days", Arg::Int(x.window_days as i64)),
+                    ("days", Arg::Int(x.window_days)),
                     (
                         "best",
                         Arg::Text(x.best_historical_rate.map(rate).unwrap_or_else(|| "—".into())),

@@ -34,6 +34,8 @@ pub fn standalone(project: &Project, report: &Report) -> String {
         series: None,
         best: &best,
         worst: &worst,
+        previous: None,
+        currencies: &[],
     };
     render(project, &input, Lang::En)
 }
@@ -46,6 +48,8 @@ pub fn standalone_analytics(project: &Project, analytics: &Analytics, lang: Lang
         series: Some(&analytics.series),
         best: &analytics.best_posts,
         worst: &analytics.worst_posts,
+        previous: None,
+        currencies: &[],
     };
     render(project, &input, lang)
 }

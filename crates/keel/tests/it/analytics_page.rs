@@ -78,6 +78,17 @@ on_both_backends! {
         let (_, _, ru) = get_as(&app, "client-a@demo.local", "/projects/client-a/analytics", "ru").await;
         assert!(ru.contains("Аналитика") && ru.contains("Зона клиента") && ru.contains("хуже"));
         assert!(ru.contains("1 нояб. 2025 – 31 окт. 2026"));
+        // A chosen month is compared with the month before; money says its currency; the best
+        // and worst posts are listed once each.
+        let (_, _, october) = get(&app, "client-a@demo.local", "/projects/client-a/analytics?from=2026-10-01&to=2026-10-31").await;
+        let changes = marked(&october, "change");
+        assert!(!changes.is_empty() && changes.iter().any(|c| c.contains("pp vs ")), "{} changes", changes.len());
+        assert!(october.contains("Spend, RUB"), "the spend's currency");
+        assert_eq!(october.matches("data-test=\"analytics.best\"").count(), 1);
+        assert_eq!(october.matches("data-test=\"analytics.worst\"").count(), 1);
+        assert!(!october.contains(">I</a>"), "interactions are named, not lettered");
+        let (_, _, all) = get(&app, "client-a@demo.local", "/projects/client-a/analytics").await;
+        assert!(marked(&all, "change").is_empty(), "all data has no period before it");
     }
 
     async fn a_bad_period_is_refused_with_a_message_on_the_page(backend) {
