@@ -350,7 +350,7 @@ async fn a_project_walks_from_brief_to_goal_to_agreement_and_becomes_active() {
 }
 
 /// Every page of a project, as the agency lead sees it (the widest pages: every form shown).
-const PROJECT_PAGES: [&str; 13] = [
+const PROJECT_PAGES: [&str; 16] = [
     "/projects",
     "/projects/client-a",
     "/projects/client-a/analytics",
@@ -363,6 +363,9 @@ const PROJECT_PAGES: [&str; 13] = [
     "/projects/client-a/goals",
     "/projects/client-a/meetings",
     "/projects/client-a/health",
+    "/projects/client-a/members",
+    "/projects/client-a/calendar",
+    "/settings/notifications",
     "/inbox",
 ];
 
@@ -375,26 +378,37 @@ async fn every_project_page_fits_a_phone_in_both_languages() {
     let app = TestApp::demo(Backend::Sqlite, test).await.unwrap();
     let c = browser(&driver).await;
     let result = async {
-        c.set_window_size(390, 844).await?;
         log_in(&c, &app, "agency@demo.local").await?;
+        // A post's own page too (the first draft of the plan).
+        c.goto(&app.url("/projects/client-a/plan")).await?;
+        let post = c
+            .find(Locator::Css("[data-test=draft-item]"))
+            .await?
+            .attr("href")
+            .await?
+            .expect("a link");
         let mut wide = vec![];
-        for lang in ["en", "ru"] {
-            c.goto(&app.url(&format!("/lang/{lang}"))).await?;
-            for path in PROJECT_PAGES {
-                c.goto(&app.url(path)).await?;
-                let widths = c
-                    .execute(
-                        "return [document.documentElement.scrollWidth, document.documentElement.clientWidth];",
-                        vec![],
-                    )
-                    .await?;
-                let (scroll, client) = (widths[0].as_i64().unwrap(), widths[1].as_i64().unwrap());
-                if scroll > client {
-                    wide.push(format!("{path} ({lang}): {scroll} px in a {client} px window"));
+        for (width, height) in [(390, 844), (1366, 900)] {
+            c.set_window_size(width, height).await?;
+            for lang in ["en", "ru"] {
+                c.goto(&app.url(&format!("/lang/{lang}"))).await?;
+                for path in PROJECT_PAGES.iter().copied().chain([post.as_str()]) {
+                    c.goto(&app.url(path)).await?;
+                    let widths = c
+                        .execute(
+                            "return [document.documentElement.scrollWidth, document.documentElement.clientWidth];",
+                            vec![],
+                        )
+                        .await?;
+                    let (scroll, client) = (widths[0].as_i64().unwrap(), widths[1].as_i64().unwrap());
+                    if scroll > client {
+                        wide.push(format!("{path} ({lang}): {scroll} px in a {client} px window"));
+                    }
                 }
             }
         }
-        assert!(wide.is_empty(), "pages wider than a phone: {wide:#?}");
+        assert!(wide.is_empty(), "pages wider than the window: {wide:#?}");
+        c.set_window_size(390, 844).await?;
         // On a phone the month is an agenda: days with posts, each with its date, no grid.
         c.goto(&app.url("/projects/client-a/plan")).await?;
         let shown = c
