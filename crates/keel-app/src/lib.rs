@@ -21,6 +21,7 @@ pub mod jobs;
 pub mod meetings;
 pub mod people;
 pub mod refusal;
+pub mod review;
 pub mod wording;
 pub mod workflow;
 

@@ -64,6 +64,46 @@ impl PeopleMail {
         self.send(to, lang, words).await
     }
 
+    /// A review link: the posts of `project` waiting for the guest approver's decision,
+    /// working until `until` (a date in words).
+    pub async fn review_link(
+        &self,
+        to: &str,
+        lang: Lang,
+        project: &str,
+        sender: &str,
+        until: &str,
+        link: &str,
+    ) -> Result<(), String> {
+        let words = match lang {
+            Lang::En => Words {
+                subject: format!("{project}: posts waiting for your approval"),
+                intro: format!(
+                    "{sender} asks you to review the posts of {project}. No account or password is needed: open the link, see each post as it will look, approve it or say what to change."
+                ),
+                action: Some(("Review the posts", link.to_owned())),
+                outro: if until.is_empty() {
+                    ""
+                } else {
+                    "The link is personal: do not forward it."
+                },
+            },
+            Lang::Ru => Words {
+                subject: format!("{project}: посты ждут вашего согласования"),
+                intro: format!(
+                    "{sender} просит вас посмотреть посты проекта {project}. Аккаунт и пароль не нужны: откройте ссылку, посмотрите, как будет выглядеть каждый пост, согласуйте его или напишите, что изменить."
+                ),
+                action: Some(("Посмотреть посты", link.to_owned())),
+                outro: if until.is_empty() {
+                    ""
+                } else {
+                    "Ссылка личная: не пересылайте её."
+                },
+            },
+        };
+        self.send(to, lang, words).await
+    }
+
     /// A one-time password reset link.
     pub async fn password_reset(&self, to: &str, lang: Lang, link: &str) -> Result<(), String> {
         let words = match lang {

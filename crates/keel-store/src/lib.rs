@@ -17,6 +17,7 @@ mod error;
 pub mod goals;
 pub mod import_log;
 pub mod invitations;
+pub mod review_links;
 // Background jobs stored in the database, shared by every instance.
 pub mod jobs;
 pub mod login_limit;

@@ -41,6 +41,7 @@ mod people;
 mod plan;
 mod projects;
 mod reports;
+mod review;
 mod session;
 mod team;
 

@@ -7,7 +7,7 @@
 use crate::auth::guard::{Guard, enforce};
 use crate::{
     AppState, analytics, assets, auth, brief, calendar_feeds, data, definitions, error, flash, goals, health, heavy,
-    meetings, notifications, openapi, ops, people, plan, projects, reports, security_headers, session, team,
+    meetings, notifications, openapi, ops, people, plan, projects, reports, review, security_headers, session, team,
     text_guard,
 };
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -68,6 +68,14 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         route!(POST "/projects/{slug}/members/remove", Project(Action::ManageMembers), "Remove a person's role", team::page::remove),
         route!(POST "/projects/{slug}/invitations/resend", Project(Action::ManageMembers), "Resend an invitation: a new link, seven more days", team::page::resend),
         route!(POST "/projects/{slug}/invitations/revoke", Project(Action::ManageMembers), "Revoke an invitation", team::page::revoke),
+        // Review links: guest approvers decide without an account
+        route!(POST "/projects/{slug}/guests", Project(Action::ManageMembers), "Add a guest approver (no password) and make their review link, mailed when mail is set up", review::manage::add_guest),
+        route!(POST "/projects/{slug}/review-links", Project(Action::ManageMembers), "Make a review link for an approver of the project", review::manage::create),
+        route!(POST "/projects/{slug}/review-links/{id}/revoke", Project(Action::ManageMembers), "Revoke a review link", review::manage::revoke),
+        route!(GET "/review/{token}", Public, "A review link: the posts waiting for its approver; the secret `{token}` is the credential", review::guest::page),
+        route!(GET "/review/{token}/done/{what}", Public, "A review link's page after a decision", review::guest::after),
+        route!(POST "/review/{token}/posts/{id}", Public, "Approve or request changes through a review link", review::guest::decide),
+        route!(GET "/review/{token}/images/{id}", Public, "An image of a post waiting on a review link", review::guest::image),
         // People: projects, invitations, passwords, tokens, the organization
         route!(POST "/projects", ProjectCreator, "Create a project", projects::create::form),
         route!(GET "/invitations/{token}", Public, "An invitation: set name and password; the secret `{token}` is the credential", people::accept::page),

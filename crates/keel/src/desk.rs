@@ -31,6 +31,7 @@ impl WorkflowDesk {
         let input = ActionInput {
             comment: comment.map(str::to_owned),
             scheduled_at: None,
+            via: None,
         };
         match workflow::decide_as(&self.store, user, keel_domain::PostId(post_id), action, &input).await {
             Ok(post) => Ok(chat::done(lang, post_id, action, &post.excerpt(60))),

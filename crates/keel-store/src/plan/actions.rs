@@ -17,6 +17,9 @@ pub struct ActionInput {
     pub comment: Option<String>,
     /// For `Schedule`: the publication time (else the post's own `scheduled_at`).
     pub scheduled_at: Option<DateTime<Utc>>,
+    /// How the decision arrived when not through a signed-in page or the API (`review_link`),
+    /// kept in the audit entry's detail.
+    pub via: Option<&'static str>,
 }
 
 /// The part of the post row a transition writes.
@@ -113,6 +116,15 @@ impl Store {
                 return Err(StoreError::Invalid(format!("{action:?} is not a state change")));
             }
         };
+        let mut change = change;
+        if let Some(via) = input.via {
+            match &mut change.audit_detail {
+                serde_json::Value::Object(map) => {
+                    map.insert("via".into(), via.into());
+                }
+                other => *other = serde_json::json!({ "via": via }),
+            }
+        }
         self.write_transition(post, from, action, Some(actor), change, at)
             .await?;
         self.plan_post(post.org(), post.id).await?.ok_or(StoreError::NotFound)

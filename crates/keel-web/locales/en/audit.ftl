@@ -62,3 +62,6 @@ audit-invited = invited
 audit-accepted = accepted the invitation
 audit-revoked = revoked the invitation of
 audit-deactivated = deactivated
+audit-review_link-created = made a review link
+audit-review_link-revoked = revoked a review link
+audit-object-review_link = Review link

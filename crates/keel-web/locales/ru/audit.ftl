@@ -62,3 +62,6 @@ audit-invited = пригласил(а)
 audit-accepted = принял(а) приглашение
 audit-revoked = отозвал(а) приглашение
 audit-deactivated = отключил(а)
+audit-review_link-created = создал(а) ссылку для согласования
+audit-review_link-revoked = отозвал(а) ссылку для согласования
+audit-object-review_link = Ссылка для согласования

@@ -113,6 +113,7 @@ async fn act(
     let input = ActionInput {
         comment: body.comment,
         scheduled_at: body.scheduled_at,
+        via: None,
     };
     let updated = keel_app::workflow::decide(&state.store, &ctx, &post, action, &input).await?;
     Ok(Json(

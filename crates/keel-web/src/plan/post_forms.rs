@@ -116,6 +116,7 @@ async fn act(
     let input = ActionInput {
         comment: Some(comment),
         scheduled_at: None,
+        via: None,
     };
     let outcome = keel_app::workflow::decide(&state.store, ctx, post, action, &input)
         .await

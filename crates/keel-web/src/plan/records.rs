@@ -18,6 +18,16 @@ pub struct EventLine {
     pub actor: Option<String>,
     pub action_key: &'static str,
     pub detail: String,
+    /// How the action arrived when not from a signed-in page (`audit.via.review_link`).
+    pub via_key: Option<&'static str>,
+}
+
+/// The dictionary key of an audit detail's `via`, if any.
+fn via_key(detail: &serde_json::Value) -> Option<&'static str> {
+    match detail.get("via").and_then(|v| v.as_str()) {
+        Some("review_link") => Some("audit.via.review_link"),
+        _ => None,
+    }
 }
 
 pub fn action_key(action: &str) -> &'static str {
@@ -41,6 +51,8 @@ pub fn subject_action_key(kind: &str, action: &str) -> &'static str {
         ("meeting", "decision") => "audit.meeting.decision",
         ("meeting", "action_item_added") => "audit.meeting.action_item_added",
         ("meeting", "action_item_done") => "audit.meeting.action_item_done",
+        ("review_link", "created") => "audit.review_link.created",
+        ("review_link", "revoked") => "audit.review_link.revoked",
         (_, action) => post_action_key(action),
     }
 }
@@ -97,6 +109,7 @@ pub fn event_line(e: &keel_store::audit::AuditEvent) -> EventLine {
         actor: e.actor_name.clone(),
         action_key: action_key(&e.action),
         detail: detail_text(&e.detail_json()),
+        via_key: via_key(&e.detail_json()),
     }
 }
 
@@ -111,7 +124,11 @@ pub const FILTERS: [(&str, &[&str], &str); 6] = [
         "audit.filter.meetings",
     ),
     ("project", &["project"], "audit.filter.project"),
-    ("people", &["member", "invitation", "user"], "audit.filter.people"),
+    (
+        "people",
+        &["member", "invitation", "user", "review_link"],
+        "audit.filter.people",
+    ),
 ];
 
 /// One entry of the project's trail: who, what, on which object, and the particulars.
@@ -124,6 +141,7 @@ pub struct ProjectLine {
     pub object: String,
     pub link: Option<String>,
     pub detail: String,
+    pub via_key: Option<&'static str>,
 }
 
 /// What the trail's entries refer to, looked up once per page.
@@ -144,6 +162,7 @@ fn object_key(kind: &str) -> &'static str {
         "team" => "audit.object.team",
         "project" => "audit.object.project",
         "invitation" => "audit.object.invitation",
+        "review_link" => "audit.object.review_link",
         "user" => "audit.object.person",
         _ => "audit.object.other",
     }
@@ -212,12 +231,13 @@ fn project_line(e: &keel_store::audit::AuditEvent, slug: &str, names: &Names, t:
         _ => detail_text(&d),
     };
     ProjectLine {
-        at: e.at.format("%Y-%m-%d %H:%M UTC").to_string(),
+        at: crate::charts::format::Fmt(t.0).moment(e.at),
         actor: e.actor_name.clone(),
         action_key: subject_action_key(&e.subject_kind, &e.action),
         object_key: object_key(&e.subject_kind),
         object,
         link,
+        via_key: via_key(&d),
         detail,
     }
 }

@@ -46,7 +46,13 @@ pub struct MembersPage {
     /// Invitations not yet accepted (expired ones too, so they can be resent).
     invitations: Vec<InvitationRow>,
     /// The link of an invitation just made or resent: shown once, for when no e-mail goes out.
-    new_link: Option<String>,
+    pub(crate) new_link: Option<String>,
+    /// Review links of the project (for those who manage people).
+    pub(crate) review_links: Vec<crate::review::manage::LinkRow>,
+    /// The project's approvers, for making a link: (user id, name).
+    pub(crate) approver_options: Vec<(i64, String)>,
+    /// A review link just made: shown once.
+    pub(crate) new_review_link: Option<String>,
 }
 
 pub struct InvitationRow {
@@ -73,12 +79,13 @@ pub async fn list(
         Some("added") => Some("members.added"),
         Some("removed") => Some("members.removed"),
         Some("revoked") => Some("invitations.revoked"),
+        Some("link_revoked") => Some("review.link.revoked_done"),
         _ => None,
     };
     page(&state, chrome, &ctx, notice_key, None).await
 }
 
-async fn page(
+pub(crate) async fn page(
     state: &AppState,
     chrome: Chrome,
     ctx: &ProjectCtx,
@@ -87,6 +94,12 @@ async fn page(
 ) -> Result<MembersPage, WebError> {
     let members = state.store.members_of(ctx.project.id()).await?;
     let can_manage = decide(ctx.access, Action::ManageMembers) == Decision::Allow;
+    let chrome_lang = chrome.t.0;
+    let approver_options: Vec<(i64, String)> = members
+        .iter()
+        .filter(|m| m.role() == Some(Role::ClientApprover))
+        .map(|m| (m.user_id, m.display_name.clone()))
+        .collect();
     let approvers = members
         .iter()
         .filter(|m| m.role() == Some(Role::ClientApprover))
@@ -128,6 +141,13 @@ async fn page(
             vec![]
         },
         new_link: None,
+        review_links: if can_manage {
+            crate::review::manage::rows(state, ctx, chrome_lang).await?
+        } else {
+            vec![]
+        },
+        approver_options: approver_options.clone(),
+        new_review_link: None,
     })
 }
 

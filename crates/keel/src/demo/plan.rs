@@ -251,6 +251,7 @@ async fn make(
         let input = ActionInput {
             comment: comment.map(str::to_owned),
             scheduled_at: None,
+            via: None,
         };
         async move { store.apply_post_action(&post, action, who, actor, &input).await }
     };

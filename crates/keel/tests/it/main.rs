@@ -25,6 +25,7 @@ mod notifications_delivery;
 mod notifications_storage;
 mod people;
 mod real_data;
+mod review_links;
 mod routes_by_role;
 mod russian_pages;
 mod security_headers;

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
 
 /// Keel with the demo data, mailing through a loopback SMTP server, at a known public URL.
-async fn app_with_mail(backend: Backend, test: &str) -> Option<(TestApp, Arc<Mutex<Vec<Received>>>)> {
+pub(crate) async fn app_with_mail(backend: Backend, test: &str) -> Option<(TestApp, Arc<Mutex<Vec<Received>>>)> {
     let (port, inbox) = start_smtp();
     let app = TestApp::with_state_at(backend, test, |store, addr| {
         AppState::new(
@@ -36,7 +36,7 @@ async fn app_with_mail(backend: Backend, test: &str) -> Option<(TestApp, Arc<Mut
 
 /// Waits for a mail to `to` whose text holds `path_prefix` followed by a token, and returns
 /// that link's path with the token.
-async fn link_mailed_to(inbox: &Arc<Mutex<Vec<Received>>>, to: &str, path_prefix: &str) -> (String, String) {
+pub(crate) async fn link_mailed_to(inbox: &Arc<Mutex<Vec<Received>>>, to: &str, path_prefix: &str) -> (String, String) {
     for _ in 0..100 {
         let found = inbox.lock().unwrap().iter().rev().find_map(|m| {
             if !m.rcpt_to.iter().any(|r| r.contains(to)) {
