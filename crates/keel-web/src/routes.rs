@@ -63,6 +63,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         route!(GET "/projects/{slug}/report.html", Project(Action::View), "Download the project's report as a standalone HTML page", reports::download::report_html),
         route!(GET "/projects/{slug}/data", Project(Action::View), "The project's data and import history", data::page::page),
         route!(POST "/projects/{slug}/data", Project(Action::ImportData), "Upload a data file", data::page::upload),
+        route!(GET "/projects/{slug}/data/sample/{format}", Project(Action::View), "A sample file of an import format, to fill in", data::page::sample),
         route!(GET "/projects/{slug}/members", Project(Action::ViewMembers), "Project team", team::page::list),
         route!(POST "/projects/{slug}/members", Project(Action::ManageMembers), "Add a person to the project", team::page::add),
         route!(POST "/projects/{slug}/members/remove", Project(Action::ManageMembers), "Remove a person's role", team::page::remove),

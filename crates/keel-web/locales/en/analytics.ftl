@@ -109,3 +109,4 @@ analytics-z-plain = How unusual the stage's conversion is against its own histor
 analytics-z-short = Deviation (z)
 analytics-previous = Compared with the period before, of the same length:
 analytics-ads-mixed = The ad rows are in more than one currency: totals and costs below add unlike amounts. Import each campaign in one currency.
+data-sample = Sample file

@@ -161,3 +161,26 @@ pub async fn upload(
         "выберите файл для загрузки",
     ))
 }
+
+/// `GET /projects/{slug}/data/sample/{format}`: a small file of that format that imports as it
+/// is, to look at and fill in.
+pub async fn sample(
+    axum::extract::Path((_, format)): axum::extract::Path<(String, String)>,
+) -> Result<axum::response::Response, WebError> {
+    use axum::response::IntoResponse;
+    let format: keel_import::Format = format
+        .trim_end_matches(".csv")
+        .parse()
+        .map_err(|_| WebError::NotFound)?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"keel-sample-{}.csv\"", format.as_str()),
+            ),
+        ],
+        format.sample(),
+    )
+        .into_response())
+}

@@ -201,3 +201,31 @@ on_both_backends! {
         assert!(response.contains("max_upload_mb"), "{response}");
     }
 }
+
+on_both_backends! {
+    async fn every_sample_file_downloads_and_imports_as_it_is(backend) {
+        let Some(app) = TestApp::demo(backend, "samples").await else { return };
+        let project = keel::commands::create_project(&app.store, "samples", "Samples", Some("2026-01-01"), None)
+            .await
+            .unwrap();
+        let session = app.session("agency@demo.local").await;
+        for format in keel_import::Format::ALL {
+            // The data page's link gives the file...
+            let response = reqwest::Client::new()
+                .get(app.url(&format!("/projects/client-a/data/sample/{}", format.as_str())))
+                .header("cookie", format!("keel_session={session}"))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::OK, "{}", format.as_str());
+            assert!(response.headers()["content-disposition"].to_str().unwrap().contains("attachment"));
+            let body = response.bytes().await.unwrap().to_vec();
+            assert_eq!(body, format.sample().as_bytes());
+            // ...and the file imports as it is.
+            let summary = keel_import::import(&app.store, &project, format, std::io::Cursor::new(body), "sample.csv", "test", &|_| {})
+                .await
+                .unwrap_or_else(|e| panic!("the {} sample imports: {e}", format.as_str()));
+            assert!(summary.stored > 0, "{}: {summary:?}", format.as_str());
+        }
+    }
+}

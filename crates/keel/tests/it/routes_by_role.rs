@@ -126,6 +126,7 @@ fn concrete_path(spec: &RouteSpec, ids: &PlanIds) -> String {
     spec.path
         .replace("{slug}", "client-a")
         .replace("{code}", "ru")
+        .replace("{format}", "posts")
         .replace("{file}", "icon.svg")
         .replace("{id}", &ids.post.to_string())
         .replace("{image}", &ids.image.to_string())
