@@ -68,6 +68,20 @@ impl FromStr for Format {
     }
 }
 
+impl Format {
+    /// A small file of this format that imports as it is: what a person can download, look
+    /// at and fill in (the data page offers one per format).
+    pub fn sample(self) -> &'static str {
+        match self {
+            Format::Posts => include_str!("../samples/posts.csv"),
+            Format::Daily => include_str!("../samples/daily.csv"),
+            Format::Ads => include_str!("../samples/ads.csv"),
+            Format::Leads => include_str!("../samples/leads.csv"),
+            Format::FacebookMetrics => include_str!("../samples/facebook-metrics.csv"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,19 +94,5 @@ mod tests {
         let err = "tweets".parse::<Format>().unwrap_err().to_string();
         assert!(err.contains("`tweets`"), "{err}");
         assert!(err.contains("posts, daily, ads, leads, facebook-metrics"), "{err}");
-    }
-}
-
-impl Format {
-    /// A small file of this format that imports as it is: what a person can download, look
-    /// at and fill in (the data page offers one per format).
-    pub fn sample(self) -> &'static str {
-        match self {
-            Format::Posts => include_str!("../samples/posts.csv"),
-            Format::Daily => include_str!("../samples/daily.csv"),
-            Format::Ads => include_str!("../samples/ads.csv"),
-            Format::Leads => include_str!("../samples/leads.csv"),
-            Format::FacebookMetrics => include_str!("../samples/facebook-metrics.csv"),
-        }
     }
 }
