@@ -70,12 +70,12 @@ async fn api(app: &TestApp, token: &str, path: &str, body: Value) -> (StatusCode
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
-async fn page(client: &reqwest::Client, app: &TestApp, path: &str) -> (StatusCode, String) {
+pub(crate) async fn page(client: &reqwest::Client, app: &TestApp, path: &str) -> (StatusCode, String) {
     let response = client.get(app.url(path)).send().await.unwrap();
     (response.status(), response.text().await.unwrap())
 }
 
-async fn post_form(
+pub(crate) async fn post_form(
     client: &reqwest::Client,
     app: &TestApp,
     path: &str,

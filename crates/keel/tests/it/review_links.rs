@@ -5,7 +5,7 @@
 //! nothing; nothing else of the project is reachable from it.
 
 use crate::helpers::*;
-use crate::people::{app_with_mail, link_mailed_to};
+use crate::people::{app_with_mail, link_mailed_to, page as people_page, post_form};
 use keel_domain::Email;
 use reqwest::StatusCode;
 
@@ -103,5 +103,19 @@ on_both_backends! {
         assert_eq!(guest.get(app.url(&format!("/review/{expired}"))).send().await.unwrap().status(), StatusCode::NOT_FOUND);
         // An unknown token too, and the token is stored only as its hash.
         assert_eq!(guest.get(app.url("/review/0123")).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+
+        // Later the guest wants an account: "forgot password" with the same address sets one,
+        // and their decisions stay theirs.
+        let anonymous = TestApp::browser();
+        let (_, forgot) = people_page(&anonymous, &app, "/password/forgot").await;
+        post_form(&anonymous, &app, "/password/forgot", &forgot, &[("email", "gleb@client-a.test")]).await;
+        let (reset_link, _) = link_mailed_to(&inbox, "gleb@client-a.test", "/password/reset/").await;
+        let (_, reset_form) = people_page(&anonymous, &app, &reset_link).await;
+        let reset = post_form(&anonymous, &app, &reset_link, &reset_form, &[("password", "gleb's own new secret")]).await;
+        assert_eq!(reset.status(), StatusCode::SEE_OTHER);
+        let signed_in = TestApp::browser();
+        assert_eq!(app.login(&signed_in, "gleb@client-a.test", "gleb's own new secret").await.status(), StatusCode::SEE_OTHER);
+        let trail = app.store.audit_of_project(project.id(), 1000).await.unwrap();
+        assert!(trail.iter().any(|e| e.subject_id == second && e.action == "approved" && e.actor_id == Some(gleb.id)));
     }
 }
