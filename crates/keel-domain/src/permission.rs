@@ -46,10 +46,16 @@ pub enum Action {
     AcknowledgeBrief,
     /// Plan meetings, write minutes, decisions and action items, fill the team matrix.
     ManageMeetings,
+    // Connections and publishing.
+    /// See the project's connections and their status (the agency side and the client owner).
+    ViewConnections,
+    /// Connect, reconnect and remove accounts, retry or resolve a publication (the agency
+    /// lead, who answers for what is posted in the client's name).
+    ManageConnections,
 }
 
 impl Action {
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 15] = [
         Action::View,
         Action::ViewMembers,
         Action::ManageMembers,
@@ -63,6 +69,8 @@ impl Action {
         Action::EditBrief,
         Action::AcknowledgeBrief,
         Action::ManageMeetings,
+        Action::ViewConnections,
+        Action::ManageConnections,
     ];
 }
 
@@ -104,6 +112,8 @@ fn role_allows(role: Role, action: Action) -> bool {
         Action::ManageGoals | Action::EditBrief => matches!(role, Role::ClientOwner | Role::AgencyLead),
         Action::AcknowledgeBrief => role == Role::AgencyLead,
         Action::ManageMeetings => matches!(role, Role::ClientOwner | Role::AgencyLead | Role::Specialist),
+        Action::ViewConnections => matches!(role, Role::ClientOwner | Role::AgencyLead | Role::Specialist),
+        Action::ManageConnections => role == Role::AgencyLead,
     }
 }
 
@@ -140,14 +150,14 @@ mod tests {
     fn every_role_and_action_matches_the_table() {
         use Action::*;
         let (a, f) = (Allow, Forbidden);
-        let table: [(Role, [Decision; 13]); 6] = [
-            //                  View ViewMembers ManageMembers ImportData WritePosts DecidePosts CommentPosts ManageWorkflow ManageCalendarFeeds ManageGoals EditBrief AckBrief ManageMeetings
-            (Role::ClientOwner, [a, a, a, a, f, f, a, a, a, a, a, f, a]),
-            (Role::ClientApprover, [a, a, f, f, f, a, a, f, f, f, f, f, f]),
-            (Role::ClientMember, [a, a, f, f, f, f, a, f, f, f, f, f, f]),
-            (Role::AgencyLead, [a, a, f, a, a, f, a, a, a, a, a, a, a]),
-            (Role::Specialist, [a, a, f, a, a, f, a, f, f, f, f, f, a]),
-            (Role::Viewer, [a, a, f, f, f, f, f, f, f, f, f, f, f]),
+        let table: [(Role, [Decision; 15]); 6] = [
+            //                  View ViewMembers ManageMembers ImportData WritePosts DecidePosts CommentPosts ManageWorkflow ManageCalendarFeeds ManageGoals EditBrief AckBrief ManageMeetings ViewConnections ManageConnections
+            (Role::ClientOwner, [a, a, a, a, f, f, a, a, a, a, a, f, a, a, f]),
+            (Role::ClientApprover, [a, a, f, f, f, a, a, f, f, f, f, f, f, f, f]),
+            (Role::ClientMember, [a, a, f, f, f, f, a, f, f, f, f, f, f, f, f]),
+            (Role::AgencyLead, [a, a, f, a, a, f, a, a, a, a, a, a, a, a, a]),
+            (Role::Specialist, [a, a, f, a, a, f, a, f, f, f, f, f, a, a, f]),
+            (Role::Viewer, [a, a, f, f, f, f, f, f, f, f, f, f, f, f, f]),
         ];
         let actions = [
             View,
@@ -163,6 +173,8 @@ mod tests {
             EditBrief,
             AcknowledgeBrief,
             ManageMeetings,
+            ViewConnections,
+            ManageConnections,
         ];
         for (role, expected) in table {
             for (action, want) in actions.into_iter().zip(expected) {
