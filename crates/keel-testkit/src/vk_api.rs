@@ -105,6 +105,11 @@ impl VkServer {
         self.revoked.lock().unwrap().push(token.into());
     }
 
+    /// The user authorizes the app again: the token works again.
+    pub fn restore(&self, token: &str) {
+        self.revoked.lock().unwrap().retain(|t| t != token);
+    }
+
     pub fn wall(&self) -> Vec<WallPost> {
         self.posts.lock().unwrap().clone()
     }

@@ -177,7 +177,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         route!(POST "/api/v1/posts/{id}/retry-publishing", Post(Action::WritePosts), "Send a failed post again: its failed and unknown publications go back to pending", connections::api::retry),
         route!(POST "/api/v1/posts/{id}/publications/{platform}/resolve", Post(Action::WritePosts), "Resolve an unknown publication: `url` when found on the platform, else it is sent again", connections::api::resolve),
         route!(GET "/api/v1/projects/{slug}/connections", Project(Action::ViewConnections), "The project's connections (`platform`, `account`, `status`, `last_error`; never the secret)", connections::api::list),
-        route!(POST "/api/v1/projects/{slug}/connections", Project(Action::ManageConnections), "Connect an account: `platform`, `account`, `secret` (checked with the platform; 422 says what is wrong)", connections::api::create),
+        route!(POST "/api/v1/projects/{slug}/connections", Project(Action::ManageConnections), "Connect an account: `platform`, `account`, `secret` (checked with the platform; 400 says what is wrong)", connections::api::create),
         route!(POST "/api/v1/projects/{slug}/connections/{connection}/reconnect", Project(Action::ManageConnections), "New credentials for a connection (`secret`), checked; its status is `ok` again", connections::api::reconnect),
         route!(POST "/api/v1/projects/{slug}/connections/{connection}/remove", Project(Action::ManageConnections), "Remove a connection", connections::api::remove),
         route!(GET "/api/v1/notifications", SignedIn, "The caller's in-app notifications, newest first", notifications::api::list),

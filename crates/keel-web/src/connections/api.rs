@@ -65,7 +65,7 @@ pub async fn list(
     Ok(Json(connections.iter().map(connection_json).collect()))
 }
 
-/// Checks the account with its platform, then stores it (201), or says what is wrong (422).
+/// Checks the account with its platform, then stores it (201), or says what is wrong (400).
 pub async fn create(
     State(state): State<AppState>,
     Extension(ctx): Extension<ProjectCtx>,

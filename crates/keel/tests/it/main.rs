@@ -24,6 +24,7 @@ mod notification_pages;
 mod notifications_delivery;
 mod notifications_storage;
 mod people;
+mod publishing;
 mod real_data;
 mod review_links;
 mod routes_by_role;
