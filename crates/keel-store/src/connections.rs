@@ -83,11 +83,15 @@ impl Store {
         let hint = hint_of(new.hint_of);
         let id = on_pool!(&self.pool, p => {
             let mut tx = p.begin().await?;
-            let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM connections WHERE project_id = $1 AND platform = $2")
+            // A write first: on SQLite a transaction that reads before it writes fails with
+            // "database is locked" when another writer committed in between (WAL snapshot).
+            let existing = sqlx::query("UPDATE connections SET updated_at = updated_at WHERE project_id = $1 AND platform = $2")
                 .bind(new.project.0)
                 .bind(new.platform.as_str())
-                .fetch_optional(&mut *tx)
-                .await?;
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                > 0;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO connections (org_id, project_id, platform, account, account_name, secret, secret_hint, status,
                                           last_error, created_by, created_at, updated_at)
@@ -115,7 +119,7 @@ impl Store {
                 subject_kind: "connection",
                 subject_id: id,
                 actor: Some(new.actor),
-                action: if existing.is_some() { "reconnected" } else { "connected" },
+                action: if existing { "reconnected" } else { "connected" },
                 detail: serde_json::json!({
                     "platform": new.platform.as_str(), "account": new.account, "secret_hint": hint,
                 }),

@@ -51,16 +51,23 @@ pub struct WallPost {
     pub date: i64,
 }
 
+/// One method call: the method and its form fields (the token left out).
+pub type Call = (String, HashMap<String, String>);
+/// Scripted errors per method: (code, message), in order.
+type Script = HashMap<String, VecDeque<(i64, String)>>;
+/// An uploaded file: its name and bytes.
+pub type UploadedFile = (String, Vec<u8>);
+
 #[derive(Clone, Default)]
 pub struct VkServer {
     /// Every method call: (method, form fields without the token), in order.
-    pub calls: Arc<Mutex<Vec<(String, HashMap<String, String>)>>>,
+    pub calls: Arc<Mutex<Vec<Call>>>,
     /// What was posted, oldest first.
     pub posts: Arc<Mutex<Vec<WallPost>>>,
     /// Uploaded files: (file name, bytes).
-    pub uploads: Arc<Mutex<Vec<(String, Vec<u8>)>>>,
+    pub uploads: Arc<Mutex<Vec<UploadedFile>>>,
     /// Scripted errors per method: (code, message), used in order before the normal answer.
-    pub script: Arc<Mutex<HashMap<String, VecDeque<(i64, String)>>>>,
+    pub script: Arc<Mutex<Script>>,
     /// How long to hold the answer of a method (after its effect).
     pub holds: Arc<Mutex<HashMap<String, Duration>>>,
     /// Tokens no longer valid (revoked by the user).

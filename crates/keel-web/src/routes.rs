@@ -122,6 +122,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         route!(GET "/projects/{slug}/connections", Project(Action::ViewConnections), "The project's connections to the platforms and their status", connections::page::page),
         route!(POST "/projects/{slug}/connections", Project(Action::ManageConnections), "Connect an account (checked with the platform first)", connections::page::connect),
         route!(POST "/projects/{slug}/connections/{connection}/remove", Project(Action::ManageConnections), "Remove a connection", connections::page::remove),
+        route!(POST "/projects/{slug}/posts/{id}/publications/{platform}", Post(Action::WritePosts), "Resolve a failed or unknown publication: send it again, or mark it published with its address", connections::page::resolve_publication),
         route!(GET "/ical/{feed}", Public, "The project's plan as iCalendar; the secret `{feed}` (`<secret>.ics`) is the credential", calendar_feeds::page::feed),
         // Goals, brief, team matrix, meetings and health check
         route!(GET "/projects/{slug}/goals", Project(Action::View), "Goals with progress, feasibility and forecast", goals::page::page),

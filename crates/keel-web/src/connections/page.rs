@@ -148,3 +148,40 @@ pub async fn remove(
     publishing::remove(&state.store, &ctx, id).await?;
     Ok(Redirect::to(&format!("/projects/{}/connections?done=removed", ctx.project.slug)).into_response())
 }
+
+#[derive(Deserialize)]
+pub struct PublicationForm {
+    /// `again` (send it again) or `published` (found on the platform at `url`).
+    action: String,
+    #[serde(default)]
+    url: String,
+}
+
+/// A person resolves a failed or unknown publication from the post's page.
+pub async fn resolve_publication(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<ProjectCtx>,
+    Extension(crate::plan::guard::PostCtx(post)): Extension<crate::plan::guard::PostCtx>,
+    Path((_, _, platform)): Path<(String, i64, String)>,
+    CsrfForm(form): CsrfForm<PublicationForm>,
+) -> Result<Response, WebError> {
+    let platform = keel_domain::workflow::Platform::parse(&platform).ok_or(WebError::NotFound)?;
+    let url = form.url.trim();
+    let url = (form.action == "published").then_some(url);
+    if let Some(url) = url
+        && !(url.starts_with("https://") || url.starts_with("http://"))
+    {
+        return Err(WebError::BadRequest(
+            "field `url`: the post's address, starting with https://".into(),
+        ));
+    }
+    if !state.store.resolve_publication(post.id, platform, url).await? {
+        return Err(keel_app::AppError::from(keel_app::Refusal::WrongState).into());
+    }
+    if url.is_some() {
+        state.store.settle_post(&post, keel_store::now()).await?;
+    } else {
+        state.store.retry_publishing(&post, ctx.user.id()).await?;
+    }
+    Ok(Redirect::to(&format!("/projects/{}/posts/{}", ctx.project.slug, post.id)).into_response())
+}

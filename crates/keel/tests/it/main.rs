@@ -25,6 +25,7 @@ mod notifications_delivery;
 mod notifications_storage;
 mod people;
 mod publishing;
+mod publishing_serve;
 mod real_data;
 mod review_links;
 mod routes_by_role;

@@ -17,8 +17,15 @@ use serde_json::{Value, json};
 use std::sync::Arc;
 
 pub async fn api(app: &TestApp, token: &str, method: &str, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+    api_at(&app.url(""), token, method, path, body).await
+}
+
+/// An API call to the Keel at `base` (`http://127.0.0.1:PORT`).
+pub async fn api_at(base: &str, token: &str, method: &str, path: &str, body: Option<Value>) -> (StatusCode, Value) {
     let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-    let mut request = reqwest::Client::new().request(method, app.url(path)).bearer_auth(token);
+    let mut request = reqwest::Client::new()
+        .request(method, format!("{base}{path}"))
+        .bearer_auth(token);
     if let Some(body) = body {
         request = request.json(&body);
     }

@@ -245,11 +245,12 @@ async fn fresh_target(app: &TestApp, spec: &RouteSpec) -> String {
 async fn call(app: &TestApp, spec: &RouteSpec, caller: &Caller, ids: &PlanIds) -> StatusCode {
     let client = TestApp::browser();
     let method = Method::from_bytes(spec.method.as_str().as_bytes()).unwrap();
-    let path = if spec.path == REVOKE_INVITATION || spec.path.contains("{user_id}") || spec.path.contains("{connection}") {
-        fresh_target(app, spec).await
-    } else {
-        concrete_path(spec, ids)
-    };
+    let path =
+        if spec.path == REVOKE_INVITATION || spec.path.contains("{user_id}") || spec.path.contains("{connection}") {
+            fresh_target(app, spec).await
+        } else {
+            concrete_path(spec, ids)
+        };
     let mut request = client.request(method, app.url(&path));
     let csrf = "0".repeat(64);
     if let Some(email) = caller.email {
