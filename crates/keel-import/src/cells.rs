@@ -174,6 +174,16 @@ impl<'r> Cells<'r> {
         checked.map_err(|reason| self.bad(col, reason)).ok()
     }
 
+    /// A post's text, kept when it is at most [`POST_TEXT_CHARS`] characters.
+    pub fn opt_post_text(&mut self, col: &Col) -> Option<String> {
+        self.opt(col, values::post_text)
+    }
+
+    /// An address a browser may open (`http://` or `https://`).
+    pub fn opt_url(&mut self, col: &Col) -> Option<String> {
+        self.opt(col, values::web_address)
+    }
+
     /// A yes/no cell; empty means no.
     pub fn flag(&mut self, col: &Col) -> bool {
         self.opt(col, values::flag).unwrap_or(false)

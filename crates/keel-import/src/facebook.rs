@@ -110,6 +110,9 @@ impl RowParser for FacebookMetrics {
             reach: Some(c.count_or_zero(&self.reach)),
             impressions: Some(c.count_or_zero(&self.impressions)),
             followers: Some(c.count_or_zero(&self.followers)),
+            // The UCI export carries neither the text nor the address of a post.
+            text: None,
+            url: None,
         }
     }
 }

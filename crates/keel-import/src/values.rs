@@ -2,6 +2,7 @@
 //! value (shortened) so the cell is easy to find.
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
+use keel_store::data::POST_TEXT_CHARS;
 
 const TIMESTAMP_FORMS: &str = "YYYY-MM-DD, YYYY-MM-DD HH:MM:SS or YYYY-MM-DDTHH:MM:SS with an optional Z or ±HH:MM";
 
@@ -113,6 +114,43 @@ pub(crate) fn status(s: &str) -> Result<String, String> {
             quoted(s)
         )),
     }
+}
+
+/// A post's text: at most [`POST_TEXT_CHARS`] characters (longer is refused, not cut, so an
+/// import never stores less than the file said without saying so).
+pub(crate) fn post_text(s: &str) -> Result<String, String> {
+    let chars = s.chars().count();
+    if chars > POST_TEXT_CHARS {
+        return Err(format!(
+            "is {chars} characters long; a post's text may be at most {POST_TEXT_CHARS} (shorten it or leave the column out)"
+        ));
+    }
+    Ok(s.to_owned())
+}
+
+/// The longest address kept: browsers and servers commonly stop at about 2,000 bytes.
+const MAX_URL_BYTES: usize = 2_048;
+
+/// A post's address. Only `http://` and `https://`: the analytics page makes it a link, and
+/// any other scheme (`javascript:`, `data:`) would run in the reader's browser.
+pub(crate) fn web_address(s: &str) -> Result<String, String> {
+    let lower = s.get(..8).unwrap_or(s).to_ascii_lowercase();
+    let scheme_ok = lower.starts_with("https://") || lower.starts_with("http://");
+    let host_ok = s
+        .split_once("://")
+        .is_some_and(|(_, rest)| !rest.is_empty() && !rest.starts_with('/'));
+    if !scheme_ok || !host_ok {
+        return Err(format!(
+            "{} is not a web address (expected one starting with https:// or http://)",
+            quoted(s)
+        ));
+    }
+    if s.len() > MAX_URL_BYTES || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(format!(
+            "is not a usable web address (no spaces, at most {MAX_URL_BYTES} bytes)"
+        ));
+    }
+    Ok(s.to_owned())
 }
 
 /// A yes/no value: true/false, 1/0, yes/no (any case).
