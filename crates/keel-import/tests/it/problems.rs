@@ -24,6 +24,8 @@ fn p(line: u64, column: &str, reason: &str) -> Problem {
         line,
         column: column.into(),
         reason: reason.into(),
+        // Not compared: the Russian wording follows the English one (see `Problem`'s `eq`).
+        reason_ru: String::new(),
     }
 }
 
@@ -119,6 +121,17 @@ async fn bad_values_of_every_kind(env: Env) {
         ]
     );
     assert_eq!(found[1].reason, "is empty; a value is required");
+    // Every problem is worded in Russian too, for pages read in Russian.
+    for problem in &found {
+        assert!(
+            problem.reason_ru.chars().any(|c| ('а'..='я').contains(&c)),
+            "{problem:?}"
+        );
+    }
+    assert_eq!(
+        found[1].to_russian(),
+        "строка 3, столбец «lead_id»: пусто, а значение обязательно"
+    );
     let csv = "platform,account,date,followers\nvk,b,2024-01-01,1\nvk,b,2024-01-02\n";
     let found = problems(import(&env, Format::Daily, csv).await);
     assert_eq!(
