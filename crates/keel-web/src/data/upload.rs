@@ -112,7 +112,7 @@ fn rejected(problems: &[Problem]) -> WebError {
             problems.len(),
             problems[0]
         ),
-        details: serde_json::to_value(&problems).unwrap_or_default(),
+        details: serde_json::to_value(problems).unwrap_or_default(),
         ru: Some(format!(
             "файл отклонён, ничего из него не сохранено: проблем — {}, первая: {}",
             problems.len(),
