@@ -7,7 +7,7 @@
 //! `y` is its baseline.
 
 use crate::text::{BOLD, Metrics, REGULAR};
-use crate::{Block, Brand, Chart, Document, LogoKind, Table};
+use crate::{Block, Brand, Cell, Chart, Document, LogoKind, Table};
 use krilla::Document as Pdf;
 use krilla::color::rgb;
 use krilla::geom::{PathBuilder, Point, Rect, Size, Transform};
@@ -180,9 +180,8 @@ impl Layout {
     }
 
     fn table(&mut self, table: &Table) {
-        let total: f32 = table.columns.iter().map(|c| c.width).sum::<f32>().max(f32::EPSILON);
-        let widths: Vec<f32> = table.columns.iter().map(|c| c.width / total * CONTENT_W).collect();
         let pad = 4.0;
+        let widths = self.column_widths(table, pad);
         let leading = TABLE * 1.3;
         let wrap = |m: &Metrics, text: &str, w: f32| m.wrap(text, TABLE, (w - 2.0 * pad).max(10.0));
         let header: Vec<Vec<String>> = table
@@ -237,6 +236,51 @@ impl Layout {
             rgb: RULE,
         });
         self.y += 10.0;
+    }
+
+    /// Each column's share of the width, widened so that no word of it (and no number) is
+    /// cut, taking the room from the columns that have more than they need.
+    fn column_widths(&self, table: &Table, pad: f32) -> Vec<f32> {
+        let total: f32 = table.columns.iter().map(|c| c.width).sum::<f32>().max(f32::EPSILON);
+        let mut widths: Vec<f32> = table.columns.iter().map(|c| c.width / total * CONTENT_W).collect();
+        let need: Vec<f32> = table
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let words = |m: &Metrics, s: &str| {
+                    s.split(' ').map(|w| m.width(w, TABLE)).fold(0.0f32, f32::max)
+                };
+                let header = words(&self.bold, &c.title);
+                let cells = table.rows.iter().filter_map(|r| r.get(i)).map(|cell| {
+                    if c.numeric || matches!(cell, Cell::Date { .. }) {
+                        self.regular.width(cell.shown(), TABLE)
+                    } else {
+                        words(&self.regular, cell.shown())
+                    }
+                });
+                cells.fold(header, f32::max) + 2.0 * pad + 1.0
+            })
+            .collect();
+        if need.iter().sum::<f32>() > CONTENT_W {
+            return widths;
+        }
+        for _ in 0..4 {
+            let short: f32 = widths.iter().zip(&need).map(|(w, n)| (n - w).max(0.0)).sum();
+            if short <= 0.01 {
+                break;
+            }
+            let spare: f32 = widths.iter().zip(&need).map(|(w, n)| (w - n).max(0.0)).sum();
+            let give = (short / spare).min(1.0);
+            for (w, n) in widths.iter_mut().zip(&need) {
+                if *w < *n {
+                    *w = *n;
+                } else {
+                    *w -= (*w - n) * give;
+                }
+            }
+        }
+        widths
     }
 
     fn cells(&mut self, cells: &[Vec<String>], widths: &[f32], numeric: &[bool], bold: bool) {

@@ -90,3 +90,5 @@ reports-mail-subject = { $project }: report for { $period }
 reports-mail-body = The report of { $project } for { $period } is attached as a PDF.
 reports-language = Language
 reports-shared = Shared report, read-only
+reports-sheet-funnel = Funnel
+reports-sheet-spikes = Suspected bots

@@ -91,3 +91,5 @@ reports-mail-subject = { $project }: отчёт за { $period }
 reports-mail-body = Отчёт проекта { $project } за { $period } — во вложении, в PDF.
 reports-language = Язык
 reports-shared = Отчёт по ссылке, только для чтения
+reports-sheet-funnel = Воронка
+reports-sheet-spikes = Накрутка

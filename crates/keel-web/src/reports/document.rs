@@ -192,11 +192,22 @@ pub fn document(data: &ReportData, lang: Lang) -> Document {
 }
 
 fn section(t: Tr, key: &str, blocks: Vec<Block>) -> Section {
+    // Sheet names are at most 31 characters: the long titles have a short form.
+    let sheet = match key {
+        "analytics.funnel" => t.get("reports.sheet.funnel"),
+        "analytics.spikes" => t.get("reports.sheet.spikes"),
+        other => t.get(other),
+    };
     Section {
         title: t.get(key).to_owned(),
-        sheet: t.get(key).to_owned(),
+        sheet: sheet.to_owned(),
         blocks,
     }
+}
+
+/// "instagram · clienta.coffee", kept on one line (no break around the dot).
+pub fn label(platform: &str, name: &str) -> String {
+    format!("{platform}\u{a0}·\u{a0}{name}")
 }
 
 /// The summary, written from the data: ER against the period before, funnel stages off
@@ -322,7 +333,7 @@ fn kpis(data: &ReportData, t: Tr) -> Section {
                     .and_then(|b| b.er_followers)
             });
             vec![
-                Cell::text(format!("{} · {}", a.platform, a.account)),
+                Cell::text(label(&a.platform, &a.account)),
                 opt_int(f, a.followers_end),
                 pct(f, a.follower_growth_pct),
                 int(f, a.posts),
@@ -353,7 +364,7 @@ fn kpis(data: &ReportData, t: Tr) -> Section {
                     let by_day: std::collections::HashMap<NaiveDate, Option<f64>> =
                         s.days.iter().map(|d| (d.date, d.daily_er)).collect();
                     Series {
-                        name: format!("{} · {}", s.platform, s.account),
+                        name: label(&s.platform, &s.account),
                         points: all.iter().map(|d| by_day.get(d).copied().flatten()).collect(),
                     }
                 })
@@ -380,7 +391,7 @@ fn post_table(list: &[PostRow], t: Tr) -> Table {
             .map(|p| {
                 vec![
                     Cell::text(&p.post_id),
-                    Cell::text(format!("{} · {}", p.platform, p.account)),
+                    Cell::text(label(&p.platform, &p.account)),
                     date(f, p.published_at.date_naive()),
                     int(f, p.interactions),
                     pct(f, p.er),
@@ -423,7 +434,7 @@ fn spikes(r: &Report, t: Tr) -> Section {
                 _ => Cell::Undefined,
             };
             vec![
-                Cell::text(format!("{} · {}", s.platform, s.account)),
+                Cell::text(label(&s.platform, &s.account)),
                 date(f, s.date),
                 int(f, s.gain),
                 num(s.excess, f.int(s.excess.round() as i64), NumberFormat::Integer),
@@ -476,7 +487,7 @@ fn ads(r: &Report, t: Tr) -> Section {
         .ads
         .campaigns
         .iter()
-        .map(|c| row(format!("{} · {}", c.platform, c.campaign), &c.figures))
+        .map(|c| row(label(&c.platform, &c.campaign), &c.figures))
         .collect();
     rows.push(row(t.get("reports.total").to_owned(), &r.ads.totals));
     section(

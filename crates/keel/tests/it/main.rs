@@ -12,6 +12,7 @@ mod backup;
 mod browser;
 mod calendar_feed;
 mod cli;
+mod client_reports;
 mod content_plan_pages;
 mod goals;
 mod goals_and_meetings_pages;
