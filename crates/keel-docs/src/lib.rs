@@ -159,7 +159,10 @@ pub enum Cell {
         format: NumberFormat,
     },
     /// A day: `(year, month, day)` and its text.
-    Date { ymd: (u16, u8, u8), shown: String },
+    Date {
+        ymd: (u16, u8, u8),
+        shown: String,
+    },
     /// An undefined figure: "—" in the PDF, an empty cell in the XLSX.
     Undefined,
 }

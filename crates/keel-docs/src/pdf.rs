@@ -30,7 +30,12 @@ const GREY: [u8; 3] = [0x6a, 0x73, 0x7d];
 const RULE: [u8; 3] = [0xd0, 0xd7, 0xde];
 const STRIPE: [u8; 3] = [0xf4, 0xf6, 0xf8];
 /// Lines after the first series.
-const PALETTE: [[u8; 3]; 4] = [[0x57, 0x60, 0x6a], [0xbf, 0x87, 0x00], [0x1a, 0x7f, 0x37], [0x82, 0x50, 0xdf]];
+const PALETTE: [[u8; 3]; 4] = [
+    [0x57, 0x60, 0x6a],
+    [0xbf, 0x87, 0x00],
+    [0x1a, 0x7f, 0x37],
+    [0x82, 0x50, 0xdf],
+];
 
 const BODY: f32 = 10.0;
 const SMALL: f32 = 8.5;
@@ -200,7 +205,12 @@ impl Layout {
                 h: header_h,
                 rgb: tint,
             });
-            me.cells(&header, &widths, &table.columns.iter().map(|c| c.numeric).collect::<Vec<_>>(), true);
+            me.cells(
+                &header,
+                &widths,
+                &table.columns.iter().map(|c| c.numeric).collect::<Vec<_>>(),
+                true,
+            );
             me.y += header_h;
         };
         self.ensure(header_h + leading + 2.0 * pad);
@@ -248,9 +258,7 @@ impl Layout {
             .iter()
             .enumerate()
             .map(|(i, c)| {
-                let words = |m: &Metrics, s: &str| {
-                    s.split(' ').map(|w| m.width(w, TABLE)).fold(0.0f32, f32::max)
-                };
+                let words = |m: &Metrics, s: &str| s.split(' ').map(|w| m.width(w, TABLE)).fold(0.0f32, f32::max);
                 let header = words(&self.bold, &c.title);
                 let cells = table.rows.iter().filter_map(|r| r.get(i)).map(|cell| {
                     if c.numeric || matches!(cell, Cell::Date { .. }) {
@@ -344,10 +352,20 @@ impl Layout {
             self.text(left - 4.0 - lw, y + 2.5, 7.0, false, GREY, &label);
         }
         let n = chart.series.iter().map(|s| s.points.len()).max().unwrap_or(0);
-        let x_of = |i: usize| left + if n > 1 { width * i as f32 / (n - 1) as f32 } else { width / 2.0 };
+        let x_of = |i: usize| {
+            left + if n > 1 {
+                width * i as f32 / (n - 1) as f32
+            } else {
+                width / 2.0
+            }
+        };
         let y_of = |v: f64| top + plot_h - ((v - lo) / (hi - lo)) as f32 * plot_h;
         for (s, series) in chart.series.iter().enumerate() {
-            let rgb = if s == 0 { self.accent } else { PALETTE[(s - 1) % PALETTE.len()] };
+            let rgb = if s == 0 {
+                self.accent
+            } else {
+                PALETTE[(s - 1) % PALETTE.len()]
+            };
             let mut run: Vec<(f32, f32)> = Vec::new();
             for (i, p) in series.points.iter().enumerate() {
                 match p.filter(|v| v.is_finite()) {
@@ -365,7 +383,11 @@ impl Layout {
         self.y += 14.0;
         let mut x = left;
         for (s, series) in chart.series.iter().enumerate() {
-            let rgb = if s == 0 { self.accent } else { PALETTE[(s - 1) % PALETTE.len()] };
+            let rgb = if s == 0 {
+                self.accent
+            } else {
+                PALETTE[(s - 1) % PALETTE.len()]
+            };
             let w = 14.0 + self.regular.width(&series.name, 7.5) + 14.0;
             if x + w > MARGIN + CONTENT_W {
                 x = left;

@@ -91,7 +91,12 @@ fn write_table(
                 }
                 Cell::Number { value, shown, format } => {
                     if value.is_finite() {
-                        sheet.write_number_with_format(row, c, *value, &Format::new().set_num_format(format.excel()))?;
+                        sheet.write_number_with_format(
+                            row,
+                            c,
+                            *value,
+                            &Format::new().set_num_format(format.excel()),
+                        )?;
                     }
                     widen(col, shown.chars().count());
                 }

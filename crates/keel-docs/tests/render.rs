@@ -9,13 +9,26 @@ use std::process::Command;
 
 fn doc(rows: usize) -> Document {
     let table = Table {
-        columns: vec![Column::text("Пост", 3.0), Column::number("ER", 1.0), Column::text("День", 1.5)],
+        columns: vec![
+            Column::text("Пост", 3.0),
+            Column::number("ER", 1.0),
+            Column::text("День", 1.5),
+        ],
         rows: (0..rows)
             .map(|i| {
                 vec![
-                    Cell::text(format!("пост-{i} с длинным названием, которое переносится на вторую строку в узкой колонке")),
-                    Cell::Number { value: i as f64 + 0.125, shown: format!("{},13 %", i), format: NumberFormat::Percent },
-                    Cell::Date { ymd: (2026, 10, 14), shown: "14 окт 2026".into() },
+                    Cell::text(format!(
+                        "пост-{i} с длинным названием, которое переносится на вторую строку в узкой колонке"
+                    )),
+                    Cell::Number {
+                        value: i as f64 + 0.125,
+                        shown: format!("{},13 %", i),
+                        format: NumberFormat::Percent,
+                    },
+                    Cell::Date {
+                        ymd: (2026, 10, 14),
+                        shown: "14 окт 2026".into(),
+                    },
                 ]
             })
             .collect(),
@@ -24,7 +37,11 @@ fn doc(rows: usize) -> Document {
         title: "Клиент А — отчёт".into(),
         subtitle: "1 окт 2026 – 31 окт 2026".into(),
         lang: "ru".into(),
-        brand: Brand { name: "Демо-агентство".into(), accent: [0x0b, 0x6e, 0x4f], logo: None },
+        brand: Brand {
+            name: "Демо-агентство".into(),
+            accent: [0x0b, 0x6e, 0x4f],
+            logo: None,
+        },
         page_label: "Страница {n} из {total}".into(),
         sections: vec![Section {
             title: "Вовлечённость".into(),
@@ -34,7 +51,12 @@ fn doc(rows: usize) -> Document {
                 Block::Chart(Chart {
                     title: "ER по дням".into(),
                     x_labels: ("1 окт".into(), "31 окт".into()),
-                    series: vec![Series { name: "vk".into(), points: (0..31).map(|i| if i == 10 { None } else { Some(f64::from(i % 7)) }).collect() }],
+                    series: vec![Series {
+                        name: "vk".into(),
+                        points: (0..31)
+                            .map(|i| if i == 10 { None } else { Some(f64::from(i % 7)) })
+                            .collect(),
+                    }],
                     unit: " %".into(),
                 }),
                 Block::Table(table),
@@ -73,9 +95,16 @@ fn the_workbook_holds_numbers_and_dates_as_such() {
     assert_eq!(book.sheet_names(), vec!["Вовлечённость".to_owned()]);
     let range = book.worksheet_range("Вовлечённость").unwrap();
     let cells: Vec<Vec<Data>> = range.rows().map(|r| r.to_vec()).collect();
-    let header = cells.iter().position(|r| r.first() == Some(&Data::String("Пост".into()))).unwrap();
+    let header = cells
+        .iter()
+        .position(|r| r.first() == Some(&Data::String("Пост".into())))
+        .unwrap();
     assert_eq!(cells[header + 3][1], Data::Float(2.125));
-    assert!(matches!(cells[header + 1][2], Data::DateTime(_)), "{:?}", cells[header + 1][2]);
+    assert!(
+        matches!(cells[header + 1][2], Data::DateTime(_)),
+        "{:?}",
+        cells[header + 1][2]
+    );
 }
 
 fn tempfile_dir() -> std::path::PathBuf {

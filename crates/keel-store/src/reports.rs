@@ -108,12 +108,7 @@ impl Store {
 
     /// Sets the accent (`#rrggbb`, checked by the caller) and, when `logo` is given, the logo
     /// (`Some((bytes, type))`; `Some` of empty bytes removes it).
-    pub async fn set_org_brand(
-        &self,
-        org: OrgId,
-        accent: &str,
-        logo: Option<(Vec<u8>, String)>,
-    ) -> StoreResult<()> {
+    pub async fn set_org_brand(&self, org: OrgId, accent: &str, logo: Option<(Vec<u8>, String)>) -> StoreResult<()> {
         let current = self.org_brand(org).await?;
         let (bytes, kind) = match logo {
             Some((b, _)) if b.is_empty() => (None, None),
@@ -206,7 +201,13 @@ impl Store {
     }
 
     /// Revokes link `id` of `project`; false when it was not live there. Audited.
-    pub async fn revoke_report_link(&self, org: OrgId, project: ProjectId, id: i64, actor: UserId) -> StoreResult<bool> {
+    pub async fn revoke_report_link(
+        &self,
+        org: OrgId,
+        project: ProjectId,
+        id: i64,
+        actor: UserId,
+    ) -> StoreResult<bool> {
         let at = now();
         let done = on_pool!(&self.pool, p => {
             let mut tx = p.begin().await?;

@@ -245,8 +245,14 @@ fn summary(data: &ReportData, t: Tr) -> Section {
                 &[
                     ("stage", Arg::Text(t.get(stage_key(res.stage)).to_owned())),
                     ("verdict", Arg::Text(t.get(verdict_key).to_owned())),
-                    ("now", Arg::Text(f.opt(res.conversion, |f, v| f.pct(v, 2)).unwrap_or_else(|| "—".into()))),
-                    ("base", Arg::Text(f.opt(res.baseline, |f, v| f.pct(v, 2)).unwrap_or_else(|| "—".into()))),
+                    (
+                        "now",
+                        Arg::Text(f.opt(res.conversion, |f, v| f.pct(v, 2)).unwrap_or_else(|| "—".into())),
+                    ),
+                    (
+                        "base",
+                        Arg::Text(f.opt(res.baseline, |f, v| f.pct(v, 2)).unwrap_or_else(|| "—".into())),
+                    ),
                     ("zone", Arg::Text(t.get(zone_key).to_lowercase())),
                 ],
             );
@@ -265,7 +271,11 @@ fn summary(data: &ReportData, t: Tr) -> Section {
 fn goals(r: &Report, t: Tr) -> Section {
     let f = Fmt(t.0);
     if r.goals.is_empty() {
-        return section(t, "reports.goals", vec![Block::Note(t.get("reports.goals.none").to_owned())]);
+        return section(
+            t,
+            "reports.goals",
+            vec![Block::Note(t.get("reports.goals.none").to_owned())],
+        );
     }
     let columns = vec![
         Column::text(t.get("reports.metric"), 2.2),
@@ -286,7 +296,11 @@ fn goals(r: &Report, t: Tr) -> Section {
                 Cell::Text(format!(
                     "{} ({})",
                     f.dec(fc.value_at_deadline, 2),
-                    t.get(if fc.on_track { "reports.on_track" } else { "reports.off_track" })
+                    t.get(if fc.on_track {
+                        "reports.on_track"
+                    } else {
+                        "reports.off_track"
+                    })
                 ))
             });
             let feasible = g.feasibility.as_ref().map_or(Cell::Undefined, |x| {
@@ -372,7 +386,11 @@ fn kpis(data: &ReportData, t: Tr) -> Section {
             unit: if t.0 == Lang::Ru { "\u{a0}%".into() } else { "%".into() },
         }));
     }
-    blocks.push(Block::Note(format!("{} {}", t.get("def.er.text"), t.get("def.period_er.text"))));
+    blocks.push(Block::Note(format!(
+        "{} {}",
+        t.get("def.er.text"),
+        t.get("def.period_er.text")
+    )));
     section(t, "reports.kpis", blocks)
 }
 
@@ -430,7 +448,11 @@ fn spikes(r: &Report, t: Tr) -> Section {
         .iter()
         .map(|s| {
             let damage = match (s.er_before, s.er_after) {
-                (Some(b), Some(a)) => num(a - b, format!("{} {}", f.dec(a - b, 2), t.get("analytics.pp")), NumberFormat::Signed),
+                (Some(b), Some(a)) => num(
+                    a - b,
+                    format!("{} {}", f.dec(a - b, 2), t.get("analytics.pp")),
+                    NumberFormat::Signed,
+                ),
                 _ => Cell::Undefined,
             };
             vec![
@@ -457,7 +479,11 @@ fn spikes(r: &Report, t: Tr) -> Section {
 fn ads(r: &Report, t: Tr) -> Section {
     let f = Fmt(t.0);
     if r.ads.campaigns.is_empty() {
-        return section(t, "analytics.ads", vec![Block::Note(t.get("analytics.ads.none").to_owned())]);
+        return section(
+            t,
+            "analytics.ads",
+            vec![Block::Note(t.get("analytics.ads.none").to_owned())],
+        );
     }
     let columns = vec![
         Column::text(t.get("analytics.ads.campaign"), 2.4),
@@ -493,14 +519,24 @@ fn ads(r: &Report, t: Tr) -> Section {
     section(
         t,
         "analytics.ads",
-        vec![Block::Table(Table { columns, rows }), Block::Note(t.get("def.ads.text").to_owned())],
+        vec![
+            Block::Table(Table { columns, rows }),
+            Block::Note(t.get("def.ads.text").to_owned()),
+        ],
     )
 }
 
 fn funnel(r: &Report, t: Tr) -> Section {
     let f = Fmt(t.0);
-    if r.funnel.iter().all(|s| s.result.conversion.is_none() && s.result.baseline.is_none()) {
-        return section(t, "analytics.funnel", vec![Block::Note(t.get("analytics.funnel.none").to_owned())]);
+    if r.funnel
+        .iter()
+        .all(|s| s.result.conversion.is_none() && s.result.baseline.is_none())
+    {
+        return section(
+            t,
+            "analytics.funnel",
+            vec![Block::Note(t.get("analytics.funnel.none").to_owned())],
+        );
     }
     let columns = vec![
         Column::text(t.get("analytics.stage"), 1.8),
@@ -526,7 +562,8 @@ fn funnel(r: &Report, t: Tr) -> Section {
                 Cell::text(t.get(zone_key)),
                 pct(f, res.conversion),
                 pct(f, res.baseline),
-                res.z.filter(|z| z.is_finite())
+                res.z
+                    .filter(|z| z.is_finite())
                     .map_or(Cell::Undefined, |z| num(z, f.dec(z, 2), NumberFormat::Signed)),
                 Cell::text(t.get(verdict_key)),
             ]
@@ -547,18 +584,28 @@ fn workflow(data: &ReportData, t: Tr) -> Section {
             Cell::text(t.get("reports.median_approve")),
             dec(f, w.median_minutes_to_approve.map(|m| m / 60.0)),
         ],
-        vec![Cell::text(t.get("reports.first_time")), pct(f, w.first_time_approval_pct)],
+        vec![
+            Cell::text(t.get("reports.first_time")),
+            pct(f, w.first_time_approval_pct),
+        ],
         vec![Cell::text(t.get("reports.rounds")), dec(f, w.average_rounds)],
         vec![Cell::text(t.get("reports.sla")), pct(f, w.sla_hit_pct)],
     ];
-    let columns = vec![Column::text(t.get("reports.figure"), 3.0), Column::number(t.get("reports.value"), 1.0)];
+    let columns = vec![
+        Column::text(t.get("reports.figure"), 3.0),
+        Column::number(t.get("reports.value"), 1.0),
+    ];
     section(t, "reports.workflow", vec![Block::Table(Table { columns, rows })])
 }
 
 fn meetings(data: &ReportData, t: Tr) -> Section {
     let f = Fmt(t.0);
     if data.decisions.is_empty() && data.actions.is_empty() {
-        return section(t, "reports.meetings", vec![Block::Note(t.get("reports.meetings.none").to_owned())]);
+        return section(
+            t,
+            "reports.meetings",
+            vec![Block::Note(t.get("reports.meetings.none").to_owned())],
+        );
     }
     let columns = vec![
         Column::text(t.get("reports.kind"), 1.1),

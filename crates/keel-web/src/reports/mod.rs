@@ -4,4 +4,5 @@
 pub mod api;
 pub mod document;
 pub mod download;
+pub mod share;
 pub mod standalone;

@@ -120,7 +120,8 @@ pub async fn report(
             out.write_all(html.as_bytes())?;
         }
         "pdf" | "xlsx" => {
-            let lang = keel_web::Lang::parse(lang).ok_or_else(|| anyhow::anyhow!("--lang `{lang}`: expected en or ru"))?;
+            let lang =
+                keel_web::Lang::parse(lang).ok_or_else(|| anyhow::anyhow!("--lang `{lang}`: expected en or ru"))?;
             let bytes = if format == "pdf" {
                 keel_web::report_pdf_for_period(store, &project, from, to, lang).await?
             } else {

@@ -19,7 +19,11 @@ fn keel(db: &TestDb, args: &[&str]) -> Vec<u8> {
         .env_remove("KEEL_DATABASE_URL")
         .output()
         .expect("run keel");
-    assert!(out.status.success(), "keel {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "keel {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     out.stdout
 }
 
@@ -55,8 +59,16 @@ fn en(v: f64, places: usize) -> String {
         }
         grouped.push(c);
     }
-    let sign = if v < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') { "\u{2212}" } else { "" };
-    if frac.is_empty() { format!("{sign}{grouped}") } else { format!("{sign}{grouped}.{frac}") }
+    let sign = if v < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        "\u{2212}"
+    } else {
+        ""
+    };
+    if frac.is_empty() {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped}.{frac}")
+    }
 }
 
 fn stage_name(stage: &str) -> &'static str {
@@ -182,5 +194,41 @@ on_both_backends! {
         let expected: Vec<Option<f64>> = json["goals"].as_array().unwrap().iter().map(|g| g["progress_pct"].as_f64()).collect();
         assert_eq!(progress.len(), expected.len());
         assert!(progress.iter().zip(&expected).all(|(a, b)| same(*a, *b)), "{progress:?} vs {expected:?}");
+    }
+}
+
+/// A real 40 × 20 PNG in the agency's colour.
+pub fn png_logo() -> Vec<u8> {
+    let img = image::RgbImage::from_pixel(40, 20, image::Rgb([0xc2, 0x18, 0x5b]));
+    let mut bytes = Vec::new();
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut Cursor::new(&mut bytes), image::ImageFormat::Png)
+        .unwrap();
+    bytes
+}
+
+on_both_backends! {
+    async fn the_pdf_carries_the_agencys_logo_and_colour(backend) {
+        let Some(db) = TestDb::new(backend, "report_brand").await else { return };
+        keel(&db, &["demo"]);
+        let store = keel_store::Store::open(&db.url).await.unwrap();
+        let org = store.default_org().await.unwrap();
+        store.set_org_brand(org.id(), "#c2185b", Some((png_logo(), "image/png".into()))).await.unwrap();
+        let pdf = report(&db, "pdf", "en");
+        // The logo is an image XObject; the accent is the fill colour of the band on every page.
+        let raw = String::from_utf8_lossy(&pdf);
+        assert!(raw.contains("/Subtype /Image") || raw.contains("/Subtype/Image"), "an embedded image");
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("r.pdf"), &pdf).unwrap();
+        let Ok(out) = Command::new("pdftoppm").args(["-r", "20", "-f", "1", "-l", "1", "-png"]).arg(dir.path().join("r.pdf")).arg(dir.path().join("p")).output() else {
+            skip("the_pdf_carries_the_agencys_logo_and_colour", "poppler", "pdftoppm is not installed");
+            return;
+        };
+        assert!(out.status.success());
+        let page = image::open(dir.path().join("p-1.png")).unwrap().to_rgb8();
+        // The top band, in the accent colour.
+        let px = page.get_pixel(page.width() / 2, 0);
+        let near = |a: u8, b: u8| a.abs_diff(b) < 12;
+        assert!(near(px[0], 0xc2) && near(px[1], 0x18) && near(px[2], 0x5b), "band pixel {px:?}");
     }
 }

@@ -26,6 +26,7 @@ mod notifications_delivery;
 mod notifications_storage;
 mod people;
 mod real_data;
+mod report_links;
 mod review_links;
 mod routes_by_role;
 mod russian_pages;
