@@ -36,6 +36,7 @@ pub fn standalone(project: &Project, report: &Report) -> String {
         worst: &worst,
         previous: None,
         currencies: &[],
+        texts: None,
     };
     render(project, &input, Lang::En)
 }
@@ -50,6 +51,7 @@ pub fn standalone_analytics(project: &Project, analytics: &Analytics, lang: Lang
         worst: &analytics.worst_posts,
         previous: None,
         currencies: &[],
+        texts: None,
     };
     render(project, &input, lang)
 }
