@@ -46,10 +46,13 @@ pub enum Action {
     AcknowledgeBrief,
     /// Plan meetings, write minutes, decisions and action items, fill the team matrix.
     ManageMeetings,
+    /// Make and revoke report share links and set the report delivery schedule: the agency
+    /// lead, who sends the reports, and the client owner, who answers for who reads them.
+    ManageReports,
 }
 
 impl Action {
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 14] = [
         Action::View,
         Action::ViewMembers,
         Action::ManageMembers,
@@ -63,6 +66,7 @@ impl Action {
         Action::EditBrief,
         Action::AcknowledgeBrief,
         Action::ManageMeetings,
+        Action::ManageReports,
     ];
 }
 
@@ -104,6 +108,7 @@ fn role_allows(role: Role, action: Action) -> bool {
         Action::ManageGoals | Action::EditBrief => matches!(role, Role::ClientOwner | Role::AgencyLead),
         Action::AcknowledgeBrief => role == Role::AgencyLead,
         Action::ManageMeetings => matches!(role, Role::ClientOwner | Role::AgencyLead | Role::Specialist),
+        Action::ManageReports => matches!(role, Role::AgencyLead | Role::ClientOwner),
     }
 }
 
@@ -140,14 +145,14 @@ mod tests {
     fn every_role_and_action_matches_the_table() {
         use Action::*;
         let (a, f) = (Allow, Forbidden);
-        let table: [(Role, [Decision; 13]); 6] = [
-            //                  View ViewMembers ManageMembers ImportData WritePosts DecidePosts CommentPosts ManageWorkflow ManageCalendarFeeds ManageGoals EditBrief AckBrief ManageMeetings
-            (Role::ClientOwner, [a, a, a, a, f, f, a, a, a, a, a, f, a]),
-            (Role::ClientApprover, [a, a, f, f, f, a, a, f, f, f, f, f, f]),
-            (Role::ClientMember, [a, a, f, f, f, f, a, f, f, f, f, f, f]),
-            (Role::AgencyLead, [a, a, f, a, a, f, a, a, a, a, a, a, a]),
-            (Role::Specialist, [a, a, f, a, a, f, a, f, f, f, f, f, a]),
-            (Role::Viewer, [a, a, f, f, f, f, f, f, f, f, f, f, f]),
+        let table: [(Role, [Decision; 14]); 6] = [
+            //                  View ViewMembers ManageMembers ImportData WritePosts DecidePosts CommentPosts ManageWorkflow ManageCalendarFeeds ManageGoals EditBrief AckBrief ManageMeetings ManageReports
+            (Role::ClientOwner, [a, a, a, a, f, f, a, a, a, a, a, f, a, a]),
+            (Role::ClientApprover, [a, a, f, f, f, a, a, f, f, f, f, f, f, f]),
+            (Role::ClientMember, [a, a, f, f, f, f, a, f, f, f, f, f, f, f]),
+            (Role::AgencyLead, [a, a, f, a, a, f, a, a, a, a, a, a, a, a]),
+            (Role::Specialist, [a, a, f, a, a, f, a, f, f, f, f, f, a, f]),
+            (Role::Viewer, [a, a, f, f, f, f, f, f, f, f, f, f, f, f]),
         ];
         let actions = [
             View,
@@ -163,6 +168,7 @@ mod tests {
             EditBrief,
             AcknowledgeBrief,
             ManageMeetings,
+            ManageReports,
         ];
         for (role, expected) in table {
             for (action, want) in actions.into_iter().zip(expected) {

@@ -30,6 +30,7 @@ pub mod people;
 pub mod plan;
 pub mod projects;
 pub mod report;
+pub mod reports;
 pub mod sessions;
 pub mod tokens;
 pub mod users;

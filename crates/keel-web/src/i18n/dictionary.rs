@@ -22,6 +22,11 @@ use super::Lang;
 /// One area of the interface per file, the same names in every language.
 const FILES: &[(&str, &str, &str)] = &[
     (
+        "reports",
+        include_str!("../../locales/en/reports.ftl"),
+        include_str!("../../locales/ru/reports.ftl"),
+    ),
+    (
         "core",
         include_str!("../../locales/en/core.ftl"),
         include_str!("../../locales/ru/core.ftl"),
