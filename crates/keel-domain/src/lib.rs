@@ -17,6 +17,7 @@ pub mod notification;
 pub mod password;
 pub mod permission;
 pub mod project;
+pub mod report_schedule;
 pub mod role;
 pub mod text;
 pub mod user;

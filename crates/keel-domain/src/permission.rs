@@ -46,6 +46,9 @@ pub enum Action {
     AcknowledgeBrief,
     /// Plan meetings, write minutes, decisions and action items, fill the team matrix.
     ManageMeetings,
+    /// Make and revoke report share links and set the report delivery schedule: the agency
+    /// lead, who sends the reports, and the client owner, who answers for who reads them.
+    ManageReports,
     // Connections and publishing.
     /// See the project's connections and their status (the agency side and the client owner).
     ViewConnections,
@@ -55,7 +58,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 16] = [
         Action::View,
         Action::ViewMembers,
         Action::ManageMembers,
@@ -69,6 +72,7 @@ impl Action {
         Action::EditBrief,
         Action::AcknowledgeBrief,
         Action::ManageMeetings,
+        Action::ManageReports,
         Action::ViewConnections,
         Action::ManageConnections,
     ];
@@ -112,6 +116,7 @@ fn role_allows(role: Role, action: Action) -> bool {
         Action::ManageGoals | Action::EditBrief => matches!(role, Role::ClientOwner | Role::AgencyLead),
         Action::AcknowledgeBrief => role == Role::AgencyLead,
         Action::ManageMeetings => matches!(role, Role::ClientOwner | Role::AgencyLead | Role::Specialist),
+        Action::ManageReports => matches!(role, Role::AgencyLead | Role::ClientOwner),
         Action::ViewConnections => matches!(role, Role::ClientOwner | Role::AgencyLead | Role::Specialist),
         Action::ManageConnections => role == Role::AgencyLead,
     }
@@ -150,14 +155,14 @@ mod tests {
     fn every_role_and_action_matches_the_table() {
         use Action::*;
         let (a, f) = (Allow, Forbidden);
-        let table: [(Role, [Decision; 15]); 6] = [
-            //                  View ViewMembers ManageMembers ImportData WritePosts DecidePosts CommentPosts ManageWorkflow ManageCalendarFeeds ManageGoals EditBrief AckBrief ManageMeetings ViewConnections ManageConnections
-            (Role::ClientOwner, [a, a, a, a, f, f, a, a, a, a, a, f, a, a, f]),
-            (Role::ClientApprover, [a, a, f, f, f, a, a, f, f, f, f, f, f, f, f]),
-            (Role::ClientMember, [a, a, f, f, f, f, a, f, f, f, f, f, f, f, f]),
-            (Role::AgencyLead, [a, a, f, a, a, f, a, a, a, a, a, a, a, a, a]),
-            (Role::Specialist, [a, a, f, a, a, f, a, f, f, f, f, f, a, a, f]),
-            (Role::Viewer, [a, a, f, f, f, f, f, f, f, f, f, f, f, f, f]),
+        let table: [(Role, [Decision; 16]); 6] = [
+            //                  View ViewMembers ManageMembers ImportData WritePosts DecidePosts CommentPosts ManageWorkflow ManageCalendarFeeds ManageGoals EditBrief AckBrief ManageMeetings ManageReports ViewConnections ManageConnections
+            (Role::ClientOwner, [a, a, a, a, f, f, a, a, a, a, a, f, a, a, a, f]),
+            (Role::ClientApprover, [a, a, f, f, f, a, a, f, f, f, f, f, f, f, f, f]),
+            (Role::ClientMember, [a, a, f, f, f, f, a, f, f, f, f, f, f, f, f, f]),
+            (Role::AgencyLead, [a, a, f, a, a, f, a, a, a, a, a, a, a, a, a, a]),
+            (Role::Specialist, [a, a, f, a, a, f, a, f, f, f, f, f, a, f, a, f]),
+            (Role::Viewer, [a, a, f, f, f, f, f, f, f, f, f, f, f, f, f, f]),
         ];
         let actions = [
             View,
@@ -173,6 +178,7 @@ mod tests {
             EditBrief,
             AcknowledgeBrief,
             ManageMeetings,
+            ManageReports,
             ViewConnections,
             ManageConnections,
         ];

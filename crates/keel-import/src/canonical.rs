@@ -12,12 +12,15 @@ use crate::error::Problems;
 use crate::pipeline::RowParser;
 use keel_store::data::{AdRow, DailyRow, LeadRow, PostRow};
 
-/// `platform,account,post_id,published_at,type,likes,comments,shares,saves,views,reach,impressions,followers`
+/// `platform,account,post_id,published_at,type,likes,comments,shares,saves,views,reach,impressions,followers`,
+/// and, when the file has them, a post's `text` and `url` (shown beside the best and worst posts).
 pub(crate) struct Posts {
     key: [Col; 3],
     published_at: Col,
     post_type: Col,
     counts: [Col; 8],
+    text: Col,
+    url: Col,
 }
 
 impl RowParser for Posts {
@@ -39,6 +42,8 @@ impl RowParser for Posts {
                 "followers",
             ]
             .map(|c| h.optional(c)),
+            text: h.optional("text"),
+            url: h.optional("url"),
         }
     }
 
@@ -61,6 +66,8 @@ impl RowParser for Posts {
             reach,
             impressions,
             followers,
+            text: c.opt_post_text(&self.text),
+            url: c.opt_url(&self.url),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Reading cells: columns are found by header name, and every cell is checked so a problem
 //! can name its line, column and value.
 
-use crate::error::Problems;
+use crate::error::{Problems, Reason};
 use crate::values;
 use chrono::{DateTime, NaiveDate, Utc};
 use csv::ByteRecord;
@@ -33,7 +33,14 @@ impl Header {
     pub fn required(&self, name: &'static str, problems: &mut Problems) -> Col {
         let idx = self.find(name);
         if idx.is_none() {
-            problems.push(1, name, "this required column is missing".to_owned());
+            problems.push(
+                1,
+                name,
+                Reason::new(
+                    "this required column is missing",
+                    "нет этого обязательного столбца (добавьте его в строку заголовков)",
+                ),
+            );
         }
         Col { idx, name }
     }
@@ -64,7 +71,7 @@ pub(crate) struct Cells<'r> {
 }
 
 impl<'r> Cells<'r> {
-    fn bad(&mut self, col: &Col, reason: String) {
+    fn bad(&mut self, col: &Col, reason: Reason) {
         self.ok = false;
         self.problems.push(self.line, col.name, reason);
     }
@@ -77,44 +84,59 @@ impl<'r> Cells<'r> {
             // A quote that is never closed swallows the rest of the file into one cell, so
             // the row comes up short with line breaks inside a cell: say that, not "short".
             let reason = if self.record.iter().any(|cell| cell.contains(&b'\n')) {
-                "a quote (\") opened in this row is never closed: the rest of the file was read as one cell".to_owned()
+                Reason::new(
+                    "a quote (\") opened in this row is never closed: the rest of the file was read as one cell",
+                    "кавычка (\"), открытая в этой строке, не закрыта: остаток файла прочитан как одна ячейка",
+                )
             } else {
-                format!("the row ends after {n} cells, before this column")
+                Reason::new(
+                    format!("the row ends after {n} cells, before this column"),
+                    format!("строка кончается после ячейки № {n}, раньше этого столбца"),
+                )
             };
             self.bad(col, reason);
             return None;
         };
         match std::str::from_utf8(bytes) {
             Ok(s) if s.contains('\0') => {
-                self.bad(col, "contains a NUL character".to_owned());
+                self.bad(col, Reason::new("contains a NUL character", "содержит символ NUL"));
                 None
             }
             Ok(s) => Some(s.trim()),
             Err(_) => {
-                self.bad(col, "is not valid UTF-8".to_owned());
+                self.bad(
+                    col,
+                    Reason::new(
+                        "is not valid UTF-8",
+                        "не в кодировке UTF-8 (сохраните файл как CSV UTF-8)",
+                    ),
+                );
                 None
             }
         }
     }
 
     /// Runs `parse` on the cell; an empty cell is `None`, a problem when `required`.
-    fn cell<T>(&mut self, col: &Col, required: bool, parse: fn(&str) -> Result<T, String>) -> Option<T> {
+    fn cell<T>(&mut self, col: &Col, required: bool, parse: fn(&str) -> Result<T, Reason>) -> Option<T> {
         let s = self.raw(col)?;
         if s.is_empty() {
             if required {
-                self.bad(col, "is empty; a value is required".to_owned());
+                self.bad(
+                    col,
+                    Reason::new("is empty; a value is required", "пусто, а значение обязательно"),
+                );
             }
             return None;
         }
         parse(s).map_err(|reason| self.bad(col, reason)).ok()
     }
 
-    fn opt<T>(&mut self, col: &Col, parse: fn(&str) -> Result<T, String>) -> Option<T> {
+    fn opt<T>(&mut self, col: &Col, parse: fn(&str) -> Result<T, Reason>) -> Option<T> {
         self.cell(col, false, parse)
     }
 
     /// A cell that must hold a value; a placeholder stands in for a bad one.
-    fn req<T: Default>(&mut self, col: &Col, parse: fn(&str) -> Result<T, String>) -> T {
+    fn req<T: Default>(&mut self, col: &Col, parse: fn(&str) -> Result<T, Reason>) -> T {
         self.cell(col, true, parse).unwrap_or_default()
     }
 
@@ -168,10 +190,23 @@ impl<'r> Cells<'r> {
             if (lo..=hi).contains(&n) {
                 Ok(n)
             } else {
-                Err(format!("\"{n}\" is out of range (expected {lo} to {hi})"))
+                Err(Reason::new(
+                    format!("\"{n}\" is out of range (expected {lo} to {hi})"),
+                    format!("«{n}» вне допустимого (нужно от {lo} до {hi})"),
+                ))
             }
         });
         checked.map_err(|reason| self.bad(col, reason)).ok()
+    }
+
+    /// A post's text, kept when it is at most [`POST_TEXT_CHARS`] characters.
+    pub fn opt_post_text(&mut self, col: &Col) -> Option<String> {
+        self.opt(col, values::post_text)
+    }
+
+    /// An address a browser may open (`http://` or `https://`).
+    pub fn opt_url(&mut self, col: &Col) -> Option<String> {
+        self.opt(col, values::web_address)
     }
 
     /// A yes/no cell; empty means no.
@@ -186,11 +221,12 @@ impl<'r> Cells<'r> {
 /// the analytics page to 31 MB on SQLite and failed PostgreSQL's index (2,704 bytes a key).
 pub const MAX_TEXT_CHARS: usize = 256;
 
-fn bounded_text(s: &str) -> Result<String, String> {
+fn bounded_text(s: &str) -> Result<String, Reason> {
     let chars = s.chars().count();
     if chars > MAX_TEXT_CHARS {
-        return Err(format!(
-            "is {chars} characters long; at most {MAX_TEXT_CHARS} are allowed here"
+        return Err(Reason::new(
+            format!("is {chars} characters long; at most {MAX_TEXT_CHARS} are allowed here"),
+            format!("длина {chars} символов, а здесь допустимо не больше {MAX_TEXT_CHARS}"),
         ));
     }
     Ok(s.to_owned())

@@ -8,14 +8,59 @@ use std::fmt;
 pub const MAX_PROBLEMS: usize = 20;
 
 /// One thing wrong with a file: where, and why.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Problem {
     /// The line of the file the row starts on; the header is line 1.
     pub line: u64,
     /// The header name of the column.
     pub column: String,
-    /// What is wrong, quoting the offending value.
+    /// What is wrong, quoting the offending value (English: the CLI, the API, logs).
     pub reason: String,
+    /// The same reason in Russian, for pages read in Russian. Not part of the API's answer.
+    #[serde(skip)]
+    pub reason_ru: String,
+}
+
+/// Two problems are the same when they are at the same place for the same reason; the
+/// Russian wording follows the English one.
+impl PartialEq for Problem {
+    fn eq(&self, other: &Self) -> bool {
+        (self.line, &self.column, &self.reason) == (other.line, &other.column, &other.reason)
+    }
+}
+
+impl Eq for Problem {}
+
+impl Problem {
+    /// Where and why, in Russian.
+    pub fn to_russian(&self) -> String {
+        let reason = if self.reason_ru.is_empty() {
+            &self.reason
+        } else {
+            &self.reason_ru
+        };
+        if self.column.is_empty() {
+            format!("строка {}: {reason}", self.line)
+        } else {
+            format!("строка {}, столбец «{}»: {reason}", self.line, self.column)
+        }
+    }
+}
+
+/// Why a cell or a file is wrong, in both interface languages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reason {
+    pub en: String,
+    pub ru: String,
+}
+
+impl Reason {
+    pub fn new(en: impl Into<String>, ru: impl Into<String>) -> Self {
+        Reason {
+            en: en.into(),
+            ru: ru.into(),
+        }
+    }
 }
 
 impl fmt::Display for Problem {
@@ -66,12 +111,13 @@ pub(crate) struct Problems {
 }
 
 impl Problems {
-    pub fn push(&mut self, line: u64, column: &str, reason: String) {
+    pub fn push(&mut self, line: u64, column: &str, reason: Reason) {
         if self.list.len() < MAX_PROBLEMS {
             self.list.push(Problem {
                 line,
                 column: column.to_owned(),
-                reason,
+                reason: reason.en,
+                reason_ru: reason.ru,
             });
         }
     }
@@ -104,7 +150,9 @@ mod tests {
             line: 17,
             column: "likes".into(),
             reason: "\"12a\" is not a whole number".into(),
+            reason_ru: "«12a» — не целое число".into(),
         };
+        assert_eq!(p.to_russian(), "строка 17, столбец «likes»: «12a» — не целое число");
         assert_eq!(
             p.to_string(),
             "line 17, column \"likes\": \"12a\" is not a whole number"

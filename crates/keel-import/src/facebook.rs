@@ -21,7 +21,7 @@
 
 use crate::FacebookOptions;
 use crate::cells::{Cells, Col, Header};
-use crate::error::Problems;
+use crate::error::{Problems, Reason};
 use crate::pipeline::RowParser;
 use chrono::{Datelike, Days, NaiveDate, NaiveTime};
 use keel_store::data::PostRow;
@@ -51,14 +51,23 @@ impl RowParser for FacebookMetrics {
 
     fn from_header(h: &Header, p: &mut Problems, opts: &FacebookOptions) -> Self {
         if !(1000..=9999).contains(&opts.year) {
-            let reason = format!("the year {} given for its dates is not 1000–9999", opts.year);
+            let reason = Reason::new(
+                format!("the year {} given for its dates is not 1000–9999", opts.year),
+                format!("год {}, указанный для дат, не в пределах 1000–9999", opts.year),
+            );
             p.push(1, "Post Month", reason);
         }
         let account = opts.account.trim();
         if account.is_empty() || account.contains('\0') || account.chars().count() > crate::cells::MAX_TEXT_CHARS {
-            let reason = format!(
-                "the account name given for its posts must be 1 to {} characters without NUL",
-                crate::cells::MAX_TEXT_CHARS
+            let reason = Reason::new(
+                format!(
+                    "the account name given for its posts must be 1 to {} characters without NUL",
+                    crate::cells::MAX_TEXT_CHARS
+                ),
+                format!(
+                    "название аккаунта для постов должно быть от 1 до {} символов, без NUL",
+                    crate::cells::MAX_TEXT_CHARS
+                ),
             );
             p.push(1, "account", reason);
         }
@@ -110,6 +119,9 @@ impl RowParser for FacebookMetrics {
             reach: Some(c.count_or_zero(&self.reach)),
             impressions: Some(c.count_or_zero(&self.impressions)),
             followers: Some(c.count_or_zero(&self.followers)),
+            // The UCI export carries neither the text nor the address of a post.
+            text: None,
+            url: None,
         }
     }
 }

@@ -8,7 +8,7 @@
 
 use crate::FacebookOptions;
 use crate::cells::{Cells, Header};
-use crate::error::{ImportError, MAX_PROBLEMS, Problem, Problems};
+use crate::error::{ImportError, MAX_PROBLEMS, Problem, Problems, Reason};
 use keel_store::data::{DataRow, ImportMeta, ImportSummary, RowSource};
 use keel_store::{Store, projects::Project};
 use std::io::Read;
@@ -172,7 +172,14 @@ fn parse<P: RowParser>(
     if rows == 0 {
         // A header alone is most often the wrong export or a cut file; storing "nothing"
         // would log an import that did not happen.
-        problems.push(2, "", "the file has a header but no data rows under it".to_owned());
+        problems.push(
+            2,
+            "",
+            Reason::new(
+                "the file has a header but no data rows under it",
+                "в файле есть строка заголовков, но под ней нет ни одной строки данных",
+            ),
+        );
         return Err(ImportError::Invalid(problems.into_vec()));
     }
     if !batch.is_empty() {
@@ -189,6 +196,7 @@ fn read<R: Read>(csv: &mut csv::Reader<R>, record: &mut csv::ByteRecord) -> Resu
             line: record.position().map_or(0, |p| p.line()),
             column: String::new(),
             reason: format!("unreadable CSV: {other:?}"),
+            reason_ru: format!("CSV не читается: {other:?}"),
         }]),
     })
 }

@@ -11,6 +11,9 @@ pub enum StoreError {
     Conflict(String),
     #[error("{0}")]
     Invalid(String),
+    /// Like `Invalid`, worded for people in both interface languages (what a page may show).
+    #[error("{en}")]
+    Unacceptable { en: String, ru: String },
     /// The caller's relation to the resource does not allow the action (HTTP 403).
     #[error("{0}")]
     Forbidden(String),

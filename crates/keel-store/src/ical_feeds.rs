@@ -48,9 +48,10 @@ impl Store {
     ) -> StoreResult<(i64, String)> {
         let label = label.trim();
         if label.chars().count() > 80 {
-            return Err(StoreError::Invalid(
-                "the feed's label is longer than 80 characters".into(),
-            ));
+            return Err(StoreError::Unacceptable {
+                en: "the feed's label is longer than 80 characters".into(),
+                ru: "подпись ленты длиннее 80 символов".into(),
+            });
         }
         let secret = random_secret(FEED_PREFIX);
         let id = on_pool!(&self.pool, p => {

@@ -32,6 +32,7 @@ pub mod plan;
 pub mod projects;
 pub mod report;
 // Platform credentials sealed at rest.
+pub mod reports;
 pub mod sealing;
 pub mod sessions;
 pub mod tokens;

@@ -63,6 +63,7 @@ impl From<keel_store::StoreError> for WebError {
             keel_store::StoreError::NotFound => WebError::NotFound,
             keel_store::StoreError::Conflict(m) => WebError::Conflict(m),
             keel_store::StoreError::Invalid(m) => WebError::BadRequest(m),
+            keel_store::StoreError::Unacceptable { en, ru } => WebError::Invalid { en, ru },
             keel_store::StoreError::Forbidden(m) => WebError::Refused(m),
             keel_store::StoreError::Refused(r) => WebError::Refusal(r.into()),
             other => WebError::Internal(other.into()),

@@ -179,3 +179,26 @@ pub async fn report_html_for_period(
     let analytics = keel_report::series::build_analytics(store, project, from, to, analytics::page::TOP_POSTS).await?;
     Ok(reports::standalone::standalone_analytics(project, &analytics, Lang::En))
 }
+
+/// The report of `keel report --format pdf`: the period report for the client, rendered
+/// inside Keel, in `lang`.
+pub async fn report_pdf_for_period(
+    store: &Store,
+    project: &keel_store::projects::Project,
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+    lang: Lang,
+) -> anyhow::Result<Vec<u8>> {
+    reports::document::pdf(store, project, from, to, lang).await
+}
+
+/// The report of `keel report --format xlsx`: one sheet per section, in `lang`.
+pub async fn report_xlsx_for_period(
+    store: &Store,
+    project: &keel_store::projects::Project,
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+    lang: Lang,
+) -> anyhow::Result<Vec<u8>> {
+    reports::document::xlsx(store, project, from, to, lang).await
+}

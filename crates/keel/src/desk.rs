@@ -38,6 +38,10 @@ impl WorkflowDesk {
             Err(AppError::Refused(refusal)) => Err(chat::refused(lang, post_id, &refusal)),
             Err(AppError::Store(StoreError::Conflict(_))) => Err(chat::refused(lang, post_id, &Refusal::WrongState)),
             Err(AppError::Store(StoreError::Invalid(message))) => Err(chat::invalid(lang, post_id, &message)),
+            Err(AppError::Store(StoreError::Unacceptable { en, ru })) => {
+                let message = if lang == keel_domain::Lang::Ru { ru } else { en };
+                Err(chat::invalid(lang, post_id, &message))
+            }
             Err(e) => {
                 tracing::warn!(error = %e, post_id, "a decision from Telegram failed");
                 Err(chat::failed(lang, post_id, &e))

@@ -5,6 +5,7 @@
 //! emoji and other characters outside the Basic Multilingual Plane, so Telegram is counted in
 //! UTF-16 units.
 
+use crate::Lang;
 use std::fmt;
 
 /// A platform a post can go to.
@@ -100,6 +101,33 @@ pub enum VariantProblem {
     Empty {
         platform: Platform,
     },
+}
+
+impl VariantProblem {
+    /// The problem in `lang` (the English wording is also this type's `Display`).
+    pub fn message(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => self.to_string(),
+            Lang::Ru => match self {
+                VariantProblem::TooLong {
+                    platform,
+                    length,
+                    limit,
+                } => format!(
+                    "{}: в тексте {length} симв., это на {} больше предела площадки ({limit})",
+                    platform.label(),
+                    length - limit
+                ),
+                VariantProblem::TooManyHashtags { count, limit } => {
+                    format!("Instagram: хештегов {count}, площадка допускает не больше {limit}")
+                }
+                VariantProblem::NeedsImage { platform } => {
+                    format!("{}: посту нужно хотя бы одно изображение", platform.label())
+                }
+                VariantProblem::Empty { platform } => format!("{}: текст пуст", platform.label()),
+            },
+        }
+    }
 }
 
 impl fmt::Display for VariantProblem {

@@ -5,7 +5,14 @@ use chrono::{DateTime, TimeZone, Utc};
 use keel_import::Format;
 use keel_store::data::{AdRow, DailyRow, LeadRow, PostRow};
 
-on_both!(posts, daily, ads, leads, columns_by_name_in_any_order);
+on_both!(
+    posts,
+    posts_with_text_and_address,
+    daily,
+    ads,
+    leads,
+    columns_by_name_in_any_order
+);
 
 async fn posts(env: Env) {
     let csv = "\u{feff}platform,account,post_id,published_at,type,likes,comments,shares,saves,views,reach,impressions,followers,note\n\
@@ -36,6 +43,32 @@ async fn posts(env: Env) {
     assert_eq!((log[0].actor.as_str(), log[0].stored), ("tester", 3));
     let held = env.store.data_counts(&env.project).await.unwrap();
     assert_eq!((held.posts, held.daily, held.ads, held.leads), (3, 0, 0, 0));
+}
+
+/// `text` and `url` are optional extra columns of the posts CSV: kept as given, returned by
+/// `Store::post_texts`, and part of what a re-import compares (a changed text replaces).
+async fn posts_with_text_and_address(env: Env) {
+    let csv = "platform,account,post_id,published_at,likes,followers,text,url\n\
+        vk,brand,1,2024-03-01,10,1000,\"Скидка 20 %, до воскресенья\",https://vk.com/wall-1_1\n\
+        vk,brand,2,2024-03-02,5,1000,,\n";
+    assert_eq!(counts(&env, Format::Posts, csv).await, (2, 2, 0, 0));
+    assert_eq!(counts(&env, Format::Posts, csv).await, (2, 0, 0, 2));
+    let key = |id: &str| ("vk".to_string(), "brand".to_string(), id.to_string());
+    let found = env
+        .store
+        .post_texts(&env.project, &[key("1"), key("2"), key("9")])
+        .await
+        .unwrap();
+    assert_eq!(
+        found.len(),
+        1,
+        "a post with neither text nor address is left out: {found:?}"
+    );
+    let one = &found[&key("1")];
+    assert_eq!(one.text.as_deref(), Some("Скидка 20 %, до воскресенья"));
+    assert_eq!(one.url.as_deref(), Some("https://vk.com/wall-1_1"));
+    let changed = csv.replace("до воскресенья", "до понедельника");
+    assert_eq!(counts(&env, Format::Posts, &changed).await, (2, 0, 1, 1));
 }
 
 async fn daily(env: Env) {

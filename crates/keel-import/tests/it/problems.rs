@@ -9,6 +9,7 @@ on_both!(
     missing_columns_are_named,
     at_most_twenty_problems,
     bad_values_of_every_kind,
+    post_texts_and_addresses_are_checked,
 );
 
 fn problems(result: Result<keel_import::ImportSummary, ImportError>) -> Vec<Problem> {
@@ -23,6 +24,8 @@ fn p(line: u64, column: &str, reason: &str) -> Problem {
         line,
         column: column.into(),
         reason: reason.into(),
+        // Not compared: the Russian wording follows the English one (see `Problem`'s `eq`).
+        reason_ru: String::new(),
     }
 }
 
@@ -118,6 +121,17 @@ async fn bad_values_of_every_kind(env: Env) {
         ]
     );
     assert_eq!(found[1].reason, "is empty; a value is required");
+    // Every problem is worded in Russian too, for pages read in Russian.
+    for problem in &found {
+        assert!(
+            problem.reason_ru.chars().any(|c| ('а'..='я').contains(&c)),
+            "{problem:?}"
+        );
+    }
+    assert_eq!(
+        found[1].to_russian(),
+        "строка 3, столбец «lead_id»: пусто, а значение обязательно"
+    );
     let csv = "platform,account,date,followers\nvk,b,2024-01-01,1\nvk,b,2024-01-02\n";
     let found = problems(import(&env, Format::Daily, csv).await);
     assert_eq!(
@@ -125,5 +139,28 @@ async fn bad_values_of_every_kind(env: Env) {
         [p(3, "followers", "the row ends after 3 cells, before this column")]
     );
     let q = "SELECT COUNT(*) FROM daily_stats WHERE project_id = $1";
+    assert_eq!(scalar(&env, q).await, Some(0));
+}
+
+/// A post's address becomes a link on the analytics page: only http(s) is taken, and a text
+/// too long to keep is refused rather than silently cut.
+async fn post_texts_and_addresses_are_checked(env: Env) {
+    let long = "я".repeat(501);
+    let csv = format!(
+        "platform,account,post_id,published_at,text,url\n\
+         vk,b,1,2024-01-01,ok,javascript:alert(1)\n\
+         vk,b,2,2024-01-01,ok,https://\n\
+         vk,b,3,2024-01-01,{long},http://example.com/a b\n\
+         vk,b,4,2024-01-01,ok,HTTPS://VK.COM/wall-1_4\n"
+    );
+    let found = problems(import(&env, Format::Posts, &csv).await);
+    let at: Vec<(u64, &str)> = found.iter().map(|p| (p.line, p.column.as_str())).collect();
+    assert_eq!(at, [(2, "url"), (3, "url"), (4, "text"), (4, "url")]);
+    assert_eq!(
+        found[0].reason,
+        "\"javascript:alert(1)\" is not a web address (expected one starting with https:// or http://)"
+    );
+    assert!(found[2].reason.contains("501 characters"), "{}", found[2].reason);
+    let q = "SELECT COUNT(*) FROM posts WHERE project_id = $1";
     assert_eq!(scalar(&env, q).await, Some(0));
 }

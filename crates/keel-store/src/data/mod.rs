@@ -23,6 +23,7 @@ mod money_rows;
 mod pg_bulk;
 mod pg_sql;
 pub mod post_days;
+mod post_texts;
 mod postgres;
 mod rows;
 mod sqlite;
@@ -33,7 +34,8 @@ pub use crate::import_log::ImportRecord;
 pub use counts::DataCounts;
 pub use encode::{CopyRow, date_text, ts_text};
 pub use money_rows::{AdRow, LeadRow};
-pub use rows::{DailyRow, DataRow, PostRow, SqliteQuery, TableSpec};
+pub use post_texts::{PostKey, PostText};
+pub use rows::{DailyRow, DataRow, POST_TEXT_CHARS, PostRow, SqliteQuery, TableSpec};
 pub use stage::StagedImport;
 
 use std::future::Future;

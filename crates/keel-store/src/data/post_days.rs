@@ -620,6 +620,8 @@ mod tests {
             views: None,
             reach: None,
             impressions: None,
+            text: None,
+            url: None,
             followers: Some(100),
         };
         let rows = [

@@ -57,7 +57,14 @@ pub struct PostRow {
     pub reach: Option<i64>,
     pub impressions: Option<i64>,
     pub followers: Option<i64>,
+    /// The post's text (at most [`POST_TEXT_CHARS`] characters), when the file had it.
+    pub text: Option<String>,
+    /// The post's address on its platform (`http://` or `https://` only), when known.
+    pub url: Option<String>,
 }
+
+/// How much of a post's text Keel keeps: enough to recognise the post in a list.
+pub const POST_TEXT_CHARS: usize = 500;
 
 impl DataRow for PostRow {
     const SPEC: &'static TableSpec = &TableSpec {
@@ -77,6 +84,8 @@ impl DataRow for PostRow {
             ("reach", "BIGINT"),
             ("impressions", "BIGINT"),
             ("followers", "BIGINT"),
+            ("text", "TEXT"),
+            ("url", "TEXT"),
         ],
     };
 
@@ -94,6 +103,8 @@ impl DataRow for PostRow {
             .bind(self.reach)
             .bind(self.impressions)
             .bind(self.followers)
+            .bind(self.text.as_deref())
+            .bind(self.url.as_deref())
     }
 
     fn write_copy(&self, out: &mut CopyRow<'_>) {
@@ -114,6 +125,8 @@ impl DataRow for PostRow {
         ] {
             out.int(n);
         }
+        out.opt_text(self.text.as_deref());
+        out.opt_text(self.url.as_deref());
     }
 
     fn hash_key(&self, state: &mut impl Hasher) {

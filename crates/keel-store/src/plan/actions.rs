@@ -90,9 +90,13 @@ impl Store {
                 }
             }
             PostAction::Schedule => {
-                let when = input.scheduled_at.or(post.scheduled_at).ok_or_else(|| {
-                    StoreError::Invalid("field `scheduled_at`: a post is scheduled for a date and time".into())
-                })?;
+                let when = input
+                    .scheduled_at
+                    .or(post.scheduled_at)
+                    .ok_or_else(|| StoreError::Unacceptable {
+                        en: "field `scheduled_at`: a post is scheduled for a date and time".into(),
+                        ru: "поле «когда»: чтобы запланировать пост, укажите дату и время".into(),
+                    })?;
                 Change {
                     state: to,
                     audit_detail: serde_json::json!({ "scheduled_at": when }),
@@ -140,11 +144,11 @@ impl Store {
         let images = self.plan_images(post.id).await?.len();
         let problems = platform_problems(post, &variants, images);
         if !problems.is_empty() {
-            let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
-            return Err(StoreError::Invalid(format!(
-                "the post cannot go to review: {}",
-                list.join("; ")
-            )));
+            let list = |lang| problems.iter().map(|p| p.message(lang)).collect::<Vec<_>>().join("; ");
+            return Err(StoreError::Unacceptable {
+                en: format!("the post cannot go to review: {}", list(keel_domain::Lang::En)),
+                ru: format!("пост нельзя отправить на согласование: {}", list(keel_domain::Lang::Ru)),
+            });
         }
         let resubmission = post.state() == PostState::ChangesRequested;
         let (sets, timers, deadline, notify) = if post.urgent {

@@ -50,19 +50,25 @@ impl Store {
         transition(post.state(), PostAction::Comment, who).map_err(refusal)?;
         let text = text.trim();
         if text.is_empty() {
-            return Err(StoreError::Invalid("field `text`: the comment is empty".into()));
+            return Err(StoreError::Unacceptable {
+                en: "field `text`: the comment is empty".into(),
+                ru: "комментарий пуст: напишите хоть что-нибудь".into(),
+            });
         }
         if text.chars().count() > MAX_COMMENT_CHARS {
-            return Err(StoreError::Invalid(format!(
-                "field `text`: {} characters, a comment holds at most {MAX_COMMENT_CHARS}",
-                text.chars().count()
-            )));
+            let chars = text.chars().count();
+            return Err(StoreError::Unacceptable {
+                en: format!("field `text`: {chars} characters, a comment holds at most {MAX_COMMENT_CHARS}"),
+                ru: format!("в комментарии {chars} симв., а допустимо не больше {MAX_COMMENT_CHARS}"),
+            });
         }
         let advisory = comment_is_advisory(who);
         if suggestion && advisory {
-            return Err(StoreError::Invalid(
-                "field `suggestion`: only the project's approvers make suggestions; other comments are advisory".into(),
-            ));
+            return Err(StoreError::Unacceptable {
+                en: "field `suggestion`: only the project's approvers make suggestions; other comments are advisory"
+                    .into(),
+                ru: "правки предлагают только согласующие проекта; остальные комментарии — рекомендации".into(),
+            });
         }
         let at = now();
         let id = on_pool!(&self.pool, p => {
@@ -141,9 +147,10 @@ impl Store {
             Resolution::Declined { reason } => {
                 let reason = reason.trim();
                 if reason.is_empty() {
-                    return Err(StoreError::Invalid(
-                        "field `reason`: a declined suggestion needs the reason it was declined".into(),
-                    ));
+                    return Err(StoreError::Unacceptable {
+                        en: "field `reason`: a declined suggestion needs the reason it was declined".into(),
+                        ru: "отклоняя правку, укажите причину".into(),
+                    });
                 }
                 ("declined", Some(reason.to_owned()))
             }

@@ -75,26 +75,35 @@ impl Store {
     ) -> StoreResult<PlanImage> {
         transition(post.state(), PostAction::Edit, who).map_err(refusal)?;
         if bytes.len() > MAX_IMAGE_BYTES {
-            return Err(StoreError::Invalid(format!(
-                "image `{file_name}`: {:.1} MB, larger than the {} MB an image may be",
-                bytes.len() as f64 / 1_048_576.0,
-                MAX_IMAGE_BYTES / 1_048_576
-            )));
+            let (mb, max) = (bytes.len() as f64 / 1_048_576.0, MAX_IMAGE_BYTES / 1_048_576);
+            return Err(StoreError::Unacceptable {
+                en: format!("image `{file_name}`: {mb:.1} MB, larger than the {max} MB an image may be"),
+                ru: format!("изображение «{file_name}»: {mb:.1} МБ, а допустимо не больше {max} МБ"),
+            });
         }
         let content_type = sniff_image(bytes).ok_or_else(|| {
-            StoreError::Invalid(format!(
-                "image `{file_name}`: the content is not a PNG, JPEG, WebP or GIF image (checked by its bytes, not its name)"
-            ))
+            StoreError::Unacceptable {
+                en: format!(
+                    "image `{file_name}`: the content is not a PNG, JPEG, WebP or GIF image (checked by its bytes, not its name)"
+                ),
+                ru: format!(
+                    "изображение «{file_name}»: это не PNG, JPEG, WebP или GIF (проверено по содержимому, а не по имени)"
+                ),
+            }
         })?;
-        check_decodes(bytes).await.map_err(|why| {
-            StoreError::Invalid(format!(
+        check_decodes(bytes).await.map_err(|why| StoreError::Unacceptable {
+            en: format!(
                 "image `{file_name}`: it starts like a {content_type} file but does not decode ({why}); export it again"
-            ))
+            ),
+            ru: format!(
+                "изображение «{file_name}»: начинается как {content_type}, но не читается ({why}); сохраните его заново"
+            ),
         })?;
         if self.plan_images(post.id).await?.len() >= MAX_IMAGES_PER_POST {
-            return Err(StoreError::Invalid(format!(
-                "a post holds at most {MAX_IMAGES_PER_POST} images; remove one first"
-            )));
+            return Err(StoreError::Unacceptable {
+                en: format!("a post holds at most {MAX_IMAGES_PER_POST} images; remove one first"),
+                ru: format!("у поста может быть не больше {MAX_IMAGES_PER_POST} изображений; сначала удалите одно"),
+            });
         }
         let name: String = file_name.trim().chars().filter(|c| !c.is_control()).take(200).collect();
         let at = now();

@@ -161,7 +161,12 @@ pub async fn page(
             _ => None,
         };
         let currencies = state.store.ad_currencies(&ctx.project).await?;
+        let listed: Vec<_> = (a.best_posts.iter().chain(&a.worst_posts))
+            .map(|p| (p.platform.clone(), p.account.clone(), p.post_id.clone()))
+            .collect();
+        let texts = state.store.post_texts(&ctx.project, &listed).await?;
         let input = Input {
+            texts: Some(&texts),
             report: &a.report,
             series: Some(&a.series),
             best: &a.best_posts,

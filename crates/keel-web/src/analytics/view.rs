@@ -3,7 +3,10 @@
 //! with their charts, suspected purchases, best and worst posts, ads and the funnel.
 
 use keel_domain::metrics::funnel::{Stage, Verdict, Zone};
+use std::collections::HashMap;
+
 use keel_report::{AccountRow, AccountSeries, CampaignRow, FunnelStage, PostRow, Report, SeriesDay, SpikeRow};
+use keel_store::data::{PostKey, PostText};
 
 use crate::charts::Chart;
 use crate::charts::bars::{Bar, bar_chart};
@@ -22,6 +25,8 @@ pub struct Input<'a> {
     pub series: Option<&'a [AccountSeries]>,
     pub best: &'a [PostRow],
     pub worst: &'a [PostRow],
+    /// The listed posts' text and address, when the imported files had them.
+    pub texts: Option<&'a HashMap<PostKey, PostText>>,
     /// The currencies the ad spend is in (one, normally), shown beside money.
     pub currencies: &'a [String],
     /// The report of the period just before, as long as this one, for the changes; `None`
@@ -117,6 +122,10 @@ pub struct SpikeView {
 
 pub struct PostView {
     pub post_id: String,
+    /// The start of the post's text, when Keel has it (the post id is shown otherwise).
+    pub text: Option<String>,
+    /// The post on its platform, when Keel knows the address (`http(s)://` only, checked on import).
+    pub url: Option<String>,
     /// The bar's length: the post's ER against the highest of its table, in percent.
     pub bar: f64,
     /// "instagram · clientb.fitness".
@@ -217,8 +226,8 @@ pub fn build(input: &Input<'_>, t: Tr, defs: &'static str, data_url: Option<Stri
         accounts,
         spikes: r.bot_spikes.iter().map(|s| spike(s, f)).collect(),
         post_tables: vec![
-            ("analytics.best", "bar-good", posts(input.best, f)),
-            ("analytics.worst", "bar-bad", posts(input.worst, f)),
+            ("analytics.best", "bar-good", posts(input.best, input.texts, f)),
+            ("analytics.worst", "bar-bad", posts(input.worst, input.texts, f)),
         ],
         has_posts: !input.best.is_empty() || !input.worst.is_empty(),
         ads: ads(r, input.currencies, t),
@@ -351,7 +360,7 @@ fn spike(s: &SpikeRow, f: Fmt) -> SpikeView {
 }
 
 /// A table's rows, each with its bar scaled to the table's highest ER.
-fn posts(list: &[PostRow], f: Fmt) -> Vec<PostView> {
+fn posts(list: &[PostRow], texts: Option<&HashMap<PostKey, PostText>>, f: Fmt) -> Vec<PostView> {
     let top = list.iter().filter_map(|p| p.er).fold(0.0_f64, f64::max);
     list.iter()
         .map(|p| PostView {
@@ -359,21 +368,43 @@ fn posts(list: &[PostRow], f: Fmt) -> Vec<PostView> {
                 Some(er) if top > 0.0 => (er / top * 100.0).clamp(2.0, 100.0),
                 _ => 0.0,
             },
-            ..post(p, f)
+            ..post(p, texts, f)
         })
         .collect()
 }
 
-fn post(p: &PostRow, f: Fmt) -> PostView {
+/// How much of a post's text a row shows: about two lines on a phone.
+const TEXT_SHOWN_CHARS: usize = 120;
+
+fn post(p: &PostRow, texts: Option<&HashMap<PostKey, PostText>>, f: Fmt) -> PostView {
+    let known = texts.and_then(|m| m.get(&(p.platform.clone(), p.account.clone(), p.post_id.clone())));
     PostView {
         bar: 0.0,
         post_id: p.post_id.clone(),
+        text: known
+            .and_then(|k| k.text.as_deref())
+            .map(shorten)
+            .filter(|s| !s.is_empty()),
+        url: known.and_then(|k| k.url.clone()),
         account: format!("{} · {}", p.platform, p.account),
         date: f.date(p.published_at.date_naive()),
         interactions: f.int(p.interactions),
         er: pct2(f, p.er),
         err: pct2(f, p.err),
         erv: pct2(f, p.erv),
+    }
+}
+
+/// The text on one line, cut at a word near [`TEXT_SHOWN_CHARS`] with an ellipsis.
+fn shorten(text: &str) -> String {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match flat.char_indices().nth(TEXT_SHOWN_CHARS) {
+        None => flat,
+        Some((cut, _)) => {
+            let head = &flat[..cut];
+            let at_word = head.rfind(' ').filter(|&i| i > cut / 2).unwrap_or(cut);
+            format!("{}…", head[..at_word].trim_end())
+        }
     }
 }
 
@@ -451,7 +482,7 @@ fn campaign(c: &CampaignRow, f: Fmt) -> CampaignView {
 }
 
 /// Translation keys of a stage's name.
-fn stage_key(s: Stage) -> &'static str {
+pub(crate) fn stage_key(s: Stage) -> &'static str {
     match s {
         Stage::ImpressionsToClicks => "funnel.impressions_to_clicks",
         Stage::ClicksToLeads => "funnel.clicks_to_leads",
@@ -459,7 +490,7 @@ fn stage_key(s: Stage) -> &'static str {
     }
 }
 
-fn zone_of(z: Zone) -> (&'static str, &'static str) {
+pub(crate) fn zone_of(z: Zone) -> (&'static str, &'static str) {
     match z {
         Zone::Agency => ("funnel.zone.agency", "zone-agency"),
         Zone::Client => ("funnel.zone.client", "zone-client"),
@@ -468,7 +499,7 @@ fn zone_of(z: Zone) -> (&'static str, &'static str) {
 
 /// The verdict's words and class, and the sentence saying whose zone a deviation is in.
 /// A client-zone stage is never put on the agency.
-fn verdict_of(v: Option<Verdict>, zone: Zone) -> (&'static str, &'static str, &'static str) {
+pub(crate) fn verdict_of(v: Option<Verdict>, zone: Zone) -> (&'static str, &'static str, &'static str) {
     match (v, zone) {
         (Some(Verdict::Worse), Zone::Client) => ("funnel.worse", "verdict-worse", "funnel.say.worse_client"),
         (Some(Verdict::Worse), Zone::Agency) => ("funnel.worse", "verdict-worse", "funnel.say.worse_agency"),

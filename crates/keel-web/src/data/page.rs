@@ -3,6 +3,7 @@
 
 use super::upload;
 use crate::auth::ProjectCtx;
+use crate::i18n::Lang;
 use crate::layout::Chrome;
 use crate::{AppState, WebError};
 use askama::Template;
@@ -28,7 +29,6 @@ pub enum Outcome {
     },
     Rejected {
         file: String,
-        message: String,
         problems: Vec<String>,
     },
 }
@@ -103,7 +103,7 @@ pub async fn upload(
                     .unwrap_or("upload")
                     .to_owned();
                 let file = upload::spool(field, state.config.max_body_bytes).await?;
-                let result = upload::import(
+                let result = upload::import_or_problems(
                     &state.store,
                     &ctx.project,
                     format,
@@ -112,7 +112,7 @@ pub async fn upload(
                     &ctx.user.email,
                     FacebookOptions::default(),
                 )
-                .await;
+                .await?;
                 let (status, outcome) = match result {
                     Ok(s) => (
                         StatusCode::OK,
@@ -124,32 +124,23 @@ pub async fn upload(
                             unchanged: s.unchanged,
                         },
                     ),
-                    Err(WebError::Rejected { message, details, .. }) => {
-                        let problems = details
-                            .as_array()
-                            .map(|list| {
-                                list.iter()
-                                    .map(|p| {
-                                        format!(
-                                            "line {}, column \"{}\": {}",
-                                            p["line"],
-                                            p["column"].as_str().unwrap_or(""),
-                                            p["reason"].as_str().unwrap_or("")
-                                        )
-                                    })
-                                    .collect()
+                    Err(problems) => {
+                        let lang = chrome.t.0;
+                        let problems = problems
+                            .iter()
+                            .map(|p| match lang {
+                                Lang::Ru => p.to_russian(),
+                                Lang::En => p.to_string(),
                             })
-                            .unwrap_or_default();
+                            .collect();
                         (
                             StatusCode::UNPROCESSABLE_ENTITY,
                             Outcome::Rejected {
                                 file: file_name,
-                                message,
                                 problems,
                             },
                         )
                     }
-                    Err(other) => return Err(other),
                 };
                 return Ok((status, render(&state, chrome, &ctx, outcome).await?).into_response());
             }

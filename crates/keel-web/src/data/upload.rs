@@ -5,7 +5,7 @@
 use crate::WebError;
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
-use keel_import::{FacebookOptions, Format, ImportError, ImportSummary};
+use keel_import::{FacebookOptions, Format, ImportError, ImportSummary, Problem};
 use keel_store::Store;
 use keel_store::projects::Project;
 use std::io::Write;
@@ -75,26 +75,48 @@ pub async fn import(
     actor: &str,
     facebook: FacebookOptions,
 ) -> Result<ImportSummary, WebError> {
+    import_or_problems(store, project, format, file, source, actor, facebook)
+        .await?
+        .map_err(|problems| rejected(&problems))
+}
+
+/// Imports a spooled file; a file with problems gives its problems (the page words them in
+/// the reader's language), anything else that fails is an error.
+pub async fn import_or_problems(
+    store: &Store,
+    project: &Project,
+    format: Format,
+    file: &tempfile::NamedTempFile,
+    source: &str,
+    actor: &str,
+    facebook: FacebookOptions,
+) -> Result<Result<ImportSummary, Vec<Problem>>, WebError> {
     let reader = file.reopen().map_err(|e| WebError::Internal(e.into()))?;
     let result = keel_import::import_with(store, project, format, reader, source, actor, facebook, &|_| {}).await;
-    result.map_err(|e| match e {
-        ImportError::Invalid(problems) => WebError::Rejected {
-            message: format!(
-                "the file was rejected and nothing of it was stored: {} problem(s), first: {}",
-                problems.len(),
-                problems[0]
-            ),
-            details: serde_json::to_value(&problems).unwrap_or_default(),
-            ru: Some(format!(
-                "файл отклонён, ничего из него не сохранено: проблем — {}, первая: {}",
-                problems.len(),
-                problems[0]
-            )),
-        },
-        ImportError::Io(e) => WebError::invalid(
+    match result {
+        Ok(summary) => Ok(Ok(summary)),
+        Err(ImportError::Invalid(problems)) => Ok(Err(problems)),
+        Err(ImportError::Io(e)) => Err(WebError::invalid(
             format!("cannot read the upload: {e}"),
             format!("не удалось прочитать загрузку: {e}"),
+        )),
+        Err(other) => Err(WebError::Internal(other.into())),
+    }
+}
+
+/// A file with problems: a 422 whose details list each problem with line and column.
+fn rejected(problems: &[Problem]) -> WebError {
+    WebError::Rejected {
+        message: format!(
+            "the file was rejected and nothing of it was stored: {} problem(s), first: {}",
+            problems.len(),
+            problems[0]
         ),
-        other => WebError::Internal(other.into()),
-    })
+        details: serde_json::to_value(problems).unwrap_or_default(),
+        ru: Some(format!(
+            "файл отклонён, ничего из него не сохранено: проблем — {}, первая: {}",
+            problems.len(),
+            problems[0].to_russian()
+        )),
+    }
 }

@@ -27,6 +27,11 @@ const FILES: &[(&str, &str, &str)] = &[
         include_str!("../../locales/ru/connections.ftl"),
     ),
     (
+        "reports",
+        include_str!("../../locales/en/reports.ftl"),
+        include_str!("../../locales/ru/reports.ftl"),
+    ),
+    (
         "core",
         include_str!("../../locales/en/core.ftl"),
         include_str!("../../locales/ru/core.ftl"),

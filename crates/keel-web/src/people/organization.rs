@@ -92,8 +92,9 @@ pub async fn rename(
 ) -> Result<Response, WebError> {
     let name = form.name.trim();
     if name.is_empty() || name.chars().count() > 120 {
-        return Err(WebError::BadRequest(
-            "the organization's name must be between 1 and 120 characters".into(),
+        return Err(WebError::invalid(
+            "the organization's name must be between 1 and 120 characters",
+            "название организации должно быть от 1 до 120 символов",
         ));
     }
     state.store.rename_org(user.org(), name).await?;
@@ -103,8 +104,9 @@ pub async fn rename(
 
 async fn deactivate(state: &AppState, admin: &User, target: i64) -> Result<(), WebError> {
     if target == admin.id {
-        return Err(WebError::BadRequest(
-            "you cannot deactivate yourself: ask another admin of the organization".into(),
+        return Err(WebError::invalid(
+            "you cannot deactivate yourself: ask another admin of the organization",
+            "нельзя отключить самого себя: попросите другого администратора организации",
         ));
     }
     // A person of another organization is "not found", like one that does not exist.

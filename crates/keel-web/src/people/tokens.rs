@@ -60,8 +60,9 @@ pub async fn create(
     let name = form.name.trim();
     let name = if name.is_empty() { "web" } else { name };
     if name.chars().count() > 80 {
-        return Err(WebError::BadRequest(
-            "the token's name is longer than 80 characters".into(),
+        return Err(WebError::invalid(
+            "the token's name is longer than 80 characters",
+            "название токена длиннее 80 символов",
         ));
     }
     let (_, secret) = state.store.create_token(&user, name).await?;

@@ -49,9 +49,14 @@ fn variants(map: BTreeMap<String, String>) -> Result<BTreeMap<Platform, String>,
     map.into_iter()
         .map(|(name, text)| {
             let platform = Platform::parse(&name).ok_or_else(|| {
-                WebError::BadRequest(format!(
-                    "field `variants`: unknown platform `{name}`; expected vk, telegram, instagram or facebook"
-                ))
+                WebError::invalid(
+                    format!(
+                        "field `variants`: unknown platform `{name}`; expected vk, telegram, instagram or facebook"
+                    ),
+                    format!(
+                        "поле `variants`: неизвестная площадка `{name}`; возможны vk, telegram, instagram или facebook"
+                    ),
+                )
             })?;
             Ok((platform, text))
         })
@@ -61,7 +66,12 @@ fn variants(map: BTreeMap<String, String>) -> Result<BTreeMap<Platform, String>,
 }
 
 fn platforms(names: &[String]) -> Result<Vec<Platform>, WebError> {
-    parse_platforms(names).map_err(|e| WebError::BadRequest(format!("field `platforms`: {e}")))
+    parse_platforms(names).map_err(|e| {
+        WebError::invalid(
+            format!("field `platforms`: {e}"),
+            "поле `platforms`: неизвестная площадка — возможны vk, telegram, instagram или facebook",
+        )
+    })
 }
 
 #[derive(Deserialize, Default)]
@@ -161,9 +171,10 @@ impl ResolveJson {
             "declined" => Ok(Resolution::Declined {
                 reason: self.reason.unwrap_or_default(),
             }),
-            other => Err(WebError::BadRequest(format!(
-                "field `resolution`: expected `accepted` or `declined`, not `{other}`"
-            ))),
+            other => Err(WebError::invalid(
+                format!("field `resolution`: expected `accepted` or `declined`, not `{other}`"),
+                format!("поле `resolution`: нужно `accepted` или `declined`, а не `{other}`"),
+            )),
         }
     }
 }

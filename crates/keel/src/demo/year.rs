@@ -165,7 +165,7 @@ fn header() -> DemoFiles {
         daily: "platform,account,date,followers,reach,impressions,mentions,hashtag_uses,profile_visits,site_clicks\n"
             .into(),
         posts:
-            "platform,account,post_id,published_at,type,likes,comments,shares,saves,views,reach,impressions,followers\n"
+            "platform,account,post_id,published_at,type,likes,comments,shares,saves,views,reach,impressions,followers,text,url\n"
                 .into(),
         ads: "platform,campaign,date,spend,currency,impressions,clicks,leads,video_views\n".into(),
         leads: "lead_id,created_at,source,campaign,status,amount,closed_at,repeat\n".into(),
@@ -220,7 +220,7 @@ fn account_year(
             let views = if video { ((post_reach as f64) * 1.15) as i64 } else { 0 };
             let _ = writeln!(
                 files.posts,
-                "{},{},{}-{post_no},{date}T{:02}:{:02}:00Z,{},{},{},{},{},{},{post_reach},{},{followers}",
+                "{},{},{}-{post_no},{date}T{:02}:{:02}:00Z,{},{},{},{},{},{},{post_reach},{},{followers},\"{}\",{}",
                 plan.platform,
                 plan.account,
                 plan.account.replace(['.', '_'], ""),
@@ -233,8 +233,48 @@ fn account_year(
                 (interactions * 0.05) as i64,
                 if video { views.to_string() } else { String::new() },
                 (post_reach as f64 * 1.35) as i64,
+                post_text(plan.account, post_no),
+                post_url(plan, post_no),
             );
         }
+    }
+}
+
+/// The demo posts' texts, by subject: a coffee roastery and a fitness club. Chosen by the
+/// post's number, not the random stream, so the figures stay those of earlier versions.
+const COFFEE_TEXTS: [&str; 6] = [
+    "Новый урожай из Эфиопии: ягодная кислотность и долгое послевкусие. Пробуйте в кофейне на Покровке",
+    "Как заварить фильтр дома: 15 г кофе, 250 мл воды 94 °C и три минуты терпения",
+    "Скидка 20 % на зерно для эспрессо до воскресенья",
+    "Знакомьтесь: наш обжарщик Илья рассказывает, почему светлая обжарка — не кислая",
+    "Мастер-класс по латте-арту в субботу в 12:00, осталось 4 места",
+    "Ваши вопросы о кофемолках: жернова, помол и сколько служит",
+];
+const FITNESS_TEXTS: [&str; 6] = [
+    "Утренняя тренировка за 20 минут: пять упражнений для спины",
+    "Пробная неделя в клубе бесплатно — запишитесь у администратора",
+    "Что есть после тренировки: разбираем с нашим нутрициологом",
+    "Результаты марафона: 42 участника и минус 118 кг на всех",
+    "Растяжка перед сном: видео с тренером Анной",
+    "Новое расписание групповых занятий на декабрь",
+];
+
+/// The text of a demo post (quoted in the CSV; none of them holds a double quote).
+fn post_text(account: &str, post_no: usize) -> &'static str {
+    let texts = if account.starts_with("clienta") {
+        &COFFEE_TEXTS
+    } else {
+        &FITNESS_TEXTS
+    };
+    texts[post_no % texts.len()]
+}
+
+/// Where a demo post would be on its platform.
+fn post_url(plan: &AccountPlan, post_no: usize) -> String {
+    match plan.platform {
+        "vk" => format!("https://vk.com/{}?w=wall-{post_no}", plan.account),
+        "telegram" => format!("https://t.me/{}/{post_no}", plan.account),
+        _ => format!("https://www.instagram.com/{}/", plan.account),
     }
 }
 

@@ -87,6 +87,16 @@ on_both_backends! {
         assert_eq!(october.matches("data-test=\"analytics.best\"").count(), 1);
         assert_eq!(october.matches("data-test=\"analytics.worst\"").count(), 1);
         assert!(!october.contains(">I</a>"), "interactions are named, not lettered");
+        // Posts are shown by their text, linked to the post on its platform, not by id alone.
+        let best = october.split("data-test=\"analytics.best\"").nth(1).unwrap();
+        let best = &best[..best.find("</table>").unwrap()];
+        let linked = best.matches("<a href=\"https://").count();
+        assert!(linked >= 3, "best posts linked to the platform: {best}");
+        assert!(best.contains("rel=\"noopener noreferrer nofollow\""), "{best}");
+        assert!(
+            ["Эфиопии", "фильтр", "Скидка", "обжарщик", "латте-арту", "кофемолках"].iter().any(|w| best.contains(w)),
+            "the posts' text: {best}"
+        );
         let (_, _, all) = get(&app, "client-a@demo.local", "/projects/client-a/analytics").await;
         assert!(marked(&all, "change").is_empty(), "all data has no period before it");
     }

@@ -174,12 +174,32 @@ on_both_backends! {
         let (csv, rows) = make("web");
         let (browser, csrf) = signed_in(&app, "agency@demo.local", "/projects/client-a/data").await;
         let form = reqwest::multipart::Form::new()
-            .text("_csrf", csrf)
+            .text("_csrf", csrf.clone())
             .text("format", "posts")
             .part("file", reqwest::multipart::Part::bytes(csv.into_bytes()).file_name("big.csv"));
         let response = browser.post(app.url("/projects/client-a/data")).multipart(form).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::OK);
         let html = response.text().await.unwrap();
         assert!(html.contains("data-test=\"import-ok\"") && html.contains(&format!("{rows}")), "{}", &html[..html.len().min(3000)]);
+        // A rejected file is explained where and why in the reader's language.
+        let bad = "platform,account,post_id,published_at,likes\nvk,b,1,2026-02-30,x\n";
+        for (lang, expected) in [
+            ("en", ["line 2, column \"published_at\"", "is not a whole number"]),
+            ("ru", ["строка 2, столбец «published_at»", "— не целое число"]),
+        ] {
+            browser.get(app.url(&format!("/lang/{lang}?next=/"))).send().await.unwrap();
+            let form = reqwest::multipart::Form::new()
+                .text("_csrf", csrf.clone())
+                .text("format", "posts")
+                .part("file", reqwest::multipart::Part::bytes(bad.as_bytes().to_vec()).file_name("bad.csv"));
+            let response = browser.post(app.url("/projects/client-a/data")).multipart(form).send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+            let html = response.text().await.unwrap();
+            let shown = html.split("data-test=\"import-rejected\"").nth(1).expect("the rejection");
+            let shown = &shown[..shown.find("</div>").unwrap()].replace("&quot;", "\"").replace("&#34;", "\"");
+            for words in expected {
+                assert!(shown.contains(words), "{lang}: {words} in {shown}");
+            }
+        }
     }
 }

@@ -145,10 +145,15 @@ fn concrete_path(spec: &RouteSpec, ids: &PlanIds) -> String {
 /// Revoking an invitation is decided on the invitation's project: as managing client-a's people.
 const REVOKE_INVITATION: &str = "/api/v1/invitations/{id}/revoke";
 
+/// Revoking a report share link is decided on the link's project: as managing client-a's reports.
+const REVOKE_REPORT_LINK: &str = "/api/v1/report-links/{id}/revoke";
+
 /// The guard a route's answer is checked against.
 fn effective_guard(spec: &RouteSpec) -> Guard {
     if spec.path == REVOKE_INVITATION {
         Guard::Project(keel_domain::Action::ManageMembers)
+    } else if spec.path == REVOKE_REPORT_LINK {
+        Guard::Project(keel_domain::Action::ManageReports)
     } else {
         spec.guard
     }
@@ -227,6 +232,20 @@ async fn fresh_target(app: &TestApp, spec: &RouteSpec) -> String {
         };
         let (invitation, _) = app.store.create_invitation(&new).await.unwrap().unwrap();
         spec.path.replace("{id}", &invitation.id.to_string())
+    } else if spec.path == REVOKE_REPORT_LINK {
+        let project = app.store.project_by_slug(org.id(), "client-a").await.unwrap().unwrap();
+        let lead = app
+            .store
+            .user_by_email(&keel_domain::Email::parse("agency@demo.local").unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        let (link, _) = app
+            .store
+            .create_report_link(org.id(), project.id(), None, None, "en", lead.id(), 30)
+            .await
+            .unwrap();
+        spec.path.replace("{id}", &link.id.to_string())
     } else {
         let email = format!("person{n}@test.local");
         keel::commands::create_user(&app.store, &email, DEMO_PASSWORD, None, false)
@@ -245,12 +264,15 @@ async fn fresh_target(app: &TestApp, spec: &RouteSpec) -> String {
 async fn call(app: &TestApp, spec: &RouteSpec, caller: &Caller, ids: &PlanIds) -> StatusCode {
     let client = TestApp::browser();
     let method = Method::from_bytes(spec.method.as_str().as_bytes()).unwrap();
-    let path =
-        if spec.path == REVOKE_INVITATION || spec.path.contains("{user_id}") || spec.path.contains("{connection}") {
-            fresh_target(app, spec).await
-        } else {
-            concrete_path(spec, ids)
-        };
+    let path = if spec.path == REVOKE_INVITATION
+        || spec.path == REVOKE_REPORT_LINK
+        || spec.path.contains("{user_id}")
+        || spec.path.contains("{connection}")
+    {
+        fresh_target(app, spec).await
+    } else {
+        concrete_path(spec, ids)
+    };
     let mut request = client.request(method, app.url(&path));
     let csrf = "0".repeat(64);
     if let Some(email) = caller.email {
