@@ -377,3 +377,95 @@ on_both_backends! {
 fn app_db_path(app: &TestApp) -> Option<std::path::PathBuf> {
     app.sqlite_path()
 }
+
+on_both_backends! {
+    async fn platform_failures_wait_fail_or_stay_unknown_and_two_instances_send_once(backend) {
+        let Some((app, vk, bot, platforms)) = app_with_platforms(backend, "publishing_failures").await else { return };
+        let lead = app.token("agency@demo.local").await;
+        let owner = app.token("client-a@demo.local").await;
+        connect_both(&app, &lead).await;
+
+        // Telegram 429 with retry_after: nothing is published, the post is tried again after
+        // the wait, and goes out once.
+        bot.script("sendMessage", 429, json!({"ok": false, "error_code": 429,
+            "description": "Too Many Requests: retry after 40", "parameters": {"retry_after": 40}}));
+        let t = Utc::now();
+        let id = scheduled_post(&app, "Rate limited", t, false).await;
+        let runner = keel_app::jobs::runner_publishing(&app.store, vec![], platforms.clone());
+        runner.run_due(t).await.unwrap();
+        let (_, post) = api(&app, &owner, "GET", &format!("/api/v1/posts/{id}"), None).await;
+        assert_eq!(publication(&post, "telegram")["state"], "pending", "{post}");
+        assert_eq!(publication(&post, "vk")["state"], "published");
+        runner.run_due(t + Duration::seconds(30)).await.unwrap();
+        assert_eq!(bot.calls_to("sendMessage").len(), 1, "not before retry_after");
+        runner.run_due(t + Duration::seconds(41)).await.unwrap();
+        let (_, post) = api(&app, &owner, "GET", &format!("/api/v1/posts/{id}"), None).await;
+        assert_eq!(post["state"], "published", "{post}");
+        assert_eq!(bot.calls_to("sendMessage").len(), 2);
+        assert_eq!(publication(&post, "telegram")["attempts"], 2);
+
+        // A slow VK past the timeout: the post was made but unanswered — unknown, then found on
+        // the wall once the claim is stale; never posted twice.
+        vk.hold("wall.post", std::time::Duration::from_secs(3));
+        let t = Utc::now();
+        let slow = scheduled_post(&app, "Slow answer", t, false).await;
+        runner.run_due(t).await.unwrap();
+        let (_, post) = api(&app, &owner, "GET", &format!("/api/v1/posts/{slow}"), None).await;
+        let on_vk = publication(&post, "vk");
+        assert_eq!(on_vk["state"], "unknown", "no answer within the 2 s timeout: {post}");
+        assert_eq!(on_vk["error_code"], "outcome_unknown");
+        vk.hold("wall.post", std::time::Duration::ZERO);
+        let (status, post) = api(&app, &lead, "POST", &format!("/api/v1/posts/{slow}/publications/vk/resolve"),
+            Some(json!({"url": format!("https://vk.com/wall-{}_{}", vk_api::GROUP_ID, vk.wall().last().unwrap().id)}))).await;
+        assert_eq!(status, StatusCode::OK, "{post}");
+        assert_eq!(post["state"], "published", "{post}");
+        assert_eq!(vk.wall().iter().filter(|p| p.text == "Slow answer").count(), 1);
+
+        // The bot was removed from the channel (403): failed, the connection needs reconnecting.
+        bot.script("sendMessage", 403, json!({"ok": false, "error_code": 403,
+            "description": "Forbidden: bot is not a member of the channel chat"}));
+        let t = Utc::now();
+        let removed = scheduled_post(&app, "Bot removed", t, false).await;
+        runner.run_due(t).await.unwrap();
+        let (_, post) = api(&app, &owner, "GET", &format!("/api/v1/posts/{removed}"), None).await;
+        assert_eq!(post["state"], "failed", "{post}");
+        assert_eq!(publication(&post, "telegram")["error_code"], "bot_removed");
+        let (_, list) = api(&app, &owner, "GET", "/api/v1/projects/client-a/connections", None).await;
+        let telegram = list.as_array().unwrap().iter().find(|c| c["platform"] == "telegram").unwrap().clone();
+        assert_eq!(telegram["status"], "needs_reconnecting");
+        // Later posts fail at once with that reason, nothing is sent to Telegram.
+        let sent = bot.calls_to("sendMessage").len();
+        let t = Utc::now();
+        let next = scheduled_post(&app, "After removal", t, false).await;
+        runner.run_due(t).await.unwrap();
+        let (_, post) = api(&app, &owner, "GET", &format!("/api/v1/posts/{next}"), None).await;
+        assert_eq!(publication(&post, "telegram")["error_code"], "needs_reconnecting", "{post}");
+        assert_eq!(bot.calls_to("sendMessage").len(), sent);
+
+        // Two instances on one database, racing for the same due posts: each goes out once.
+        let (status, body) = api(&app, &lead, "POST", "/api/v1/projects/client-a/connections", Some(json!({
+            "platform": "telegram", "account": bot_api::CHANNEL, "secret": {"bot_token": bot_api::TOKEN},
+        }))).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        let t = Utc::now();
+        let mut ids = vec![];
+        for n in 0..4 {
+            ids.push(scheduled_post(&app, &format!("Race {n}"), t, false).await);
+        }
+        let a = keel_app::jobs::runner_publishing(&app.store, vec![], platforms.clone());
+        let b = keel_app::jobs::runner_publishing(&app.store, vec![], platforms.clone());
+        let (ra, rb) = tokio::join!(a.run_due(t), b.run_due(t));
+        ra.unwrap();
+        rb.unwrap();
+        for n in 0..4 {
+            let text = format!("Race {n}");
+            assert_eq!(vk.wall().iter().filter(|p| p.text == text).count(), 1, "{text} on VK once");
+            let on_telegram = bot.calls_to("sendMessage").iter().filter(|c| c["text"] == text.as_str()).count();
+            assert_eq!(on_telegram, 1, "{text} on Telegram once");
+        }
+        for id in ids {
+            let (_, post) = api(&app, &owner, "GET", &format!("/api/v1/posts/{id}"), None).await;
+            assert_eq!(post["state"], "published", "{post}");
+        }
+    }
+}

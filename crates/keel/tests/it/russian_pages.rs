@@ -85,6 +85,7 @@ on_both_backends! {
             "/projects/client-a/plan?view=list".into(),
             format!("/projects/client-a/posts/{post}"),
             "/projects/client-a/calendar".into(),
+            "/projects/client-a/connections".into(),
             "/projects/client-a/audit".into(),
             "/projects/client-a/analytics".into(),
             "/projects/client-b/analytics".into(),
