@@ -469,3 +469,67 @@ on_both_backends! {
         }
     }
 }
+
+async fn signed_in(app: &TestApp, email: &str, path: &str) -> (reqwest::Client, String, String) {
+    let browser = TestApp::browser();
+    app.login(&browser, email, DEMO_PASSWORD).await;
+    let response = browser.get(app.url(path)).send().await.unwrap();
+    let status = response.status();
+    let html = response.text().await.unwrap();
+    let csrf = if status.is_success() && html.contains("name=\"_csrf\"") {
+        csrf_of(&html)
+    } else {
+        String::new()
+    };
+    (browser, html, csrf)
+}
+
+on_both_backends! {
+    async fn the_connections_tab_lets_the_lead_connect_and_shows_everyone_else_the_status(backend) {
+        let Some((app, vk, bot, platforms)) = app_with_platforms(backend, "connections_tab").await else { return };
+        let (lead, html, csrf) = signed_in(&app, "agency@demo.local", "/projects/client-a/connections").await;
+        assert!(html.contains("data-test=\"connect-form\""), "the lead may connect");
+        assert!(html.contains("No account is connected yet"), "{html}");
+        // A VK ID token: the page says why, keeps what was typed, never echoes the token.
+        let page = lead.post(app.url("/projects/client-a/connections"))
+            .form(&[("_csrf", csrf.as_str()), ("platform", "vk"), ("account", &vk_api::GROUP_ID.to_string()), ("token", vk_api::VK_ID_TOKEN)])
+            .send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("data-test=\"connect-problem\"") && page.contains("VK ID"), "{page}");
+        assert!(page.contains(&format!("value=\"{}\"", vk_api::GROUP_ID)));
+        assert!(!page.contains(vk_api::VK_ID_TOKEN));
+        let done = lead.post(app.url("/projects/client-a/connections"))
+            .form(&[("_csrf", csrf.as_str()), ("platform", "vk"), ("account", &vk_api::GROUP_ID.to_string()), ("token", vk_api::TOKEN)])
+            .send().await.unwrap();
+        assert_eq!(done.status(), StatusCode::SEE_OTHER);
+        let done = lead.post(app.url("/projects/client-a/connections"))
+            .form(&[("_csrf", csrf.as_str()), ("platform", "telegram"), ("account", bot_api::CHANNEL), ("token", bot_api::TOKEN)])
+            .send().await.unwrap();
+        assert_eq!(done.status(), StatusCode::SEE_OTHER);
+        let html = lead.get(app.url("/projects/client-a/connections?done=connected")).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains("Coffee House") && html.contains("Coffee House news (@keel_test_channel)"), "{html}");
+        assert!(html.contains(&format!("…{}", &vk_api::TOKEN[vk_api::TOKEN.len() - 4..])));
+        assert!(!html.contains(vk_api::TOKEN) && !html.contains(bot_api::TOKEN));
+
+        // The client owner sees the status, in Russian too, and cannot connect; an approver
+        // does not see the tab's content at all.
+        let (owner, html, _) = signed_in(&app, "client-a@demo.local", "/projects/client-a/connections").await;
+        assert!(html.contains("data-test=\"connections\"") && !html.contains("data-test=\"connect-form\""), "{html}");
+        owner.get(app.url("/lang/ru")).send().await.unwrap();
+        let html = owner.get(app.url("/projects/client-a/connections")).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains("Подключения") && html.contains("Работает"), "{html}");
+        let (approver, _, _) = signed_in(&app, "approver-a@demo.local", "/projects/client-a").await;
+        let status = approver.get(app.url("/projects/client-a/connections")).send().await.unwrap().status();
+        assert_eq!(status, StatusCode::FORBIDDEN);
+
+        // A published post's page shows each platform with its link.
+        let t = Utc::now();
+        let id = scheduled_post(&app, "Shown on the page", t, true).await;
+        keel_app::jobs::runner_publishing(&app.store, vec![], platforms).run_due(t).await.unwrap();
+        let html = lead.get(app.url(&format!("/projects/client-a/posts/{id}"))).send().await.unwrap().text().await.unwrap();
+        let vk_post = vk.wall().last().unwrap().id;
+        assert!(html.contains("data-test=\"publications\""), "{html}");
+        assert!(html.contains(&format!("https://vk.com/wall-{}_{vk_post}", vk_api::GROUP_ID)), "{html}");
+        assert!(html.contains("https://t.me/keel_test_channel/"), "{html}");
+        assert_eq!(bot.calls_to("sendPhoto").len(), 1);
+    }
+}
