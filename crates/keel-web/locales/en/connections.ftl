@@ -9,6 +9,7 @@ connections-account-placeholder = VK community number, or the channel's @name
 connections-status = Status
 connections-status-ok = Working
 connections-status-needs_reconnecting = Needs reconnecting
+connections-needs_reconnecting-hint = The platform refused the token at the last post: connect the account again with a new token (the form below replaces it), then retry the failed posts.
 connections-status-error = Error
 connections-token = Token
 connections-token-hint = VK: a user access token (vk1.a.…) of a community administrator or editor, with the wall, photos, groups and offline rights. Telegram: the bot's token from @BotFather (leave empty to use this Keel's own bot); the bot must be an administrator of the channel allowed to post.

@@ -9,6 +9,7 @@ connections-account-placeholder = номер сообщества VK или @и�
 connections-status = Состояние
 connections-status-ok = Работает
 connections-status-needs_reconnecting = Нужно переподключить
+connections-needs_reconnecting-hint = Площадка отказала в токене при последней публикации: подключите аккаунт заново с новым токеном (форма ниже заменит его) и повторите неопубликованные посты.
 connections-status-error = Ошибка
 connections-token = Токен
 connections-token-hint = VK: пользовательский токен (vk1.a.…) администратора или редактора сообщества с правами wall, photos, groups и offline. Telegram: токен бота от @BotFather (оставьте пустым, чтобы использовать собственного бота этой установки Keel); бот должен быть администратором канала с правом публикации.
