@@ -502,3 +502,96 @@ async fn the_agency_lead_creates_a_project_and_invites_an_owner_who_joins_in_the
     let _ = c.close().await;
     result.expect("browser walk");
 }
+
+// Connections and publishing: the agency lead connects VK and Telegram on the Connections tab,
+// schedules an approved post, and sees it published with its links.
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_lead_connects_schedules_and_sees_the_post_published_in_the_browser() {
+    let test = "browser_publishing";
+    let Some(driver) = start_driver(test).await else {
+        return;
+    };
+    let (app, vk, bot, platforms) = super::publishing::app_with_platforms(Backend::Sqlite, test)
+        .await
+        .unwrap();
+    // An approved post with an image, dated now (scheduling keeps its date).
+    let when = chrono::Utc::now();
+    let id = super::publishing::approved_post(&app, "Fresh roast on Friday", when).await;
+    let c = browser(&driver).await;
+    let result = async {
+        log_in(&c, &app, "agency@demo.local").await?;
+        for (platform, account, token) in [
+            (
+                "vk",
+                keel_testkit::vk_api::GROUP_ID.to_string(),
+                keel_testkit::vk_api::TOKEN,
+            ),
+            (
+                "telegram",
+                keel_testkit::bot_api::CHANNEL.to_owned(),
+                keel_testkit::bot_api::TOKEN,
+            ),
+        ] {
+            c.goto(&app.url("/projects/client-a/connections")).await?;
+            c.find(Locator::Css(&format!("select[name=platform] option[value={platform}]")))
+                .await?
+                .click()
+                .await?;
+            c.find(Locator::Css("input[name=account]"))
+                .await?
+                .send_keys(&account)
+                .await?;
+            c.find(Locator::Css("input[name=token]"))
+                .await?
+                .send_keys(token)
+                .await?;
+            c.find(Locator::Css("[data-test=connect-form] button[type=submit]"))
+                .await?
+                .click()
+                .await?;
+            c.wait()
+                .for_element(Locator::Css(&format!("[data-test=connection-{platform}]")))
+                .await?;
+        }
+        let cards = c.find(Locator::Css("[data-test=connections]")).await?.text().await?;
+        assert!(cards.contains("Coffee House") && cards.contains("Working"), "{cards}");
+        assert!(!c.source().await?.contains(keel_testkit::vk_api::TOKEN));
+        // Schedule the approved post from its page.
+        let post_url = app.url(&format!("/projects/client-a/posts/{id}"));
+        c.goto(&post_url).await?;
+        c.find(Locator::Css("[data-test=move-schedule]")).await?.click().await?;
+        c.wait()
+            .for_element(Locator::Css("[data-test=post-state][data-state=scheduled]"))
+            .await?;
+        // Its time comes (the runner `keel serve` runs), and the page shows it published.
+        keel_app::jobs::runner_publishing(&app.store, vec![], platforms.clone())
+            .run_due(when + chrono::Duration::seconds(1))
+            .await?;
+        c.goto(&post_url).await?;
+        assert_eq!(post_state(&c).await?, "published");
+        let links = c.find_all(Locator::Css("[data-test=publication-link]")).await?;
+        let mut hrefs = vec![];
+        for link in links {
+            hrefs.push(link.attr("href").await?.unwrap_or_default());
+        }
+        let vk_post = vk.wall().last().map(|p| p.id).unwrap_or_default();
+        assert!(
+            hrefs.contains(&format!(
+                "https://vk.com/wall-{}_{vk_post}",
+                keel_testkit::vk_api::GROUP_ID
+            )),
+            "{hrefs:?}"
+        );
+        assert!(
+            hrefs.iter().any(|h| h.starts_with("https://t.me/keel_test_channel/")),
+            "{hrefs:?}"
+        );
+        Ok::<_, Box<dyn std::error::Error>>(())
+    }
+    .await;
+    let _ = c.close().await;
+    result.expect("browser walk");
+    assert_eq!(vk.wall().len(), 1);
+    assert_eq!(bot.calls_to("sendPhoto").len(), 1);
+}

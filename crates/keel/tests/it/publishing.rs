@@ -100,6 +100,21 @@ pub async fn connect_both(app: &TestApp, lead: &str) -> (i64, i64) {
 
 /// A post to VK and Telegram with one image, written, approved and scheduled for `at`.
 pub async fn scheduled_post(app: &TestApp, text: &str, at: chrono::DateTime<Utc>, image: bool) -> i64 {
+    approved_or_scheduled(app, text, at, image, true).await
+}
+
+/// A post to VK and Telegram with one image, dated `at`, written and approved (not scheduled).
+pub async fn approved_post(app: &TestApp, text: &str, at: chrono::DateTime<Utc>) -> i64 {
+    approved_or_scheduled(app, text, at, true, false).await
+}
+
+async fn approved_or_scheduled(
+    app: &TestApp,
+    text: &str,
+    at: chrono::DateTime<Utc>,
+    image: bool,
+    schedule: bool,
+) -> i64 {
     let specialist = app.token("specialist@demo.local").await;
     let approver = app.token("approver-a@demo.local").await;
     let (status, post) = api(
@@ -108,7 +123,7 @@ pub async fn scheduled_post(app: &TestApp, text: &str, at: chrono::DateTime<Utc>
         "POST",
         "/api/v1/projects/client-a/posts",
         Some(json!({
-            "text": text, "platforms": ["vk", "telegram"],
+            "text": text, "platforms": ["vk", "telegram"], "scheduled_at": at,
         })),
     )
     .await;
@@ -128,6 +143,9 @@ pub async fn scheduled_post(app: &TestApp, text: &str, at: chrono::DateTime<Utc>
     assert_eq!(status, StatusCode::OK, "{body}");
     let (status, body) = api(app, &approver, "POST", &format!("/api/v1/posts/{id}/approve"), None).await;
     assert_eq!(status, StatusCode::OK, "{body}");
+    if !schedule {
+        return id;
+    }
     let (status, body) = api(
         app,
         &specialist,
