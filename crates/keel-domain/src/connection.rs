@@ -61,7 +61,8 @@ impl ConnectionPlatform {
         match self {
             ConnectionPlatform::Vk => Some(Platform::Vk),
             ConnectionPlatform::Telegram => Some(Platform::Telegram),
-            ConnectionPlatform::Instagram => Some(Platform::Instagram),
+            // Checked on connect; publishing to Instagram (images served under `public_url`)
+            // comes in a later version, so its posts are still published by hand.
             _ => None,
         }
     }

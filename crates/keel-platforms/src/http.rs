@@ -59,6 +59,14 @@ impl HttpClient {
         }
     }
 
+    /// GETs `url` and reads the whole answer within `timeout`.
+    pub(crate) async fn get(&self, url: &str, timeout: Duration) -> Result<(StatusCode, Bytes), TransportError> {
+        let request = Request::get(url)
+            .body(Full::new(Bytes::new()))
+            .map_err(|_| TransportError::BadUrl)?;
+        self.exchange(request, timeout).await
+    }
+
     /// POSTs `body` as `content_type` and reads the whole answer, all within `timeout`.
     pub(crate) async fn post(
         &self,

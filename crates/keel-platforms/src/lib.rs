@@ -6,6 +6,7 @@
 //!
 //! - [`telegram`]: the Telegram Bot API.
 //! - [`vk`]: the VK API (communities and their walls).
+//! - [`instagram`]: the Instagram Graph API (the account and its publishing quota).
 //!
 //! Another platform (VK, Instagram, …) is another module beside it: its objects, a client made
 //! from its `KEEL_*_API_URL`, the shared HTTP client (`http`: rustls with aws-lc-rs, connect and
@@ -15,6 +16,7 @@
 
 mod failure;
 mod http;
+pub mod instagram;
 pub mod telegram;
 pub mod vk;
 

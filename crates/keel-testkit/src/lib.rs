@@ -14,6 +14,7 @@
 pub mod bot_api;
 pub mod day_sums;
 pub mod db;
+pub mod instagram_api;
 pub mod smtp;
 pub mod vk_api;
 

@@ -7,7 +7,10 @@
 //!   (`vk2.a.…`) is refused at once: VK answers its `wall.post` with error 1051.
 //! - Telegram: the chat exists (`getChat`) and is a channel, and the bot (`getMe`) is an
 //!   administrator allowed to post there (`getChatMember`: `can_post_messages`).
-//! - Instagram and the advertising and CRM platforms: not connected by this version yet.
+//! - Instagram: the account answers (`/me`) and is the one named, publishing quota is left
+//!   (`content_publishing_limit`), and `public_url` is set (Meta fetches images from it). Posts
+//!   to Instagram are still published by hand in this version.
+//! - The advertising and CRM platforms: not connected by this version yet.
 
 use super::Platforms;
 use crate::access::ProjectAccess;
@@ -178,6 +181,7 @@ pub async fn connect(
     let checked = match platform {
         ConnectionPlatform::Vk => check_vk(platforms, input).await?,
         ConnectionPlatform::Telegram => check_telegram(platforms, input).await?,
+        ConnectionPlatform::Instagram => check_instagram(platforms, input).await?,
         other => return Err(refused(Problem::NotYetSupported(other.label().into()))),
     };
     let secret = Secret(checked.secret.to_string());
@@ -321,5 +325,48 @@ async fn check_telegram(platforms: &Platforms, input: &ConnectInput) -> AppResul
             None => serde_json::json!({}),
         },
         hint: own.unwrap_or_default(),
+    })
+}
+
+/// The Instagram check (see the module docs).
+async fn check_instagram(platforms: &Platforms, input: &ConnectInput) -> AppResult<Checked> {
+    use keel_platforms::instagram::InstagramApi;
+    let token =
+        secret_field(&input.secret, "access_token").ok_or_else(|| refused(Problem::MissingSecret("access_token")))?;
+    let account = input.account.trim().to_owned();
+    if account.is_empty() || !account.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(refused(Problem::BadAccount(ConnectionPlatform::Instagram)));
+    }
+    if platforms.public_url.is_none() {
+        return Err(refused(Problem::NoPublicUrl));
+    }
+    let api = InstagramApi::new(&platforms.instagram_api_url, &token).with_timeout(platforms.timeout);
+    let instagram = |e: keel_platforms::instagram::InstagramError| match (e.code(), e.failure()) {
+        (Some(190), _) => refused(Problem::TokenRejected(ConnectionPlatform::Instagram)),
+        (Some(_), keel_platforms::Failure::Rejected { reason }) => {
+            refused(Problem::Refused(ConnectionPlatform::Instagram, reason))
+        }
+        _ => refused(Problem::Unreachable(ConnectionPlatform::Instagram, short(&e))),
+    };
+    let me = api.me().await.map_err(instagram)?;
+    let user_id = me.user_id.clone().or(me.id.clone()).unwrap_or_default();
+    if user_id != account && me.id.as_deref() != Some(account.as_str()) {
+        return Err(refused(Problem::Refused(
+            ConnectionPlatform::Instagram,
+            format!("the token belongs to account {user_id}, not {account}"),
+        )));
+    }
+    let limit = api.content_publishing_limit(&user_id).await.map_err(instagram)?;
+    if let Some(config) = &limit.config
+        && limit.quota_usage >= config.quota_total
+    {
+        return Err(refused(Problem::NoQuota(limit.quota_usage)));
+    }
+    let name = me.username.map(|u| format!("@{u}")).unwrap_or_else(|| account.clone());
+    Ok(Checked {
+        account: user_id,
+        name,
+        secret: serde_json::json!({ "access_token": token }),
+        hint: token,
     })
 }

@@ -551,3 +551,44 @@ on_both_backends! {
         assert_eq!(bot.calls_to("sendPhoto").len(), 1);
     }
 }
+
+on_both_backends! {
+    async fn an_instagram_account_is_checked_on_connect(backend) {
+        use keel_testkit::instagram_api::{self, InstagramServer};
+        let instagram = InstagramServer::start().await;
+        let base = Platforms {
+            instagram_api_url: instagram.url.clone(),
+            key: Some(keel_store::sealing::SecretKey::generate()),
+            timeout: std::time::Duration::from_secs(2),
+            ..Platforms::default()
+        };
+        let with_url = Platforms { public_url: Some("https://keel.agency.example".into()), ..base.clone() };
+        // Without public_url Meta could not fetch the images: refused in words.
+        for (platforms, expect) in [(base, StatusCode::BAD_REQUEST), (with_url, StatusCode::CREATED)] {
+            let Some(app) = TestApp::with_state(backend, "instagram_connect", move |store| {
+                AppState::new(store, WebConfig { platforms, ..Default::default() })
+            }).await else { return };
+            keel::demo::fill(&app.store).await.unwrap();
+            let lead = app.token("agency@demo.local").await;
+            let connect = |token: &'static str| json!({
+                "platform": "instagram", "account": instagram_api::USER_ID, "secret": {"access_token": token},
+            });
+            let (status, body) = api(&app, &lead, "POST", "/api/v1/projects/client-a/connections", Some(connect(instagram_api::TOKEN))).await;
+            assert_eq!(status, expect, "{body}");
+            if expect == StatusCode::BAD_REQUEST {
+                assert!(body["error"].as_str().unwrap().contains("public_url"), "{body}");
+                continue;
+            }
+            assert_eq!(body["account_name"], "@coffee.house");
+            assert_eq!(body["status"], "ok");
+            // A revoked token (OAuth error 190) and a spent quota are told in words.
+            let (status, body) = api(&app, &lead, "POST", "/api/v1/projects/client-a/connections", Some(connect("IGAA-revoked"))).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST);
+            assert!(body["error"].as_str().unwrap().contains("did not accept the token"), "{body}");
+            *instagram.quota_usage.lock().unwrap() = 100;
+            let (status, body) = api(&app, &lead, "POST", "/api/v1/projects/client-a/connections", Some(connect(instagram_api::TOKEN))).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST);
+            assert!(body["error"].as_str().unwrap().contains("quota"), "{body}");
+        }
+    }
+}
