@@ -256,7 +256,9 @@ async fn answer(
                 )
             }
         }
-        "sendMessage" if body["chat_id"].is_string() || body["chat_id"].as_i64().is_some_and(|c| c < 0) => {
+        // Only the fixture's channels (and unknown @names) answer as channels; other chats
+        // (private, groups) keep the answer below.
+        "sendMessage" if body["chat_id"].is_string() || channel(&body["chat_id"]).is_some() => {
             let Some((chat_id, username, _)) = channel(&body["chat_id"]) else {
                 return not_found_chat();
             };
