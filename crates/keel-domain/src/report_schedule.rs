@@ -113,9 +113,15 @@ mod tests {
         let next = next_run(Cadence::Monthly(1), nine(), msk, utc("2026-10-15T12:00:00Z"));
         assert_eq!(next, utc("2026-11-01T06:00:00Z"), "09:00 MSK is 06:00 UTC");
         let (from, to) = period_of(Cadence::Monthly(1), msk, next);
-        assert_eq!((from.to_string(), to.to_string()), ("2026-10-01".into(), "2026-10-31".into()));
+        assert_eq!(
+            (from.to_string(), to.to_string()),
+            ("2026-10-01".into(), "2026-10-31".into())
+        );
         // Right after one delivery comes the next month's.
-        assert_eq!(next_run(Cadence::Monthly(1), nine(), msk, next), utc("2026-12-01T06:00:00Z"));
+        assert_eq!(
+            next_run(Cadence::Monthly(1), nine(), msk, next),
+            utc("2026-12-01T06:00:00Z")
+        );
     }
 
     #[test]
@@ -151,7 +157,10 @@ mod tests {
         let next = next_run(Cadence::Weekly(1), nine(), msk, utc("2026-12-04T10:00:00Z"));
         assert_eq!(next, utc("2026-12-07T06:00:00Z"));
         let (from, to) = period_of(Cadence::Weekly(1), msk, next);
-        assert_eq!((from.to_string(), to.to_string()), ("2026-11-30".into(), "2026-12-06".into()));
+        assert_eq!(
+            (from.to_string(), to.to_string()),
+            ("2026-11-30".into(), "2026-12-06".into())
+        );
     }
 
     #[test]

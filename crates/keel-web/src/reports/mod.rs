@@ -4,5 +4,6 @@
 pub mod api;
 pub mod document;
 pub mod download;
+pub mod schedule;
 pub mod share;
 pub mod standalone;

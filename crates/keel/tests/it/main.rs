@@ -27,6 +27,7 @@ mod notifications_storage;
 mod people;
 mod real_data;
 mod report_links;
+mod report_schedule;
 mod review_links;
 mod routes_by_role;
 mod russian_pages;
