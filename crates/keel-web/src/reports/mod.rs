@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod document;
+pub mod page;
 pub mod download;
 pub mod schedule;
 pub mod share;
