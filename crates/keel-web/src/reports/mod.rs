@@ -3,8 +3,8 @@
 
 pub mod api;
 pub mod document;
-pub mod page;
 pub mod download;
+pub mod page;
 pub mod schedule;
 pub mod share;
 pub mod standalone;

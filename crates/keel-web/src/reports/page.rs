@@ -118,16 +118,20 @@ pub(crate) async fn render(
         let l = at.with_timezone(&tz);
         format!("{}, {}", f.date(l.date_naive()), l.format("%H:%M"))
     };
-    let schedule = state.store.report_schedule(ctx.project.id()).await?.map(|s| ScheduleView {
-        monthly: s.cadence == "monthly",
-        day_of: s.day_of,
-        at: s.at_time.clone(),
-        lang: s.lang.clone(),
-        recipients: s.recipient_ids(),
-        next: local(s.next_run_at),
-        last: s.last_sent_at.map(local),
-        error: s.last_error.clone(),
-    });
+    let schedule = state
+        .store
+        .report_schedule(ctx.project.id())
+        .await?
+        .map(|s| ScheduleView {
+            monthly: s.cadence == "monthly",
+            day_of: s.day_of,
+            at: s.at_time.clone(),
+            lang: s.lang.clone(),
+            recipients: s.recipient_ids(),
+            next: local(s.next_run_at),
+            last: s.last_sent_at.map(local),
+            error: s.last_error.clone(),
+        });
     let people = state
         .store
         .members_of(ctx.project.id())
@@ -218,10 +222,9 @@ pub async fn create_link(
 ) -> Result<Response, WebError> {
     let t = chrome.t;
     let period = (form.from.clone(), form.to.clone());
-    let params: PeriodParams = serde_urlencoded::from_str(&serde_urlencoded::to_string([
-        ("from", form.from.as_str()),
-        ("to", form.to.as_str()),
-    ]).unwrap_or_default())
+    let params: PeriodParams = serde_urlencoded::from_str(
+        &serde_urlencoded::to_string([("from", form.from.as_str()), ("to", form.to.as_str())]).unwrap_or_default(),
+    )
     .unwrap_or_default();
     let checked = match params.parse(t) {
         Err(crate::analytics::page::BadPeriod(m)) => Err(m),
@@ -243,7 +246,16 @@ pub async fn create_link(
     let lang = Lang::parse(&form.lang).unwrap_or(t.0);
     let (_, token) = super::share::make(&state, &ctx, dates, days, lang).await?;
     let url = super::share::link_url(&base_url(&state, &headers), &token);
-    let page = render(&state, chrome, &ctx, period, Some(url), Some("reports.share.made"), None).await?;
+    let page = render(
+        &state,
+        chrome,
+        &ctx,
+        period,
+        Some(url),
+        Some("reports.share.made"),
+        None,
+    )
+    .await?;
     Ok(page.into_response())
 }
 
@@ -271,6 +283,7 @@ pub async fn revoke_link(
 /// The schedule form: the recipients come as repeated `recipient` fields, which a
 /// `Deserialize` struct cannot take from a urlencoded body, so the raw pairs are read.
 #[derive(Deserialize)]
+#[serde(transparent)]
 pub struct ScheduleForm(Vec<(String, String)>);
 
 /// `POST /projects/{slug}/reports/schedule`: the delivery schedule and the project's time zone.
@@ -303,7 +316,10 @@ pub async fn set_schedule(
             period,
             None,
             None,
-            Some(format!("{}: “{zone}” — Europe/Moscow, America/New_York…", t.get("reports.time_zone"))),
+            Some(format!(
+                "{}: “{zone}” — Europe/Moscow, America/New_York…",
+                t.get("reports.time_zone")
+            )),
         )
         .await?;
         return Ok((StatusCode::BAD_REQUEST, page).into_response());
