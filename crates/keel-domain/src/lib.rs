@@ -5,6 +5,7 @@
 
 pub mod brief;
 pub mod calendar;
+pub mod connection;
 pub mod first_steps;
 pub mod goals;
 pub mod health;

@@ -31,6 +31,7 @@ mod text_guard;
 mod analytics;
 mod brief;
 mod calendar_feeds;
+mod connections;
 mod data;
 mod definitions;
 mod goals;
@@ -81,6 +82,8 @@ pub struct WebConfig {
     pub smtp: Option<keel_notify::email::SmtpSettings>,
     /// Whether `/signup` makes new organizations (off: it answers 404).
     pub allow_signup: bool,
+    /// Where the platforms' APIs are and the key credentials are sealed with (connections).
+    pub platforms: keel_app::publishing::Platforms,
 }
 
 /// What the pages need to know about the configured Telegram bot.
@@ -98,6 +101,7 @@ impl Default for WebConfig {
             telegram: None,
             smtp: None,
             allow_signup: false,
+            platforms: keel_app::publishing::Platforms::default(),
         }
     }
 }

@@ -6,9 +6,9 @@
 
 use crate::auth::guard::{Guard, enforce};
 use crate::{
-    AppState, analytics, assets, auth, brief, calendar_feeds, data, definitions, error, flash, goals, health, heavy,
-    meetings, notifications, openapi, ops, people, plan, projects, reports, review, security_headers, session, team,
-    text_guard,
+    AppState, analytics, assets, auth, brief, calendar_feeds, connections, data, definitions, error, flash, goals,
+    health, heavy, meetings, notifications, openapi, ops, people, plan, projects, reports, review, security_headers,
+    session, team, text_guard,
 };
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::Method;
@@ -129,6 +129,11 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         route!(GET "/projects/{slug}/calendar", Project(Action::View), "The project's calendar feeds", calendar_feeds::page::page),
         route!(POST "/projects/{slug}/calendar", Project(Action::ManageCalendarFeeds), "Make a secret iCal feed address of the project's plan", calendar_feeds::page::create),
         route!(POST "/projects/{slug}/calendar/revoke", Project(Action::ManageCalendarFeeds), "Revoke a calendar feed address", calendar_feeds::page::revoke),
+        // Connections and publishing
+        route!(GET "/projects/{slug}/connections", Project(Action::ViewConnections), "The project's connections to the platforms and their status", connections::page::page),
+        route!(POST "/projects/{slug}/connections", Project(Action::ManageConnections), "Connect an account (checked with the platform first)", connections::page::connect),
+        route!(POST "/projects/{slug}/connections/{connection}/remove", Project(Action::ManageConnections), "Remove a connection", connections::page::remove),
+        route!(POST "/projects/{slug}/posts/{id}/publications/{platform}", Post(Action::WritePosts), "Resolve a failed or unknown publication: send it again, or mark it published with its address", connections::page::resolve_publication),
         route!(GET "/ical/{feed}", Public, "The project's plan as iCalendar; the secret `{feed}` (`<secret>.ics`) is the credential", calendar_feeds::page::feed),
         // Goals, brief, team matrix, meetings and health check
         route!(GET "/projects/{slug}/goals", Project(Action::View), "Goals with progress, feasibility and forecast", goals::page::page),
@@ -183,6 +188,12 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         route!(POST "/api/v1/posts/{id}/mark-published", Post(Action::WritePosts), "Record that the post went out", plan::api::mark_published),
         route!(POST "/api/v1/posts/{id}/mark-failed", Post(Action::WritePosts), "Record that publishing failed", plan::api::mark_failed),
         route!(POST "/api/v1/posts/{id}/back-to-draft", Post(Action::WritePosts), "Withdraw or reopen the post as a draft", plan::api::back_to_draft),
+        route!(POST "/api/v1/posts/{id}/retry-publishing", Post(Action::WritePosts), "Send a failed post again: its failed and unknown publications go back to pending", connections::api::retry),
+        route!(POST "/api/v1/posts/{id}/publications/{platform}/resolve", Post(Action::WritePosts), "Resolve an unknown publication: `url` when found on the platform, else it is sent again", connections::api::resolve),
+        route!(GET "/api/v1/projects/{slug}/connections", Project(Action::ViewConnections), "The project's connections (`platform`, `account`, `status`, `last_error`; never the secret)", connections::api::list),
+        route!(POST "/api/v1/projects/{slug}/connections", Project(Action::ManageConnections), "Connect an account: `platform`, `account`, `secret` (checked with the platform; 400 says what is wrong)", connections::api::create),
+        route!(POST "/api/v1/projects/{slug}/connections/{connection}/reconnect", Project(Action::ManageConnections), "New credentials for a connection (`secret`), checked; its status is `ok` again", connections::api::reconnect),
+        route!(POST "/api/v1/projects/{slug}/connections/{connection}/remove", Project(Action::ManageConnections), "Remove a connection", connections::api::remove),
         route!(GET "/api/v1/notifications", SignedIn, "The caller's in-app notifications, newest first", notifications::api::list),
         // Goals, brief, meetings and health check
         route!(GET "/api/v1/goal-catalog", SignedIn, "The metric catalog and the KPI presets by goal type", goals::api::catalog),

@@ -25,6 +25,8 @@ mod notification_pages;
 mod notifications_delivery;
 mod notifications_storage;
 mod people;
+mod publishing;
+mod publishing_serve;
 mod real_data;
 mod report_links;
 mod report_schedule;

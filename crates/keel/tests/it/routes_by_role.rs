@@ -138,6 +138,8 @@ fn concrete_path(spec: &RouteSpec, ids: &PlanIds) -> String {
         .replace("{version}", "1")
         .replace("{meeting_id}", "1")
         .replace("{item_id}", "1")
+        // Publications: the demo post has none, so resolving one is refused as "not now" (409).
+        .replace("{platform}", "vk")
 }
 
 /// Revoking an invitation is decided on the invitation's project: as managing client-a's people.
@@ -157,9 +159,51 @@ fn effective_guard(spec: &RouteSpec) -> Guard {
     }
 }
 
+/// A connection of client-a, stored directly (no platform to check it with): removing and
+/// reconnecting act on it.
+async fn fresh_connection(app: &TestApp) -> i64 {
+    let org = app
+        .store
+        .ensure_org(keel::demo::DEMO_ORG_SLUG, "Demo Agency")
+        .await
+        .unwrap();
+    let project = app.store.project_by_slug(org.id(), "client-a").await.unwrap().unwrap();
+    let lead = app
+        .store
+        .user_by_email(&keel_domain::Email::parse("agency@demo.local").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let secret = keel_store::sealing::Secret(r#"{"access_token":"vk1.a.routes-by-role-token"}"#.into());
+    let connection = app
+        .store
+        .save_connection(
+            &keel_store::sealing::SecretKey::generate(),
+            &keel_store::connections::NewConnection {
+                org: org.id(),
+                project: project.id(),
+                platform: keel_domain::connection::ConnectionPlatform::Vk,
+                account: "218000001",
+                account_name: "Coffee House",
+                secret: &secret,
+                hint_of: "vk1.a.routes-by-role-token",
+                actor: lead.id(),
+            },
+        )
+        .await
+        .unwrap();
+    connection.id
+}
+
 /// Routes that use up what they act on get a fresh one per call: an invitation of client-a
-/// to revoke, a person to deactivate.
+/// to revoke, a person to deactivate, a connection to remove.
 async fn fresh_target(app: &TestApp, spec: &RouteSpec) -> String {
+    if spec.path.contains("{connection}") {
+        return spec
+            .path
+            .replace("{slug}", "client-a")
+            .replace("{connection}", &fresh_connection(app).await.to_string());
+    }
     let n = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -220,7 +264,11 @@ async fn fresh_target(app: &TestApp, spec: &RouteSpec) -> String {
 async fn call(app: &TestApp, spec: &RouteSpec, caller: &Caller, ids: &PlanIds) -> StatusCode {
     let client = TestApp::browser();
     let method = Method::from_bytes(spec.method.as_str().as_bytes()).unwrap();
-    let path = if spec.path == REVOKE_INVITATION || spec.path == REVOKE_REPORT_LINK || spec.path.contains("{user_id}") {
+    let path = if spec.path == REVOKE_INVITATION
+        || spec.path == REVOKE_REPORT_LINK
+        || spec.path.contains("{user_id}")
+        || spec.path.contains("{connection}")
+    {
         fresh_target(app, spec).await
     } else {
         concrete_path(spec, ids)
