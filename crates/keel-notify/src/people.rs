@@ -6,9 +6,23 @@
 use crate::email::SmtpSettings;
 use keel_domain::Lang;
 use keel_domain::text::escape_html;
-use lettre::message::{Mailbox, MultiPart};
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::time::Duration;
+
+/// A report to mail: see [`PeopleMail::report`].
+pub struct ReportMail<'a> {
+    pub to: &'a [String],
+    pub lang: Lang,
+    pub subject: &'a str,
+    pub body: &'a str,
+    /// The agency's name and accent colour (`#rrggbb`).
+    pub brand: &'a str,
+    pub accent: &'a str,
+    pub pdf: &'a [u8],
+    pub file_name: &'a str,
+}
 
 /// Sends the people e-mails. Cheap to share (`Arc`) between requests.
 pub struct PeopleMail {
@@ -142,6 +156,39 @@ impl PeopleMail {
             },
         };
         self.send(to, lang, words).await
+    }
+
+    /// A report as a PDF attachment, in one message to every recipient (so a retry after a
+    /// failed send cannot reach some of them twice), carrying the agency's name and colour.
+    pub async fn report(&self, mail: &ReportMail<'_>) -> Result<(), String> {
+        let mut builder = Message::builder().from(self.from.clone()).subject(mail.subject);
+        for to in mail.to {
+            let to: Mailbox = to.parse().map_err(|e| format!("the address `{to}`: {e}"))?;
+            builder = builder.to(to);
+        }
+        let plain = format!("{}\n\n{}\n", mail.body, mail.brand);
+        let html = format!(
+            "<!doctype html><html lang=\"{}\"><body style=\"font-family:sans-serif;line-height:1.5\">\
+             <div style=\"border-top:6px solid {accent};padding-top:8px;font-weight:bold;color:{accent}\">{}</div>\
+             <p>{}</p></body></html>",
+            mail.lang.code(),
+            escape_html(mail.brand),
+            escape_html(mail.body),
+            accent = escape_html(mail.accent),
+        );
+        let pdf = Attachment::new(mail.file_name.to_owned()).body(
+            mail.pdf.to_vec(),
+            ContentType::parse("application/pdf").map_err(|e| format!("content type: {e}"))?,
+        );
+        let message = builder
+            .multipart(
+                MultiPart::mixed()
+                    .multipart(MultiPart::alternative_plain_html(plain, html))
+                    .singlepart(pdf),
+            )
+            .map_err(|e| format!("building the e-mail: {e}"))?;
+        self.transport.send(message).await.map_err(|e| format!("SMTP: {e}"))?;
+        Ok(())
     }
 
     async fn send(&self, to: &str, lang: Lang, words: Words) -> Result<(), String> {

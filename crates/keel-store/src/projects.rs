@@ -14,6 +14,8 @@ pub struct Project {
     #[sqlx(try_from = "String")]
     pub status: ProjectStatus,
     pub client_name: Option<String>,
+    /// IANA zone whose days, weeks and months its reports and schedules follow.
+    pub time_zone: String,
 }
 
 impl Project {
@@ -28,7 +30,8 @@ impl Project {
     }
 }
 
-const PROJECT_SELECT: &str = "SELECT p.id, p.org_id, p.slug, p.name, p.started_on, p.status, c.name AS client_name
+const PROJECT_SELECT: &str =
+    "SELECT p.id, p.org_id, p.slug, p.name, p.started_on, p.status, c.name AS client_name, p.time_zone
      FROM projects p LEFT JOIN clients c ON c.id = p.client_id";
 
 /// What a new project needs.
@@ -47,8 +50,8 @@ impl Store {
     pub async fn create_project(&self, new: &NewProject) -> StoreResult<Project> {
         let id = on_pool!(&self.pool, p => {
             sqlx::query_scalar::<_, i64>(
-                "INSERT INTO projects (org_id, client_id, slug, name, started_on, status, created_at)
-                 VALUES ($1, $2, $3, $4, $5, 'setup', $6) RETURNING id",
+                "INSERT INTO projects (org_id, client_id, slug, name, started_on, status, created_at, time_zone)
+                 VALUES ($1, $2, $3, $4, $5, 'setup', $6, (SELECT time_zone FROM organizations WHERE id = $1)) RETURNING id",
             )
             .bind(new.org.0)
             .bind(new.client.map(|c| c.0))
@@ -88,6 +91,22 @@ impl Store {
         Ok(on_pool!(&self.pool, p => {
             sqlx::query_as::<_, Project>(&sql).bind(org.0).bind(user.0).bind(org_admin).fetch_all(p).await
         })?)
+    }
+
+    /// Sets the project's time zone (an IANA name, checked by the caller).
+    pub async fn set_project_time_zone(&self, id: ProjectId, zone: &str) -> StoreResult<()> {
+        on_pool!(&self.pool, p => {
+            sqlx::query("UPDATE projects SET time_zone = $1 WHERE id = $2").bind(zone).bind(id.0).execute(p).await.map(|_| ())
+        })?;
+        Ok(())
+    }
+
+    /// Sets the organization's time zone, which new projects take.
+    pub async fn set_org_time_zone(&self, org: OrgId, zone: &str) -> StoreResult<()> {
+        on_pool!(&self.pool, p => {
+            sqlx::query("UPDATE organizations SET time_zone = $1 WHERE id = $2").bind(zone).bind(org.0).execute(p).await.map(|_| ())
+        })?;
+        Ok(())
     }
 
     pub async fn set_project_status(&self, id: ProjectId, status: ProjectStatus) -> StoreResult<()> {

@@ -48,6 +48,8 @@ mod team;
 
 /// Where a project's iCal feed gets its events (kept at this path for the binary and tests).
 pub use calendar_feeds::source as calendar_source;
+/// Scheduled report delivery: the job handler `keel serve` registers, and setting a schedule.
+pub use reports::schedule as report_schedule;
 
 pub use auth::guard::Guard;
 pub use calendar_source::CalendarSource;

@@ -63,6 +63,11 @@ pub const SECTIONS: &[Section] = &[
                 path: "/analytics",
             },
             Page {
+                tab: "reports",
+                key: "reports.tab",
+                path: "/reports",
+            },
+            Page {
                 tab: "health",
                 key: "project.health",
                 path: "/health",

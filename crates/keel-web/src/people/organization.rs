@@ -32,6 +32,9 @@ pub struct PersonRow {
 pub struct OrganizationPage {
     chrome: Chrome,
     org_name: String,
+    /// The brand on reports: `#rrggbb` and whether a logo is set.
+    brand_accent: String,
+    has_logo: bool,
     people: Vec<PersonRow>,
 }
 
@@ -47,6 +50,7 @@ pub async fn page(
     Extension(CurrentUser(user)): Extension<CurrentUser>,
 ) -> Result<OrganizationPage, WebError> {
     let org = state.store.org_by_id(user.org()).await?;
+    let brand = state.store.org_brand(user.org()).await?;
     let memberships = state.store.memberships_in_org(user.org()).await?;
     let people = state
         .store
@@ -74,6 +78,8 @@ pub async fn page(
     Ok(OrganizationPage {
         chrome,
         org_name: org.name,
+        brand_accent: brand.accent,
+        has_logo: brand.logo.is_some(),
         people,
     })
 }
@@ -143,4 +149,92 @@ pub async fn deactivate_api(
 ) -> Result<Json<serde_json::Value>, WebError> {
     deactivate(&state, &user, target).await?;
     Ok(Json(serde_json::json!({ "id": target, "status": "deactivated" })))
+}
+
+/// Largest logo accepted.
+const MAX_LOGO_BYTES: usize = 1024 * 1024;
+
+/// `POST /settings/organization/brand` (multipart: `_csrf` first, `accent`, then an optional
+/// `logo`, PNG or JPEG only, and `remove_logo`): the brand on reports, share pages and report
+/// e-mails.
+pub async fn brand(
+    State(state): State<AppState>,
+    Extension(CurrentUser(user)): Extension<CurrentUser>,
+    headers: axum::http::HeaderMap,
+    mut form: axum::extract::Multipart,
+) -> Result<Response, WebError> {
+    let cookie = crate::auth::cookies::get(&headers, crate::auth::csrf::CSRF_COOKIE).unwrap_or_default();
+    let malformed = |e: String| WebError::invalid(format!("malformed form: {e}"), format!("форма повреждена: {e}"));
+    let (mut csrf_ok, mut accent, mut logo) = (false, None, None);
+    while let Some(field) = form.next_field().await.map_err(|e| malformed(e.to_string()))? {
+        let name = field.name().unwrap_or("").to_owned();
+        if name == "_csrf" {
+            csrf_ok = !cookie.is_empty() && field.text().await.unwrap_or_default() == cookie;
+            continue;
+        }
+        if !csrf_ok {
+            return Err(WebError::invalid(
+                "the form's security token is missing or stale: reload the page and submit it again",
+                "защитный токен формы отсутствует или устарел: обновите страницу и отправьте форму ещё раз",
+            ));
+        }
+        match name.as_str() {
+            "accent" => accent = Some(field.text().await.unwrap_or_default()),
+            "remove_logo" => logo = Some((Vec::new(), String::new())),
+            "logo" => {
+                let bytes = field.bytes().await.map_err(|e| malformed(e.to_string()))?;
+                if bytes.is_empty() {
+                    continue;
+                }
+                let sniffed = (bytes.len() <= MAX_LOGO_BYTES)
+                    .then(|| keel_docs::Logo::sniff(bytes.to_vec()))
+                    .flatten()
+                    .ok_or_else(|| {
+                        WebError::invalid(
+                            "the logo must be a PNG or JPEG file of at most 1 MB",
+                            "логотип должен быть файлом PNG или JPEG размером до 1 МБ",
+                        )
+                    })?;
+                logo = Some((sniffed.bytes.clone(), sniffed.content_type().to_owned()));
+            }
+            _ => {}
+        }
+    }
+    if !csrf_ok {
+        return Err(WebError::invalid(
+            "the form's security token is missing or stale: reload the page and submit it again",
+            "защитный токен формы отсутствует или устарел: обновите страницу и отправьте форму ещё раз",
+        ));
+    }
+    let accent = accent.unwrap_or_default();
+    let accent = accent.trim().to_lowercase();
+    if crate::reports::document::parse_accent(&accent).is_none() {
+        return Err(WebError::invalid(
+            "the accent colour must be written as #rrggbb",
+            "фирменный цвет записывается как #rrggbb",
+        ));
+    }
+    state.store.set_org_brand(user.org(), &accent, logo).await?;
+    tracing::info!(org = user.org_id, by = user.id, "brand changed");
+    Ok(Redirect::to("/settings/organization#brand").into_response())
+}
+
+/// `GET /settings/organization/logo`: the organization's logo, for its own people's pages
+/// (204 without one).
+pub async fn logo(
+    State(state): State<AppState>,
+    Extension(CurrentUser(user)): Extension<CurrentUser>,
+) -> Result<Response, WebError> {
+    let brand = state.store.org_brand(user.org()).await?;
+    match (brand.logo, brand.logo_type) {
+        (Some(bytes), Some(kind)) if kind == "image/png" || kind == "image/jpeg" => Ok((
+            [
+                (axum::http::header::CONTENT_TYPE, kind),
+                (axum::http::header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+            ],
+            bytes,
+        )
+            .into_response()),
+        _ => Ok(axum::http::StatusCode::NO_CONTENT.into_response()),
+    }
 }

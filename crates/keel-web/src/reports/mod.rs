@@ -4,5 +4,7 @@
 pub mod api;
 pub mod document;
 pub mod download;
+pub mod page;
+pub mod schedule;
 pub mod share;
 pub mod standalone;

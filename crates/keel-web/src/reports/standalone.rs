@@ -151,6 +151,7 @@ mod tests {
             started_on: NaiveDate::from_ymd_opt(2025, 11, 1).unwrap(),
             status: keel_domain::ProjectStatus::Active,
             client_name: None,
+            time_zone: "UTC".into(),
         }
     }
 

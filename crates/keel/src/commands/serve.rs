@@ -59,11 +59,10 @@ pub async fn serve(config: &Config, store: &Store, demo: bool) -> anyhow::Result
     eprintln!("Keel is running at http://{address}/ (Ctrl-C stops it)");
     let pruner = tokio::spawn(prune_periodically(store.clone()));
     // Timers and notifications: every instance runs the shared queue in the database.
-    let runner = std::sync::Arc::new(keel_app::jobs::runner_publishing(
-        store,
-        channels,
-        std::sync::Arc::new(platforms),
-    ));
+    let mut runner = keel_app::jobs::runner_publishing(store, channels, std::sync::Arc::new(platforms));
+    // Scheduled reports go out through the same SMTP settings as invitations.
+    keel_web::report_schedule::DeliveryJob::register(&mut runner, state.mail.clone());
+    let runner = std::sync::Arc::new(runner);
     let jobs = runner.spawn(crate::jobs::POLL_EVERY);
     keel_web::serve(listener, state, shutdown_signal()).await?;
     jobs.abort();

@@ -87,9 +87,14 @@ pub async fn is_empty(store: &Store) -> anyhow::Result<bool> {
     Ok(store.org_count().await? == 0)
 }
 
+/// The demo organization's time zone.
+pub const DEMO_TIME_ZONE: &str = "Europe/Moscow";
+
 pub async fn fill(store: &Store) -> anyhow::Result<DemoSummary> {
     let mut summary = DemoSummary::default();
     let org = store.ensure_org(DEMO_ORG_SLUG, "Demo Agency").await?;
+    // The demo agency works in Moscow: its projects' reports and schedules follow Moscow days.
+    store.set_org_time_zone(org.id(), DEMO_TIME_ZONE).await?;
     for (email, name, admin) in USERS {
         if ensure_user(store, org.id(), email, name, *admin).await?.1 {
             summary.users_created += 1;

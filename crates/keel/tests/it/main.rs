@@ -29,6 +29,7 @@ mod publishing;
 mod publishing_serve;
 mod real_data;
 mod report_links;
+mod report_schedule;
 mod review_links;
 mod routes_by_role;
 mod russian_pages;

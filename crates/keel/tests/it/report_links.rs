@@ -91,3 +91,74 @@ on_both_backends! {
         assert_eq!(anyone.get(app.url("/r/not-a-token")).send().await.unwrap().status(), StatusCode::NOT_FOUND);
     }
 }
+
+on_both_backends! {
+    async fn the_reports_tab_makes_links_sets_the_schedule_and_the_admin_sets_the_brand(backend) {
+        let Some(app) = TestApp::demo(backend, "reports_tab").await else { return };
+        let lead = TestApp::browser();
+        app.login(&lead, "agency@demo.local", DEMO_PASSWORD).await;
+        let page = lead.get(app.url("/projects/client-a/reports?from=2026-10-01&to=2026-10-31")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("href=\"/projects/client-a/report.pdf?from=2026-10-01&"), "{page}");
+        assert!(page.contains("href=\"/projects/client-a/report.xlsx?from=2026-10-01&"), "{page}");
+        let csrf = csrf_of(&page);
+        // A link, shown once.
+        let made = lead
+            .post(app.url("/projects/client-a/reports/links"))
+            .form(&[("_csrf", csrf.as_str()), ("from", "2026-10-01"), ("to", "2026-10-31"), ("days", "7"), ("lang", "ru")])
+            .send().await.unwrap();
+        assert_eq!(made.status(), StatusCode::OK);
+        let html = made.text().await.unwrap();
+        let at = html.find("/r/").expect("the new link");
+        let path: String = html[at..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '/').collect();
+        let shared = TestApp::browser().get(app.url(&path)).send().await.unwrap().text().await.unwrap();
+        assert!(shared.contains("Отчёт по ссылке"), "the Russian report");
+        // The schedule: weekly on Monday at 08:30 New York time, to the owner and the approver.
+        let owner = app.store.user_by_email(&keel_domain::Email::parse("client-a@demo.local").unwrap()).await.unwrap().unwrap();
+        let approver = app.store.user_by_email(&keel_domain::Email::parse("approver-a@demo.local").unwrap()).await.unwrap().unwrap();
+        let (o, a) = (owner.id().0.to_string(), approver.id().0.to_string());
+        let saved = lead
+            .post(app.url("/projects/client-a/reports/schedule"))
+            .form(&[("_csrf", csrf.as_str()), ("cadence", "weekly"), ("day_of", "1"), ("at", "08:30"), ("time_zone", "America/New_York"), ("lang", "en"), ("recipient", o.as_str()), ("recipient", a.as_str())])
+            .send().await.unwrap();
+        assert!(saved.status().is_redirection(), "{}", saved.status());
+        let org = app.store.default_org().await.unwrap();
+        let project = app.store.project_by_slug(org.id(), "client-a").await.unwrap().unwrap();
+        assert_eq!(project.time_zone, "America/New_York");
+        let schedule = app.store.report_schedule(project.id()).await.unwrap().unwrap();
+        assert_eq!((schedule.cadence.as_str(), schedule.day_of, schedule.at_time.as_str()), ("weekly", 1, "08:30"));
+        assert_eq!(schedule.recipient_ids(), vec![owner.id().0, approver.id().0]);
+        let local = schedule.next_run_at.with_timezone(&chrono_tz::America::New_York);
+        assert_eq!((local.format("%u %H:%M").to_string()), "1 08:30", "Monday 08:30 in New York");
+        // A bad zone is refused with the reason.
+        let bad = lead
+            .post(app.url("/projects/client-a/reports/schedule"))
+            .form(&[("_csrf", csrf.as_str()), ("cadence", "weekly"), ("day_of", "1"), ("at", "08:30"), ("time_zone", "Mars/Olympus")])
+            .send().await.unwrap();
+        assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+
+        // The brand: a PNG logo and a colour; anything but PNG or JPEG is refused.
+        let org_page = lead.get(app.url("/settings/organization")).send().await.unwrap().text().await.unwrap();
+        let csrf = csrf_of(&org_page);
+        let upload = |bytes: Vec<u8>, name: &'static str| {
+            reqwest::multipart::Form::new()
+                .text("_csrf", csrf.clone())
+                .text("accent", "#1565C0")
+                .part("logo", reqwest::multipart::Part::bytes(bytes).file_name(name))
+        };
+        let refused = lead.post(app.url("/settings/organization/brand")).multipart(upload(b"<svg/>".to_vec(), "logo.svg")).send().await.unwrap();
+        assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+        let ok = lead.post(app.url("/settings/organization/brand")).multipart(upload(crate::client_reports::png_logo(), "logo.png")).send().await.unwrap();
+        assert!(ok.status().is_redirection(), "{}", ok.status());
+        let brand = app.store.org_brand(org.id()).await.unwrap();
+        assert_eq!((brand.accent.as_str(), brand.logo_type.as_deref()), ("#1565c0", Some("image/png")));
+        // The client owner may not change the agency's brand.
+        let owner_browser = TestApp::browser();
+        app.login(&owner_browser, "client-a@demo.local", DEMO_PASSWORD).await;
+        let page = owner_browser.get(app.url("/projects/client-a/reports")).send().await.unwrap().text().await.unwrap();
+        let refused = owner_browser
+            .post(app.url("/settings/organization/brand"))
+            .multipart(reqwest::multipart::Form::new().text("_csrf", csrf_of(&page)).text("accent", "#000000"))
+            .send().await.unwrap();
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    }
+}
