@@ -16,12 +16,12 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
         let (parts, body) = req.into_parts();
         let bytes = axum::body::Bytes::from_request(Request::from_parts(parts.clone(), body), state)
             .await
-            .map_err(|e| WebError::BadRequest(format!("reading the body: {}", e.body_text())))?;
+            .map_err(|e| WebError::Malformed(format!("reading the body: {}", e.body_text())))?;
         crate::text_guard::check_json(&bytes)?;
         let req = Request::from_parts(parts, axum::body::Body::from(bytes));
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(value)) => Ok(ApiJson(value)),
-            Err(rejection) => Err(WebError::BadRequest(format!(
+            Err(rejection) => Err(WebError::Malformed(format!(
                 "invalid JSON body: {}",
                 rejection.body_text()
             ))),
@@ -40,7 +40,7 @@ impl<T: DeserializeOwned + Default, S: Send + Sync> FromRequest<S> for OptionalJ
         let (parts, body) = req.into_parts();
         let bytes = axum::body::Bytes::from_request(Request::from_parts(parts.clone(), body), state)
             .await
-            .map_err(|e| WebError::BadRequest(format!("reading the body: {}", e.body_text())))?;
+            .map_err(|e| WebError::Malformed(format!("reading the body: {}", e.body_text())))?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(OptionalJson(T::default()));
         }

@@ -26,6 +26,9 @@ pub struct RouteSpec {
     pub path: &'static str,
     pub guard: Guard,
     pub summary: &'static str,
+    /// The OpenAPI operation of an API route (`doc module::__path_handler`, made by
+    /// `#[utoipa::path]` on the handler); every `/api/` route has one (a test checks).
+    pub doc: Option<crate::openapi::DocFn>,
 }
 
 impl RouteSpec {
@@ -37,7 +40,19 @@ impl RouteSpec {
 macro_rules! route {
     ($method:ident $path:literal, $guard:expr, $summary:literal, $handler:expr) => {
         (
-            RouteSpec { method: Method::$method, path: $path, guard: $guard, summary: $summary },
+            RouteSpec { method: Method::$method, path: $path, guard: $guard, summary: $summary, doc: None },
+            route!(@router $method $handler),
+        )
+    };
+    ($method:ident $path:literal, $guard:expr, $summary:literal, $handler:expr, doc $doc:path) => {
+        (
+            RouteSpec {
+                method: Method::$method,
+                path: $path,
+                guard: $guard,
+                summary: $summary,
+                doc: Some(crate::openapi::doc::<$doc>),
+            },
             route!(@router $method $handler),
         )
     };
@@ -142,48 +157,48 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         route!(GET "/healthz", Public, "Liveness and database reachability", ops::healthz),
         route!(GET "/metrics", Public, "Prometheus metrics", ops::metrics),
         // JSON API
-        route!(GET "/api/v1/openapi.json", Public, "This API's OpenAPI document", openapi::document),
-        route!(GET "/api/v1/projects", SignedIn, "The caller's projects", projects::api::list),
-        route!(POST "/api/v1/projects", ProjectCreator, "Create a project: `slug`, `name`, `client`, `started_on`", projects::create::api),
-        route!(GET "/api/v1/projects/{slug}", Project(Action::View), "One project", projects::api::show),
-        route!(POST "/api/v1/projects/{slug}/invitations", Project(Action::ManageMembers), "Add a person by `email` with a `role`: `added` for a user of the organization, else `invited` with a one-time `url` (7 days)", team::invitations::api_invite),
-        route!(POST "/api/v1/invitations/{id}/revoke", SignedIn, "Revoke an invitation (who may manage its project's people); its link answers 404", team::invitations::api_revoke),
-        route!(POST "/api/v1/users/{user_id}/deactivate", OrgAdmin, "Deactivate a person of the organization: sessions end, tokens answer 401", people::organization::deactivate_api),
-        route!(GET "/api/v1/projects/{slug}/members", Project(Action::ViewMembers), "The project's team", team::api::members),
-        route!(POST "/api/v1/projects/{slug}/members", Project(Action::ManageMembers), "Add a person to the project", team::api::add_member),
-        route!(POST "/api/v1/projects/{slug}/imports", Project(Action::ImportData), "Import a data file (the body) into the project, all-or-nothing", data::api::import),
-        route!(GET "/api/v1/projects/{slug}/report", Project(Action::View), "The project's report (the JSON of `keel report`)", reports::api::report),
+        route!(GET "/api/v1/openapi.json", Public, "This API's OpenAPI document", openapi::document, doc openapi::__path_document),
+        route!(GET "/api/v1/projects", SignedIn, "The caller's projects", projects::api::list, doc projects::api::__path_list),
+        route!(POST "/api/v1/projects", ProjectCreator, "Create a project: `slug`, `name`, `client`, `started_on`", projects::create::api, doc projects::create::__path_api),
+        route!(GET "/api/v1/projects/{slug}", Project(Action::View), "One project", projects::api::show, doc projects::api::__path_show),
+        route!(POST "/api/v1/projects/{slug}/invitations", Project(Action::ManageMembers), "Add a person by `email` with a `role`: `added` for a user of the organization, else `invited` with a one-time `url` (7 days)", team::invitations::api_invite, doc team::invitations::__path_api_invite),
+        route!(POST "/api/v1/invitations/{id}/revoke", SignedIn, "Revoke an invitation (who may manage its project's people); its link answers 404", team::invitations::api_revoke, doc team::invitations::__path_api_revoke),
+        route!(POST "/api/v1/users/{user_id}/deactivate", OrgAdmin, "Deactivate a person of the organization: sessions end, tokens answer 401", people::organization::deactivate_api, doc people::organization::__path_deactivate_api),
+        route!(GET "/api/v1/projects/{slug}/members", Project(Action::ViewMembers), "The project's team", team::api::members, doc team::api::__path_members),
+        route!(POST "/api/v1/projects/{slug}/members", Project(Action::ManageMembers), "Add a person to the project", team::api::add_member, doc team::api::__path_add_member),
+        route!(POST "/api/v1/projects/{slug}/imports", Project(Action::ImportData), "Import a data file (the body) into the project, all-or-nothing", data::api::import, doc data::api::__path_import),
+        route!(GET "/api/v1/projects/{slug}/report", Project(Action::View), "The project's report (the JSON of `keel report`)", reports::api::report, doc reports::api::__path_report),
         // Content plan and approvals
-        route!(GET "/api/v1/projects/{slug}/posts", Project(Action::View), "The content plan's posts (`?state=`, `?platform=` filter)", plan::api::list),
-        route!(POST "/api/v1/projects/{slug}/posts", Project(Action::WritePosts), "Create a draft post: `text`, `platforms`, `scheduled_at`, `urgent`, `rubric`, `variants`", plan::api::create),
-        route!(GET "/api/v1/projects/{slug}/workflow", Project(Action::View), "Workflow settings, designated approvers and the workflow's health", plan::api::workflow),
-        route!(POST "/api/v1/projects/{slug}/workflow", Project(Action::ManageWorkflow), "Change the urgent SLA (`urgent_sla_minutes`) and `auto_approve`", plan::api::set_workflow),
-        route!(GET "/api/v1/posts/{id}", Post(Action::View), "One post with its comments and audit trail (`events`)", plan::api::show),
-        route!(POST "/api/v1/posts/{id}/edit", Post(Action::WritePosts), "Change a draft or a post sent back (fields left out keep their value)", plan::api::edit),
-        route!(POST "/api/v1/posts/{id}/submit", Post(Action::WritePosts), "Send the post for approval (urgent posts start their SLA clock)", plan::api::submit),
-        route!(POST "/api/v1/posts/{id}/approve", Post(Action::DecidePosts), "Approve the post (designated approvers, not on their own post)", plan::api::approve),
-        route!(POST "/api/v1/posts/{id}/request-changes", Post(Action::DecidePosts), "Send the post back (`comment` required; a revision round)", plan::api::request_changes),
-        route!(POST "/api/v1/posts/{id}/comments", Post(Action::CommentPosts), "Comment (`text`; `suggestion: true` for an approver's suggestion)", plan::api::comment),
-        route!(POST "/api/v1/posts/{id}/suggestions/{comment}", Post(Action::WritePosts), "Resolve a suggestion: `resolution` accepted, or declined with a `reason`", plan::api::resolve_suggestion),
-        route!(POST "/api/v1/posts/{id}/images", Post(Action::WritePosts), "Attach an image (the body; PNG, JPEG, WebP or GIF; `?name=`)", plan::api::upload_image),
-        route!(POST "/api/v1/posts/{id}/schedule", Post(Action::WritePosts), "Schedule an approved post (`scheduled_at`, else the post's own)", plan::api::schedule),
-        route!(POST "/api/v1/posts/{id}/mark-published", Post(Action::WritePosts), "Record that the post went out", plan::api::mark_published),
-        route!(POST "/api/v1/posts/{id}/mark-failed", Post(Action::WritePosts), "Record that publishing failed", plan::api::mark_failed),
-        route!(POST "/api/v1/posts/{id}/back-to-draft", Post(Action::WritePosts), "Withdraw or reopen the post as a draft", plan::api::back_to_draft),
-        route!(GET "/api/v1/notifications", SignedIn, "The caller's in-app notifications, newest first", notifications::api::list),
+        route!(GET "/api/v1/projects/{slug}/posts", Project(Action::View), "The content plan's posts (`?state=`, `?platform=` filter)", plan::api::list, doc plan::api::__path_list),
+        route!(POST "/api/v1/projects/{slug}/posts", Project(Action::WritePosts), "Create a draft post: `text`, `platforms`, `scheduled_at`, `urgent`, `rubric`, `variants`", plan::api::create, doc plan::api::__path_create),
+        route!(GET "/api/v1/projects/{slug}/workflow", Project(Action::View), "Workflow settings, designated approvers and the workflow's health", plan::api::workflow, doc plan::api::__path_workflow),
+        route!(POST "/api/v1/projects/{slug}/workflow", Project(Action::ManageWorkflow), "Change the urgent SLA (`urgent_sla_minutes`) and `auto_approve`", plan::api::set_workflow, doc plan::api::__path_set_workflow),
+        route!(GET "/api/v1/posts/{id}", Post(Action::View), "One post with its comments and audit trail (`events`)", plan::api::show, doc plan::api::__path_show),
+        route!(POST "/api/v1/posts/{id}/edit", Post(Action::WritePosts), "Change a draft or a post sent back (fields left out keep their value)", plan::api::edit, doc plan::api::__path_edit),
+        route!(POST "/api/v1/posts/{id}/submit", Post(Action::WritePosts), "Send the post for approval (urgent posts start their SLA clock)", plan::api::submit, doc plan::api::__path_submit),
+        route!(POST "/api/v1/posts/{id}/approve", Post(Action::DecidePosts), "Approve the post (designated approvers, not on their own post)", plan::api::approve, doc plan::api::__path_approve),
+        route!(POST "/api/v1/posts/{id}/request-changes", Post(Action::DecidePosts), "Send the post back (`comment` required; a revision round)", plan::api::request_changes, doc plan::api::__path_request_changes),
+        route!(POST "/api/v1/posts/{id}/comments", Post(Action::CommentPosts), "Comment (`text`; `suggestion: true` for an approver's suggestion)", plan::api::comment, doc plan::api::__path_comment),
+        route!(POST "/api/v1/posts/{id}/suggestions/{comment}", Post(Action::WritePosts), "Resolve a suggestion: `resolution` accepted, or declined with a `reason`", plan::api::resolve_suggestion, doc plan::api::__path_resolve_suggestion),
+        route!(POST "/api/v1/posts/{id}/images", Post(Action::WritePosts), "Attach an image (the body; PNG, JPEG, WebP or GIF; `?name=`)", plan::api::upload_image, doc plan::api::__path_upload_image),
+        route!(POST "/api/v1/posts/{id}/schedule", Post(Action::WritePosts), "Schedule an approved post (`scheduled_at`, else the post's own)", plan::api::schedule, doc plan::api::__path_schedule),
+        route!(POST "/api/v1/posts/{id}/mark-published", Post(Action::WritePosts), "Record that the post went out", plan::api::mark_published, doc plan::api::__path_mark_published),
+        route!(POST "/api/v1/posts/{id}/mark-failed", Post(Action::WritePosts), "Record that publishing failed", plan::api::mark_failed, doc plan::api::__path_mark_failed),
+        route!(POST "/api/v1/posts/{id}/back-to-draft", Post(Action::WritePosts), "Withdraw or reopen the post as a draft", plan::api::back_to_draft, doc plan::api::__path_back_to_draft),
+        route!(GET "/api/v1/notifications", SignedIn, "The caller's in-app notifications, newest first", notifications::api::list, doc notifications::api::__path_list),
         // Goals, brief, meetings and health check
-        route!(GET "/api/v1/goal-catalog", SignedIn, "The metric catalog and the KPI presets by goal type", goals::api::catalog),
-        route!(GET "/api/v1/projects/{slug}/goals", Project(Action::View), "The project's goals with baseline, progress, feasibility and forecast", goals::api::list),
-        route!(POST "/api/v1/projects/{slug}/goals", Project(Action::ManageGoals), "Set a goal (client owner, agency lead)", goals::api::create),
-        route!(POST "/api/v1/projects/{slug}/goals/{goal_id}", Project(Action::ManageGoals), "Change a goal (clears both sides' agreement)", goals::api::update),
-        route!(POST "/api/v1/projects/{slug}/goals/{goal_id}/agree", Project(Action::ManageGoals), "Agree a goal for the caller's side", goals::api::agree),
-        route!(POST "/api/v1/projects/{slug}/goals/{goal_id}/archive", Project(Action::ManageGoals), "Archive a goal (`reason`); it leaves the list and the report, its history stays", goals::api::archive),
-        route!(GET "/api/v1/projects/{slug}/brief", Project(Action::View), "Every version of the brief, newest first", brief::api::list),
-        route!(POST "/api/v1/projects/{slug}/brief", Project(Action::EditBrief), "Save a new version of the brief", brief::api::save),
-        route!(GET "/api/v1/projects/{slug}/brief/compare", Project(Action::View), "Two brief versions field by field (?left=&right=)", brief::api::compare_versions),
-        route!(POST "/api/v1/projects/{slug}/brief/{version}/acknowledge", Project(Action::AcknowledgeBrief), "Acknowledge a brief version (agency lead)", brief::api::acknowledge),
-        route!(GET "/api/v1/projects/{slug}/meetings", Project(Action::View), "Team matrix, upcoming meetings, drafted agenda, minutes, decisions and action items", meetings::api::list),
-        route!(GET "/api/v1/projects/{slug}/health", Project(Action::View), "The project's health check: findings with evidence", health::api::health),
+        route!(GET "/api/v1/goal-catalog", SignedIn, "The metric catalog and the KPI presets by goal type", goals::api::catalog, doc goals::api::__path_catalog),
+        route!(GET "/api/v1/projects/{slug}/goals", Project(Action::View), "The project's goals with baseline, progress, feasibility and forecast", goals::api::list, doc goals::api::__path_list),
+        route!(POST "/api/v1/projects/{slug}/goals", Project(Action::ManageGoals), "Set a goal (client owner, agency lead)", goals::api::create, doc goals::api::__path_create),
+        route!(POST "/api/v1/projects/{slug}/goals/{goal_id}", Project(Action::ManageGoals), "Change a goal (clears both sides' agreement)", goals::api::update, doc goals::api::__path_update),
+        route!(POST "/api/v1/projects/{slug}/goals/{goal_id}/agree", Project(Action::ManageGoals), "Agree a goal for the caller's side", goals::api::agree, doc goals::api::__path_agree),
+        route!(POST "/api/v1/projects/{slug}/goals/{goal_id}/archive", Project(Action::ManageGoals), "Archive a goal (`reason`); it leaves the list and the report, its history stays", goals::api::archive, doc goals::api::__path_archive),
+        route!(GET "/api/v1/projects/{slug}/brief", Project(Action::View), "Every version of the brief, newest first", brief::api::list, doc brief::api::__path_list),
+        route!(POST "/api/v1/projects/{slug}/brief", Project(Action::EditBrief), "Save a new version of the brief", brief::api::save, doc brief::api::__path_save),
+        route!(GET "/api/v1/projects/{slug}/brief/compare", Project(Action::View), "Two brief versions field by field (?left=&right=)", brief::api::compare_versions, doc brief::api::__path_compare_versions),
+        route!(POST "/api/v1/projects/{slug}/brief/{version}/acknowledge", Project(Action::AcknowledgeBrief), "Acknowledge a brief version (agency lead)", brief::api::acknowledge, doc brief::api::__path_acknowledge),
+        route!(GET "/api/v1/projects/{slug}/meetings", Project(Action::View), "Team matrix, upcoming meetings, drafted agenda, minutes, decisions and action items", meetings::api::list, doc meetings::api::__path_list),
+        route!(GET "/api/v1/projects/{slug}/health", Project(Action::View), "The project's health check: findings with evidence", health::api::health, doc health::api::__path_health),
     ]
 }
 

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 pub const UNREALISTIC_FACTOR: f64 = 3.0;
 
 /// A goal's target as entered: a value to reach, or a change in percent of the baseline.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Target {
     Absolute(f64),
@@ -84,8 +84,9 @@ pub fn improves(higher_is_better: bool, baseline: f64, target: f64) -> bool {
     direction(higher_is_better) * (target - baseline) > 0.0
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = FeasibilityVerdict)]
 pub enum Verdict {
     Realistic,
     Unrealistic,
@@ -101,7 +102,7 @@ impl Verdict {
 }
 
 /// The feasibility check with its numbers.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Feasibility {
     /// Improvement per day the target needs.
     pub required_rate: f64,
@@ -178,7 +179,7 @@ pub fn progress_pct(baseline: f64, target: f64, current: f64) -> Option<f64> {
 }
 
 /// A straight line through a metric's values, and where it reaches at the deadline.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Forecast {
     /// Change per day of the trend line.
     pub slope_per_day: f64,

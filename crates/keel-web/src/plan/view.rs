@@ -83,14 +83,18 @@ impl PostView {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct PostJson {
     pub id: i64,
+    /// The project's slug.
     pub project: String,
+    #[schema(value_type = crate::openapi::PostStateName)]
     pub state: String,
     pub text: String,
     pub rubric: String,
+    #[schema(value_type = Vec<crate::openapi::PlatformName>)]
     pub platforms: Vec<String>,
+    /// Text per platform where it differs from `text`.
     pub variants: BTreeMap<String, String>,
     pub scheduled_at: Option<DateTime<Utc>>,
     pub urgent: bool,
@@ -112,7 +116,7 @@ pub struct PostJson {
     pub events: Vec<EventJson>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ImageJson {
     pub id: i64,
     pub file_name: String,
@@ -121,7 +125,7 @@ pub struct ImageJson {
     pub url: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct CommentJson {
     pub id: i64,
     pub author: String,
@@ -145,7 +149,7 @@ pub fn comment_json(c: &PlanComment) -> CommentJson {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct EventJson {
     pub at: DateTime<Utc>,
     /// The acting person's e-mail, or `"keel"` when Keel itself acted (SLA timer,
@@ -153,6 +157,8 @@ pub struct EventJson {
     pub actor: String,
     pub actor_name: Option<String>,
     pub action: String,
+    /// The action's particulars (from and to states, the comment, …).
+    #[schema(value_type = Object)]
     pub detail: serde_json::Value,
 }
 

@@ -10,9 +10,14 @@ use axum::response::Response;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PeriodQuery {
+    /// First day, inclusive (default: all data).
+    #[param(value_type = Option<chrono::NaiveDate>)]
     from: Option<String>,
+    /// Last day, inclusive (default: all data); not before `from`.
+    #[param(value_type = Option<chrono::NaiveDate>)]
     to: Option<String>,
 }
 
@@ -36,6 +41,9 @@ pub fn period(q: &PeriodQuery) -> Result<(Option<NaiveDate>, Option<NaiveDate>),
 }
 
 /// The report JSON of `keel report`, streamed.
+#[utoipa::path(get, path = "/api/v1/projects/{slug}/report", params(crate::openapi::Slug, PeriodQuery),
+    responses((status = 200, body = keel_report::Report),
+        (status = 503, description = "busy with reports: try again after `Retry-After` seconds", body = crate::openapi::ErrorJson)))]
 pub async fn report(
     State(state): State<AppState>,
     Extension(ctx): Extension<ProjectCtx>,
