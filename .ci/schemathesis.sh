@@ -5,12 +5,12 @@
 #
 #   .ci/schemathesis.sh                  # builds keel (debug) into $CARGO_TARGET_DIR
 #   KEEL=path/to/keel .ci/schemathesis.sh
-#   EXAMPLES=25 SECONDS_PER_RUN=150 .ci/schemathesis.sh
+#   EXAMPLES=25 SECONDS_PER_RUN=90 .ci/schemathesis.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/keel-target}"
 EXAMPLES="${EXAMPLES:-25}"
-SECONDS_PER_RUN="${SECONDS_PER_RUN:-150}"
+SECONDS_PER_RUN="${SECONDS_PER_RUN:-90}"
 VENV="${SCHEMATHESIS_VENV:-$HOME/.cache/keel-schemathesis-venv}"
 
 if [ ! -x "$VENV/bin/schemathesis" ]; then

@@ -17,6 +17,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
         let bytes = axum::body::Bytes::from_request(Request::from_parts(parts.clone(), body), state)
             .await
             .map_err(|e| WebError::Malformed(format!("reading the body: {}", e.body_text())))?;
+        require_object(&bytes)?;
         crate::text_guard::check_json(&bytes)?;
         let req = Request::from_parts(parts, axum::body::Body::from(bytes));
         match axum::Json::<T>::from_request(req, state).await {
@@ -26,6 +27,33 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
                 rejection.body_text()
             ))),
         }
+    }
+}
+
+/// Every JSON body of the API is an object: serde would read a struct from an array too
+/// (`[null, null]`), which the document does not allow.
+pub fn require_object(bytes: &[u8]) -> Result<(), WebError> {
+    match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') => Ok(()),
+        _ => Err(WebError::Malformed(
+            "invalid JSON body: expected a JSON object `{…}`".into(),
+        )),
+    }
+}
+
+/// An optional whole number that JSON may write as `30` or `30.0` (JSON Schema's `integer`
+/// admits both): a fraction is refused.
+pub fn optional_integer<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    use serde::Deserialize;
+    let Some(n) = Option::<serde_json::Number>::deserialize(d)? else {
+        return Ok(None);
+    };
+    if let Some(i) = n.as_i64() {
+        return Ok(Some(i));
+    }
+    match n.as_f64() {
+        Some(f) if f.fract() == 0.0 && f.abs() < 9.0e18 => Ok(Some(f as i64)),
+        _ => Err(serde::de::Error::custom(format!("expected a whole number, not {n}"))),
     }
 }
 
@@ -41,7 +69,7 @@ impl<T: DeserializeOwned + Default, S: Send + Sync> FromRequest<S> for OptionalJ
         let bytes = axum::body::Bytes::from_request(Request::from_parts(parts.clone(), body), state)
             .await
             .map_err(|e| WebError::Malformed(format!("reading the body: {}", e.body_text())))?;
-        if bytes.iter().all(u8::is_ascii_whitespace) {
+        if bytes.iter().all(u8::is_ascii_whitespace) || bytes.trim_ascii() == b"null" {
             return Ok(OptionalJson(T::default()));
         }
         let req = Request::from_parts(parts, axum::body::Body::from(bytes));

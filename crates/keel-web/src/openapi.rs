@@ -8,13 +8,13 @@
 //!
 //! | status | when |
 //! |---|---|
-//! | 400 | the request does not match this document: malformed JSON, a wrong type, an unknown enum value, a missing required field or parameter |
+//! | 400 | the request cannot be read into the operation's types: malformed JSON, a body that is not an object, a wrong JSON type, a missing required field, an unreadable path or query parameter (a query enum or date included) |
 //! | 401 | no valid bearer token (every route but this document) |
 //! | 403 | the caller's role may not do this |
 //! | 404 | no such project, post or object, or not the caller's to see |
 //! | 409 | not possible in the object's current state (posts), or already exists |
 //! | 413 | the body is larger than the route accepts |
-//! | 422 | a well-formed request that a rule refuses (a date in the past, a bad e-mail, an unknown user, a data file with problems) |
+//! | 422 | a request read but refused by a rule: a body value outside its enum or format, a date in the past, an e-mail of nobody in the organization, a post over a platform's limit, a data file with problems (`problems`) |
 //!
 //! Adding an API route: `#[utoipa::path(...)]` on its handler, then `doc module::__path_handler`
 //! at the end of its line in `routes.rs`; the test `every_api_route_is_documented` fails
@@ -26,9 +26,9 @@ use axum::Json;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 use utoipa::ToSchema;
+use utoipa::openapi::RefOr;
 use utoipa::openapi::path::{HttpMethod, Operation};
 use utoipa::openapi::schema::Schema;
-use utoipa::openapi::RefOr;
 
 /// Keel's error body, on every 4xx and 5xx of the API.
 #[derive(Serialize, ToSchema)]
@@ -151,7 +151,10 @@ pub async fn document() -> Json<Value> {
 pub fn build() -> Value {
     let mut paths = Map::new();
     let mut schemas = Map::new();
-    schemas.insert(ErrorJson::name().into_owned(), to_value(&<ErrorJson as utoipa::PartialSchema>::schema()));
+    schemas.insert(
+        ErrorJson::name().into_owned(),
+        to_value(&<ErrorJson as utoipa::PartialSchema>::schema()),
+    );
     for spec in route_specs().iter().filter(|s| s.is_api()) {
         let Some(doc) = spec.doc else { continue };
         let documented = doc();
@@ -166,7 +169,7 @@ pub fn build() -> Value {
         "info": {
             "title": "Keel API",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "Keel's JSON API. Authenticate with `Authorization: Bearer <token>` (make a token with `keel token create --user EMAIL`, or on /settings/tokens). Errors answer `Error`: 400 when the request does not match this document (malformed JSON, a wrong type, an unknown enum value, a missing field), 401 without a valid token, 403 when the caller's role may not act, 404 for what does not exist or is not the caller's to see, 409 when the object's state does not allow it, 413 for a body over the limit, 422 for a well-formed request a rule refuses (its reason in `error`)."
+            "description": "Keel's JSON API. Authenticate with `Authorization: Bearer <token>` (make a token with `keel token create --user EMAIL`, or on /settings/tokens). Errors answer `Error`: 400 when the request cannot be read (malformed JSON, a body that is not an object, a wrong JSON type, a missing required field, an unreadable path or query parameter), 401 without a valid token, 403 when the caller's role may not act, 404 for what does not exist or is not the caller's to see, 409 when the object's state does not allow it, 413 for a body over the limit, 422 for a request read but refused by a rule (a value outside its enum or format, a date in the past, a data file with problems): `error` names the field and the reason."
         },
         "paths": paths,
         "components": {
@@ -189,14 +192,17 @@ fn operation(spec: &RouteSpec, documented: &Documented) -> Value {
     if op.get("responses").is_none() {
         op["responses"] = json!({});
     }
-    let has_input = op.get("requestBody").is_some()
-        || op["parameters"]
-            .as_array()
-            .is_some_and(|p| !p.is_empty());
+    let has_input = op.get("requestBody").is_some() || op["parameters"].as_array().is_some_and(|p| !p.is_empty());
     let mut errors: Vec<(&str, &str)> = vec![];
     if has_input {
-        errors.push(("400", "the request does not match this document (malformed JSON, a wrong type or enum value, a missing field or parameter)"));
-        errors.push(("422", "a well-formed request that a rule refuses; `error` says which field and why"));
+        errors.push((
+            "400",
+            "the request cannot be read: malformed JSON, a wrong JSON type, a missing field, an unreadable parameter",
+        ));
+        errors.push((
+            "422",
+            "the request was read but a rule refuses it; `error` says which field and why",
+        ));
     }
     if op.get("requestBody").is_some() {
         errors.push(("413", "the body is larger than this address accepts"));
@@ -215,17 +221,15 @@ fn operation(spec: &RouteSpec, documented: &Documented) -> Value {
             ("404", "no such post, or not the caller's to see"),
             ("409", "not possible in the post's current state"),
         ]),
-        Guard::OrgAdmin | Guard::ProjectCreator => {
-            errors.push(("403", "only the organization's admins may do this"))
-        }
+        Guard::OrgAdmin | Guard::ProjectCreator => errors.push(("403", "only the organization's admins may do this")),
         Guard::SignedIn | Guard::Public => {}
     }
     let error = json!({ "$ref": "#/components/schemas/Error" });
     let responses = op["responses"].as_object_mut().expect("responses is an object");
     for (code, description) in errors {
-        responses.entry(code.to_owned()).or_insert_with(|| {
-            json!({ "description": description, "content": { "application/json": { "schema": error } } })
-        });
+        responses.entry(code.to_owned()).or_insert_with(
+            || json!({ "description": description, "content": { "application/json": { "schema": error } } }),
+        );
     }
     op
 }
@@ -277,7 +281,12 @@ mod tests {
                             d.path
                         ));
                     }
-                    if d.operation.responses.responses.keys().all(|code| !code.starts_with('2')) {
+                    if d.operation
+                        .responses
+                        .responses
+                        .keys()
+                        .all(|code| !code.starts_with('2'))
+                    {
                         missing.push(format!("{} {}: no success response documented", spec.method, spec.path));
                     }
                 }

@@ -19,12 +19,36 @@ use serde::{Deserialize, Serialize};
 pub const UNREALISTIC_FACTOR: f64 = 3.0;
 
 /// A goal's target as entered: a value to reach, or a change in percent of the baseline.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Target {
     Absolute(f64),
     RelativePct(f64),
 }
+
+/// `{"absolute": n}` or `{"relative_pct": n}`: exactly one key, as serde reads it.
+impl utoipa::PartialSchema for Target {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, OneOfBuilder, Type};
+        let one = |key: &str, description: &str| {
+            ObjectBuilder::new()
+                .property(
+                    key,
+                    ObjectBuilder::new()
+                        .schema_type(Type::Number)
+                        .description(Some(description)),
+                )
+                .required(key)
+                .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+        };
+        OneOfBuilder::new()
+            .item(one("absolute", "the value to reach"))
+            .item(one("relative_pct", "the change to reach, in percent of the baseline"))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Target {}
 
 impl Target {
     /// The value to reach from `baseline` (`None` for a relative target without a baseline).

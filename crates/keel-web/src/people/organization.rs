@@ -153,5 +153,8 @@ pub async fn deactivate_api(
     Path(target): Path<i64>,
 ) -> Result<Json<Deactivated>, WebError> {
     deactivate(&state, &user, target).await?;
-    Ok(Json(Deactivated { id: target, status: "deactivated" }))
+    Ok(Json(Deactivated {
+        id: target,
+        status: "deactivated",
+    }))
 }

@@ -59,7 +59,7 @@ pub async fn list(
     Ok(Json(out))
 }
 
-#[utoipa::path(post, path = "/api/v1/projects/{slug}/posts", params(crate::openapi::Slug), request_body = NewPostJson, responses((status = 201, body = PostJson)))]
+#[utoipa::path(post, path = "/api/v1/projects/{slug}/posts", params(crate::openapi::Slug), request_body(content = Option<NewPostJson>, description = "every field may be left out (an empty draft)"), responses((status = 201, body = PostJson)))]
 pub async fn create(
     State(state): State<AppState>,
     Extension(ctx): Extension<ProjectCtx>,
@@ -84,7 +84,7 @@ pub async fn show(
     Ok(Json(view.json(&ctx.project.slug)))
 }
 
-#[utoipa::path(post, path = "/api/v1/posts/{id}/edit", params(crate::openapi::PostIdParam), request_body = EditJson, responses((status = 200, body = PostJson)))]
+#[utoipa::path(post, path = "/api/v1/posts/{id}/edit", params(crate::openapi::PostIdParam), request_body(content = Option<EditJson>, description = "fields left out keep their value; an empty body changes nothing"), responses((status = 200, body = PostJson)))]
 pub async fn edit(
     State(state): State<AppState>,
     Extension(ctx): Extension<ProjectCtx>,
@@ -131,8 +131,8 @@ async fn act(
 macro_rules! action_handler {
     ($name:ident, $action:expr, $path:literal) => {
         #[utoipa::path(post, path = $path, params(crate::openapi::PostIdParam),
-            request_body(content = Option<ActionJson>, description = "optional: an empty body is all defaults"),
-            responses((status = 200, body = PostJson)))]
+                    request_body(content = Option<ActionJson>, description = "optional: an empty body is all defaults"),
+                    responses((status = 200, body = PostJson)))]
         pub async fn $name(
             State(state): State<AppState>,
             Extension(ctx): Extension<ProjectCtx>,
@@ -146,11 +146,23 @@ macro_rules! action_handler {
 
 action_handler!(submit, PostAction::Submit, "/api/v1/posts/{id}/submit");
 action_handler!(approve, PostAction::Approve, "/api/v1/posts/{id}/approve");
-action_handler!(request_changes, PostAction::RequestChanges, "/api/v1/posts/{id}/request-changes");
+action_handler!(
+    request_changes,
+    PostAction::RequestChanges,
+    "/api/v1/posts/{id}/request-changes"
+);
 action_handler!(schedule, PostAction::Schedule, "/api/v1/posts/{id}/schedule");
-action_handler!(mark_published, PostAction::MarkPublished, "/api/v1/posts/{id}/mark-published");
+action_handler!(
+    mark_published,
+    PostAction::MarkPublished,
+    "/api/v1/posts/{id}/mark-published"
+);
 action_handler!(mark_failed, PostAction::MarkFailed, "/api/v1/posts/{id}/mark-failed");
-action_handler!(back_to_draft, PostAction::BackToDraft, "/api/v1/posts/{id}/back-to-draft");
+action_handler!(
+    back_to_draft,
+    PostAction::BackToDraft,
+    "/api/v1/posts/{id}/back-to-draft"
+);
 
 /// A comment on a post.
 #[derive(Deserialize, Default, utoipa::ToSchema)]
@@ -163,7 +175,7 @@ pub struct CommentBody {
     pub suggestion: bool,
 }
 
-#[utoipa::path(post, path = "/api/v1/posts/{id}/comments", params(crate::openapi::PostIdParam), request_body = CommentBody, responses((status = 201, body = CommentJson)))]
+#[utoipa::path(post, path = "/api/v1/posts/{id}/comments", params(crate::openapi::PostIdParam), request_body(content = Option<CommentBody>, description = "`text` is required"), responses((status = 201, body = CommentJson)))]
 pub async fn comment(
     State(state): State<AppState>,
     Extension(ctx): Extension<ProjectCtx>,
@@ -299,11 +311,13 @@ pub async fn workflow(
 #[derive(Deserialize, Default, utoipa::ToSchema)]
 #[schema(as = WorkflowSettings)]
 pub struct SettingsJson {
+    /// Minutes an urgent post's approver has to decide.
+    #[serde(default, deserialize_with = "crate::json::optional_integer")]
     pub urgent_sla_minutes: Option<i64>,
     pub auto_approve: Option<bool>,
 }
 
-#[utoipa::path(post, path = "/api/v1/projects/{slug}/workflow", params(crate::openapi::Slug), request_body = SettingsJson, responses((status = 200, body = WorkflowJson)))]
+#[utoipa::path(post, path = "/api/v1/projects/{slug}/workflow", params(crate::openapi::Slug), request_body(content = Option<SettingsJson>, description = "fields left out keep their value"), responses((status = 200, body = WorkflowJson)))]
 pub async fn set_workflow(
     State(state): State<AppState>,
     Extension(ctx): Extension<ProjectCtx>,

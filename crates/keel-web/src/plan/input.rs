@@ -24,9 +24,10 @@ impl<T: DeserializeOwned + Default, S: Send + Sync> FromRequest<S> for ApiBody<T
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
             .map_err(|e| WebError::Malformed(format!("reading the body: {}", e.body_text())))?;
-        if bytes.iter().all(u8::is_ascii_whitespace) {
+        if bytes.iter().all(u8::is_ascii_whitespace) || bytes.trim_ascii() == b"null" {
             return Ok(ApiBody(T::default()));
         }
+        crate::json::require_object(&bytes)?;
         crate::text_guard::check_json(&bytes)?;
         serde_json::from_slice(&bytes)
             .map(ApiBody)

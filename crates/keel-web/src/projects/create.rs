@@ -18,6 +18,7 @@ use serde::Deserialize;
 pub struct NewProjectBody {
     /// The project's address: lowercase letters, digits and `-`.
     #[serde(default)]
+    #[schema(required, pattern = "^[a-z0-9][a-z0-9-]{0,46}[a-z0-9]$")]
     pub slug: String,
     #[serde(default)]
     #[schema(required)]

@@ -28,7 +28,7 @@ pub fn period(q: &PeriodQuery) -> Result<(Option<NaiveDate>, Option<NaiveDate>),
             None => Ok(None),
             Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
                 .map(Some)
-                .map_err(|_| WebError::BadRequest(format!("`{name}` must be a date as YYYY-MM-DD (got `{s}`)"))),
+                .map_err(|_| WebError::Malformed(format!("`{name}` must be a date as YYYY-MM-DD (got `{s}`)"))),
         }
     };
     let (from, to) = (day("from", &q.from)?, day("to", &q.to)?);
@@ -49,6 +49,14 @@ pub async fn report(
     Extension(ctx): Extension<ProjectCtx>,
     Query(q): Query<PeriodQuery>,
 ) -> Result<Response, WebError> {
+    // The document says a date; the pages' empty field ("all data") is not one.
+    for (name, value) in [("from", &q.from), ("to", &q.to)] {
+        if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
+            return Err(WebError::Malformed(format!(
+                "`{name}` must be a date as YYYY-MM-DD (got an empty value)"
+            )));
+        }
+    }
     let (from, to) = period(&q)?;
     let (mut writer, body) = streaming::channel();
     let (store, project) = (state.store.clone(), ctx.project.clone());

@@ -41,6 +41,7 @@ pub async fn members(
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct NewMember {
     /// The e-mail of a user of the project's organization.
+    #[schema(format = Email)]
     pub email: String,
     #[schema(value_type = crate::openapi::RoleName)]
     pub role: String,
@@ -59,7 +60,7 @@ pub async fn add_member(
     let role: Role = body
         .role
         .parse()
-        .map_err(|e| WebError::Malformed(format!("field `role`: {e}")))?;
+        .map_err(|e| WebError::BadRequest(format!("field `role`: {e}")))?;
     if !may_assign(ctx.access, role) {
         return Err(WebError::Forbidden);
     }

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct InvitationBody {
     #[serde(default)]
-    #[schema(required)]
+    #[schema(required, format = Email)]
     pub email: String,
     #[serde(default)]
     #[schema(required, value_type = crate::openapi::RoleName)]
@@ -124,11 +124,15 @@ pub async fn api_invite(
     Extension(ctx): Extension<ProjectCtx>,
     ApiJson(body): ApiJson<InvitationBody>,
 ) -> Result<(StatusCode, Json<InvitationJson>), WebError> {
-    let lang = body
-        .lang
-        .as_deref()
-        .and_then(Lang::parse)
-        .unwrap_or_else(|| crate::i18n::LangExt::from_headers(&headers));
+    let lang = match body.lang.as_deref() {
+        None => crate::i18n::LangExt::from_headers(&headers),
+        Some(code) => Lang::parse(code).ok_or_else(|| {
+            WebError::invalid(
+                format!("field `lang`: expected `en` or `ru`, not `{code}`"),
+                format!("поле `lang`: нужно `en` или `ru`, а не `{code}`"),
+            )
+        })?,
+    };
     let json = add_or_invite(&state, &headers, &ctx, &body.email, &body.role, lang).await?;
     Ok((StatusCode::CREATED, Json(json)))
 }
