@@ -9,6 +9,7 @@
 //!   whoever takes them and wherever;
 //! - [`jobs`]: the background runner with every job kind (notifications, deliveries, the
 //!   urgent-post SLA clock);
+//! - [`publishing`]: connections to the platforms (checked on connect) and publishing;
 //! - [`refusal`] and [`wording`]: why something was refused, as a value, and its words in
 //!   the reader's language — the edges only choose the language.
 
@@ -20,6 +21,7 @@ pub mod goals;
 pub mod jobs;
 pub mod meetings;
 pub mod people;
+pub mod publishing;
 pub mod refusal;
 pub mod review;
 pub mod wording;

@@ -37,6 +37,8 @@ pub enum Refusal {
     /// Removing this membership would leave the project without anyone in a leading role
     /// (its agency lead, or the client's owner).
     LastLead(keel_domain::Role),
+    /// A connection could not be made: the platform's check said why.
+    Connection(crate::publishing::Problem),
 }
 
 /// The broad class of a refusal, which each edge maps to its own status (HTTP 404, 403, 409,
@@ -59,7 +61,9 @@ impl Refusal {
             Refusal::WrongState | Refusal::OpenSuggestions(_) | Refusal::ChangedMeanwhile | Refusal::LastLead(_) => {
                 RefusalKind::Conflict
             }
-            Refusal::CommentRequired | Refusal::Invalid { .. } | Refusal::WeakPassword(_) => RefusalKind::Invalid,
+            Refusal::CommentRequired | Refusal::Invalid { .. } | Refusal::WeakPassword(_) | Refusal::Connection(_) => {
+                RefusalKind::Invalid
+            }
             Refusal::LinkGone => RefusalKind::NotFound,
         }
     }

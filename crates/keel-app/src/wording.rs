@@ -9,6 +9,7 @@ use keel_domain::Lang;
 pub fn refusal(refusal: &Refusal, lang: Lang) -> String {
     let fixed = |en: &str, ru: &str| lang.pick(en, ru).to_owned();
     match refusal {
+        Refusal::Connection(problem) => problem.text(lang),
         Refusal::NotFound => fixed("not found", "не найдено"),
         Refusal::Forbidden => fixed(
             "your role in this project does not allow this",

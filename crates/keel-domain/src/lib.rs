@@ -5,6 +5,7 @@
 
 pub mod brief;
 pub mod calendar;
+pub mod connection;
 pub mod first_steps;
 pub mod goals;
 pub mod health;
@@ -16,6 +17,7 @@ pub mod notification;
 pub mod password;
 pub mod permission;
 pub mod project;
+pub mod report_schedule;
 pub mod role;
 pub mod text;
 pub mod user;

@@ -26,10 +26,12 @@ pub enum NotificationKind {
     PostApproved,
     /// Someone commented on a post (to its author and approvers).
     CommentAdded,
+    /// Publishing a post failed for good (to the agency lead and the author).
+    PublishFailed,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 7] = [
+    pub const ALL: [NotificationKind; 8] = [
         NotificationKind::PostSubmitted,
         NotificationKind::UrgentPostSubmitted,
         NotificationKind::SlaHalfway,
@@ -37,6 +39,7 @@ impl NotificationKind {
         NotificationKind::ChangesRequested,
         NotificationKind::PostApproved,
         NotificationKind::CommentAdded,
+        NotificationKind::PublishFailed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -48,6 +51,7 @@ impl NotificationKind {
             NotificationKind::ChangesRequested => "changes_requested",
             NotificationKind::PostApproved => "post_approved",
             NotificationKind::CommentAdded => "comment_added",
+            NotificationKind::PublishFailed => "publish_failed",
         }
     }
 

@@ -46,10 +46,19 @@ pub enum Action {
     AcknowledgeBrief,
     /// Plan meetings, write minutes, decisions and action items, fill the team matrix.
     ManageMeetings,
+    /// Make and revoke report share links and set the report delivery schedule: the agency
+    /// lead, who sends the reports, and the client owner, who answers for who reads them.
+    ManageReports,
+    // Connections and publishing.
+    /// See the project's connections and their status (the agency side and the client owner).
+    ViewConnections,
+    /// Connect, reconnect and remove accounts, retry or resolve a publication (the agency
+    /// lead, who answers for what is posted in the client's name).
+    ManageConnections,
 }
 
 impl Action {
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 16] = [
         Action::View,
         Action::ViewMembers,
         Action::ManageMembers,
@@ -63,6 +72,9 @@ impl Action {
         Action::EditBrief,
         Action::AcknowledgeBrief,
         Action::ManageMeetings,
+        Action::ManageReports,
+        Action::ViewConnections,
+        Action::ManageConnections,
     ];
 }
 
@@ -104,6 +116,9 @@ fn role_allows(role: Role, action: Action) -> bool {
         Action::ManageGoals | Action::EditBrief => matches!(role, Role::ClientOwner | Role::AgencyLead),
         Action::AcknowledgeBrief => role == Role::AgencyLead,
         Action::ManageMeetings => matches!(role, Role::ClientOwner | Role::AgencyLead | Role::Specialist),
+        Action::ManageReports => matches!(role, Role::AgencyLead | Role::ClientOwner),
+        Action::ViewConnections => matches!(role, Role::ClientOwner | Role::AgencyLead | Role::Specialist),
+        Action::ManageConnections => role == Role::AgencyLead,
     }
 }
 
@@ -140,14 +155,14 @@ mod tests {
     fn every_role_and_action_matches_the_table() {
         use Action::*;
         let (a, f) = (Allow, Forbidden);
-        let table: [(Role, [Decision; 13]); 6] = [
-            //                  View ViewMembers ManageMembers ImportData WritePosts DecidePosts CommentPosts ManageWorkflow ManageCalendarFeeds ManageGoals EditBrief AckBrief ManageMeetings
-            (Role::ClientOwner, [a, a, a, a, f, f, a, a, a, a, a, f, a]),
-            (Role::ClientApprover, [a, a, f, f, f, a, a, f, f, f, f, f, f]),
-            (Role::ClientMember, [a, a, f, f, f, f, a, f, f, f, f, f, f]),
-            (Role::AgencyLead, [a, a, f, a, a, f, a, a, a, a, a, a, a]),
-            (Role::Specialist, [a, a, f, a, a, f, a, f, f, f, f, f, a]),
-            (Role::Viewer, [a, a, f, f, f, f, f, f, f, f, f, f, f]),
+        let table: [(Role, [Decision; 16]); 6] = [
+            //                  View ViewMembers ManageMembers ImportData WritePosts DecidePosts CommentPosts ManageWorkflow ManageCalendarFeeds ManageGoals EditBrief AckBrief ManageMeetings ManageReports ViewConnections ManageConnections
+            (Role::ClientOwner, [a, a, a, a, f, f, a, a, a, a, a, f, a, a, a, f]),
+            (Role::ClientApprover, [a, a, f, f, f, a, a, f, f, f, f, f, f, f, f, f]),
+            (Role::ClientMember, [a, a, f, f, f, f, a, f, f, f, f, f, f, f, f, f]),
+            (Role::AgencyLead, [a, a, f, a, a, f, a, a, a, a, a, a, a, a, a, a]),
+            (Role::Specialist, [a, a, f, a, a, f, a, f, f, f, f, f, a, f, a, f]),
+            (Role::Viewer, [a, a, f, f, f, f, f, f, f, f, f, f, f, f, f, f]),
         ];
         let actions = [
             View,
@@ -163,6 +178,9 @@ mod tests {
             EditBrief,
             AcknowledgeBrief,
             ManageMeetings,
+            ManageReports,
+            ViewConnections,
+            ManageConnections,
         ];
         for (role, expected) in table {
             for (action, want) in actions.into_iter().zip(expected) {

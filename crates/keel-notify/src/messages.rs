@@ -32,6 +32,7 @@ pub trait Messages: Copy {
             ChangesRequested => self.lang().pick("Changes were requested", "Запрошены правки"),
             PostApproved => self.lang().pick("The post was approved", "Пост согласован"),
             CommentAdded => self.lang().pick("New comment on a post", "Новый комментарий к посту"),
+            PublishFailed => self.lang().pick("A post was not published", "Пост не опубликован"),
         }
     }
 

@@ -71,6 +71,14 @@ impl HttpClient {
             .header(CONTENT_TYPE, content_type)
             .body(Full::new(Bytes::from(body)))
             .map_err(|_| TransportError::BadUrl)?;
+        self.exchange(request, timeout).await
+    }
+
+    async fn exchange(
+        &self,
+        request: Request<Full<Bytes>>,
+        timeout: Duration,
+    ) -> Result<(StatusCode, Bytes), TransportError> {
         let exchange = async {
             let response = self
                 .inner
@@ -90,6 +98,73 @@ impl HttpClient {
             .await
             .map_err(|_| TransportError::TimedOut(timeout))?
     }
+}
+
+/// A `multipart/form-data` body built in memory: text fields and files.
+pub(crate) struct Multipart {
+    boundary: String,
+    body: Vec<u8>,
+}
+
+impl Multipart {
+    pub(crate) fn new() -> Multipart {
+        let mut bytes = [0u8; 16];
+        getrandom::fill(&mut bytes).expect("the operating system's random source failed");
+        let boundary = format!("keel-{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>());
+        Multipart { boundary, body: vec![] }
+    }
+
+    pub(crate) fn text(mut self, name: &str, value: &str) -> Multipart {
+        self.body.extend_from_slice(
+            format!(
+                "--{}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n",
+                self.boundary
+            )
+            .as_bytes(),
+        );
+        self.body.extend_from_slice(value.as_bytes());
+        self.body.extend_from_slice(b"\r\n");
+        self
+    }
+
+    pub(crate) fn file(mut self, name: &str, file_name: &str, content_type: &str, bytes: &[u8]) -> Multipart {
+        let file_name: String = file_name
+            .chars()
+            .map(|c| {
+                if c == '"' || c == '\\' || c.is_control() {
+                    '_'
+                } else {
+                    c
+                }
+            })
+            .collect();
+        self.body.extend_from_slice(
+            format!(
+                "--{}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: {content_type}\r\n\r\n",
+                self.boundary
+            )
+            .as_bytes(),
+        );
+        self.body.extend_from_slice(bytes);
+        self.body.extend_from_slice(b"\r\n");
+        self
+    }
+
+    /// The content type (with the boundary) and the body.
+    pub(crate) fn finish(mut self) -> (String, Vec<u8>) {
+        self.body
+            .extend_from_slice(format!("--{}--\r\n", self.boundary).as_bytes());
+        (format!("multipart/form-data; boundary={}", self.boundary), self.body)
+    }
+}
+
+/// `application/x-www-form-urlencoded` text of `pairs`.
+pub(crate) fn form_body(pairs: &[(&str, String)]) -> Vec<u8> {
+    let mut out = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in pairs {
+        out.append_pair(k, v);
+    }
+    out.finish().into_bytes()
 }
 
 /// A client error with its causes (connection refused, TLS failure), none of which hold the URL.

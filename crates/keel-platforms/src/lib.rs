@@ -5,6 +5,7 @@
 //! ([`Failure`]). No database: what to store, retry or show is the caller's business.
 //!
 //! - [`telegram`]: the Telegram Bot API.
+//! - [`vk`]: the VK API (communities and their walls).
 //!
 //! Another platform (VK, Instagram, …) is another module beside it: its objects, a client made
 //! from its `KEEL_*_API_URL`, the shared HTTP client (`http`: rustls with aws-lc-rs, connect and
@@ -15,5 +16,6 @@
 mod failure;
 mod http;
 pub mod telegram;
+pub mod vk;
 
 pub use failure::{Failure, PlatformError};

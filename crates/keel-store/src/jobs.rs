@@ -120,6 +120,11 @@ impl JobRunner {
         self.handlers.insert(kind.to_owned(), handler);
     }
 
+    /// This runner's name (process id and a random part), recorded on what it claims.
+    pub fn worker(&self) -> &str {
+        &self.worker
+    }
+
     pub fn store(&self) -> &Store {
         &self.store
     }

@@ -11,6 +11,7 @@
 pub mod audit;
 pub mod backup;
 pub mod brief;
+pub mod connections;
 pub mod credentials;
 pub mod data;
 mod error;
@@ -30,6 +31,9 @@ pub mod people;
 pub mod plan;
 pub mod projects;
 pub mod report;
+// Platform credentials sealed at rest.
+pub mod reports;
+pub mod sealing;
 pub mod sessions;
 pub mod tokens;
 pub mod users;

@@ -1,8 +1,17 @@
 //! A local Bot API server (axum) answering with the documented shapes: `{"ok":true,"result":…}`
 //! with real Message / Update / CallbackQuery field names, or `{"ok":false,…}` when scripted.
+//!
+//! Channels (publishing): [`CHANNEL`] is a public channel where the bot is an administrator with
+//! `can_post_messages`; [`CHANNEL_NOT_ADMIN`] one where it is a plain member; other names answer
+//! 400 "Bad Request: chat not found", as `getChat` does. `sendMessage`, `sendPhoto` and
+//! `sendMediaGroup` to a channel answer the Message(s) with `chat` `{id, type: "channel", title,
+//! username}`; files come as `multipart/form-data` (recorded as `{"file_name", "size"}`); a caption
+//! over 1 024 characters is 400 "Bad Request: message caption is too long". Scripted answers
+//! reproduce 429 with `parameters.retry_after`, 401 Unauthorized (revoked token) and 403
+//! Forbidden (bot removed from the channel).
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::StatusCode;
 use axum::routing::post;
 use keel_platforms::telegram::{BotToken, TelegramApi};
@@ -13,6 +22,11 @@ use std::time::Duration;
 
 pub const TOKEN: &str = "123456:TEST-token";
 pub const BOT_ID: i64 = 123456;
+/// A channel where the bot may post.
+pub const CHANNEL: &str = "@keel_test_channel";
+pub const CHANNEL_ID: i64 = -1_001_234_567_890;
+/// A channel where the bot is a member without the right to post.
+pub const CHANNEL_NOT_ADMIN: &str = "@keel_other_channel";
 
 /// Scripted answers (HTTP status, body) per method, used in order.
 type Script = HashMap<String, VecDeque<(u16, Value)>>;
@@ -78,11 +92,82 @@ impl BotServer {
     }
 }
 
+/// The request's fields: a JSON body, or a multipart form (files as `{"file_name", "size"}`;
+/// a `media` field parsed as JSON).
+async fn body_of(request: Request) -> Value {
+    let multipart = request
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if multipart {
+        let mut fields = serde_json::Map::new();
+        if let Ok(mut form) = Multipart::from_request(request, &()).await {
+            while let Ok(Some(field)) = form.next_field().await {
+                let name = field.name().unwrap_or("").to_owned();
+                let file_name = field.file_name().map(str::to_owned);
+                let bytes = field.bytes().await.unwrap_or_default();
+                let value = match file_name {
+                    Some(file_name) => json!({"file_name": file_name, "size": bytes.len()}),
+                    None => {
+                        let text = String::from_utf8_lossy(&bytes).into_owned();
+                        match name.as_str() {
+                            "media" => serde_json::from_str(&text).unwrap_or(Value::String(text)),
+                            "chat_id" => text.parse::<i64>().map(Value::from).unwrap_or(Value::String(text)),
+                            _ => Value::String(text),
+                        }
+                    }
+                };
+                fields.insert(name, value);
+            }
+        }
+        Value::Object(fields)
+    } else {
+        match Json::<Value>::from_request(request, &()).await {
+            Ok(Json(body)) => body,
+            Err(_) => Value::Null,
+        }
+    }
+}
+
+/// The channel a `chat_id` names, as (id, username, bot may post), or None for an unknown chat.
+fn channel(chat_id: &Value) -> Option<(i64, &'static str, bool)> {
+    let is = |name: &str, id: i64| chat_id.as_str() == Some(name) || chat_id.as_i64() == Some(id);
+    if is(CHANNEL, CHANNEL_ID) {
+        Some((CHANNEL_ID, "keel_test_channel", true))
+    } else if is(CHANNEL_NOT_ADMIN, -1_001_000_000_002) {
+        Some((-1_001_000_000_002, "keel_other_channel", false))
+    } else {
+        None
+    }
+}
+
+fn channel_message(id: i64, chat_id: i64, username: &str, extra: Value) -> Value {
+    let mut message = json!({
+        "message_id": id,
+        "sender_chat": {"id": chat_id, "title": "Coffee House news", "username": username, "type": "channel"},
+        "chat": {"id": chat_id, "title": "Coffee House news", "username": username, "type": "channel"},
+        "date": 1_790_000_000,
+    });
+    if let (Some(m), Some(e)) = (message.as_object_mut(), extra.as_object()) {
+        m.extend(e.clone());
+    }
+    message
+}
+
+fn not_found_chat() -> (StatusCode, Json<Value>) {
+    (
+        StatusCode::BAD_REQUEST,
+        Json(json!({"ok": false, "error_code": 400, "description": "Bad Request: chat not found"})),
+    )
+}
+
 async fn answer(
     State(server): State<BotServer>,
     Path((bot, method)): Path<(String, String)>,
-    Json(body): Json<Value>,
+    request: Request,
 ) -> (StatusCode, Json<Value>) {
+    let body = body_of(request).await;
     if bot != format!("bot{TOKEN}") {
         return (
             StatusCode::UNAUTHORIZED,
@@ -106,6 +191,79 @@ async fn answer(
     let result = match method.as_str() {
         "getMe" => json!({"id": BOT_ID, "is_bot": true, "first_name": "Keel", "username": "KeelTestBot",
                           "can_join_groups": true, "can_read_all_group_messages": false, "supports_inline_queries": false}),
+        "getChat" => match channel(&body["chat_id"]) {
+            Some((id, username, _)) => {
+                json!({"id": id, "type": "channel", "title": "Coffee House news", "username": username,
+                                              "accent_color_id": 1, "max_reaction_count": 11})
+            }
+            None => return not_found_chat(),
+        },
+        "getChatMember" => match channel(&body["chat_id"]) {
+            Some((_, _, may_post)) if body["user_id"].as_i64() == Some(BOT_ID) => {
+                let user = json!({"id": BOT_ID, "is_bot": true, "first_name": "Keel", "username": "KeelTestBot"});
+                if may_post {
+                    json!({"status": "administrator", "user": user, "can_be_edited": false, "is_anonymous": false,
+                           "can_manage_chat": true, "can_delete_messages": true, "can_manage_video_chats": false,
+                           "can_restrict_members": false, "can_promote_members": false, "can_change_info": false,
+                           "can_invite_users": true, "can_post_messages": true, "can_edit_messages": true,
+                           "can_post_stories": false, "can_edit_stories": false, "can_delete_stories": false})
+                } else {
+                    json!({"status": "member", "user": user})
+                }
+            }
+            Some(_) => json!({"status": "left", "user": {"id": body["user_id"], "is_bot": false, "first_name": "?"}}),
+            None => return not_found_chat(),
+        },
+        "sendPhoto" | "sendMediaGroup" => {
+            let Some((chat_id, username, _)) = channel(&body["chat_id"]) else {
+                return not_found_chat();
+            };
+            let caption = if method == "sendPhoto" {
+                body["caption"].as_str()
+            } else {
+                body["media"][0]["caption"].as_str()
+            };
+            if caption.is_some_and(|c| c.encode_utf16().count() > 1024) {
+                return (
+                    StatusCode::BAD_REQUEST,
+                    Json(
+                        json!({"ok": false, "error_code": 400, "description": "Bad Request: message caption is too long"}),
+                    ),
+                );
+            }
+            let photo = json!({"photo": [{"file_id": "AgAC-test", "file_unique_id": "AQAD-test", "width": 604, "height": 604}],
+                               "caption": caption});
+            let mut id = server.next_message_id.lock().unwrap();
+            if method == "sendPhoto" {
+                *id += 1;
+                channel_message(*id, chat_id, username, photo)
+            } else {
+                let count = body["media"].as_array().map(Vec::len).unwrap_or(0);
+                let group = json!({"media_group_id": "13579"});
+                json!(
+                    (0..count)
+                        .map(|i| {
+                            *id += 1;
+                            let mut extra = if i == 0 {
+                                photo.clone()
+                            } else {
+                                json!({"photo": photo["photo"]})
+                            };
+                            extra["media_group_id"] = group["media_group_id"].clone();
+                            channel_message(*id, chat_id, username, extra)
+                        })
+                        .collect::<Vec<_>>()
+                )
+            }
+        }
+        "sendMessage" if body["chat_id"].is_string() || body["chat_id"].as_i64().is_some_and(|c| c < 0) => {
+            let Some((chat_id, username, _)) = channel(&body["chat_id"]) else {
+                return not_found_chat();
+            };
+            let mut id = server.next_message_id.lock().unwrap();
+            *id += 1;
+            channel_message(*id, chat_id, username, json!({"text": body["text"]}))
+        }
         "sendMessage" | "editMessageReplyMarkup" => {
             let mut id = server.next_message_id.lock().unwrap();
             *id += 1;

@@ -6,6 +6,7 @@
 //!   `KEEL_TEST_REQUIRE` demands it;
 //! - [`smtp`]: a real SMTP server on loopback that keeps what it receives;
 //! - [`bot_api`]: a local Telegram Bot API server answering with the documented shapes;
+//! - [`vk_api`]: a local VK API server (methods, photo upload, errors as HTTP 200);
 //! - [`day_sums`]: day sums compared with a recount.
 
 #![forbid(unsafe_code)]
@@ -14,5 +15,6 @@ pub mod bot_api;
 pub mod day_sums;
 pub mod db;
 pub mod smtp;
+pub mod vk_api;
 
 pub use db::{Backend, TestDb, required, skip, temp_sqlite};

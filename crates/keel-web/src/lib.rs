@@ -31,6 +31,7 @@ mod text_guard;
 mod analytics;
 mod brief;
 mod calendar_feeds;
+mod connections;
 mod data;
 mod definitions;
 mod goals;
@@ -79,6 +80,8 @@ pub struct WebConfig {
     pub smtp: Option<keel_notify::email::SmtpSettings>,
     /// Whether `/signup` makes new organizations (off: it answers 404).
     pub allow_signup: bool,
+    /// Where the platforms' APIs are and the key credentials are sealed with (connections).
+    pub platforms: keel_app::publishing::Platforms,
 }
 
 /// What the pages need to know about the configured Telegram bot.
@@ -96,6 +99,7 @@ impl Default for WebConfig {
             telegram: None,
             smtp: None,
             allow_signup: false,
+            platforms: keel_app::publishing::Platforms::default(),
         }
     }
 }
@@ -174,4 +178,27 @@ pub async fn report_html_for_period(
 ) -> anyhow::Result<String> {
     let analytics = keel_report::series::build_analytics(store, project, from, to, analytics::page::TOP_POSTS).await?;
     Ok(reports::standalone::standalone_analytics(project, &analytics, Lang::En))
+}
+
+/// The report of `keel report --format pdf`: the period report for the client, rendered
+/// inside Keel, in `lang`.
+pub async fn report_pdf_for_period(
+    store: &Store,
+    project: &keel_store::projects::Project,
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+    lang: Lang,
+) -> anyhow::Result<Vec<u8>> {
+    reports::document::pdf(store, project, from, to, lang).await
+}
+
+/// The report of `keel report --format xlsx`: one sheet per section, in `lang`.
+pub async fn report_xlsx_for_period(
+    store: &Store,
+    project: &keel_store::projects::Project,
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+    lang: Lang,
+) -> anyhow::Result<Vec<u8>> {
+    reports::document::xlsx(store, project, from, to, lang).await
 }

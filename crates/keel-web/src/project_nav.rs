@@ -42,6 +42,11 @@ pub const SECTIONS: &[Section] = &[
                 path: "/calendar",
             },
             Page {
+                tab: "connections",
+                key: "connections.tab",
+                path: "/connections",
+            },
+            Page {
                 tab: "audit",
                 key: "audit.tab",
                 path: "/audit",

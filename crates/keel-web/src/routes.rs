@@ -6,9 +6,9 @@
 
 use crate::auth::guard::{Guard, enforce};
 use crate::{
-    AppState, analytics, assets, auth, brief, calendar_feeds, data, definitions, error, flash, goals, health, heavy,
-    meetings, notifications, openapi, ops, people, plan, projects, reports, review, security_headers, session, team,
-    text_guard,
+    AppState, analytics, assets, auth, brief, calendar_feeds, connections, data, definitions, error, flash, goals,
+    health, heavy, meetings, notifications, openapi, ops, people, plan, projects, reports, review, security_headers,
+    session, team, text_guard,
 };
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::Method;
@@ -76,6 +76,11 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         route!(GET "/projects/{slug}/report.json", Project(Action::View), "Download the project's report as JSON", reports::download::report_json),
         route!(GET "/projects/{slug}/report.csv", Project(Action::View), "Download the project's report as CSV", reports::download::report_csv),
         route!(GET "/projects/{slug}/report.html", Project(Action::View), "Download the project's report as a standalone HTML page", reports::download::report_html),
+        route!(GET "/projects/{slug}/report.pdf", Project(Action::View), "Download the project's report for the client as PDF (`lang`: en or ru)", reports::download::report_pdf),
+        route!(GET "/projects/{slug}/report.xlsx", Project(Action::View), "Download the project's report for the client as XLSX, one sheet per section", reports::download::report_xlsx),
+        route!(GET "/r/{token}", Public, "A report share link: the read-only report; the secret `{token}` is the credential; every open counted", reports::share::page),
+        route!(GET "/r/{token}/report.pdf", Public, "A shared report as PDF", reports::share::pdf),
+        route!(GET "/r/{token}/logo", Public, "The agency's logo on a shared report", reports::share::logo),
         route!(GET "/projects/{slug}/data", Project(Action::View), "The project's data and import history", data::page::page),
         route!(POST "/projects/{slug}/data", Project(Action::ImportData), "Upload a data file", data::page::upload),
         route!(GET "/projects/{slug}/data/sample/{format}", Project(Action::View), "A sample file of an import format, to fill in", data::page::sample),
@@ -133,6 +138,11 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         route!(GET "/projects/{slug}/calendar", Project(Action::View), "The project's calendar feeds", calendar_feeds::page::page),
         route!(POST "/projects/{slug}/calendar", Project(Action::ManageCalendarFeeds), "Make a secret iCal feed address of the project's plan", calendar_feeds::page::create),
         route!(POST "/projects/{slug}/calendar/revoke", Project(Action::ManageCalendarFeeds), "Revoke a calendar feed address", calendar_feeds::page::revoke),
+        // Connections and publishing
+        route!(GET "/projects/{slug}/connections", Project(Action::ViewConnections), "The project's connections to the platforms and their status", connections::page::page),
+        route!(POST "/projects/{slug}/connections", Project(Action::ManageConnections), "Connect an account (checked with the platform first)", connections::page::connect),
+        route!(POST "/projects/{slug}/connections/{connection}/remove", Project(Action::ManageConnections), "Remove a connection", connections::page::remove),
+        route!(POST "/projects/{slug}/posts/{id}/publications/{platform}", Post(Action::WritePosts), "Resolve a failed or unknown publication: send it again, or mark it published with its address", connections::page::resolve_publication),
         route!(GET "/ical/{feed}", Public, "The project's plan as iCalendar; the secret `{feed}` (`<secret>.ics`) is the credential", calendar_feeds::page::feed),
         // Goals, brief, team matrix, meetings and health check
         route!(GET "/projects/{slug}/goals", Project(Action::View), "Goals with progress, feasibility and forecast", goals::page::page),
@@ -168,6 +178,8 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         route!(POST "/api/v1/projects/{slug}/members", Project(Action::ManageMembers), "Add a person to the project", team::api::add_member, doc team::api::__path_add_member),
         route!(POST "/api/v1/projects/{slug}/imports", Project(Action::ImportData), "Import a data file (the body) into the project, all-or-nothing", data::api::import, doc data::api::__path_import),
         route!(GET "/api/v1/projects/{slug}/report", Project(Action::View), "The project's report (the JSON of `keel report`)", reports::api::report, doc reports::api::__path_report),
+        route!(POST "/api/v1/projects/{slug}/report-links", Project(Action::ManageReports), "Make a share link to the report of a period (`from`, `to`, `expires_in_days`, default 30; `lang`) → `{id, url, expires_at}`", reports::share::api_create, doc reports::share::__path_api_create),
+        route!(POST "/api/v1/report-links/{id}/revoke", SignedIn, "Revoke a report share link; its URL answers 404", reports::share::api_revoke, doc reports::share::__path_api_revoke),
         // Content plan and approvals
         route!(GET "/api/v1/projects/{slug}/posts", Project(Action::View), "The content plan's posts (`?state=`, `?platform=` filter)", plan::api::list, doc plan::api::__path_list),
         route!(POST "/api/v1/projects/{slug}/posts", Project(Action::WritePosts), "Create a draft post: `text`, `platforms`, `scheduled_at`, `urgent`, `rubric`, `variants`", plan::api::create, doc plan::api::__path_create),
@@ -185,6 +197,12 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         route!(POST "/api/v1/posts/{id}/mark-published", Post(Action::WritePosts), "Record that the post went out", plan::api::mark_published, doc plan::api::__path_mark_published),
         route!(POST "/api/v1/posts/{id}/mark-failed", Post(Action::WritePosts), "Record that publishing failed", plan::api::mark_failed, doc plan::api::__path_mark_failed),
         route!(POST "/api/v1/posts/{id}/back-to-draft", Post(Action::WritePosts), "Withdraw or reopen the post as a draft", plan::api::back_to_draft, doc plan::api::__path_back_to_draft),
+        route!(POST "/api/v1/posts/{id}/retry-publishing", Post(Action::WritePosts), "Send a failed post again: its failed and unknown publications go back to pending", connections::api::retry, doc connections::api::__path_retry),
+        route!(POST "/api/v1/posts/{id}/publications/{platform}/resolve", Post(Action::WritePosts), "Resolve an unknown publication: `url` when found on the platform, else it is sent again", connections::api::resolve, doc connections::api::__path_resolve),
+        route!(GET "/api/v1/projects/{slug}/connections", Project(Action::ViewConnections), "The project's connections (`platform`, `account`, `status`, `last_error`; never the secret)", connections::api::list, doc connections::api::__path_list),
+        route!(POST "/api/v1/projects/{slug}/connections", Project(Action::ManageConnections), "Connect an account: `platform`, `account`, `secret` (checked with the platform; 422 says what is wrong)", connections::api::create, doc connections::api::__path_create),
+        route!(POST "/api/v1/projects/{slug}/connections/{connection}/reconnect", Project(Action::ManageConnections), "New credentials for a connection (`secret`), checked; its status is `ok` again", connections::api::reconnect, doc connections::api::__path_reconnect),
+        route!(POST "/api/v1/projects/{slug}/connections/{connection}/remove", Project(Action::ManageConnections), "Remove a connection", connections::api::remove, doc connections::api::__path_remove),
         route!(GET "/api/v1/notifications", SignedIn, "The caller's in-app notifications, newest first", notifications::api::list, doc notifications::api::__path_list),
         // Goals, brief, meetings and health check
         route!(GET "/api/v1/goal-catalog", SignedIn, "The metric catalog and the KPI presets by goal type", goals::api::catalog, doc goals::api::__path_catalog),

@@ -58,9 +58,12 @@ pub enum Command {
         /// Last day, inclusive (YYYY-MM-DD; default: all data)
         #[arg(long, value_name = "YYYY-MM-DD")]
         to: Option<String>,
-        /// json, html or csv
+        /// json, html, csv, pdf or xlsx
         #[arg(long, default_value = "json")]
         format: String,
+        /// Language of the pdf and xlsx reports: en or ru
+        #[arg(long, default_value = "en")]
+        lang: String,
     },
     /// Manage projects
     Project {

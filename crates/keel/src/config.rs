@@ -32,6 +32,37 @@ pub struct Config {
     /// Whether anyone may sign up a new organization at `/signup` (off by default: an
     /// installation usually serves one agency, and its admin invites everyone else).
     pub allow_signup: bool,
+    /// The platforms' API addresses (the Telegram one is `notify.telegram_api_url`).
+    pub vk_api_url: String,
+    pub instagram_api_url: String,
+    /// The secret key connections' credentials are sealed with (`KEEL_SECRET_KEY`); without it
+    /// a SQLite installation makes a key file beside its database.
+    pub secret_key: Option<SecretKeyText>,
+}
+
+/// The secret key as configured (base64). `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretKeyText(pub String);
+
+impl std::fmt::Debug for SecretKeyText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretKeyText(***)")
+    }
+}
+
+impl Config {
+    /// The installation's secret key: `secret_key` when set, else the key file beside a SQLite
+    /// database (made on first start). `None` for PostgreSQL without `KEEL_SECRET_KEY`.
+    pub fn load_secret_key(&self) -> anyhow::Result<Option<keel_store::sealing::SecretKey>> {
+        use keel_store::sealing::SecretKey;
+        if let Some(text) = &self.secret_key {
+            return Ok(Some(SecretKey::from_base64(&text.0).context("KEEL_SECRET_KEY")?));
+        }
+        match SecretKey::file_beside(&self.database_url.0) {
+            Some(path) => Ok(Some(SecretKey::load_or_create(&path)?)),
+            None => Ok(None),
+        }
+    }
 }
 
 /// Where notifications go out and how links back to Keel are written.
@@ -57,6 +88,9 @@ impl Default for Config {
             max_upload_mb: 64,
             log: "info,sqlx=warn,tower_http=info".into(),
             allow_signup: false,
+            vk_api_url: keel_platforms::vk::DEFAULT_API_URL.into(),
+            instagram_api_url: "https://graph.instagram.com".into(),
+            secret_key: None,
             notify: NotifyConfig {
                 telegram_api_url: keel_platforms::telegram::DEFAULT_API_URL.into(),
                 ..Default::default()
@@ -80,6 +114,9 @@ struct FileConfig {
     telegram_bot_token: Option<String>,
     telegram_api_url: Option<String>,
     allow_signup: Option<bool>,
+    vk_api_url: Option<String>,
+    instagram_api_url: Option<String>,
+    secret_key: Option<String>,
 }
 
 /// Flags given on the command line (they win over everything).
@@ -103,6 +140,11 @@ pub const KNOWN_ENV: &[&str] = &[
     "KEEL_MAIL_FROM",
     "KEEL_TELEGRAM_BOT_TOKEN",
     "KEEL_TELEGRAM_API_URL",
+    "KEEL_VK_API_URL",
+    "KEEL_INSTAGRAM_API_URL",
+    "KEEL_META_API_URL",
+    "KEEL_YANDEX_DIRECT_API_URL",
+    "KEEL_SECRET_KEY",
 ];
 
 impl Config {
@@ -149,6 +191,9 @@ impl Config {
             allow_signup: env_get("KEEL_ALLOW_SIGNUP")
                 .map(|v| parse_bool(&v, "KEEL_ALLOW_SIGNUP"))
                 .transpose()?,
+            vk_api_url: env_get("KEEL_VK_API_URL"),
+            instagram_api_url: env_get("KEEL_INSTAGRAM_API_URL"),
+            secret_key: env_get("KEEL_SECRET_KEY"),
         };
         config.apply(from_env, "environment")?;
         for (key, _) in env {
@@ -206,6 +251,17 @@ impl Config {
         }
         if let Some(allow) = layer.allow_signup {
             self.allow_signup = allow;
+        }
+        if let Some(url) = layer.vk_api_url {
+            self.vk_api_url = http_url(&url, "vk_api_url", source)?;
+        }
+        if let Some(url) = layer.instagram_api_url {
+            self.instagram_api_url = http_url(&url, "instagram_api_url", source)?;
+        }
+        if let Some(key) = layer.secret_key {
+            keel_store::sealing::SecretKey::from_base64(&key)
+                .map_err(|e| anyhow::anyhow!("{source}: secret_key: {e}"))?;
+            self.secret_key = Some(SecretKeyText(key));
         }
         self.apply_notify(notify, source)
     }

@@ -12,6 +12,7 @@
 mod deliver;
 mod deliveries;
 mod notify;
+mod publish;
 mod sla;
 pub mod titles;
 
@@ -44,9 +45,25 @@ pub fn runner(store: &Store) -> JobRunner {
     runner_with(store, vec![])
 }
 
-/// A runner with every job kind registered, delivering in-app and through `connected`.
+/// A runner with every job kind registered, delivering in-app and through `connected`;
+/// publishing has no secret key, so it publishes nothing (see [`runner_publishing`]).
 pub fn runner_with(store: &Store, connected: Vec<Arc<dyn Deliver>>) -> JobRunner {
+    runner_publishing(store, connected, Arc::new(crate::publishing::Platforms::default()))
+}
+
+/// A runner with every job kind registered, delivering through `connected` and publishing
+/// through `platforms`.
+pub fn runner_publishing(
+    store: &Store,
+    connected: Vec<Arc<dyn Deliver>>,
+    platforms: Arc<crate::publishing::Platforms>,
+) -> JobRunner {
     let mut runner = JobRunner::new(store.clone());
+    let worker = runner.worker().to_owned();
+    runner.register(
+        keel_store::plan::publications::PUBLISH,
+        Arc::new(publish::PublishJob { platforms, worker }),
+    );
     let deliveries = Arc::new(deliveries(store, connected));
     runner.register(NOTIFY, Arc::new(notify::NotifyJob(deliveries.clone())));
     runner.register(DELIVER, Arc::new(deliver::DeliverJob(deliveries)));

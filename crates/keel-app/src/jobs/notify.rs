@@ -54,6 +54,7 @@ pub(crate) fn recipients(
         SlaMissed => [approvers, leads].concat(),
         ChangesRequested | PostApproved => vec![author],
         CommentAdded => [&[author][..], approvers].concat(),
+        PublishFailed => [&[author][..], leads].concat(),
     };
     to.sort_unstable_by_key(|u| u.0);
     to.dedup();
@@ -85,6 +86,17 @@ async fn notifications_for(
     );
     let project = store.project_by_id(post.project()).await?;
     let excerpt = post.excerpt(60);
+    let mut body = format!("{} · {}", project.name, post.platforms.replace(',', ", "));
+    if kind == NotificationKind::PublishFailed {
+        // The platform's reason, in words, for each platform that failed.
+        for publication in store.publications_of(post.id).await? {
+            if let (keel_domain::connection::PublicationState::Failed, Some(error)) =
+                (publication.state, &publication.error)
+            {
+                body.push_str(&format!("\n{}: {error}", publication.platform));
+            }
+        }
+    }
     let mut out = Vec::with_capacity(to.len());
     for r in to {
         let language = store.recipient(r).await?.notify_language;
@@ -94,7 +106,7 @@ async fn notifications_for(
             project: post.project(),
             post_id: post.id.0,
             title: notification_title(kind, Lang::from_code(language.as_deref()), &excerpt, post.sla_deadline),
-            body: format!("{} · {}", project.name, post.platforms.replace(',', ", ")),
+            body: body.clone(),
             link_path: format!("/projects/{}/posts/{}", project.slug, post.id),
         });
     }

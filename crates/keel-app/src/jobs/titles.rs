@@ -26,6 +26,7 @@ pub fn notification_title(
             ChangesRequested => format!("Запрошены правки: «{excerpt}»"),
             PostApproved => format!("Согласовано: «{excerpt}»"),
             CommentAdded => format!("Новый комментарий к «{excerpt}»"),
+            PublishFailed => format!("Не опубликовано: «{excerpt}»"),
         }
     } else {
         let due = when.map(|w| format!(" (urgent, due {w} UTC)")).unwrap_or_default();
@@ -37,6 +38,7 @@ pub fn notification_title(
             ChangesRequested => format!("Changes requested: «{excerpt}»"),
             PostApproved => format!("Approved: «{excerpt}»"),
             CommentAdded => format!("New comment on «{excerpt}»"),
+            PublishFailed => format!("Not published: «{excerpt}»"),
         }
     }
 }

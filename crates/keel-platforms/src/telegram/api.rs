@@ -4,7 +4,7 @@
 
 use super::types::*;
 use crate::failure::{Failure, PlatformError};
-use crate::http::HttpClient;
+use crate::http::{HttpClient, Multipart};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::json;
@@ -132,16 +132,36 @@ impl TelegramApi {
         body: &impl Serialize,
         timeout: Duration,
     ) -> Result<T, TelegramError> {
-        let url = format!("{}/bot{}/{method}", self.base, self.token.0);
         let body = serde_json::to_vec(body).expect("request bodies serialize");
-        let (status, bytes) = self
-            .http
-            .post(&url, "application/json", body, timeout)
-            .await
-            .map_err(|e| TelegramError::Transport {
-                method,
-                detail: e.to_string(),
-            })?;
+        self.exchange(method, "application/json", body, timeout).await
+    }
+
+    /// A call with files: `multipart/form-data` (how the Bot API takes uploads).
+    async fn call_multipart<T: DeserializeOwned>(
+        &self,
+        method: &'static str,
+        form: Multipart,
+    ) -> Result<T, TelegramError> {
+        let (content_type, body) = form.finish();
+        self.exchange(method, &content_type, body, self.timeout).await
+    }
+
+    async fn exchange<T: DeserializeOwned>(
+        &self,
+        method: &'static str,
+        content_type: &str,
+        body: Vec<u8>,
+        timeout: Duration,
+    ) -> Result<T, TelegramError> {
+        let url = format!("{}/bot{}/{method}", self.base, self.token.0);
+        let (status, bytes) =
+            self.http
+                .post(&url, content_type, body, timeout)
+                .await
+                .map_err(|e| TelegramError::Transport {
+                    method,
+                    detail: e.to_string(),
+                })?;
         let parsed: ApiResponse<T> = serde_json::from_slice(&bytes).map_err(|e| TelegramError::Decode {
             method,
             detail: format!("HTTP {status}: {e}"),
@@ -219,5 +239,108 @@ impl TelegramApi {
         // The result is the edited Message, or `true` for inline messages: either is success.
         let _: serde_json::Value = self.call("editMessageReplyMarkup", &body, self.timeout).await?;
         Ok(())
+    }
+
+    // Channels: the connection check and publishing.
+
+    /// A chat by `@username` or numeric id (`getChat`).
+    pub async fn get_chat(&self, chat: &str) -> Result<ChatInfo, TelegramError> {
+        self.call("getChat", &json!({ "chat_id": chat_ref(chat) }), self.timeout)
+            .await
+    }
+
+    /// What `user_id` is in `chat` (`getChatMember`): for the bot itself, whether it is an
+    /// administrator allowed to post.
+    pub async fn get_chat_member(&self, chat: &str, user_id: i64) -> Result<ChatMember, TelegramError> {
+        self.call(
+            "getChatMember",
+            &json!({ "chat_id": chat_ref(chat), "user_id": user_id }),
+            self.timeout,
+        )
+        .await
+    }
+
+    /// Posts `html` (Telegram's HTML parse mode; escape text with [`escape_html`]) to a chat.
+    pub async fn send_html(&self, chat: &str, html: &str) -> Result<Message, TelegramError> {
+        let body = json!({ "chat_id": chat_ref(chat), "text": html, "parse_mode": "HTML" });
+        self.call("sendMessage", &body, self.timeout).await
+    }
+
+    /// Posts one photo (uploaded as a file) with an HTML caption (at most 1 024 characters).
+    pub async fn send_photo(
+        &self,
+        chat: &str,
+        caption_html: &str,
+        photo: &Upload<'_>,
+    ) -> Result<Message, TelegramError> {
+        let form = Multipart::new()
+            .text("chat_id", chat)
+            .text("caption", caption_html)
+            .text("parse_mode", "HTML")
+            .file("photo", photo.file_name, photo.content_type, photo.bytes);
+        self.call_multipart("sendPhoto", form).await
+    }
+
+    /// Posts 2–10 photos as an album, the HTML caption on the first (`sendMediaGroup`).
+    pub async fn send_media_group(
+        &self,
+        chat: &str,
+        caption_html: &str,
+        photos: &[Upload<'_>],
+    ) -> Result<Vec<Message>, TelegramError> {
+        let media: Vec<serde_json::Value> = photos
+            .iter()
+            .enumerate()
+            .map(|(i, _)| {
+                let mut item = json!({ "type": "photo", "media": format!("attach://photo{i}") });
+                if i == 0 {
+                    item["caption"] = json!(caption_html);
+                    item["parse_mode"] = json!("HTML");
+                }
+                item
+            })
+            .collect();
+        let mut form = Multipart::new()
+            .text("chat_id", chat)
+            .text("media", &serde_json::Value::Array(media).to_string());
+        for (i, photo) in photos.iter().enumerate() {
+            form = form.file(&format!("photo{i}"), photo.file_name, photo.content_type, photo.bytes);
+        }
+        self.call_multipart("sendMediaGroup", form).await
+    }
+}
+
+/// A file to upload.
+#[derive(Debug, Clone, Copy)]
+pub struct Upload<'a> {
+    pub file_name: &'a str,
+    pub content_type: &'a str,
+    pub bytes: &'a [u8],
+}
+
+/// `@username` goes as a string, a numeric id as a number.
+fn chat_ref(chat: &str) -> serde_json::Value {
+    match chat.trim().parse::<i64>() {
+        Ok(id) => json!(id),
+        Err(_) => json!(chat.trim()),
+    }
+}
+
+/// Text made safe for Telegram's HTML parse mode: `<`, `>` and `&` escaped (the only
+/// characters the Bot API requires escaping in text).
+pub fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// The public link of a channel message: `t.me/<username>/<id>`, or `t.me/c/<id>/<id>` for a
+/// private channel (its id without the `-100` prefix).
+pub fn message_url(chat: &Chat, message_id: i64) -> String {
+    match &chat.username {
+        Some(username) => format!("https://t.me/{username}/{message_id}"),
+        None => {
+            let id = chat.id.to_string();
+            let internal = id.strip_prefix("-100").unwrap_or(id.trim_start_matches('-'));
+            format!("https://t.me/c/{internal}/{message_id}")
+        }
     }
 }

@@ -4,4 +4,4 @@
 pub mod api;
 pub mod types;
 
-pub use api::{BotToken, DEFAULT_API_URL, TelegramApi, TelegramError};
+pub use api::{BotToken, DEFAULT_API_URL, TelegramApi, TelegramError, Upload, escape_html, message_url};

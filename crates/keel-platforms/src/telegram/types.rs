@@ -31,6 +31,37 @@ pub struct Chat {
     /// `private`, `group`, `supergroup` or `channel`.
     #[serde(rename = "type")]
     pub kind: String,
+    /// A channel's or group's public username (without `@`), when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+}
+
+/// A chat as `getChat` describes it (`ChatFullInfo`; the fields Keel reads).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct ChatInfo {
+    pub id: i64,
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+}
+
+/// A member of a chat (`ChatMember`): `status` is `creator`, `administrator`, `member`,
+/// `restricted`, `left` or `kicked`; administrators of channels have `can_post_messages`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+pub struct ChatMember {
+    pub status: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub can_post_messages: Option<bool>,
+}
+
+impl ChatMember {
+    /// Whether a bot with this membership may post to a channel.
+    pub fn may_post(&self) -> bool {
+        self.status == "creator" || (self.status == "administrator" && self.can_post_messages == Some(true))
+    }
 }
 
 impl Chat {

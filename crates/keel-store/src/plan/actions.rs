@@ -239,6 +239,12 @@ impl Store {
             if let Some(kind) = change.notify {
                 enqueue_job!(&mut *tx, timers::NOTIFY, timers::notify_payload(post.id, kind, actor, at), at)?;
             }
+            if let (PostAction::Schedule, Some(when)) = (action, change.scheduled_at) {
+                // Publishing runs at the post's time; an earlier job of a rescheduled post finds
+                // it not yet due and leaves it to this one.
+                let payload = serde_json::json!({ "post_id": post.id });
+                enqueue_job!(&mut *tx, super::publications::PUBLISH, payload, when)?;
+            }
             if let Some((halfway, deadline)) = change.sla_timers {
                 let payload = serde_json::json!({ "post_id": post.id, "submitted_at": at });
                 enqueue_job!(&mut *tx, timers::SLA_HALFWAY, payload, halfway)?;

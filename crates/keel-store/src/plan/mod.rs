@@ -9,6 +9,7 @@ pub mod health;
 pub mod images;
 pub mod inbox;
 pub mod posts;
+pub mod publications;
 pub mod settings;
 pub mod timers;
 

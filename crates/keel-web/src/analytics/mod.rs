@@ -3,4 +3,4 @@
 
 mod charted;
 pub mod page;
-mod view;
+pub(crate) mod view;

@@ -482,7 +482,7 @@ fn campaign(c: &CampaignRow, f: Fmt) -> CampaignView {
 }
 
 /// Translation keys of a stage's name.
-fn stage_key(s: Stage) -> &'static str {
+pub(crate) fn stage_key(s: Stage) -> &'static str {
     match s {
         Stage::ImpressionsToClicks => "funnel.impressions_to_clicks",
         Stage::ClicksToLeads => "funnel.clicks_to_leads",
@@ -490,7 +490,7 @@ fn stage_key(s: Stage) -> &'static str {
     }
 }
 
-fn zone_of(z: Zone) -> (&'static str, &'static str) {
+pub(crate) fn zone_of(z: Zone) -> (&'static str, &'static str) {
     match z {
         Zone::Agency => ("funnel.zone.agency", "zone-agency"),
         Zone::Client => ("funnel.zone.client", "zone-client"),
@@ -499,7 +499,7 @@ fn zone_of(z: Zone) -> (&'static str, &'static str) {
 
 /// The verdict's words and class, and the sentence saying whose zone a deviation is in.
 /// A client-zone stage is never put on the agency.
-fn verdict_of(v: Option<Verdict>, zone: Zone) -> (&'static str, &'static str, &'static str) {
+pub(crate) fn verdict_of(v: Option<Verdict>, zone: Zone) -> (&'static str, &'static str, &'static str) {
     match (v, zone) {
         (Some(Verdict::Worse), Zone::Client) => ("funnel.worse", "verdict-worse", "funnel.say.worse_client"),
         (Some(Verdict::Worse), Zone::Agency) => ("funnel.worse", "verdict-worse", "funnel.say.worse_agency"),

@@ -22,6 +22,16 @@ use super::Lang;
 /// One area of the interface per file, the same names in every language.
 const FILES: &[(&str, &str, &str)] = &[
     (
+        "connections",
+        include_str!("../../locales/en/connections.ftl"),
+        include_str!("../../locales/ru/connections.ftl"),
+    ),
+    (
+        "reports",
+        include_str!("../../locales/en/reports.ftl"),
+        include_str!("../../locales/ru/reports.ftl"),
+    ),
+    (
         "core",
         include_str!("../../locales/en/core.ftl"),
         include_str!("../../locales/ru/core.ftl"),

@@ -33,6 +33,7 @@ fn kind_key(kind: &str) -> &'static str {
         Some(SlaMissed) => "notify.sla_missed",
         Some(ChangesRequested) => "notify.changes_requested",
         Some(PostApproved) => "notify.post_approved",
+        Some(PublishFailed) => "notify.publish_failed",
         Some(CommentAdded) | None => "notify.comment_added",
     }
 }

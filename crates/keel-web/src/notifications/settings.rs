@@ -60,6 +60,7 @@ fn kind_key(kind: NotificationKind) -> &'static str {
         ChangesRequested => "notify.kind.changes_requested",
         PostApproved => "notify.kind.post_approved",
         CommentAdded => "notify.kind.comment_added",
+        PublishFailed => "notify.kind.publish_failed",
     }
 }
 

@@ -32,6 +32,19 @@ pub struct PlatformBox {
     pub over: bool,
 }
 
+/// One platform's publication by Keel, as the page shows it.
+pub struct PublicationLine {
+    pub platform: &'static str,
+    pub label: &'static str,
+    pub state: &'static str,
+    pub state_key: &'static str,
+    pub url: Option<String>,
+    /// Why it failed or is in doubt, in the reader's language.
+    pub reason: Option<String>,
+    /// A person may resolve it (send again, or mark published with its address).
+    pub resolvable: bool,
+}
+
 pub struct CommentLine {
     pub id: i64,
     pub author: String,
@@ -66,6 +79,7 @@ pub struct PostPage {
     images: Vec<(i64, String)>,
     problems: Vec<String>,
     comments: Vec<CommentLine>,
+    publications: Vec<PublicationLine>,
     events: Vec<EventLine>,
     editable: bool,
     can_decide: bool,
@@ -133,6 +147,7 @@ async fn render(
         .collect();
     let allowed = |action| transition(st, action, who).is_ok();
     let slug = ctx.project.slug.clone();
+    let lang = chrome.t.0;
     Ok(PostPage {
         chrome,
         name: ctx.project.name.clone(),
@@ -177,6 +192,35 @@ async fn render(
                 open: c.suggestion.as_deref() == Some("open"),
                 reason: c.decline_reason.clone(),
                 at: c.created_at.format("%Y-%m-%d %H:%M").to_string(),
+            })
+            .collect(),
+        publications: view
+            .publications
+            .iter()
+            .filter_map(|publication| {
+                let platform = publication.platform()?;
+                let state = publication.state.as_str();
+                Some(PublicationLine {
+                    platform: platform.as_str(),
+                    label: platform.label(),
+                    state,
+                    state_key: match state {
+                        "pending" => "publication.state.pending",
+                        "sending" => "publication.state.sending",
+                        "published" => "publication.state.published",
+                        "failed" => "publication.state.failed",
+                        _ => "publication.state.unknown",
+                    },
+                    url: publication.url.clone(),
+                    reason: keel_app::publishing::words::stored_reason(
+                        publication.error_key.as_deref(),
+                        publication.error.as_deref(),
+                        platform,
+                        lang,
+                    ),
+                    resolvable: matches!(state, "failed" | "unknown")
+                        && decide(ctx.access, Action::WritePosts) == Decision::Allow,
+                })
             })
             .collect(),
         events: view.events.iter().map(event_line).collect(),

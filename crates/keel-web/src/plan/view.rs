@@ -11,6 +11,7 @@ use keel_store::audit::AuditEvent;
 use keel_store::plan::comments::PlanComment;
 use keel_store::plan::images::PlanImage;
 use keel_store::plan::posts::{PlanPost, platform_problems};
+use keel_store::plan::publications::Publication;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -21,6 +22,8 @@ pub struct PostView {
     pub images: Vec<PlanImage>,
     pub comments: Vec<PlanComment>,
     pub events: Vec<AuditEvent>,
+    /// Each platform's publication by Keel (empty until the post's time).
+    pub publications: Vec<Publication>,
 }
 
 impl PostView {
@@ -29,7 +32,9 @@ impl PostView {
         let images = store.plan_images(post.id).await?;
         let comments = store.plan_comments(post.id).await?;
         let events = store.audit_of(post.project(), "post", post.id.0).await?;
+        let publications = store.publications_of(post.id).await?;
         Ok(PostView {
+            publications,
             post,
             variants,
             images,
@@ -79,6 +84,7 @@ impl PostView {
                 .collect(),
             comments: self.comments.iter().map(comment_json).collect(),
             events: self.events.iter().map(event_json).collect(),
+            publications: self.publications.iter().map(publication_json).collect(),
         }
     }
 }
@@ -114,6 +120,39 @@ pub struct PostJson {
     pub comments: Vec<CommentJson>,
     /// The audit trail, oldest first.
     pub events: Vec<EventJson>,
+    /// Each platform's outcome when Keel publishes the post.
+    pub publications: Vec<PublicationJson>,
+}
+
+/// One platform's publication (PRODUCT.md: `platform`, `state`, `platform_post_id`, `url`,
+/// `error`, `attempts`).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct PublicationJson {
+    #[schema(value_type = crate::openapi::PlatformName)]
+    pub platform: String,
+    /// `pending`, `sending`, `published`, `failed` or `unknown`.
+    pub state: String,
+    pub platform_post_id: Option<String>,
+    pub url: Option<String>,
+    /// Why it failed or is unknown, in words.
+    pub error: Option<String>,
+    /// The reason's code (`token_rejected`, `outcome_unknown`, …).
+    pub error_code: Option<String>,
+    pub attempts: i32,
+    pub updated_at: DateTime<Utc>,
+}
+
+pub fn publication_json(p: &Publication) -> PublicationJson {
+    PublicationJson {
+        platform: p.platform.clone(),
+        state: p.state.as_str().to_owned(),
+        platform_post_id: p.platform_post_id.clone(),
+        url: p.url.clone(),
+        error: p.error.clone(),
+        error_code: p.error_key.clone(),
+        attempts: p.attempts,
+        updated_at: p.updated_at,
+    }
 }
 
 #[derive(Serialize, utoipa::ToSchema)]

@@ -103,6 +103,60 @@ pub async fn report_html(
         .into_response())
 }
 
+/// `GET /projects/{slug}/report.pdf`: the report for the client as PDF, in the reader's
+/// language (or `?lang=`).
+pub async fn report_pdf(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    Extension(ctx): Extension<ProjectCtx>,
+    Query(params): Query<PeriodParams>,
+) -> Result<Response, WebError> {
+    document_download(state, chrome, ctx, params, "pdf").await
+}
+
+/// `GET /projects/{slug}/report.xlsx`: the same as XLSX.
+pub async fn report_xlsx(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    Extension(ctx): Extension<ProjectCtx>,
+    Query(params): Query<PeriodParams>,
+) -> Result<Response, WebError> {
+    document_download(state, chrome, ctx, params, "xlsx").await
+}
+
+async fn document_download(
+    state: AppState,
+    chrome: Chrome,
+    ctx: ProjectCtx,
+    params: PeriodParams,
+    ext: &'static str,
+) -> Result<Response, WebError> {
+    let period = download_period(&params)?;
+    let lang = chrome.t.0;
+    let (bytes, content_type) = if ext == "pdf" {
+        (
+            super::document::pdf(&state.store, &ctx.project, period.0, period.1, lang).await?,
+            "application/pdf",
+        )
+    } else {
+        (
+            super::document::xlsx(&state.store, &ctx.project, period.0, period.1, lang).await?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                attachment(&file_name(&ctx.project.slug, period, ext)),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

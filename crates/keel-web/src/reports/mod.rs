@@ -2,5 +2,7 @@
 //! report of `keel report --format html`.
 
 pub mod api;
+pub mod document;
 pub mod download;
+pub mod share;
 pub mod standalone;

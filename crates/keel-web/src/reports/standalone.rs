@@ -105,6 +105,35 @@ fn rank(posts: &[PostRow], n: usize) -> (Vec<PostRow>, Vec<PostRow>) {
     (best, worst)
 }
 
+/// The standalone report as a share link shows it: `noindex`, the agency's accent colour,
+/// name and logo on top, a PDF download, and nothing that leads into Keel.
+pub fn shared(html: &str, brand: &keel_docs::Brand, lang: Lang, base: &str) -> String {
+    let t = lang.tr();
+    let [r, g, b] = brand.accent;
+    let escape = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    let head = format!(
+        "<meta name=\"robots\" content=\"noindex, nofollow, noarchive\">\n<style>:root {{ --brand: #{r:02x}{g:02x}{b:02x}; }} .shared-brand {{ display: flex; align-items: center; gap: .75rem; flex-wrap: wrap; border-top: 6px solid var(--brand); padding-top: .75rem; }} .shared-brand img {{ max-height: 44px; max-width: 150px; }}</style>\n</head>"
+    );
+    let logo = if brand.logo.is_some() {
+        format!("<img src=\"{base}/logo\" alt=\"{}\">", escape(&brand.name))
+    } else {
+        String::new()
+    };
+    let top = format!(
+        "<main class=\"page\">\n<div class=\"shared-brand\" data-test=\"brand\">{logo}<strong>{}</strong><span class=\"muted\">{}</span><a href=\"{base}/report.pdf\" data-test=\"pdf\">{}</a></div>",
+        escape(&brand.name),
+        t.get("reports.shared"),
+        t.get("reports.format.pdf"),
+    );
+    html.replacen("</head>", &head, 1)
+        .replacen("<main class=\"page\">", &top, 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

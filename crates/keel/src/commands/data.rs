@@ -106,6 +106,7 @@ pub async fn report(
     from: Option<&str>,
     to: Option<&str>,
     format: &str,
+    lang: &str,
 ) -> anyhow::Result<()> {
     let (from, to) = (parse_day("--from", from)?, parse_day("--to", to)?);
     let project = project(store, slug).await?;
@@ -118,7 +119,17 @@ pub async fn report(
             let html = keel_web::report_html_for_period(store, &project, from, to).await?;
             out.write_all(html.as_bytes())?;
         }
-        other => bail!("unknown report format `{other}`: expected json, html or csv"),
+        "pdf" | "xlsx" => {
+            let lang =
+                keel_web::Lang::parse(lang).ok_or_else(|| anyhow::anyhow!("--lang `{lang}`: expected en or ru"))?;
+            let bytes = if format == "pdf" {
+                keel_web::report_pdf_for_period(store, &project, from, to, lang).await?
+            } else {
+                keel_web::report_xlsx_for_period(store, &project, from, to, lang).await?
+            };
+            out.write_all(&bytes)?;
+        }
+        other => bail!("unknown report format `{other}`: expected json, html, csv, pdf or xlsx"),
     }
     out.flush()?;
     Ok(())

@@ -96,7 +96,8 @@ async fn dispatch(command: Command, config: &Config, store: &Store) -> anyhow::R
             from,
             to,
             format,
-        } => data::report(store, &project, from.as_deref(), to.as_deref(), &format).await,
+            lang,
+        } => data::report(store, &project, from.as_deref(), to.as_deref(), &format, &lang).await,
         Command::Backup { .. } | Command::Restore { .. } => {
             unreachable!("run handles backups before opening the store")
         }

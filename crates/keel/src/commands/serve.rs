@@ -29,7 +29,20 @@ pub async fn serve(config: &Config, store: &Store, demo: bool) -> anyhow::Result
         let _ = bot_stopped.await;
     })
     .await;
+    let platforms = keel_app::publishing::Platforms {
+        vk_api_url: config.vk_api_url.clone(),
+        telegram_api_url: config.notify.telegram_api_url.clone(),
+        instagram_api_url: config.instagram_api_url.clone(),
+        telegram_bot: config.notify.telegram_bot_token.clone(),
+        key: config.load_secret_key()?,
+        timeout: Duration::from_secs(30),
+        public_url: config.notify.public_url.clone(),
+    };
+    if platforms.key.is_none() {
+        tracing::warn!("no secret key (KEEL_SECRET_KEY): accounts cannot be connected, nothing is published");
+    }
     let web = WebConfig {
+        platforms: platforms.clone(),
         secure_cookies: config.secure_cookies,
         max_body_bytes: config.max_upload_mb * 1024 * 1024,
         public_url: config.notify.public_url.clone(),
@@ -46,7 +59,11 @@ pub async fn serve(config: &Config, store: &Store, demo: bool) -> anyhow::Result
     eprintln!("Keel is running at http://{address}/ (Ctrl-C stops it)");
     let pruner = tokio::spawn(prune_periodically(store.clone()));
     // Timers and notifications: every instance runs the shared queue in the database.
-    let runner = std::sync::Arc::new(crate::jobs::runner_with(store, channels));
+    let runner = std::sync::Arc::new(keel_app::jobs::runner_publishing(
+        store,
+        channels,
+        std::sync::Arc::new(platforms),
+    ));
     let jobs = runner.spawn(crate::jobs::POLL_EVERY);
     keel_web::serve(listener, state, shutdown_signal()).await?;
     jobs.abort();

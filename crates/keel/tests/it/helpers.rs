@@ -74,6 +74,12 @@ impl TestApp {
         Some(app)
     }
 
+    /// The SQLite database file, when the app runs on SQLite.
+    pub fn sqlite_path(&self) -> Option<std::path::PathBuf> {
+        let path = self._db.url.strip_prefix("sqlite://")?;
+        Some(std::path::PathBuf::from(path.split('?').next().unwrap_or(path)))
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
     }

@@ -76,9 +76,9 @@ on_both_backends! {
         let page = client.get(app.url("/settings/notifications")).header("cookie", &cookie).send().await.unwrap();
         assert_eq!(page.status(), StatusCode::OK);
         let html = page.text().await.unwrap();
-        assert_eq!(html.matches("type=\"checkbox\"").count(), 21, "7 kinds × 3 channels");
-        assert_eq!(html.matches(" checked>").count(), 7, "everything is on by default");
-        assert_eq!(html.matches(" checked disabled>").count(), 14, "e-mail and Telegram are not set up here: shown, not changeable");
+        assert_eq!(html.matches("type=\"checkbox\"").count(), 24, "8 kinds × 3 channels");
+        assert_eq!(html.matches(" checked>").count(), 8, "everything is on by default");
+        assert_eq!(html.matches(" checked disabled>").count(), 16, "e-mail and Telegram are not set up here: shown, not changeable");
         assert!(html.contains("telegram_bot_token"), "Telegram is not configured here, and the page says so");
         assert!(html.contains("data-test=\"email-off\"") && html.contains("smtp_url"), "so is e-mail");
 

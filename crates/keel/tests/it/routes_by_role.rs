@@ -138,23 +138,72 @@ fn concrete_path(spec: &RouteSpec, ids: &PlanIds) -> String {
         .replace("{version}", "1")
         .replace("{meeting_id}", "1")
         .replace("{item_id}", "1")
+        // Publications: the demo post has none, so resolving one is refused as "not now" (409).
+        .replace("{platform}", "vk")
 }
 
 /// Revoking an invitation is decided on the invitation's project: as managing client-a's people.
 const REVOKE_INVITATION: &str = "/api/v1/invitations/{id}/revoke";
 
+/// Revoking a report share link is decided on the link's project: as managing client-a's reports.
+const REVOKE_REPORT_LINK: &str = "/api/v1/report-links/{id}/revoke";
+
 /// The guard a route's answer is checked against.
 fn effective_guard(spec: &RouteSpec) -> Guard {
     if spec.path == REVOKE_INVITATION {
         Guard::Project(keel_domain::Action::ManageMembers)
+    } else if spec.path == REVOKE_REPORT_LINK {
+        Guard::Project(keel_domain::Action::ManageReports)
     } else {
         spec.guard
     }
 }
 
+/// A connection of client-a, stored directly (no platform to check it with): removing and
+/// reconnecting act on it.
+async fn fresh_connection(app: &TestApp) -> i64 {
+    let org = app
+        .store
+        .ensure_org(keel::demo::DEMO_ORG_SLUG, "Demo Agency")
+        .await
+        .unwrap();
+    let project = app.store.project_by_slug(org.id(), "client-a").await.unwrap().unwrap();
+    let lead = app
+        .store
+        .user_by_email(&keel_domain::Email::parse("agency@demo.local").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let secret = keel_store::sealing::Secret(r#"{"access_token":"vk1.a.routes-by-role-token"}"#.into());
+    let connection = app
+        .store
+        .save_connection(
+            &keel_store::sealing::SecretKey::generate(),
+            &keel_store::connections::NewConnection {
+                org: org.id(),
+                project: project.id(),
+                platform: keel_domain::connection::ConnectionPlatform::Vk,
+                account: "218000001",
+                account_name: "Coffee House",
+                secret: &secret,
+                hint_of: "vk1.a.routes-by-role-token",
+                actor: lead.id(),
+            },
+        )
+        .await
+        .unwrap();
+    connection.id
+}
+
 /// Routes that use up what they act on get a fresh one per call: an invitation of client-a
-/// to revoke, a person to deactivate.
+/// to revoke, a person to deactivate, a connection to remove.
 async fn fresh_target(app: &TestApp, spec: &RouteSpec) -> String {
+    if spec.path.contains("{connection}") {
+        return spec
+            .path
+            .replace("{slug}", "client-a")
+            .replace("{connection}", &fresh_connection(app).await.to_string());
+    }
     let n = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -183,6 +232,20 @@ async fn fresh_target(app: &TestApp, spec: &RouteSpec) -> String {
         };
         let (invitation, _) = app.store.create_invitation(&new).await.unwrap().unwrap();
         spec.path.replace("{id}", &invitation.id.to_string())
+    } else if spec.path == REVOKE_REPORT_LINK {
+        let project = app.store.project_by_slug(org.id(), "client-a").await.unwrap().unwrap();
+        let lead = app
+            .store
+            .user_by_email(&keel_domain::Email::parse("agency@demo.local").unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        let (link, _) = app
+            .store
+            .create_report_link(org.id(), project.id(), None, None, "en", lead.id(), 30)
+            .await
+            .unwrap();
+        spec.path.replace("{id}", &link.id.to_string())
     } else {
         let email = format!("person{n}@test.local");
         keel::commands::create_user(&app.store, &email, DEMO_PASSWORD, None, false)
@@ -201,7 +264,11 @@ async fn fresh_target(app: &TestApp, spec: &RouteSpec) -> String {
 async fn call(app: &TestApp, spec: &RouteSpec, caller: &Caller, ids: &PlanIds) -> StatusCode {
     let client = TestApp::browser();
     let method = Method::from_bytes(spec.method.as_str().as_bytes()).unwrap();
-    let path = if spec.path == REVOKE_INVITATION || spec.path.contains("{user_id}") {
+    let path = if spec.path == REVOKE_INVITATION
+        || spec.path == REVOKE_REPORT_LINK
+        || spec.path.contains("{user_id}")
+        || spec.path.contains("{connection}")
+    {
         fresh_target(app, spec).await
     } else {
         concrete_path(spec, ids)

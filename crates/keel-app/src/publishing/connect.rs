@@ -1,0 +1,325 @@
+//! Connecting an account: the caller must manage the project's connections; the credentials are
+//! checked with the platform before anything is stored, and what is wrong is said in words a
+//! marketer can act on ([`Problem`]).
+//!
+//! - VK: the community exists (`groups.getById`) and the token's user is its administrator or
+//!   editor (`is_admin`, `admin_level` ≥ 2: who may post as the community). A VK ID token
+//!   (`vk2.a.…`) is refused at once: VK answers its `wall.post` with error 1051.
+//! - Telegram: the chat exists (`getChat`) and is a channel, and the bot (`getMe`) is an
+//!   administrator allowed to post there (`getChatMember`: `can_post_messages`).
+//! - Instagram and the advertising and CRM platforms: not connected by this version yet.
+
+use super::Platforms;
+use crate::access::ProjectAccess;
+use crate::refusal::{AppResult, Refusal};
+use keel_domain::Lang;
+use keel_domain::connection::ConnectionPlatform;
+use keel_platforms::PlatformError;
+use keel_platforms::telegram::{BotToken, TelegramApi, TelegramError};
+use keel_platforms::vk::{AccessToken, VkApi, VkError};
+use keel_store::Store;
+use keel_store::connections::{Connection, NewConnection};
+use keel_store::sealing::Secret;
+
+/// What a person asked to connect.
+#[derive(Debug, Clone)]
+pub struct ConnectInput {
+    pub platform: String,
+    pub account: String,
+    /// `{"access_token": …}` or `{"bot_token": …}` (see PRODUCT.md).
+    pub secret: serde_json::Value,
+}
+
+/// Why a connection was not made, in words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    NoSecretKey,
+    UnknownPlatform(String),
+    NotYetSupported(String),
+    MissingSecret(&'static str),
+    BadAccount(ConnectionPlatform),
+    VkIdToken,
+    TokenRejected(ConnectionPlatform),
+    NoCommunity(String),
+    CannotPostToCommunity(String),
+    NoBot,
+    NoChannel(String),
+    NotAChannel(String),
+    BotNotAdmin(String),
+    /// The platform did not answer as documented; the detail is for the curious.
+    Unreachable(ConnectionPlatform, String),
+    /// The platform refused the check in its own words.
+    Refused(ConnectionPlatform, String),
+    NoPublicUrl,
+    NoQuota(i64),
+}
+
+impl Problem {
+    pub fn text(&self, lang: Lang) -> String {
+        let ru = lang == Lang::Ru;
+        let pick = |en: String, r: String| if ru { r } else { en };
+        match self {
+            Problem::NoSecretKey => pick(
+                "this Keel has no secret key to keep credentials with: the administrator sets KEEL_SECRET_KEY (32 bytes in base64)".into(),
+                "у этой установки Keel нет секретного ключа для хранения доступов: администратор задаёт KEEL_SECRET_KEY (32 байта в base64)".into(),
+            ),
+            Problem::UnknownPlatform(p) => pick(
+                format!("field `platform`: `{p}` is not one of vk, telegram, instagram, yandex_direct, meta_ads, amocrm, bitrix24"),
+                format!("поле `platform`: `{p}` — не одна из площадок vk, telegram, instagram, yandex_direct, meta_ads, amocrm, bitrix24"),
+            ),
+            Problem::NotYetSupported(p) => pick(
+                format!("{p} connections come with statistics pulls; this version connects VK, Telegram and Instagram"),
+                format!("подключение {p} появится вместе с загрузкой статистики; эта версия подключает VK, Telegram и Instagram"),
+            ),
+            Problem::MissingSecret(field) => pick(
+                format!("field `secret.{field}` is required"),
+                format!("нужно поле `secret.{field}`"),
+            ),
+            Problem::BadAccount(ConnectionPlatform::Vk) => pick(
+                "field `account`: the VK community's number, e.g. 12345 from vk.com/club12345".into(),
+                "поле `account`: номер сообщества VK, например 12345 из адреса vk.com/club12345".into(),
+            ),
+            Problem::BadAccount(ConnectionPlatform::Telegram) => pick(
+                "field `account`: the channel as @name, or its numeric id (-100…)".into(),
+                "поле `account`: канал в виде @name или его числовой id (-100…)".into(),
+            ),
+            Problem::BadAccount(_) => pick(
+                "field `account`: the account's id on the platform".into(),
+                "поле `account`: id аккаунта на площадке".into(),
+            ),
+            Problem::VkIdToken => pick(
+                "this is a VK ID token (it starts with vk2.a.), and VK does not let such tokens post to a community wall (error 1051). Connect with a user access token of the VK API (it starts with vk1.a.) with the wall, photos, groups and offline rights, issued to an administrator or editor of the community".into(),
+                "это токен VK ID (начинается с vk2.a.), а VK не разрешает таким токенам публиковать на стене сообщества (ошибка 1051). Подключите пользовательский токен VK API (начинается с vk1.a.) с правами wall, photos, groups и offline, выданный администратору или редактору сообщества".into(),
+            ),
+            Problem::TokenRejected(p) => pick(
+                format!("{} did not accept the token: it is wrong, expired or revoked. Get a new one and connect again", p.label()),
+                format!("{} не принял токен: он неверный, истёк или отозван. Получите новый и подключите снова", p.label()),
+            ),
+            Problem::NoCommunity(a) => pick(
+                format!("VK has no community {a}: check the number in the community's address (vk.com/club12345 → 12345)"),
+                format!("в VK нет сообщества {a}: проверьте номер в адресе сообщества (vk.com/club12345 → 12345)"),
+            ),
+            Problem::CannotPostToCommunity(name) => pick(
+                format!("the token's owner is not an administrator or editor of «{name}», so posts could not go out as the community: use a token of a person who manages it"),
+                format!("владелец токена не администратор и не редактор сообщества «{name}», поэтому публиковать от имени сообщества нельзя: возьмите токен человека, который им управляет"),
+            ),
+            Problem::NoBot => pick(
+                "field `secret.bot_token` is required: this Keel has no bot of its own (give the token @BotFather gave your bot)".into(),
+                "нужно поле `secret.bot_token`: у этой установки Keel нет своего бота (укажите токен, который @BotFather выдал вашему боту)".into(),
+            ),
+            Problem::NoChannel(a) => pick(
+                format!("Telegram does not know the chat {a}, or the bot is not in it: check the name and add the bot to the channel as an administrator"),
+                format!("Telegram не знает чат {a} или бот в нём не состоит: проверьте имя и добавьте бота в канал администратором"),
+            ),
+            Problem::NotAChannel(a) => pick(
+                format!("{a} is not a channel: Keel publishes to Telegram channels"),
+                format!("{a} — не канал: Keel публикует в каналы Telegram"),
+            ),
+            Problem::BotNotAdmin(a) => pick(
+                format!("the bot is not an administrator of {a} allowed to post: in the channel, open Administrators, add the bot and allow it to post messages"),
+                format!("бот не администратор канала {a} с правом публикации: в канале откройте «Администраторы», добавьте бота и разрешите ему публиковать сообщения"),
+            ),
+            Problem::Unreachable(p, detail) => pick(
+                format!("{} did not answer ({detail}); try again in a minute", p.label()),
+                format!("{} не ответил ({detail}); попробуйте через минуту", p.label()),
+            ),
+            Problem::Refused(p, words) => pick(
+                format!("{} refused: {words}", p.label()),
+                format!("{} отказал: {words}", p.label()),
+            ),
+            Problem::NoPublicUrl => pick(
+                "Instagram fetches images from Keel's public address, and this Keel has none: the administrator sets public_url (KEEL_PUBLIC_URL)".into(),
+                "Instagram забирает картинки по публичному адресу Keel, а он не задан: администратор задаёт public_url (KEEL_PUBLIC_URL)".into(),
+            ),
+            Problem::NoQuota(used) => pick(
+                format!("the account has used its publishing quota for the day ({used} posts): connect again tomorrow"),
+                format!("аккаунт исчерпал дневную квоту публикаций ({used}): подключите снова завтра"),
+            ),
+        }
+    }
+}
+
+fn refused(problem: Problem) -> crate::refusal::AppError {
+    Refusal::Connection(problem).into()
+}
+
+/// A field of the secret, trimmed, if present and non-empty.
+fn secret_field(secret: &serde_json::Value, name: &str) -> Option<String> {
+    secret
+        .get(name)
+        .and_then(|v| v.as_str())
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+/// What the check learned: the account's id as stored, its name, the stored secret and the
+/// text whose last four characters are shown.
+struct Checked {
+    account: String,
+    name: String,
+    secret: serde_json::Value,
+    hint: String,
+}
+
+/// Checks the account with its platform and stores the connection (a reconnect replaces the
+/// project's connection to the same platform). The caller must manage connections.
+pub async fn connect(
+    store: &Store,
+    platforms: &Platforms,
+    access: &ProjectAccess,
+    input: &ConnectInput,
+) -> AppResult<Connection> {
+    if !access.allows(keel_domain::Action::ManageConnections) {
+        return Err(Refusal::Forbidden.into());
+    }
+    let key = platforms.key.as_ref().ok_or_else(|| refused(Problem::NoSecretKey))?;
+    let platform = ConnectionPlatform::parse(&input.platform)
+        .ok_or_else(|| refused(Problem::UnknownPlatform(input.platform.clone())))?;
+    let checked = match platform {
+        ConnectionPlatform::Vk => check_vk(platforms, input).await?,
+        ConnectionPlatform::Telegram => check_telegram(platforms, input).await?,
+        other => return Err(refused(Problem::NotYetSupported(other.label().into()))),
+    };
+    let secret = Secret(checked.secret.to_string());
+    let connection = store
+        .save_connection(
+            key,
+            &NewConnection {
+                org: access.project.org(),
+                project: access.project.id(),
+                platform,
+                account: &checked.account,
+                account_name: &checked.name,
+                secret: &secret,
+                hint_of: &checked.hint,
+                actor: access.user.id(),
+            },
+        )
+        .await?;
+    tracing::info!(connection = connection.id, platform = %platform, "connection checked and saved");
+    Ok(connection)
+}
+
+/// The project's connections (who may see them: agency side and client owner).
+pub async fn connections(store: &Store, access: &ProjectAccess) -> AppResult<Vec<Connection>> {
+    if !access.allows(keel_domain::Action::ViewConnections) {
+        return Err(Refusal::Forbidden.into());
+    }
+    Ok(store.connections_of(access.project.id()).await?)
+}
+
+/// Removes a connection of the project.
+pub async fn remove(store: &Store, access: &ProjectAccess, id: i64) -> AppResult<()> {
+    if !access.allows(keel_domain::Action::ManageConnections) {
+        return Err(Refusal::Forbidden.into());
+    }
+    let connection = store
+        .connection(id)
+        .await?
+        .filter(|c| c.project_id == access.project.id().0)
+        .ok_or(Refusal::NotFound)?;
+    store.remove_connection(&connection, access.user.id()).await?;
+    Ok(())
+}
+
+/// The VK check (see the module docs).
+async fn check_vk(platforms: &Platforms, input: &ConnectInput) -> AppResult<Checked> {
+    let token =
+        secret_field(&input.secret, "access_token").ok_or_else(|| refused(Problem::MissingSecret("access_token")))?;
+    let account = input.account.trim().trim_start_matches("club").trim_start_matches('-');
+    let group_id: i64 = account
+        .parse()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(|| refused(Problem::BadAccount(ConnectionPlatform::Vk)))?;
+    let token = AccessToken(token);
+    if token.is_vk_id_token() {
+        return Err(refused(Problem::VkIdToken));
+    }
+    let api = VkApi::new(&platforms.vk_api_url, token.clone()).with_timeout(platforms.timeout);
+    let group = api
+        .groups_get_by_id(&group_id.to_string())
+        .await
+        .map_err(|e| vk_problem(&e, &group_id.to_string()))?;
+    if group.deactivated.is_some() {
+        return Err(refused(Problem::NoCommunity(group_id.to_string())));
+    }
+    if !group.may_post_as_community() {
+        return Err(refused(Problem::CannotPostToCommunity(group.name)));
+    }
+    Ok(Checked {
+        account: group.id.to_string(),
+        name: group.name,
+        secret: serde_json::json!({ "access_token": token.0 }),
+        hint: token.0,
+    })
+}
+
+fn vk_problem(error: &VkError, account: &str) -> crate::refusal::AppError {
+    use keel_platforms::vk::codes;
+    let problem = match error.code() {
+        Some(codes::TOKEN_KIND) => Problem::VkIdToken,
+        Some(codes::AUTH | codes::GROUP_AUTH) => Problem::TokenRejected(ConnectionPlatform::Vk),
+        Some(codes::PARAM | codes::ACCESS_GROUP) => Problem::NoCommunity(account.into()),
+        Some(_) => match error {
+            VkError::Api { message, .. } => Problem::Refused(ConnectionPlatform::Vk, message.clone()),
+            _ => Problem::Unreachable(ConnectionPlatform::Vk, error.to_string()),
+        },
+        None => Problem::Unreachable(ConnectionPlatform::Vk, short(error)),
+    };
+    refused(problem)
+}
+
+/// An error's text without the method prefix, for "did not answer (…)".
+fn short(error: &dyn std::error::Error) -> String {
+    let text = error.to_string();
+    text.split_once(": ").map(|(_, rest)| rest.to_owned()).unwrap_or(text)
+}
+
+/// The Telegram check (see the module docs).
+async fn check_telegram(platforms: &Platforms, input: &ConnectInput) -> AppResult<Checked> {
+    let own = secret_field(&input.secret, "bot_token");
+    let token = match (&own, &platforms.telegram_bot) {
+        (Some(token), _) => BotToken(token.clone()),
+        (None, Some(installation)) => installation.clone(),
+        (None, None) => return Err(refused(Problem::NoBot)),
+    };
+    let account = input.account.trim().to_owned();
+    let well_formed = (account.starts_with('@') && account.len() > 1) || account.parse::<i64>().is_ok();
+    if !well_formed {
+        return Err(refused(Problem::BadAccount(ConnectionPlatform::Telegram)));
+    }
+    let api = TelegramApi::new(&platforms.telegram_api_url, token.clone()).with_timeout(platforms.timeout);
+    let telegram = |e: TelegramError| match (e.code(), e.failure()) {
+        (Some(401), _) => refused(Problem::TokenRejected(ConnectionPlatform::Telegram)),
+        (Some(400 | 403), _) => refused(Problem::NoChannel(account.clone())),
+        (Some(_), keel_platforms::Failure::Rejected { reason }) => {
+            refused(Problem::Refused(ConnectionPlatform::Telegram, reason))
+        }
+        _ => refused(Problem::Unreachable(ConnectionPlatform::Telegram, short(&e))),
+    };
+    let me = api.get_me().await.map_err(telegram)?;
+    let chat = api.get_chat(&account).await.map_err(telegram)?;
+    if chat.kind != "channel" {
+        return Err(refused(Problem::NotAChannel(account)));
+    }
+    let member = api.get_chat_member(&account, me.id).await.map_err(telegram)?;
+    let title = chat.title.clone().unwrap_or_else(|| account.clone());
+    if !member.may_post() {
+        return Err(refused(Problem::BotNotAdmin(title)));
+    }
+    let name = match &chat.username {
+        Some(username) => format!("{title} (@{username})"),
+        None => title,
+    };
+    Ok(Checked {
+        // The numeric id: a channel's @name can change, its id cannot.
+        account: chat.id.to_string(),
+        name,
+        secret: match &own {
+            Some(t) => serde_json::json!({ "bot_token": t }),
+            None => serde_json::json!({}),
+        },
+        hint: own.unwrap_or_default(),
+    })
+}

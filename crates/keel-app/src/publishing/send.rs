@@ -1,0 +1,264 @@
+//! One platform's publication of a post: the calls, and what their end means.
+//!
+//! Every sender distinguishes a call that certainly did not publish (the platform answered with
+//! an error, or an earlier step such as a photo upload failed) from one that may have: no answer
+//! to the publishing call itself. The first is retried or failed; the second is
+//! [`Outcome::Unknown`], never sent again blindly (VK is reconciled: see [`reconcile_vk`]).
+
+use super::Platforms;
+use super::words::Reason;
+use keel_domain::workflow::variants::Platform;
+use keel_platforms::telegram::{BotToken, TelegramApi, TelegramError, Upload, escape_html, message_url};
+use keel_platforms::vk::{self, AccessToken, VkApi, VkError};
+use keel_platforms::{Failure, PlatformError};
+use keel_store::plan::publications::Outcome;
+
+/// The most a whole publication (uploads included) may take before its outcome is treated as
+/// unknown. A claim older than [`STALE_AFTER`] was abandoned (its instance died).
+pub const SEND_DEADLINE: std::time::Duration = std::time::Duration::from_secs(240);
+pub const STALE_AFTER: chrono::Duration = chrono::Duration::minutes(5);
+
+/// What is published: the platform's text and the post's images.
+pub struct Content {
+    pub post_id: i64,
+    pub text: String,
+    pub images: Vec<Image>,
+}
+
+pub struct Image {
+    pub file_name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+}
+
+/// What publishing a platform needs of its connection.
+pub struct Target<'a> {
+    pub account: &'a str,
+    /// The opened credentials (JSON).
+    pub secret: &'a serde_json::Value,
+}
+
+/// How a send ended, and whether the connection needs reconnecting.
+pub struct Sent {
+    pub outcome: Outcome,
+    pub reconnect: bool,
+    /// Seconds the platform asked to wait before trying again.
+    pub retry_after: Option<std::time::Duration>,
+}
+
+impl Sent {
+    fn done(outcome: Outcome) -> Sent {
+        Sent {
+            outcome,
+            reconnect: false,
+            retry_after: None,
+        }
+    }
+}
+
+fn outcome(reason: Reason, kind: fn(String, String) -> Outcome) -> Outcome {
+    kind(reason.key().to_owned(), reason.english())
+}
+
+fn failed(reason: Reason) -> Outcome {
+    outcome(reason, |key, reason| Outcome::Failed { key, reason })
+}
+
+fn retry(reason: Reason) -> Outcome {
+    outcome(reason, |key, reason| Outcome::Retry { key, reason })
+}
+
+fn unknown(reason: Reason) -> Outcome {
+    outcome(reason, |key, reason| Outcome::Unknown { key, reason })
+}
+
+/// What a platform error means for a publication. `published_maybe`: the failed call was the
+/// one that publishes, so no answer means the outcome is unknown.
+fn judge(
+    platform: Platform,
+    failure: Failure,
+    detail: String,
+    published_maybe: bool,
+    reconnect_reason: Reason,
+) -> Sent {
+    match failure {
+        Failure::RetryLater { after } => Sent {
+            outcome: retry(Reason::RateLimited(platform, detail)),
+            reconnect: false,
+            retry_after: after,
+        },
+        Failure::Reconnect => Sent {
+            outcome: failed(reconnect_reason),
+            reconnect: true,
+            retry_after: None,
+        },
+        Failure::Rejected { reason } => Sent::done(failed(Reason::Rejected(platform, reason))),
+        Failure::PlatformDown if published_maybe => Sent::done(unknown(Reason::OutcomeUnknown(platform, detail))),
+        Failure::PlatformDown => Sent::done(retry(Reason::Unreachable(platform, detail))),
+    }
+}
+
+/// The guid VK deduplicates wall posts on: one per post and platform.
+pub fn vk_guid(post_id: i64) -> String {
+    format!("keel-post-{post_id}-vk")
+}
+
+fn vk_target(target: &Target<'_>) -> Result<(i64, AccessToken), Sent> {
+    let group: Option<i64> = target.account.trim().parse().ok();
+    let token = target.secret.get("access_token").and_then(|t| t.as_str());
+    match (group, token) {
+        (Some(group), Some(token)) => Ok((group, AccessToken(token.to_owned()))),
+        _ => Err(Sent {
+            outcome: failed(Reason::TokenRejected(Platform::Vk)),
+            reconnect: true,
+            retry_after: None,
+        }),
+    }
+}
+
+fn vk_reason(error: &VkError) -> Reason {
+    if error.code() == Some(vk::codes::TOKEN_KIND) {
+        Reason::VkIdToken
+    } else {
+        Reason::TokenRejected(Platform::Vk)
+    }
+}
+
+/// VK: photos uploaded one by one (`photos.getWallUploadServer` → upload →
+/// `photos.saveWallPhoto`), then one `wall.post` as the community with the photos attached and
+/// the post's guid.
+pub async fn send_vk(platforms: &Platforms, target: &Target<'_>, content: &Content) -> Sent {
+    let (group, token) = match vk_target(target) {
+        Ok(t) => t,
+        Err(sent) => return sent,
+    };
+    let api = VkApi::new(&platforms.vk_api_url, token).with_timeout(platforms.timeout);
+    let mut attachments = vec![];
+    for image in &content.images {
+        let uploaded = async {
+            let url = api.photos_get_wall_upload_server(group).await?;
+            let uploaded = api
+                .upload_photo(&url, &image.file_name, &image.content_type, &image.bytes)
+                .await?;
+            api.photos_save_wall_photo(group, &uploaded).await
+        }
+        .await;
+        match uploaded {
+            Ok(photos) => attachments.extend(photos.iter().map(vk::Photo::attachment)),
+            // Nothing is on the wall yet: whatever happened, the post did not go out.
+            Err(e) => return judge(Platform::Vk, e.failure(), e.to_string(), false, vk_reason(&e)),
+        }
+    }
+    match api
+        .wall_post(group, &content.text, &attachments, &vk_guid(content.post_id))
+        .await
+    {
+        Ok(post_id) => Sent::done(Outcome::Published {
+            id: format!("-{group}_{post_id}"),
+            url: vk::post_url(group, post_id),
+        }),
+        Err(e) => judge(
+            Platform::Vk,
+            e.failure(),
+            e.to_string(),
+            e.outcome_unknown(),
+            vk_reason(&e),
+        ),
+    }
+}
+
+/// VK after an abandoned or unanswered `wall.post`: the wall's recent posts are read; a post
+/// with the same text made since the claim is the one Keel sent. If none is there, the post is
+/// sent again with the same guid, which VK refuses to duplicate.
+pub async fn reconcile_vk(
+    platforms: &Platforms,
+    target: &Target<'_>,
+    content: &Content,
+    claimed_at: chrono::DateTime<chrono::Utc>,
+) -> Sent {
+    let (group, token) = match vk_target(target) {
+        Ok(t) => t,
+        Err(sent) => return sent,
+    };
+    let api = VkApi::new(&platforms.vk_api_url, token).with_timeout(platforms.timeout);
+    match api.wall_get(group, 20).await {
+        Ok(items) => {
+            let since = (claimed_at - chrono::Duration::minutes(5)).timestamp();
+            let found = items
+                .iter()
+                .find(|item| item.text.trim() == content.text.trim() && item.date >= since);
+            match found {
+                Some(item) => Sent::done(Outcome::Published {
+                    id: format!("-{group}_{}", item.id),
+                    url: vk::post_url(group, item.id),
+                }),
+                None => send_vk(platforms, target, content).await,
+            }
+        }
+        // Cannot look: leave it for a person rather than risk a second post.
+        Err(e) => match e.failure() {
+            Failure::Reconnect => judge(Platform::Vk, Failure::Reconnect, e.to_string(), true, vk_reason(&e)),
+            _ => Sent::done(unknown(Reason::OutcomeUnknown(Platform::Vk, e.to_string()))),
+        },
+    }
+}
+
+fn telegram_api(platforms: &Platforms, target: &Target<'_>) -> Option<TelegramApi> {
+    let token = match target.secret.get("bot_token").and_then(|t| t.as_str()) {
+        Some(token) => BotToken(token.to_owned()),
+        None => platforms.telegram_bot.clone()?,
+    };
+    Some(TelegramApi::new(&platforms.telegram_api_url, token).with_timeout(platforms.timeout))
+}
+
+/// Telegram: the text alone (`sendMessage`), one photo with the text as its caption
+/// (`sendPhoto`), or an album of up to ten with the caption on the first (`sendMediaGroup`);
+/// HTML parse mode with the text escaped. Telegram cannot list a channel's messages to a bot,
+/// so an unanswered send is left `unknown`.
+pub async fn send_telegram(platforms: &Platforms, target: &Target<'_>, content: &Content) -> Sent {
+    let Some(api) = telegram_api(platforms, target) else {
+        return Sent {
+            outcome: failed(Reason::TokenRejected(Platform::Telegram)),
+            reconnect: true,
+            retry_after: None,
+        };
+    };
+    let chat = target.account;
+    let html = escape_html(&content.text);
+    let uploads: Vec<Upload<'_>> = content
+        .images
+        .iter()
+        .take(10)
+        .map(|i| Upload {
+            file_name: &i.file_name,
+            content_type: &i.content_type,
+            bytes: &i.bytes,
+        })
+        .collect();
+    let sent: Result<Vec<keel_platforms::telegram::types::Message>, TelegramError> = match uploads.as_slice() {
+        [] => api.send_html(chat, &html).await.map(|m| vec![m]),
+        [one] => api.send_photo(chat, &html, one).await.map(|m| vec![m]),
+        many => api.send_media_group(chat, &html, many).await,
+    };
+    match sent {
+        Ok(messages) => match messages.first() {
+            Some(first) => Sent::done(Outcome::Published {
+                id: first.message_id.to_string(),
+                url: message_url(&first.chat, first.message_id),
+            }),
+            None => Sent::done(unknown(Reason::OutcomeUnknown(
+                Platform::Telegram,
+                "no message came back".into(),
+            ))),
+        },
+        Err(e) => {
+            let maybe = matches!(e, TelegramError::Transport { .. } | TelegramError::Decode { .. });
+            let reason = if e.code() == Some(403) {
+                Reason::BotRemoved
+            } else {
+                Reason::TokenRejected(Platform::Telegram)
+            };
+            judge(Platform::Telegram, e.failure(), e.to_string(), maybe, reason)
+        }
+    }
+}

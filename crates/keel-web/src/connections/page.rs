@@ -1,0 +1,187 @@
+//! The Connections tab: the project's accounts on the platforms and their status (agency side
+//! and client owner), connecting and removing them (agency lead).
+
+use crate::auth::ProjectCtx;
+use crate::auth::csrf::CsrfForm;
+use crate::layout::Chrome;
+use crate::{AppState, WebError};
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Extension;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use keel_app::publishing::{self, ConnectInput};
+use keel_domain::{Action, Decision, decide};
+use keel_store::connections::Connection;
+use serde::Deserialize;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "connections.html")]
+pub struct ConnectionsPage {
+    chrome: Chrome,
+    slug: String,
+    name: String,
+    tab: &'static str,
+    connections: Vec<Connection>,
+    can_manage: bool,
+    /// Why the last attempt to connect failed, in the reader's language.
+    problem: Option<String>,
+    /// What the person typed (not the token), to try again.
+    platform: String,
+    account: String,
+    notice_key: Option<&'static str>,
+}
+
+impl ConnectionsPage {
+    fn status_key(c: &Connection) -> &'static str {
+        match c.status.as_str() {
+            "ok" => "connections.status.ok",
+            "needs_reconnecting" => "connections.status.needs_reconnecting",
+            _ => "connections.status.error",
+        }
+    }
+
+    fn platform_label(c: &Connection) -> &'static str {
+        c.platform().map(|p| p.label()).unwrap_or("?")
+    }
+}
+
+#[derive(Deserialize)]
+pub struct Notice {
+    done: Option<String>,
+}
+
+async fn render(
+    state: &AppState,
+    chrome: Chrome,
+    ctx: &ProjectCtx,
+    problem: Option<String>,
+    typed: (String, String),
+    notice_key: Option<&'static str>,
+) -> Result<ConnectionsPage, WebError> {
+    Ok(ConnectionsPage {
+        chrome,
+        slug: ctx.project.slug.clone(),
+        name: ctx.project.name.clone(),
+        tab: "connections",
+        connections: publishing::connections(&state.store, ctx).await?,
+        can_manage: decide(ctx.access, Action::ManageConnections) == Decision::Allow,
+        problem,
+        platform: typed.0,
+        account: typed.1,
+        notice_key,
+    })
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    Extension(ctx): Extension<ProjectCtx>,
+    Query(notice): Query<Notice>,
+) -> Result<ConnectionsPage, WebError> {
+    let notice_key = match notice.done.as_deref() {
+        Some("connected") => Some("connections.done.connected"),
+        Some("removed") => Some("connections.done.removed"),
+        _ => None,
+    };
+    render(&state, chrome, &ctx, None, ("vk".into(), String::new()), notice_key).await
+}
+
+#[derive(Deserialize)]
+pub struct ConnectForm {
+    platform: String,
+    account: String,
+    #[serde(default)]
+    token: String,
+}
+
+/// Checks and saves; on a failed check the page comes back with the reason (the token is not
+/// echoed back).
+pub async fn connect(
+    State(state): State<AppState>,
+    chrome: Chrome,
+    Extension(ctx): Extension<ProjectCtx>,
+    CsrfForm(form): CsrfForm<ConnectForm>,
+) -> Result<Response, WebError> {
+    let field = if form.platform == "telegram" {
+        "bot_token"
+    } else {
+        "access_token"
+    };
+    let token = form.token.trim();
+    let secret = if token.is_empty() {
+        serde_json::json!({})
+    } else {
+        serde_json::json!({ field: token })
+    };
+    let input = ConnectInput {
+        platform: form.platform.clone(),
+        account: form.account.clone(),
+        secret,
+    };
+    let lang = chrome.t.0;
+    match publishing::connect(&state.store, &state.config.platforms, &ctx, &input).await {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/projects/{}/connections?done=connected", ctx.project.slug)).into_response())
+        }
+        Err(keel_app::AppError::Refused(refusal)) if refusal.kind() == keel_app::RefusalKind::Invalid => {
+            let problem = refusal.text(lang);
+            Ok(
+                render(&state, chrome, &ctx, Some(problem), (form.platform, form.account), None)
+                    .await?
+                    .into_response(),
+            )
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RemoveForm {}
+
+pub async fn remove(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<ProjectCtx>,
+    Path((_, id)): Path<(String, i64)>,
+    CsrfForm(_form): CsrfForm<RemoveForm>,
+) -> Result<Response, WebError> {
+    publishing::remove(&state.store, &ctx, id).await?;
+    Ok(Redirect::to(&format!("/projects/{}/connections?done=removed", ctx.project.slug)).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct PublicationForm {
+    /// `again` (send it again) or `published` (found on the platform at `url`).
+    action: String,
+    #[serde(default)]
+    url: String,
+}
+
+/// A person resolves a failed or unknown publication from the post's page.
+pub async fn resolve_publication(
+    State(state): State<AppState>,
+    Extension(ctx): Extension<ProjectCtx>,
+    Extension(crate::plan::guard::PostCtx(post)): Extension<crate::plan::guard::PostCtx>,
+    Path((_, _, platform)): Path<(String, i64, String)>,
+    CsrfForm(form): CsrfForm<PublicationForm>,
+) -> Result<Response, WebError> {
+    let platform = keel_domain::workflow::Platform::parse(&platform).ok_or(WebError::NotFound)?;
+    let url = form.url.trim();
+    let url = (form.action == "published").then_some(url);
+    if let Some(url) = url
+        && !(url.starts_with("https://") || url.starts_with("http://"))
+    {
+        return Err(WebError::BadRequest(
+            "field `url`: the post's address, starting with https://".into(),
+        ));
+    }
+    if !state.store.resolve_publication(post.id, platform, url).await? {
+        return Err(keel_app::AppError::from(keel_app::Refusal::WrongState).into());
+    }
+    if url.is_some() {
+        state.store.settle_post(&post, keel_store::now()).await?;
+    } else {
+        state.store.retry_publishing(&post, ctx.user.id()).await?;
+    }
+    Ok(Redirect::to(&format!("/projects/{}/posts/{}", ctx.project.slug, post.id)).into_response())
+}
