@@ -57,6 +57,18 @@ pub fn optional_integer<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option
     }
 }
 
+/// An optional day as `YYYY-MM-DD`; an empty string is no day (as a form's empty field).
+pub fn optional_date<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<chrono::NaiveDate>, D::Error> {
+    use serde::Deserialize;
+    match Option::<String>::deserialize(d)? {
+        None => Ok(None),
+        Some(s) if s.trim().is_empty() => Ok(None),
+        Some(s) => chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| serde::de::Error::custom(format!("expected a date as YYYY-MM-DD, not `{s}`"))),
+    }
+}
+
 /// An optional JSON body: an empty body is `T::default()`, anything else is read as
 /// [`ApiJson`] reads it (for actions whose fields are all optional, like a reason).
 pub struct OptionalJson<T>(pub T);

@@ -22,9 +22,9 @@ use serde::{Deserialize, Serialize};
 /// A share link to ask for.
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct LinkBody {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::optional_date")]
     pub from: Option<NaiveDate>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::optional_date")]
     pub to: Option<NaiveDate>,
     /// Days the link lives, 1 to 365 (default 30).
     #[serde(default, deserialize_with = "crate::json::optional_integer")]
