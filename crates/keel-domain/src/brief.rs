@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 pub const MAX_FIELD_CHARS: usize = 5000;
 
 /// One version's content. Every text is trimmed; empty means "not filled in yet".
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct BriefContent {
     pub business: String,
@@ -134,7 +134,7 @@ impl BriefContent {
 }
 
 /// One field of two versions side by side.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct FieldChange {
     pub field: &'static str,
     pub left: String,

@@ -81,7 +81,7 @@ pub struct HealthInput {
     pub sla_misses: Vec<PostFacts>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Healthy,
@@ -102,7 +102,7 @@ impl Status {
 /// One fact behind a finding: a translatable label and a value in figures and names. `value`
 /// is the English text (the API's); `words` is the same value in pieces, the words among them
 /// as translation keys, so a page says it in the reader's language.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Evidence {
     pub label: &'static str,
     pub value: String,
@@ -137,7 +137,7 @@ fn yes_no(yes: bool) -> Word {
 
 /// The answer of one check: its status and the facts it rests on (for a healthy item, the
 /// facts that make it healthy).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Finding {
     pub check: &'static str,
     pub status: Status,

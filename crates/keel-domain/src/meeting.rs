@@ -67,7 +67,7 @@ impl FromStr for Recurrence {
 
 /// One agenda point Keel drafts: a translatable kind and the facts. `text` is in English (the
 /// API's); `words` is the same text in pieces, for a page in the reader's language.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct AgendaItem {
     /// `goal_off_track`, `suspected_purchase`, `funnel_stage`, `awaiting_approval`,
     /// `sla_missed`.

@@ -4,7 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 
 /// A file format Keel can import.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Format {
     /// Canonical posts CSV.

@@ -21,7 +21,7 @@ use crate::daily::FollowerSpan;
 use crate::posts::RawPost;
 
 /// One account of the report.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct AccountRow {
     pub platform: String,
     pub account: String,

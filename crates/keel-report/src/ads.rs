@@ -12,7 +12,7 @@ use serde::Serialize;
 use crate::scope::Scope;
 
 /// The figures of one campaign or of all of them, as listed in `PRODUCT.md`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct AdsFigures {
     pub spend: f64,
     pub impressions: i64,
@@ -50,7 +50,7 @@ impl From<AdsTotals> for AdsFigures {
 }
 
 /// One campaign: its platform and name, then its figures.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct CampaignRow {
     pub platform: String,
     pub campaign: String,
@@ -59,7 +59,7 @@ pub struct CampaignRow {
 }
 
 /// The `ads` object: the totals' figures at the top level, and `campaigns`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Ads {
     #[serde(flatten)]
     pub totals: AdsFigures,

@@ -22,7 +22,7 @@ use crate::scope::Scope;
 
 /// One funnel stage: the domain's result (`stage`, `zone`, `conversion`, `baseline`, `z`,
 /// `verdict`) and, so that every number can be traced, the counts and window behind it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct FunnelStage {
     #[serde(flatten)]
     pub result: StageResult,

@@ -21,7 +21,7 @@ use serde::Serialize;
 use crate::metric_series::metric_series_on;
 
 /// One goal as the API and the report show it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct GoalRow {
     pub id: i64,
     pub metric: String,
@@ -51,7 +51,7 @@ pub struct GoalRow {
 }
 
 /// Feasibility with the unit of its rates spelled out.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct FeasibilityJson {
     #[serde(flatten)]
     pub check: Feasibility,

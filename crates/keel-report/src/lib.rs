@@ -64,7 +64,7 @@ use serde::Serialize;
 use scope::Scope;
 
 /// The report period as asked for: `None` is an open end (`null` in JSON).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Period {
     /// First day, inclusive.
     pub from: Option<NaiveDate>,
@@ -73,7 +73,7 @@ pub struct Period {
 }
 
 /// A project report; serializes to the JSON of `keel report`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Report {
     /// The project's slug.
     pub project: String,

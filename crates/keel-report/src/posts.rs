@@ -17,7 +17,7 @@ use serde::{Serialize, Serializer};
 use crate::scope::Scope;
 
 /// One post of the report.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct PostRow {
     pub platform: String,
     pub account: String,

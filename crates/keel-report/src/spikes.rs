@@ -24,7 +24,7 @@ use crate::daily::Suspect;
 use crate::scope::Scope;
 
 /// One suspected purchase: the account, and the domain's `BotSpike` figures.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct SpikeRow {
     pub platform: String,
     pub account: String,

@@ -30,6 +30,12 @@ pub enum WebError {
     /// pages (English in the API).
     #[error("{0}")]
     Refusal(keel_app::Refusal),
+    /// A request that does not match the API's document (malformed JSON, a wrong type, an
+    /// unknown enum value, a missing field): 400 everywhere.
+    #[error("{0}")]
+    Malformed(String),
+    /// A well-formed request a rule refuses: 400 on pages, 422 on the API (see
+    /// `render_errors`).
     #[error("{0}")]
     BadRequest(String),
     /// 400 with the reason in both languages: pages show the reader's, the API English.
@@ -91,6 +97,11 @@ pub struct ErrorMessage(pub String);
 #[derive(Clone, Debug)]
 pub struct ErrorRefusal(pub keel_app::Refusal);
 
+/// Marks a 400 that a rule gave to a well-formed request: the API answers it 422, keeping 400
+/// for requests that do not match its document (`openapi`).
+#[derive(Clone, Copy, Debug)]
+pub struct RuleRefusal;
+
 /// Machine-readable details of a rejection, added to the JSON error as `problems`.
 #[derive(Clone, Debug)]
 pub struct ErrorDetails(pub serde_json::Value);
@@ -107,7 +118,7 @@ impl WebError {
                 keel_app::RefusalKind::Invalid => StatusCode::BAD_REQUEST,
             },
             WebError::Unauthorized => StatusCode::UNAUTHORIZED,
-            WebError::BadRequest(_) | WebError::Invalid { .. } => StatusCode::BAD_REQUEST,
+            WebError::Malformed(_) | WebError::BadRequest(_) | WebError::Invalid { .. } => StatusCode::BAD_REQUEST,
             WebError::Conflict(_) => StatusCode::CONFLICT,
             WebError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             WebError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -193,6 +204,9 @@ impl IntoResponse for WebError {
                 response.extensions_mut().insert(ErrorRussian(ru));
             }
         }
+        if status == StatusCode::BAD_REQUEST && !matches!(self, WebError::Malformed(_)) {
+            response.extensions_mut().insert(RuleRefusal);
+        }
         response.extensions_mut().insert(ErrorMessage(message));
         if let WebError::Busy { retry_after, .. } = &self {
             response
@@ -243,12 +257,17 @@ pub async fn render_errors(request: Request, next: Next) -> Response {
     };
     let user_email = response.extensions().get::<CurrentUser>().map(|u| u.0.email.clone());
     let (mut parts, _) = response.into_parts();
+    if is_api && status == StatusCode::BAD_REQUEST && parts.extensions.get::<RuleRefusal>().is_some() {
+        parts.status = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    let status = parts.status;
     parts.headers.remove(header::CONTENT_LENGTH);
     let body = if is_api {
-        let mut json = serde_json::json!({ "error": message, "status": status.as_u16() });
-        if let Some(ErrorDetails(details)) = parts.extensions.get::<ErrorDetails>() {
-            json["problems"] = details.clone();
-        }
+        let json = crate::openapi::ErrorJson {
+            error: message,
+            status: status.as_u16(),
+            problems: parts.extensions.get::<ErrorDetails>().map(|d| d.0.clone()),
+        };
         axum::Json(json).into_response()
     } else {
         ErrorPage::render(lang, status, message, user_email, csrf).into_response()

@@ -1,10 +1,148 @@
-//! The OpenAPI 3.1 document, generated from the route table so that it lists every API route.
+//! The OpenAPI 3.1 document, derived from the API's own types.
+//!
+//! Every `/api/` route of the route table names its operation (`doc module::__path_handler`,
+//! made by `#[utoipa::path]` on the handler); the handler's annotation gives the success
+//! answer, the request body, path and query parameters from the Rust types (`ToSchema`,
+//! `IntoParams`), and the errors only it can answer. The errors every route of a kind can
+//! answer are added here from the route's guard, so no handler has to repeat them:
+//!
+//! | status | when |
+//! |---|---|
+//! | 400 | the request cannot be read into the operation's types: malformed JSON, a body that is not an object, a wrong JSON type, a missing required field, an unreadable path or query parameter (a query enum or date included) |
+//! | 401 | no valid bearer token (every route but this document) |
+//! | 403 | the caller's role may not do this |
+//! | 404 | no such project, post or object, or not the caller's to see |
+//! | 409 | not possible in the object's current state (posts), or already exists |
+//! | 413 | the body is larger than the route accepts |
+//! | 422 | a request read but refused by a rule: a body value outside its enum or format, a date in the past, an e-mail of nobody in the organization, a post over a platform's limit, a data file with problems (`problems`) |
+//!
+//! Adding an API route: `#[utoipa::path(...)]` on its handler, then `doc module::__path_handler`
+//! at the end of its line in `routes.rs`; the test `every_api_route_is_documented` fails
+//! until both agree.
 
 use crate::auth::guard::Guard;
 use crate::routes::{RouteSpec, route_specs};
 use axum::Json;
+use serde::Serialize;
 use serde_json::{Map, Value, json};
+use utoipa::ToSchema;
+use utoipa::openapi::RefOr;
+use utoipa::openapi::path::{HttpMethod, Operation};
+use utoipa::openapi::schema::Schema;
 
+/// Keel's error body, on every 4xx and 5xx of the API.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Error)]
+pub struct ErrorJson {
+    /// What is wrong and how to fix it.
+    pub error: String,
+    /// The HTTP status, repeated.
+    pub status: u16,
+    /// A rejected data file's problems (each with its line, column and reason) or a refused
+    /// field; only on some 422s.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub problems: Option<Value>,
+}
+
+/// The project in the path.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)]
+pub struct Slug {
+    /// The project's slug (`client-a`).
+    slug: String,
+}
+
+/// A role in a project (PRODUCT.md "Roles").
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum RoleName {
+    ClientOwner,
+    ClientApprover,
+    ClientMember,
+    AgencyLead,
+    Specialist,
+    Viewer,
+}
+
+/// A platform a post goes to.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum PlatformName {
+    Vk,
+    Telegram,
+    Instagram,
+    Facebook,
+}
+
+/// A post's state in the approval workflow.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum PostStateName {
+    Draft,
+    InReview,
+    ChangesRequested,
+    Approved,
+    Scheduled,
+    Published,
+    Failed,
+}
+
+/// The post in the path.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)]
+pub struct PostIdParam {
+    /// The post's id.
+    id: i64,
+}
+
+/// How a suggestion is resolved.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum Resolution {
+    Accepted,
+    Declined,
+}
+
+/// A language of Keel's interface and e-mails.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum LangCode {
+    En,
+    Ru,
+}
+
+/// One documented operation: what `#[utoipa::path]` made for a handler.
+pub struct Documented {
+    pub path: String,
+    pub methods: Vec<HttpMethod>,
+    pub operation: Operation,
+    pub schemas: Vec<(String, RefOr<Schema>)>,
+}
+
+/// How the route table names a handler's documentation.
+pub type DocFn = fn() -> Documented;
+
+/// The documentation of the handler whose `#[utoipa::path]` made `P`.
+pub fn doc<P: utoipa::Path + utoipa::__dev::SchemaReferences>() -> Documented {
+    let mut schemas = vec![];
+    P::schemas(&mut schemas);
+    Documented {
+        path: P::path(),
+        methods: P::methods(),
+        operation: P::operation(),
+        schemas,
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/openapi.json", responses((status = 200, description = "this document (OpenAPI 3.1)", body = Object)))]
 pub async fn document() -> Json<Value> {
     Json(build())
 }
@@ -12,127 +150,88 @@ pub async fn document() -> Json<Value> {
 /// The document for every `/api/` route of the table.
 pub fn build() -> Value {
     let mut paths = Map::new();
+    let mut schemas = Map::new();
+    schemas.insert(
+        ErrorJson::name().into_owned(),
+        to_value(&<ErrorJson as utoipa::PartialSchema>::schema()),
+    );
     for spec in route_specs().iter().filter(|s| s.is_api()) {
+        let Some(doc) = spec.doc else { continue };
+        let documented = doc();
+        for (name, schema) in &documented.schemas {
+            schemas.insert(name.clone(), to_value(schema));
+        }
         let entry = paths.entry(spec.path.to_owned()).or_insert_with(|| json!({}));
-        entry[spec.method.as_str().to_lowercase()] = operation(spec);
+        entry[spec.method.as_str().to_lowercase()] = operation(spec, &documented);
     }
     json!({
         "openapi": "3.1.0",
         "info": {
             "title": "Keel API",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "Keel's JSON API. Authenticate with `Authorization: Bearer <token>` (make a token with `keel token create --user EMAIL`). A resource you may not see answers 404, an action your role may not take answers 403, a call without a valid token answers 401."
+            "description": "Keel's JSON API. Authenticate with `Authorization: Bearer <token>` (make a token with `keel token create --user EMAIL`, or on /settings/tokens). Errors answer `Error`: 400 when the request cannot be read (malformed JSON, a body that is not an object, a wrong JSON type, a missing required field, an unreadable path or query parameter), 401 without a valid token, 403 when the caller's role may not act, 404 for what does not exist or is not the caller's to see, 409 when the object's state does not allow it, 413 for a body over the limit, 422 for a request read but refused by a rule (a value outside its enum or format, a date in the past, a data file with problems): `error` names the field and the reason."
         },
         "paths": paths,
         "components": {
             "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer" } },
-            "schemas": schemas(),
+            "schemas": schemas,
         }
     })
 }
 
-fn operation(spec: &RouteSpec) -> Value {
-    let mut params: Vec<Value> = spec
-        .path
-        .split('/')
-        .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
-        .map(|name| json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string" } }))
-        .collect();
-    params.extend(query_params(spec));
-    let (ok_status, ok_schema, body) = shapes(spec);
-    let mut responses = Map::new();
-    responses.insert(
-        ok_status.to_string(),
-        json!({ "description": "success", "content": { "application/json": { "schema": ok_schema } } }),
-    );
-    let error = json!({ "$ref": "#/components/schemas/Error" });
-    let mut errors = vec![];
-    if body.is_some() || !query_params(spec).is_empty() {
-        errors.push(("400", "malformed or invalid input"));
+fn to_value(v: &impl Serialize) -> Value {
+    serde_json::to_value(v).expect("an OpenAPI fragment serializes")
+}
+
+/// The handler's operation, with the route table's summary, a stable operation id, the
+/// security the guard asks for and the errors every route of its kind can answer.
+fn operation(spec: &RouteSpec, documented: &Documented) -> Value {
+    let mut op = to_value(&documented.operation);
+    op["operationId"] = json!(operation_id(spec));
+    op["summary"] = json!(spec.summary);
+    if op.get("responses").is_none() {
+        op["responses"] = json!({});
     }
-    if spec.path.ends_with("/imports") {
-        errors.push(("413", "the file is larger than the server accepts"));
+    let has_input = op.get("requestBody").is_some() || op["parameters"].as_array().is_some_and(|p| !p.is_empty());
+    let mut errors: Vec<(&str, &str)> = vec![];
+    if has_input {
+        errors.push((
+            "400",
+            "the request cannot be read: malformed JSON, a wrong JSON type, a missing field, an unreadable parameter",
+        ));
         errors.push((
             "422",
-            "the file was rejected (its problems are listed in `problems`); nothing was stored",
+            "the request was read but a rule refuses it; `error` says which field and why",
         ));
+    }
+    if op.get("requestBody").is_some() {
+        errors.push(("413", "the body is larger than this address accepts"));
     }
     if spec.guard != Guard::Public {
         errors.push(("401", "missing or invalid bearer token"));
-    }
-    if let Guard::Project(_) = spec.guard {
-        errors.extend([
-            ("403", "your role may not do this"),
-            ("404", "no such project, or not yours to see"),
-        ]);
-    }
-    if let Guard::Post(_) = spec.guard {
-        errors.extend([
-            ("403", "your role (or your relation to the post) may not do this"),
-            ("404", "no such post, or not yours to see"),
-            ("409", "not possible in the post's current state"),
-        ]);
-    }
-    for (code, description) in errors {
-        responses.insert(
-            code.into(),
-            json!({ "description": description, "content": { "application/json": { "schema": error } } }),
-        );
-    }
-    let mut op = json!({
-        "operationId": operation_id(spec),
-        "summary": spec.summary,
-        "parameters": params,
-        "responses": responses,
-    });
-    if spec.guard != Guard::Public {
         op["security"] = json!([{ "bearer": [] }]);
     }
-    if spec.path.ends_with("/imports") {
-        let file = json!({ "type": "string", "format": "binary", "description": "the data file, as exported" });
-        op["requestBody"] = json!({ "required": true, "content": { "text/csv": { "schema": file }, "application/octet-stream": { "schema": file } } });
-    } else if let Some(schema) = body {
-        op["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": schema } } });
+    match spec.guard {
+        Guard::Project(_) => errors.extend([
+            ("403", "the caller's role in the project may not do this"),
+            ("404", "no such project, or not the caller's to see"),
+        ]),
+        Guard::Post(_) => errors.extend([
+            ("403", "the caller's role (or relation to the post) may not do this"),
+            ("404", "no such post, or not the caller's to see"),
+            ("409", "not possible in the post's current state"),
+        ]),
+        Guard::OrgAdmin | Guard::ProjectCreator => errors.push(("403", "only the organization's admins may do this")),
+        Guard::SignedIn | Guard::Public => {}
+    }
+    let error = json!({ "$ref": "#/components/schemas/Error" });
+    let responses = op["responses"].as_object_mut().expect("responses is an object");
+    for (code, description) in errors {
+        responses.entry(code.to_owned()).or_insert_with(
+            || json!({ "description": description, "content": { "application/json": { "schema": error } } }),
+        );
     }
     op
-}
-
-fn query_params(spec: &RouteSpec) -> Vec<Value> {
-    let param = |name: &str, required: bool, schema: Value, description: &str| json!({ "name": name, "in": "query", "required": required, "schema": schema, "description": description });
-    let date = json!({ "type": "string", "format": "date" });
-    match (spec.method.as_str(), spec.path) {
-        ("GET", "/api/v1/projects/{slug}/report") => vec![
-            param("from", false, date.clone(), "first day, inclusive (default: all data)"),
-            param("to", false, date, "last day, inclusive (default: all data)"),
-        ],
-        ("POST", "/api/v1/projects/{slug}/imports") => vec![
-            param(
-                "format",
-                true,
-                json!({ "type": "string", "enum": ["posts", "daily", "ads", "leads", "facebook-metrics"] }),
-                "the file's format",
-            ),
-            param(
-                "year",
-                false,
-                json!({ "type": "integer" }),
-                "facebook-metrics: the year its posts were published (default 2014)",
-            ),
-            param(
-                "account",
-                false,
-                json!({ "type": "string" }),
-                "facebook-metrics: the page's account name (default `page`)",
-            ),
-            param(
-                "source",
-                false,
-                json!({ "type": "string" }),
-                "a name for the import log",
-            ),
-        ],
-        _ => vec![],
-    }
 }
 
 fn operation_id(spec: &RouteSpec) -> String {
@@ -145,85 +244,66 @@ fn operation_id(spec: &RouteSpec) -> String {
     format!("{}_{}", spec.method.as_str().to_lowercase(), words.join("_"))
 }
 
-fn schema_ref(name: &str) -> Value {
-    json!({ "$ref": format!("#/components/schemas/{name}") })
+#[cfg(test)]
+/// The route's method as utoipa names it.
+pub fn http_method(method: &axum::http::Method) -> Option<HttpMethod> {
+    Some(match *method {
+        axum::http::Method::GET => HttpMethod::Get,
+        axum::http::Method::POST => HttpMethod::Post,
+        axum::http::Method::PUT => HttpMethod::Put,
+        axum::http::Method::DELETE => HttpMethod::Delete,
+        axum::http::Method::PATCH => HttpMethod::Patch,
+        _ => return None,
+    })
 }
 
-/// (success status, success schema, request body schema) of each API route.
-fn shapes(spec: &RouteSpec) -> (u16, Value, Option<Value>) {
-    match (spec.method.as_str(), spec.path) {
-        ("GET", "/api/v1/projects") => (200, json!({ "type": "array", "items": schema_ref("Project") }), None),
-        ("GET", "/api/v1/projects/{slug}") => (200, schema_ref("Project"), None),
-        ("GET", "/api/v1/projects/{slug}/members") => {
-            (200, json!({ "type": "array", "items": schema_ref("Member") }), None)
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An API route without a documented operation, or documented at another path or method,
+    /// fails here: new routes cannot slip out of the document.
+    #[test]
+    fn every_api_route_is_documented() {
+        let mut missing = vec![];
+        for spec in route_specs().iter().filter(|s| s.is_api()) {
+            match spec.doc {
+                None => missing.push(format!("{} {}: no `doc` in routes.rs", spec.method, spec.path)),
+                Some(doc) => {
+                    let d = doc();
+                    let method = http_method(&spec.method).expect("a documented method");
+                    if d.path != spec.path || !d.methods.contains(&method) {
+                        missing.push(format!(
+                            "{} {}: its #[utoipa::path] gives {} method(s) at {}",
+                            spec.method,
+                            spec.path,
+                            d.methods.len(),
+                            d.path
+                        ));
+                    }
+                    if d.operation
+                        .responses
+                        .responses
+                        .keys()
+                        .all(|code| !code.starts_with('2'))
+                    {
+                        missing.push(format!("{} {}: no success response documented", spec.method, spec.path));
+                    }
+                }
+            }
         }
-        ("POST", "/api/v1/projects/{slug}/members") => (201, schema_ref("Member"), Some(schema_ref("NewMember"))),
-        ("POST", "/api/v1/projects/{slug}/imports") => (200, schema_ref("ImportSummary"), None),
-        ("GET", "/api/v1/projects/{slug}/report") => (200, schema_ref("Report"), None),
-        // Content plan and approvals
-        _ => crate::plan::schemas::shapes(spec).unwrap_or((200, json!({ "type": "object" }), None)),
+        assert!(missing.is_empty(), "undocumented API routes:\n{}", missing.join("\n"));
     }
-}
 
-fn schemas() -> Value {
-    let roles = json!([
-        "client_owner",
-        "client_approver",
-        "client_member",
-        "agency_lead",
-        "specialist",
-        "viewer"
-    ]);
-    let mut all = json!({
-        "Error": { "type": "object", "required": ["error", "status"], "properties": {
-            "error": { "type": "string", "description": "what is wrong and how to fix it" },
-            "status": { "type": "integer" } } },
-        "Project": { "type": "object", "required": ["slug", "name", "status", "started_on", "roles"], "properties": {
-            "slug": { "type": "string" }, "name": { "type": "string" },
-            "status": { "type": "string", "enum": ["setup", "active", "paused", "closed"] },
-            "started_on": { "type": "string", "format": "date" },
-            "client": { "type": ["string", "null"] },
-            "roles": { "type": "array", "items": { "type": "string", "enum": roles } } } },
-        "Member": { "type": "object", "required": ["email", "name", "role"], "properties": {
-            "email": { "type": "string" }, "name": { "type": "string" },
-            "role": { "type": "string", "enum": roles }, "speciality": { "type": ["string", "null"] } } },
-        "ImportSummary": { "type": "object", "required": ["format", "rows_read", "stored", "replaced", "unchanged"], "properties": {
-            "format": { "type": "string" },
-            "rows_read": { "type": "integer", "description": "data rows in the file" },
-            "stored": { "type": "integer", "description": "rows new to the project" },
-            "replaced": { "type": "integer", "description": "rows that replaced an older snapshot of the same key" },
-            "unchanged": { "type": "integer", "description": "rows identical to what was stored" } } },
-        "Report": { "type": "object", "description": "The report of `keel report`; percentages in percent, undefined values null. See /definitions.",
-            "required": ["accounts", "posts", "bot_spikes", "ads", "funnel", "goals"], "properties": {
-            "project": { "type": "string" },
-            "period": { "type": "object", "properties": { "from": { "type": ["string", "null"], "format": "date" }, "to": { "type": ["string", "null"], "format": "date" } } },
-            "accounts": { "type": "array", "items": { "type": "object", "properties": {
-                "platform": { "type": "string" }, "account": { "type": "string" },
-                "followers_start": { "type": ["integer", "null"] }, "followers_end": { "type": ["integer", "null"] },
-                "follower_growth_pct": { "type": ["number", "null"] }, "posts": { "type": "integer" }, "interactions": { "type": "integer" },
-                "er_followers": { "type": ["number", "null"] }, "err_reach": { "type": ["number", "null"] }, "er_views": { "type": ["number", "null"] } } } },
-            "posts": { "type": "array", "items": { "type": "object", "properties": {
-                "platform": { "type": "string" }, "account": { "type": "string" }, "post_id": { "type": "string" },
-                "published_at": { "type": "string", "format": "date-time" }, "interactions": { "type": "integer" },
-                "er": { "type": ["number", "null"] }, "err": { "type": ["number", "null"] }, "erv": { "type": ["number", "null"] } } } },
-            "bot_spikes": { "type": "array", "items": { "type": "object", "properties": {
-                "platform": { "type": "string" }, "account": { "type": "string" }, "date": { "type": "string", "format": "date" },
-                "gain": { "type": "integer" }, "excess": { "type": "number" },
-                "er_before": { "type": ["number", "null"] }, "er_after": { "type": ["number", "null"] } } } },
-            "ads": { "type": "object", "description": "totals (spend, impressions, clicks, leads, video_views, ctr, cpc, cpl, cpv, cpm) and `campaigns`, the same per campaign" },
-            "funnel": { "type": "array", "items": { "type": "object", "properties": {
-                "stage": { "type": "string", "enum": ["impressions_to_clicks", "clicks_to_leads", "leads_to_deals"] },
-                "zone": { "type": "string", "enum": ["agency", "client"] },
-                "conversion": { "type": ["number", "null"] }, "baseline": { "type": ["number", "null"] },
-                "z": { "type": ["number", "null"] }, "verdict": { "type": ["string", "null"], "enum": ["worse", "steady", "better", null] } } } },
-            "goals": { "type": "array", "items": { "type": "object" } } } },
-        "NewMember": { "type": "object", "required": ["email", "role"], "properties": {
-            "email": { "type": "string" }, "role": { "type": "string", "enum": roles },
-            "speciality": { "type": ["string", "null"] } } },
-    });
-    // Content plan and approvals
-    if let (Some(all), Value::Object(plan)) = (all.as_object_mut(), crate::plan::schemas::schemas()) {
-        all.extend(plan);
+    /// Every `$ref` of the document points at a schema it holds.
+    #[test]
+    fn every_reference_resolves() {
+        let doc = build();
+        let text = doc.to_string();
+        let schemas = doc["components"]["schemas"].as_object().unwrap();
+        for part in text.split("\"$ref\":\"#/components/schemas/").skip(1) {
+            let name = &part[..part.find('"').unwrap()];
+            assert!(schemas.contains_key(name), "dangling $ref to {name}");
+        }
     }
-    all
 }

@@ -19,7 +19,7 @@ use std::str::FromStr;
 pub const WINDOW_DAYS: i64 = 30;
 
 /// How a metric's value on a day is formed from its daily points.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Aggregation {
     /// The latest day's figure (followers).
@@ -33,7 +33,7 @@ pub enum Aggregation {
 }
 
 /// A metric a goal can be set on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Metric {
     Followers,
@@ -54,7 +54,7 @@ pub enum Metric {
 }
 
 /// What the catalog says about one metric.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct MetricInfo {
     pub metric: Metric,
     /// The catalog name used in the API (`followers`, `er_followers`, …).

@@ -26,6 +26,30 @@ pub enum Target {
     RelativePct(f64),
 }
 
+/// `{"absolute": n}` or `{"relative_pct": n}`: exactly one key, as serde reads it.
+impl utoipa::PartialSchema for Target {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, OneOfBuilder, Type};
+        let one = |key: &str, description: &str| {
+            ObjectBuilder::new()
+                .property(
+                    key,
+                    ObjectBuilder::new()
+                        .schema_type(Type::Number)
+                        .description(Some(description)),
+                )
+                .required(key)
+                .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+        };
+        OneOfBuilder::new()
+            .item(one("absolute", "the value to reach"))
+            .item(one("relative_pct", "the change to reach, in percent of the baseline"))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Target {}
+
 impl Target {
     /// The value to reach from `baseline` (`None` for a relative target without a baseline).
     pub fn value(self, baseline: Option<f64>) -> Option<f64> {
@@ -84,8 +108,9 @@ pub fn improves(higher_is_better: bool, baseline: f64, target: f64) -> bool {
     direction(higher_is_better) * (target - baseline) > 0.0
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = FeasibilityVerdict)]
 pub enum Verdict {
     Realistic,
     Unrealistic,
@@ -101,7 +126,7 @@ impl Verdict {
 }
 
 /// The feasibility check with its numbers.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Feasibility {
     /// Improvement per day the target needs.
     pub required_rate: f64,
@@ -178,7 +203,7 @@ pub fn progress_pct(baseline: f64, target: f64, current: f64) -> Option<f64> {
 }
 
 /// A straight line through a metric's values, and where it reaches at the deadline.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Forecast {
     /// Change per day of the trend line.
     pub slope_per_day: f64,

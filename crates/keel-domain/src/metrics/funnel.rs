@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::count_pct;
 
 /// Who answers for a funnel stage or KPI.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Zone {
     /// The agency (or freelancer) running the SMM.
@@ -30,7 +30,7 @@ impl Zone {
 }
 
 /// A funnel stage.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
     /// Ads clicks / impressions.
@@ -101,8 +101,9 @@ pub fn two_proportion_z(period: Proportion, baseline: Proportion) -> Option<f64>
 }
 
 /// How a stage's period conversion compares with its baseline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
+#[schema(as = FunnelVerdict)]
 pub enum Verdict {
     /// Significantly lower than the baseline (`z < −2.58`).
     Worse,
@@ -142,7 +143,7 @@ pub fn verdict(z: Option<f64>) -> Option<Verdict> {
 }
 
 /// One row of the report's `funnel` list.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct StageResult {
     /// The stage.
     pub stage: Stage,

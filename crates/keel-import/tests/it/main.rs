@@ -9,6 +9,7 @@ mod bulk;
 mod crash;
 mod facebook;
 mod formats;
+mod fuzz;
 mod hostile;
 mod idempotent;
 mod problems;

@@ -10,13 +10,15 @@ use keel_domain::brief::{BriefContent, FieldChange};
 use keel_store::brief::BriefVersion;
 use serde::{Deserialize, Serialize};
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct VersionJson {
     version: i64,
     content: BriefContent,
     author: Option<String>,
+    #[schema(format = DateTime)]
     saved_at: String,
     acknowledged_by: Option<String>,
+    #[schema(format = DateTime)]
     acknowledged_at: Option<String>,
     /// The agency's pay depends on sales the client's team controls (core rule 6).
     pay_tied_to_sales_warning: bool,
@@ -36,6 +38,7 @@ fn json(v: BriefVersion) -> VersionJson {
 }
 
 /// Every version, newest first.
+#[utoipa::path(get, path = "/api/v1/projects/{slug}/brief", params(crate::openapi::Slug), responses((status = 200, body = Vec<VersionJson>)))]
 pub async fn list(
     State(state): State<AppState>,
     Extension(ctx): Extension<ProjectCtx>,
@@ -44,6 +47,7 @@ pub async fn list(
     Ok(Json(versions.into_iter().map(json).collect()))
 }
 
+#[utoipa::path(post, path = "/api/v1/projects/{slug}/brief", params(crate::openapi::Slug), request_body = BriefContent, responses((status = 201, body = VersionJson)))]
 pub async fn save(
     State(state): State<AppState>,
     Extension(ctx): Extension<ProjectCtx>,
@@ -53,6 +57,7 @@ pub async fn save(
     Ok((StatusCode::CREATED, Json(json(version))))
 }
 
+#[utoipa::path(post, path = "/api/v1/projects/{slug}/brief/{version}/acknowledge", params(crate::openapi::Slug, ("version" = i64, Path, description = "the version number")), responses((status = 200, body = VersionJson), (status = 409, description = "already acknowledged", body = crate::openapi::ErrorJson)))]
 pub async fn acknowledge(
     State(state): State<AppState>,
     Extension(ctx): Extension<ProjectCtx>,
@@ -62,13 +67,17 @@ pub async fn acknowledge(
     Ok(Json(json(v)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Pair {
+    /// One version number.
     left: i64,
+    /// The other version number.
     right: i64,
 }
 
 /// Two versions field by field.
+#[utoipa::path(get, path = "/api/v1/projects/{slug}/brief/compare", params(crate::openapi::Slug, Pair), responses((status = 200, body = Vec<FieldChange>), (status = 404, description = "no such version", body = crate::openapi::ErrorJson)))]
 pub async fn compare_versions(
     State(state): State<AppState>,
     Extension(ctx): Extension<ProjectCtx>,

@@ -18,9 +18,10 @@ use serde::{Deserialize, Serialize};
 
 /// A connection (PRODUCT.md: `id`, `platform`, `account`, `status`, `last_sync_at`,
 /// `last_error`), with the account's name and the token's last four characters.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ConnectionJson {
     pub id: i64,
+    #[schema(value_type = crate::openapi::PlatformName)]
     pub platform: String,
     pub account: String,
     pub account_name: String,
@@ -49,14 +50,19 @@ pub fn connection_json(c: &Connection) -> ConnectionJson {
     }
 }
 
-#[derive(Deserialize)]
+/// An account to connect.
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct NewConnectionJson {
+    #[schema(value_type = crate::openapi::PlatformName)]
     pub platform: String,
     pub account: String,
+    /// The credential: a token string, or the platform's object of them.
     #[serde(default)]
+    #[schema(value_type = Object)]
     pub secret: serde_json::Value,
 }
 
+#[utoipa::path(get, path = "/api/v1/projects/{slug}/connections", params(crate::openapi::Slug), responses((status = 200, body = Vec<ConnectionJson>)))]
 pub async fn list(
     State(state): State<AppState>,
     Extension(ctx): Extension<ProjectCtx>,
@@ -65,7 +71,8 @@ pub async fn list(
     Ok(Json(connections.iter().map(connection_json).collect()))
 }
 
-/// Checks the account with its platform, then stores it (201), or says what is wrong (400).
+/// Checks the account with its platform, then stores it (201), or says what is wrong (422).
+#[utoipa::path(post, path = "/api/v1/projects/{slug}/connections", params(crate::openapi::Slug), request_body = NewConnectionJson, responses((status = 201, body = ConnectionJson), (status = 409, description = "the account is already connected", body = crate::openapi::ErrorJson)))]
 pub async fn create(
     State(state): State<AppState>,
     Extension(ctx): Extension<ProjectCtx>,
@@ -80,11 +87,14 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(connection_json(&connection))))
 }
 
-#[derive(Deserialize, Default)]
+/// New credentials for a connection.
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 pub struct ReconnectJson {
     /// Another account of the same platform (else the connection's own).
     pub account: Option<String>,
+    /// The credential: a token string, or the platform's object of them.
     #[serde(default)]
+    #[schema(value_type = Object)]
     pub secret: serde_json::Value,
 }
 
@@ -98,6 +108,7 @@ async fn own_connection(state: &AppState, ctx: &ProjectCtx, id: i64) -> Result<C
 }
 
 /// New credentials for a connection, checked like a new one; the status is `ok` again.
+#[utoipa::path(post, path = "/api/v1/projects/{slug}/connections/{connection}/reconnect", params(crate::openapi::Slug, ("connection" = i64, Path, description = "the connection's id")), request_body(content = Option<ReconnectJson>), responses((status = 200, body = ConnectionJson)))]
 pub async fn reconnect(
     State(state): State<AppState>,
     Extension(ctx): Extension<ProjectCtx>,
@@ -114,6 +125,7 @@ pub async fn reconnect(
     Ok(Json(connection_json(&connection)))
 }
 
+#[utoipa::path(post, path = "/api/v1/projects/{slug}/connections/{connection}/remove", params(crate::openapi::Slug, ("connection" = i64, Path, description = "the connection's id")), responses((status = 204, description = "removed")))]
 pub async fn remove(
     State(state): State<AppState>,
     Extension(ctx): Extension<ProjectCtx>,
@@ -126,6 +138,7 @@ pub async fn remove(
 
 /// A person sends a failed post (or its unknown publications) again: they go back to pending
 /// and the publishing job runs now.
+#[utoipa::path(post, path = "/api/v1/posts/{id}/retry-publishing", params(crate::openapi::PostIdParam), responses((status = 200, body = PostJson)))]
 pub async fn retry(
     State(state): State<AppState>,
     Extension(ctx): Extension<ProjectCtx>,
@@ -140,7 +153,9 @@ pub async fn retry(
     Ok(Json(PostView::load(&state.store, post).await?.json(&ctx.project.slug)))
 }
 
-#[derive(Deserialize, Default)]
+/// How an unknown publication is resolved.
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[schema(as = PublicationResolution)]
 pub struct ResolveJson {
     /// The post's address on the platform, when a person found it there.
     pub url: Option<String>,
@@ -148,6 +163,7 @@ pub struct ResolveJson {
 
 /// A person resolves a publication that is `unknown` (or `failed`): found on the channel (`url`),
 /// or not (no `url`: it is sent again).
+#[utoipa::path(post, path = "/api/v1/posts/{id}/publications/{platform}/resolve", params(crate::openapi::PostIdParam, ("platform" = crate::openapi::PlatformName, Path, description = "the publication's platform")), request_body(content = Option<ResolveJson>), responses((status = 200, body = PostJson)))]
 pub async fn resolve(
     State(state): State<AppState>,
     Extension(ctx): Extension<ProjectCtx>,

@@ -9,10 +9,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use keel_import::FacebookOptions;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ImportQuery {
+    /// The file's format.
+    #[param(required, value_type = keel_import::Format)]
     format: Option<String>,
     /// facebook-metrics: the year its posts were published.
     year: Option<i32>,
@@ -22,14 +25,35 @@ pub struct ImportQuery {
     source: Option<String>,
 }
 
+/// What an import stored.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ImportSummaryJson {
+    #[schema(value_type = keel_import::Format)]
+    pub format: &'static str,
+    /// Data rows in the file.
+    pub rows_read: u64,
+    /// Rows new to the project.
+    pub stored: u64,
+    /// Rows that replaced an older snapshot of the same key.
+    pub replaced: u64,
+    /// Rows identical to what was stored.
+    pub unchanged: u64,
+}
+
 /// Imports the request body as one file, all-or-nothing.
+#[utoipa::path(post, path = "/api/v1/projects/{slug}/imports", params(crate::openapi::Slug, ImportQuery),
+    request_body(description = "the data file, as exported", content(
+        (Vec<u8> = "text/csv"), (Vec<u8> = "application/octet-stream"))),
+    responses((status = 200, body = ImportSummaryJson),
+        (status = 422, description = "the file was rejected and nothing of it stored; `problems` lists each problem with its line and column", body = crate::openapi::ErrorJson)))]
 pub async fn import(
     State(state): State<AppState>,
     Extension(ctx): Extension<ProjectCtx>,
     Query(q): Query<ImportQuery>,
     body: Body,
 ) -> Result<Response, WebError> {
-    let format = upload::format(q.format.as_deref())?;
+    // An absent or unknown format does not match the document: 400.
+    let format = upload::format(q.format.as_deref()).map_err(|e| WebError::Malformed(e.to_string()))?;
     let file = upload::spool(body.into_data_stream(), state.config.max_body_bytes).await?;
     let mut facebook = FacebookOptions::default();
     if let Some(y) = q.year {
@@ -49,12 +73,12 @@ pub async fn import(
         facebook,
     )
     .await?;
-    let body = serde_json::json!({
-        "format": format.as_str(),
-        "rows_read": summary.rows_read,
-        "stored": summary.stored,
-        "replaced": summary.replaced,
-        "unchanged": summary.unchanged,
-    });
+    let body = ImportSummaryJson {
+        format: format.as_str(),
+        rows_read: summary.rows_read as u64,
+        stored: summary.stored as u64,
+        replaced: summary.replaced as u64,
+        unchanged: summary.unchanged as u64,
+    };
     Ok((StatusCode::OK, Json(body)).into_response())
 }

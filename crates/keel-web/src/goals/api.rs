@@ -15,16 +15,24 @@ use keel_domain::goals::Target;
 use keel_report::goals::{GoalRow, evaluate_goals};
 use serde::{Deserialize, Serialize};
 
-#[derive(Deserialize)]
+/// A goal as set or changed.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct GoalBody {
+    /// A metric of the catalog (`GET /api/v1/goal-catalog`).
+    #[schema(value_type = keel_domain::goals::Metric)]
     metric: String,
     target: Option<Target>,
     /// First day of the goal (default: today); the baseline is measured on it.
     #[serde(default)]
+    #[schema(value_type = Option<chrono::NaiveDate>)]
     start: Option<String>,
+    /// The last day of the goal.
+    #[schema(value_type = chrono::NaiveDate)]
     deadline: String,
+    /// Who answers for it (default: the metric's zone).
     #[serde(default)]
+    #[schema(value_type = Option<keel_domain::metrics::funnel::Zone>)]
     zone: Option<String>,
     /// An entered baseline instead of the measured one.
     #[serde(default)]
@@ -58,6 +66,7 @@ async fn row(state: &AppState, ctx: &ProjectCtx, id: i64) -> Result<GoalRow, Web
         .ok_or(WebError::NotFound)
 }
 
+#[utoipa::path(get, path = "/api/v1/projects/{slug}/goals", params(crate::openapi::Slug), responses((status = 200, body = Vec<GoalRow>)))]
 pub async fn list(
     State(state): State<AppState>,
     Extension(ctx): Extension<ProjectCtx>,
@@ -68,6 +77,7 @@ pub async fn list(
     Ok(Json(rows.into_iter().map(|e| e.row).collect()))
 }
 
+#[utoipa::path(post, path = "/api/v1/projects/{slug}/goals", params(crate::openapi::Slug), request_body = GoalBody, responses((status = 201, body = GoalRow)))]
 pub async fn create(
     State(state): State<AppState>,
     Extension(ctx): Extension<ProjectCtx>,
@@ -77,6 +87,7 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(row(&state, &ctx, goal.id.0).await?)))
 }
 
+#[utoipa::path(post, path = "/api/v1/projects/{slug}/goals/{goal_id}", params(crate::openapi::Slug, ("goal_id" = i64, Path, description = "the goal's id")), request_body = GoalBody, responses((status = 200, body = GoalRow), (status = 404, description = "no such goal in the project", body = crate::openapi::ErrorJson)))]
 pub async fn update(
     State(state): State<AppState>,
     Extension(ctx): Extension<ProjectCtx>,
@@ -87,7 +98,7 @@ pub async fn update(
     Ok(Json(row(&state, &ctx, id).await?))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Agreed {
     goal: GoalRow,
     /// The project's status after the agreement (`active` once it has a brief and a goal
@@ -98,6 +109,7 @@ pub struct Agreed {
 /// The sides a caller agrees for (see `keel_app::goals`).
 pub use keel_app::goals::sides_of;
 
+#[utoipa::path(post, path = "/api/v1/projects/{slug}/goals/{goal_id}/agree", params(crate::openapi::Slug, ("goal_id" = i64, Path, description = "the goal's id")), responses((status = 200, body = Agreed), (status = 409, description = "already agreed, or archived", body = crate::openapi::ErrorJson)))]
 pub async fn agree(
     State(state): State<AppState>,
     Extension(ctx): Extension<ProjectCtx>,
@@ -111,20 +123,23 @@ pub async fn agree(
     }))
 }
 
-#[derive(Deserialize, Default)]
+/// Why a goal is archived (an empty body is fine).
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 pub struct ArchiveBody {
     #[serde(default)]
     reason: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Archived {
     id: i64,
     metric: String,
+    #[schema(format = DateTime)]
     archived_at: Option<String>,
 }
 
 /// Archives the goal: it leaves the list, the report and the health check; its history stays.
+#[utoipa::path(post, path = "/api/v1/projects/{slug}/goals/{goal_id}/archive", params(crate::openapi::Slug, ("goal_id" = i64, Path, description = "the goal's id")), request_body(content = Option<ArchiveBody>, description = "optional"), responses((status = 200, body = Archived), (status = 409, description = "already archived", body = crate::openapi::ErrorJson)))]
 pub async fn archive(
     State(state): State<AppState>,
     Extension(ctx): Extension<ProjectCtx>,
@@ -139,13 +154,13 @@ pub async fn archive(
     }))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct CatalogEntry {
     #[serde(flatten)]
     info: keel_domain::goals::MetricInfo,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Catalog {
     metrics: Vec<CatalogEntry>,
     /// Goal type → its KPI metrics (core rule 2).
@@ -153,6 +168,7 @@ pub struct Catalog {
 }
 
 /// The metric catalog and the KPI presets.
+#[utoipa::path(get, path = "/api/v1/goal-catalog", responses((status = 200, body = Catalog)))]
 pub async fn catalog() -> Json<Catalog> {
     use keel_domain::goals::{GoalType, Metric};
     Json(Catalog {

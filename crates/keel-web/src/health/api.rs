@@ -6,7 +6,8 @@ use axum::extract::State;
 use axum::{Extension, Json};
 use serde::Serialize;
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = HealthCheck)]
 pub struct HealthJson {
     /// The worst status of the findings.
     status: keel_domain::health::Status,
@@ -14,6 +15,7 @@ pub struct HealthJson {
 }
 
 /// The project's health check.
+#[utoipa::path(get, path = "/api/v1/projects/{slug}/health", params(crate::openapi::Slug), responses((status = 200, body = HealthJson)))]
 pub async fn health(
     State(state): State<AppState>,
     Extension(ctx): Extension<ProjectCtx>,

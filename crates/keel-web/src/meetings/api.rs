@@ -10,7 +10,7 @@ use chrono::{Duration, Utc};
 use keel_domain::meeting::AgendaItem;
 use serde::Serialize;
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct TeamJson {
     area: String,
     side: String,
@@ -18,7 +18,7 @@ pub struct TeamJson {
     note: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct EntryJson {
     start: String,
     end: String,
@@ -26,14 +26,14 @@ pub struct EntryJson {
     link: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct DecisionJson {
     text: String,
     by: String,
     at: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ItemJson {
     id: i64,
     text: String,
@@ -43,7 +43,7 @@ pub struct ItemJson {
     overdue: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct MeetingJson {
     id: i64,
     starts_at: String,
@@ -55,7 +55,7 @@ pub struct MeetingJson {
     action_items: Vec<ItemJson>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct MeetingsJson {
     team: Vec<TeamJson>,
     /// The schedule's meetings of the next 62 days.
@@ -64,6 +64,7 @@ pub struct MeetingsJson {
     meetings: Vec<MeetingJson>,
 }
 
+#[utoipa::path(get, path = "/api/v1/projects/{slug}/meetings", params(crate::openapi::Slug), responses((status = 200, body = MeetingsJson)))]
 pub async fn list(
     State(state): State<AppState>,
     Extension(ctx): Extension<ProjectCtx>,

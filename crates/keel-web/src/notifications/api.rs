@@ -7,7 +7,7 @@ use axum::{Extension, Json};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct NotificationJson {
     pub id: i64,
     pub kind: String,
@@ -19,6 +19,7 @@ pub struct NotificationJson {
 }
 
 /// The caller's in-app notifications, newest first.
+#[utoipa::path(get, path = "/api/v1/notifications", responses((status = 200, body = Vec<NotificationJson>)))]
 pub async fn list(
     State(state): State<AppState>,
     Extension(CurrentUser(user)): Extension<CurrentUser>,

@@ -141,14 +141,28 @@ pub async fn deactivate_form(
     Ok(Redirect::to("/settings/organization").into_response())
 }
 
+/// The answer of a deactivation.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Deactivated {
+    /// The person's user id.
+    pub id: i64,
+    #[schema(value_type = String, examples("deactivated"))]
+    pub status: &'static str,
+}
+
 /// `POST /api/v1/users/{user_id}/deactivate`.
+#[utoipa::path(post, path = "/api/v1/users/{user_id}/deactivate", params(("user_id" = i64, Path, description = "the person's user id")),
+    responses((status = 200, body = Deactivated), (status = 404, description = "no such person in the organization", body = crate::openapi::ErrorJson), (status = 409, description = "not possible (the caller themself, or the last admin)", body = crate::openapi::ErrorJson)))]
 pub async fn deactivate_api(
     State(state): State<AppState>,
     Extension(CurrentUser(user)): Extension<CurrentUser>,
     Path(target): Path<i64>,
-) -> Result<Json<serde_json::Value>, WebError> {
+) -> Result<Json<Deactivated>, WebError> {
     deactivate(&state, &user, target).await?;
-    Ok(Json(serde_json::json!({ "id": target, "status": "deactivated" })))
+    Ok(Json(Deactivated {
+        id: target,
+        status: "deactivated",
+    }))
 }
 
 /// Largest logo accepted.

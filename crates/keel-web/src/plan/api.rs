@@ -16,14 +16,18 @@ use keel_store::plan::actions::ActionInput;
 use keel_store::plan::settings::WorkflowSettings;
 use serde::{Deserialize, Serialize};
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// Only posts in this state.
+    #[param(value_type = Option<crate::openapi::PostStateName>)]
     pub state: Option<String>,
     /// Only posts going to this platform.
+    #[param(value_type = Option<crate::openapi::PlatformName>)]
     pub platform: Option<String>,
 }
 
+#[utoipa::path(get, path = "/api/v1/projects/{slug}/posts", params(crate::openapi::Slug, ListQuery), responses((status = 200, body = Vec<PostJson>)))]
 pub async fn list(
     State(state): State<AppState>,
     Extension(ctx): Extension<ProjectCtx>,
@@ -32,13 +36,13 @@ pub async fn list(
     if let Some(s) = &query.state
         && keel_domain::workflow::PostState::parse(s).is_none()
     {
-        return Err(WebError::BadRequest(format!(
+        return Err(WebError::Malformed(format!(
             "query `state`: unknown state `{s}`; expected draft, in_review, changes_requested, approved, scheduled, published or failed"
         )));
     }
     let platform = match &query.platform {
         Some(p) => Some(keel_domain::workflow::Platform::parse(p).ok_or_else(|| {
-            WebError::BadRequest(format!(
+            WebError::Malformed(format!(
                 "query `platform`: unknown platform `{p}`; expected vk, telegram, instagram or facebook"
             ))
         })?),
@@ -55,6 +59,7 @@ pub async fn list(
     Ok(Json(out))
 }
 
+#[utoipa::path(post, path = "/api/v1/projects/{slug}/posts", params(crate::openapi::Slug), request_body(content = Option<NewPostJson>, description = "every field may be left out (an empty draft)"), responses((status = 201, body = PostJson)))]
 pub async fn create(
     State(state): State<AppState>,
     Extension(ctx): Extension<ProjectCtx>,
@@ -69,6 +74,7 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(view.json(&ctx.project.slug))))
 }
 
+#[utoipa::path(get, path = "/api/v1/posts/{id}", params(crate::openapi::PostIdParam), responses((status = 200, body = PostJson)))]
 pub async fn show(
     State(state): State<AppState>,
     Extension(ctx): Extension<ProjectCtx>,
@@ -78,6 +84,7 @@ pub async fn show(
     Ok(Json(view.json(&ctx.project.slug)))
 }
 
+#[utoipa::path(post, path = "/api/v1/posts/{id}/edit", params(crate::openapi::PostIdParam), request_body(content = Option<EditJson>, description = "fields left out keep their value; an empty body changes nothing"), responses((status = 200, body = PostJson)))]
 pub async fn edit(
     State(state): State<AppState>,
     Extension(ctx): Extension<ProjectCtx>,
@@ -122,7 +129,10 @@ async fn act(
 }
 
 macro_rules! action_handler {
-    ($name:ident, $action:expr) => {
+    ($name:ident, $action:expr, $path:literal) => {
+        #[utoipa::path(post, path = $path, params(crate::openapi::PostIdParam),
+                    request_body(content = Option<ActionJson>, description = "optional: an empty body is all defaults"),
+                    responses((status = 200, body = PostJson)))]
         pub async fn $name(
             State(state): State<AppState>,
             Extension(ctx): Extension<ProjectCtx>,
@@ -134,23 +144,38 @@ macro_rules! action_handler {
     };
 }
 
-action_handler!(submit, PostAction::Submit);
-action_handler!(approve, PostAction::Approve);
-action_handler!(request_changes, PostAction::RequestChanges);
-action_handler!(schedule, PostAction::Schedule);
-action_handler!(mark_published, PostAction::MarkPublished);
-action_handler!(mark_failed, PostAction::MarkFailed);
-action_handler!(back_to_draft, PostAction::BackToDraft);
+action_handler!(submit, PostAction::Submit, "/api/v1/posts/{id}/submit");
+action_handler!(approve, PostAction::Approve, "/api/v1/posts/{id}/approve");
+action_handler!(
+    request_changes,
+    PostAction::RequestChanges,
+    "/api/v1/posts/{id}/request-changes"
+);
+action_handler!(schedule, PostAction::Schedule, "/api/v1/posts/{id}/schedule");
+action_handler!(
+    mark_published,
+    PostAction::MarkPublished,
+    "/api/v1/posts/{id}/mark-published"
+);
+action_handler!(mark_failed, PostAction::MarkFailed, "/api/v1/posts/{id}/mark-failed");
+action_handler!(
+    back_to_draft,
+    PostAction::BackToDraft,
+    "/api/v1/posts/{id}/back-to-draft"
+);
 
-#[derive(Deserialize, Default)]
+/// A comment on a post.
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 pub struct CommentBody {
     #[serde(default)]
+    #[schema(required)]
     pub text: String,
     /// An approver's remark the agency must answer (accept, or decline with a reason).
     #[serde(default)]
     pub suggestion: bool,
 }
 
+#[utoipa::path(post, path = "/api/v1/posts/{id}/comments", params(crate::openapi::PostIdParam), request_body(content = Option<CommentBody>, description = "`text` is required"), responses((status = 201, body = CommentJson)))]
 pub async fn comment(
     State(state): State<AppState>,
     Extension(ctx): Extension<ProjectCtx>,
@@ -164,6 +189,7 @@ pub async fn comment(
     Ok((StatusCode::CREATED, Json(comment_json(&comment))))
 }
 
+#[utoipa::path(post, path = "/api/v1/posts/{id}/suggestions/{comment}", params(crate::openapi::PostIdParam, ("comment" = i64, Path, description = "the suggestion's comment id")), request_body = ResolveJson, responses((status = 200, body = PostJson)))]
 pub async fn resolve_suggestion(
     State(state): State<AppState>,
     Extension(ctx): Extension<ProjectCtx>,
@@ -186,12 +212,18 @@ pub async fn resolve_suggestion(
     reload(&state, &ctx, post.id.0).await
 }
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ImageQuery {
+    /// The file name to keep (default `image`).
     pub name: Option<String>,
 }
 
 /// The image is the request body; its type is read from its bytes.
+#[utoipa::path(post, path = "/api/v1/posts/{id}/images", params(crate::openapi::PostIdParam, ImageQuery),
+    request_body(description = "the image: PNG, JPEG, WebP or GIF, at most 8 MB", content(
+        (Vec<u8> = "image/png"), (Vec<u8> = "image/jpeg"), (Vec<u8> = "image/webp"), (Vec<u8> = "image/gif"), (Vec<u8> = "application/octet-stream"))),
+    responses((status = 201, body = ImageJson)))]
 pub async fn upload_image(
     State(state): State<AppState>,
     Extension(ctx): Extension<ProjectCtx>,
@@ -216,7 +248,7 @@ pub async fn upload_image(
     ))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct WorkflowJson {
     pub urgent_sla_minutes: u32,
     pub auto_approve: bool,
@@ -227,7 +259,9 @@ pub struct WorkflowJson {
     pub health: HealthJson,
 }
 
-#[derive(Serialize)]
+/// How the approval workflow fares.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = WorkflowHealth)]
 pub struct HealthJson {
     pub median_minutes_to_approve: Option<f64>,
     pub first_time_approval_pct: Option<f64>,
@@ -250,6 +284,7 @@ impl From<WorkflowHealth> for HealthJson {
     }
 }
 
+#[utoipa::path(get, path = "/api/v1/projects/{slug}/workflow", params(crate::openapi::Slug), responses((status = 200, body = WorkflowJson)))]
 pub async fn workflow(
     State(state): State<AppState>,
     Extension(ctx): Extension<ProjectCtx>,
@@ -272,12 +307,17 @@ pub async fn workflow(
     }))
 }
 
-#[derive(Deserialize, Default)]
+/// Workflow settings to change (fields left out keep their value).
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+#[schema(as = WorkflowSettings)]
 pub struct SettingsJson {
+    /// Minutes an urgent post's approver has to decide.
+    #[serde(default, deserialize_with = "crate::json::optional_integer")]
     pub urgent_sla_minutes: Option<i64>,
     pub auto_approve: Option<bool>,
 }
 
+#[utoipa::path(post, path = "/api/v1/projects/{slug}/workflow", params(crate::openapi::Slug), request_body(content = Option<SettingsJson>, description = "fields left out keep their value"), responses((status = 200, body = WorkflowJson)))]
 pub async fn set_workflow(
     State(state): State<AppState>,
     Extension(ctx): Extension<ProjectCtx>,

@@ -23,14 +23,15 @@ impl<T: DeserializeOwned + Default, S: Send + Sync> FromRequest<S> for ApiBody<T
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let bytes = axum::body::Bytes::from_request(req, state)
             .await
-            .map_err(|e| WebError::BadRequest(format!("reading the body: {}", e.body_text())))?;
-        if bytes.iter().all(u8::is_ascii_whitespace) {
+            .map_err(|e| WebError::Malformed(format!("reading the body: {}", e.body_text())))?;
+        if bytes.iter().all(u8::is_ascii_whitespace) || bytes.trim_ascii() == b"null" {
             return Ok(ApiBody(T::default()));
         }
+        crate::json::require_object(&bytes)?;
         crate::text_guard::check_json(&bytes)?;
         serde_json::from_slice(&bytes)
             .map(ApiBody)
-            .map_err(|e| WebError::BadRequest(format!("invalid JSON body: {e}")))
+            .map_err(|e| WebError::Malformed(format!("invalid JSON body: {e}")))
     }
 }
 
@@ -42,7 +43,7 @@ pub fn relation(ctx: &ProjectCtx, post: &PlanPost) -> Relation {
 pub fn comment_id(params: &HashMap<String, String>) -> Result<i64, WebError> {
     let raw = params.get("comment").map(String::as_str).unwrap_or("");
     raw.parse()
-        .map_err(|_| WebError::BadRequest(format!("path: `{raw}` is not a comment id")))
+        .map_err(|_| WebError::Malformed(format!("path: `{raw}` is not a comment id")))
 }
 
 fn variants(map: BTreeMap<String, String>) -> Result<BTreeMap<Platform, String>, WebError> {
@@ -74,19 +75,22 @@ fn platforms(names: &[String]) -> Result<Vec<Platform>, WebError> {
     })
 }
 
-#[derive(Deserialize, Default)]
+/// A new draft post.
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewPostJson {
     #[serde(default)]
     pub text: String,
     #[serde(default)]
+    #[schema(value_type = Vec<crate::openapi::PlatformName>)]
     pub platforms: Vec<String>,
     pub scheduled_at: Option<DateTime<Utc>>,
     #[serde(default)]
     pub urgent: bool,
     #[serde(default)]
     pub rubric: String,
-    /// Text per platform where it differs from `text`.
+    /// Text per platform where it differs from `text` (keys: vk, telegram, instagram,
+    /// facebook).
     #[serde(default)]
     pub variants: BTreeMap<String, String>,
 }
@@ -105,12 +109,15 @@ impl NewPostJson {
 }
 
 /// A partial edit: fields left out keep their value; `"scheduled_at": null` clears the date.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EditJson {
     pub text: Option<String>,
+    #[schema(value_type = Option<Vec<crate::openapi::PlatformName>>)]
     pub platforms: Option<Vec<String>>,
+    /// A new date, or `null` to clear it.
     #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<DateTime<Utc>>)]
     pub scheduled_at: Option<Option<DateTime<Utc>>>,
     pub urgent: Option<bool>,
     pub rubric: Option<String>,
@@ -148,19 +155,25 @@ mod double_option {
     }
 }
 
-#[derive(Deserialize, Default)]
+/// What a workflow action may carry (an empty body is fine).
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActionJson {
+    /// Required to request changes.
     pub comment: Option<String>,
+    /// For `schedule`: the date to publish (else the post's own).
     pub scheduled_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Deserialize, Default)]
+/// The agency's answer to a suggestion.
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResolveJson {
     /// `accepted` or `declined`.
     #[serde(default)]
+    #[schema(required, value_type = crate::openapi::Resolution)]
     pub resolution: String,
+    /// Required when declined.
     pub reason: Option<String>,
 }
 

@@ -10,7 +10,6 @@ pub mod pages;
 pub mod post_forms;
 pub mod post_page;
 pub mod records;
-pub mod schemas;
 pub mod view;
 
 /// The signed-in user's unread notifications, for the top bar (inserted by the guard on page

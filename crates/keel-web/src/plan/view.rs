@@ -89,14 +89,18 @@ impl PostView {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct PostJson {
     pub id: i64,
+    /// The project's slug.
     pub project: String,
+    #[schema(value_type = crate::openapi::PostStateName)]
     pub state: String,
     pub text: String,
     pub rubric: String,
+    #[schema(value_type = Vec<crate::openapi::PlatformName>)]
     pub platforms: Vec<String>,
+    /// Text per platform where it differs from `text`.
     pub variants: BTreeMap<String, String>,
     pub scheduled_at: Option<DateTime<Utc>>,
     pub urgent: bool,
@@ -122,8 +126,9 @@ pub struct PostJson {
 
 /// One platform's publication (PRODUCT.md: `platform`, `state`, `platform_post_id`, `url`,
 /// `error`, `attempts`).
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct PublicationJson {
+    #[schema(value_type = crate::openapi::PlatformName)]
     pub platform: String,
     /// `pending`, `sending`, `published`, `failed` or `unknown`.
     pub state: String,
@@ -150,7 +155,7 @@ pub fn publication_json(p: &Publication) -> PublicationJson {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct ImageJson {
     pub id: i64,
     pub file_name: String,
@@ -159,7 +164,7 @@ pub struct ImageJson {
     pub url: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct CommentJson {
     pub id: i64,
     pub author: String,
@@ -183,7 +188,7 @@ pub fn comment_json(c: &PlanComment) -> CommentJson {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct EventJson {
     pub at: DateTime<Utc>,
     /// The acting person's e-mail, or `"keel"` when Keel itself acted (SLA timer,
@@ -191,6 +196,8 @@ pub struct EventJson {
     pub actor: String,
     pub actor_name: Option<String>,
     pub action: String,
+    /// The action's particulars (from and to states, the comment, …).
+    #[schema(value_type = Object)]
     pub detail: serde_json::Value,
 }
 

@@ -7,12 +7,16 @@ use axum::{Extension, Json};
 use keel_domain::Role;
 use keel_store::projects::Project;
 use serde::Serialize;
+use utoipa::ToSchema;
 
-#[derive(Serialize)]
+/// A project, with the caller's roles in it.
+#[derive(Serialize, ToSchema)]
 pub struct ProjectJson {
     pub slug: String,
     pub name: String,
+    #[schema(examples("setup", "active", "paused", "closed"))]
     pub status: String,
+    #[schema(format = Date)]
     pub started_on: String,
     pub client: Option<String>,
     /// The caller's roles in the project.
@@ -30,6 +34,7 @@ pub(crate) fn project_json(p: &Project, roles: Vec<Role>) -> ProjectJson {
     }
 }
 
+#[utoipa::path(get, path = "/api/v1/projects", responses((status = 200, body = Vec<ProjectJson>)))]
 pub async fn list(
     State(state): State<AppState>,
     Extension(CurrentUser(user)): Extension<CurrentUser>,
@@ -45,6 +50,7 @@ pub async fn list(
     Ok(Json(out))
 }
 
+#[utoipa::path(get, path = "/api/v1/projects/{slug}", params(crate::openapi::Slug), responses((status = 200, body = ProjectJson)))]
 pub async fn show(Extension(ctx): Extension<ProjectCtx>) -> Json<ProjectJson> {
     Json(project_json(&ctx.project, ctx.access.roles.iter().collect()))
 }

@@ -14,15 +14,20 @@ use keel_app::people::{ProjectInput, create_project};
 use serde::Deserialize;
 
 /// The project's fields, in the form and in the API body alike.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct NewProjectBody {
+    /// The project's address: lowercase letters, digits and `-`.
     #[serde(default)]
+    #[schema(required, pattern = "^[a-z0-9][a-z0-9-]{0,46}[a-z0-9]$")]
     pub slug: String,
     #[serde(default)]
+    #[schema(required)]
     pub name: String,
     #[serde(default)]
     pub client: Option<String>,
+    /// The first day of work (default: today).
     #[serde(default)]
+    #[schema(format = Date)]
     pub started_on: Option<String>,
 }
 
@@ -38,6 +43,8 @@ impl NewProjectBody {
 }
 
 /// `POST /api/v1/projects`: 201 with the project; a taken slug is a 409.
+#[utoipa::path(post, path = "/api/v1/projects", request_body = NewProjectBody,
+    responses((status = 201, body = super::api::ProjectJson), (status = 409, description = "the slug is taken", body = crate::openapi::ErrorJson)))]
 pub async fn api(
     State(state): State<AppState>,
     Extension(CurrentUser(user)): Extension<CurrentUser>,

@@ -10,9 +10,14 @@ use axum::response::Response;
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PeriodQuery {
+    /// First day, inclusive (default: all data).
+    #[param(value_type = Option<chrono::NaiveDate>)]
     from: Option<String>,
+    /// Last day, inclusive (default: all data); not before `from`.
+    #[param(value_type = Option<chrono::NaiveDate>)]
     to: Option<String>,
 }
 
@@ -23,7 +28,7 @@ pub fn period(q: &PeriodQuery) -> Result<(Option<NaiveDate>, Option<NaiveDate>),
             None => Ok(None),
             Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
                 .map(Some)
-                .map_err(|_| WebError::BadRequest(format!("`{name}` must be a date as YYYY-MM-DD (got `{s}`)"))),
+                .map_err(|_| WebError::Malformed(format!("`{name}` must be a date as YYYY-MM-DD (got `{s}`)"))),
         }
     };
     let (from, to) = (day("from", &q.from)?, day("to", &q.to)?);
@@ -36,11 +41,22 @@ pub fn period(q: &PeriodQuery) -> Result<(Option<NaiveDate>, Option<NaiveDate>),
 }
 
 /// The report JSON of `keel report`, streamed.
+#[utoipa::path(get, path = "/api/v1/projects/{slug}/report", params(crate::openapi::Slug, PeriodQuery),
+    responses((status = 200, body = keel_report::Report),
+        (status = 503, description = "busy with reports: try again after `Retry-After` seconds", body = crate::openapi::ErrorJson)))]
 pub async fn report(
     State(state): State<AppState>,
     Extension(ctx): Extension<ProjectCtx>,
     Query(q): Query<PeriodQuery>,
 ) -> Result<Response, WebError> {
+    // The document says a date; the pages' empty field ("all data") is not one.
+    for (name, value) in [("from", &q.from), ("to", &q.to)] {
+        if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
+            return Err(WebError::Malformed(format!(
+                "`{name}` must be a date as YYYY-MM-DD (got an empty value)"
+            )));
+        }
+    }
     let (from, to) = period(&q)?;
     let (mut writer, body) = streaming::channel();
     let (store, project) = (state.store.clone(), ctx.project.clone());

@@ -19,23 +19,27 @@ use keel_domain::Lang;
 use keel_store::reports::{REPORT_LINK_DAYS, ReportLink};
 use serde::{Deserialize, Serialize};
 
-#[derive(Deserialize)]
+/// A share link to ask for.
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct LinkBody {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::optional_date")]
     pub from: Option<NaiveDate>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::json::optional_date")]
     pub to: Option<NaiveDate>,
-    #[serde(default)]
+    /// Days the link lives, 1 to 365 (default 30).
+    #[serde(default, deserialize_with = "crate::json::optional_integer")]
     pub expires_in_days: Option<i64>,
     /// `en` or `ru` (default: the caller's browser language).
     #[serde(default)]
+    #[schema(value_type = Option<crate::openapi::LangCode>)]
     pub lang: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct LinkJson {
     pub id: i64,
     pub url: String,
+    #[schema(format = DateTime)]
     pub expires_at: String,
 }
 
@@ -77,17 +81,22 @@ pub(crate) async fn make(
 }
 
 /// `POST /api/v1/projects/{slug}/report-links`.
+#[utoipa::path(post, path = "/api/v1/projects/{slug}/report-links", params(crate::openapi::Slug), request_body = LinkBody, responses((status = 201, body = LinkJson)))]
 pub async fn api_create(
     State(state): State<AppState>,
     headers: HeaderMap,
     Extension(ctx): Extension<ProjectCtx>,
     ApiJson(body): ApiJson<LinkBody>,
 ) -> Result<(StatusCode, Json<LinkJson>), WebError> {
-    let lang = body
-        .lang
-        .as_deref()
-        .and_then(Lang::parse)
-        .unwrap_or_else(|| crate::i18n::LangExt::from_headers(&headers));
+    let lang = match body.lang.as_deref() {
+        None => crate::i18n::LangExt::from_headers(&headers),
+        Some(code) => Lang::parse(code).ok_or_else(|| {
+            WebError::invalid(
+                format!("field `lang`: expected `en` or `ru`, not `{code}`"),
+                format!("поле `lang`: нужно `en` или `ru`, а не `{code}`"),
+            )
+        })?,
+    };
     let (link, token) = make(&state, &ctx, (body.from, body.to), body.expires_in_days, lang).await?;
     Ok((
         StatusCode::CREATED,
@@ -101,6 +110,8 @@ pub async fn api_create(
 
 /// `POST /api/v1/report-links/{id}/revoke`: 404 for a link the caller may not see, 403 for
 /// one whose project they see but may not manage reports of.
+#[utoipa::path(post, path = "/api/v1/report-links/{id}/revoke", params(("id" = i64, Path, description = "the link's id")),
+    responses((status = 204, description = "revoked"), (status = 403, description = "the caller may not manage this project's reports", body = crate::openapi::ErrorJson), (status = 404, description = "no such link the caller may see", body = crate::openapi::ErrorJson)))]
 pub async fn api_revoke(
     State(state): State<AppState>,
     Extension(CurrentUser(user)): Extension<CurrentUser>,

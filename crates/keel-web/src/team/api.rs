@@ -10,14 +10,16 @@ use axum::{Extension, Json};
 use keel_domain::{Email, Role, may_assign};
 use serde::{Deserialize, Serialize};
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct MemberJson {
     pub email: String,
     pub name: String,
+    #[schema(value_type = crate::openapi::RoleName)]
     pub role: String,
     pub speciality: Option<String>,
 }
 
+#[utoipa::path(get, path = "/api/v1/projects/{slug}/members", params(crate::openapi::Slug), responses((status = 200, body = Vec<MemberJson>)))]
 pub async fn members(
     State(state): State<AppState>,
     Extension(ctx): Extension<ProjectCtx>,
@@ -36,15 +38,19 @@ pub async fn members(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct NewMember {
+    /// The e-mail of a user of the project's organization.
+    #[schema(format = Email)]
     pub email: String,
+    #[schema(value_type = crate::openapi::RoleName)]
     pub role: String,
     #[serde(default)]
     pub speciality: Option<String>,
 }
 
 /// Adds a person (who already has an account in the organization) to the project.
+#[utoipa::path(post, path = "/api/v1/projects/{slug}/members", params(crate::openapi::Slug), request_body = NewMember, responses((status = 201, body = MemberJson)))]
 pub async fn add_member(
     State(state): State<AppState>,
     Extension(ctx): Extension<ProjectCtx>,

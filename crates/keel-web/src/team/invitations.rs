@@ -13,29 +13,35 @@ use keel_app::people::{Invited, invite};
 use keel_store::invitations::Invitation;
 use serde::{Deserialize, Serialize};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct InvitationBody {
     #[serde(default)]
+    #[schema(required, format = Email)]
     pub email: String,
     #[serde(default)]
+    #[schema(required, value_type = crate::openapi::RoleName)]
     pub role: String,
     /// The e-mail's language (`en`, `ru`); else the inviter's.
     #[serde(default)]
+    #[schema(value_type = Option<crate::openapi::LangCode>)]
     pub lang: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct InvitationJson {
     /// The invitation's id (for revoking it); the user's id when they were added.
     pub id: i64,
     pub email: String,
+    #[schema(value_type = crate::openapi::RoleName)]
     pub role: String,
     /// `added` (a user of the organization) or `invited`.
+    #[schema(value_type = String, examples("added", "invited", "revoked"))]
     pub status: &'static str,
     /// The one-time link that sets the invitee's name and password (`invited` only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(format = DateTime)]
     pub expires_at: Option<String>,
 }
 
@@ -110,23 +116,31 @@ fn mail_invitation(state: &AppState, invitation: &Invitation, project: &str, inv
 }
 
 /// `POST /api/v1/projects/{slug}/invitations`: 201 with `added` or `invited` (and the link).
+#[utoipa::path(post, path = "/api/v1/projects/{slug}/invitations", params(crate::openapi::Slug), request_body = InvitationBody,
+    responses((status = 201, body = InvitationJson), (status = 409, description = "already a member with this role, or already invited", body = crate::openapi::ErrorJson)))]
 pub async fn api_invite(
     State(state): State<AppState>,
     headers: HeaderMap,
     Extension(ctx): Extension<ProjectCtx>,
     ApiJson(body): ApiJson<InvitationBody>,
 ) -> Result<(StatusCode, Json<InvitationJson>), WebError> {
-    let lang = body
-        .lang
-        .as_deref()
-        .and_then(Lang::parse)
-        .unwrap_or_else(|| crate::i18n::LangExt::from_headers(&headers));
+    let lang = match body.lang.as_deref() {
+        None => crate::i18n::LangExt::from_headers(&headers),
+        Some(code) => Lang::parse(code).ok_or_else(|| {
+            WebError::invalid(
+                format!("field `lang`: expected `en` or `ru`, not `{code}`"),
+                format!("поле `lang`: нужно `en` или `ru`, а не `{code}`"),
+            )
+        })?,
+    };
     let json = add_or_invite(&state, &headers, &ctx, &body.email, &body.role, lang).await?;
     Ok((StatusCode::CREATED, Json(json)))
 }
 
 /// `POST /api/v1/invitations/{id}/revoke`: the link dies; 404 for an invitation the caller
 /// may not see or that is no longer pending.
+#[utoipa::path(post, path = "/api/v1/invitations/{id}/revoke", params(("id" = i64, Path, description = "the invitation's id")),
+    responses((status = 200, body = InvitationJson), (status = 403, description = "the caller may not manage this project's people", body = crate::openapi::ErrorJson), (status = 404, description = "no such pending invitation the caller may see", body = crate::openapi::ErrorJson)))]
 pub async fn api_revoke(
     State(state): State<AppState>,
     Extension(CurrentUser(user)): Extension<CurrentUser>,

@@ -192,7 +192,7 @@ on_both_backends! {
         assert_eq!(status, StatusCode::BAD_REQUEST);
         assert!(body["error"].as_str().unwrap().contains("posts"), "{body}");
         let (status, body) = import(&app, &lead, "client-a", "posts", "").await;
-        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
         // An upload announced larger than the limit (4 MiB in tests) is refused before its body
         // is read. Spoken over a raw socket: an HTTP client that is still sending the body
         // when the server answers may see the connection reset instead of the answer.

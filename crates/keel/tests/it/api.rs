@@ -76,7 +76,7 @@ on_both_backends! {
         let body: Value = missing.json().await.unwrap();
         assert!(body["error"].as_str().unwrap().contains("role"), "{body}");
         let bad_role = client.post(&url).bearer_auth(&token).json(&serde_json::json!({"email": "member-a@demo.local", "role": "boss"})).send().await.unwrap();
-        assert_eq!(bad_role.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(bad_role.status(), StatusCode::UNPROCESSABLE_ENTITY);
         // The client owner may add client-side roles, not agency ones.
         let agency = client.post(&url).bearer_auth(&token).json(&serde_json::json!({"email": "member-a@demo.local", "role": "specialist"})).send().await.unwrap();
         assert_eq!(agency.status(), StatusCode::FORBIDDEN);

@@ -135,7 +135,7 @@ on_both_backends! {
             .header("accept-language", "ru")
             .json(&serde_json::json!({ "comment": "" }))
             .send().await.unwrap();
-        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let body: serde_json::Value = response.json().await.unwrap();
         assert_eq!(body["error"], "field `comment`: say what should change (it becomes a suggestion)");
 

@@ -137,7 +137,7 @@ on_both_backends! {
         ];
         for (body, field) in cases {
             let (status, err) = post(&app, &lead, "/api/v1/projects/client-a/goals", body.clone()).await;
-            assert_eq!(status, StatusCode::BAD_REQUEST, "{body}: {err}");
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}: {err}");
             assert!(err["error"].as_str().unwrap().contains(&format!("`{field}`")), "{field}: {err}");
         }
         // An entered baseline stands in where there is no data.
@@ -226,7 +226,7 @@ on_both_backends! {
         assert_eq!(status, StatusCode::OK);
         assert!(ack["acknowledged_by"].is_string(), "{ack}");
         let (status, err) = post(&app, &owner, "/api/v1/projects/client-a/brief", json!({"business": "x", "reporting_cadence": "daily"})).await;
-        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(err["error"].as_str().unwrap().contains("reporting_cadence"));
         let member = app.token("member-a@demo.local").await;
         assert_eq!(post(&app, &member, "/api/v1/projects/client-a/brief", json!({"business": "x"})).await.0, StatusCode::FORBIDDEN);
@@ -349,7 +349,7 @@ on_both_backends! {
         assert!(!report["goals"].as_array().unwrap().iter().any(|g| g["id"] == id));
         // It cannot be agreed or changed again; archiving twice changes nothing.
         let (status, err) = post(&app, &owner, &format!("/api/v1/projects/client-a/goals/{id}/agree"), json!({})).await;
-        assert_eq!(status, StatusCode::BAD_REQUEST, "{err}");
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
         assert!(err["error"].as_str().unwrap().contains("archived"));
         assert_eq!(post(&app, &owner, &path, json!({})).await.0, StatusCode::OK);
         // On the record once, with the reason.

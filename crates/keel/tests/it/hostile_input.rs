@@ -84,7 +84,7 @@ on_both_backends! {
         let (status, _) = api(&app, &token, "POST", &format!("/api/v1/posts/{id}/comments"), json!({"text": "\u{0}"})).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         let (status, _) = api(&app, &token, "GET", "/api/v1/projects/client%00-a", Value::Null).await;
-        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         // Unauthenticated: the login form with a NUL in the e-mail.
         let browser = TestApp::browser();
         let html = browser.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
@@ -141,7 +141,7 @@ on_both_backends! {
         let mut fake = keel::demo::plan::DEMO_PNG[..16].to_vec();
         fake.extend(std::iter::repeat_n(7u8, 5000));
         let response = reqwest::Client::new().post(app.url(&format!("/api/v1/posts/{id}/images?name=fake.png"))).bearer_auth(&token).body(fake).send().await.unwrap();
-        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(response.text().await.unwrap().contains("does not decode"));
         // An image answers under its own post only.
         let other = new_draft(&app, &token).await;

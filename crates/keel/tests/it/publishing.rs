@@ -210,17 +210,17 @@ on_both_backends! {
         let (status, body) = api(&app, &lead, "POST", "/api/v1/projects/client-a/connections", Some(json!({
             "platform": "vk", "account": vk_api::GROUP_ID.to_string(), "secret": {"access_token": vk_api::VK_ID_TOKEN},
         }))).await;
-        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
         assert!(body.to_string().contains("VK ID") && body.to_string().contains("vk1.a."), "{body}");
         let (status, body) = api(&app, &lead, "POST", "/api/v1/projects/client-a/connections", Some(json!({
             "platform": "vk", "account": vk_api::OTHER_GROUP_ID.to_string(), "secret": {"access_token": vk_api::TOKEN},
         }))).await;
-        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
         assert!(body.to_string().contains("not an administrator or editor"), "{body}");
         let (status, body) = api(&app, &lead, "POST", "/api/v1/projects/client-a/connections", Some(json!({
             "platform": "telegram", "account": bot_api::CHANNEL_NOT_ADMIN, "secret": {"bot_token": bot_api::TOKEN},
         }))).await;
-        assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
         assert!(body.to_string().contains("not an administrator"), "{body}");
         // Only the agency lead connects; the client owner sees the status.
         let (status, _) = api(&app, &owner, "POST", "/api/v1/projects/client-a/connections", Some(json!({

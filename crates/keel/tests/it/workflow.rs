@@ -82,7 +82,7 @@ on_both_backends! {
         assert_eq!(comment["advisory"], true);
         // A member cannot turn a remark into a binding suggestion.
         let (status, _) = api(&app, &member, "POST", &format!("/api/v1/posts/{id}/comments"), Some(json!({"text": "x", "suggestion": true}))).await;
-        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         let approver = app.token("approver-a@demo.local").await;
         let (_, comment) = api(&app, &approver, "POST", &format!("/api/v1/posts/{id}/comments"), Some(json!({"text": "Fine by me"}))).await;
         assert_eq!(comment["advisory"], false);
@@ -102,7 +102,7 @@ on_both_backends! {
         assert_eq!(post["sla_deadline"], Value::Null, "only urgent posts have an SLA");
         // Changes need a comment, which becomes an open suggestion.
         let (status, _) = api(&app, &approver, "POST", &format!("/api/v1/posts/{id}/request-changes"), Some(json!({}))).await;
-        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         let (status, post) = api(&app, &approver, "POST", &format!("/api/v1/posts/{id}/request-changes"), Some(json!({"comment": "Say «coffee house»"}))).await;
         assert_eq!(status, StatusCode::OK, "{post}");
         assert_eq!(post["state"], "changes_requested");
@@ -113,7 +113,7 @@ on_both_backends! {
         assert_eq!(status, StatusCode::CONFLICT, "{body}");
         assert!(body["error"].as_str().unwrap().contains("suggestion"), "{body}");
         let path = format!("/api/v1/posts/{id}/suggestions/{suggestion}");
-        assert_eq!(api(&app, &specialist, "POST", &path, Some(json!({"resolution": "declined"}))).await.0, StatusCode::BAD_REQUEST);
+        assert_eq!(api(&app, &specialist, "POST", &path, Some(json!({"resolution": "declined"}))).await.0, StatusCode::UNPROCESSABLE_ENTITY);
         let (status, _) = api(&app, &specialist, "POST", &path, Some(json!({"resolution": "declined", "reason": "Brand book says café"}))).await;
         assert_eq!(status, StatusCode::OK);
         let (status, post) = api(&app, &specialist, "POST", &format!("/api/v1/posts/{id}/edit"), Some(json!({"text": "Pumpkin spice latte is back!"}))).await;
@@ -255,7 +255,7 @@ on_both_backends! {
         let (status, _) = api(&app, &specialist, "POST", "/api/v1/projects/client-a/workflow", Some(json!({"auto_approve": true}))).await;
         assert_eq!(status, StatusCode::FORBIDDEN);
         let (status, body) = api(&app, &lead, "POST", "/api/v1/projects/client-a/workflow", Some(json!({"urgent_sla_minutes": 0}))).await;
-        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(body["error"].as_str().unwrap().contains("urgent_sla_minutes"), "{body}");
         let (status, settings) = api(&app, &lead, "POST", "/api/v1/projects/client-a/workflow", Some(json!({"auto_approve": true, "urgent_sla_minutes": 10}))).await;
         assert_eq!(status, StatusCode::OK, "{settings}");
@@ -287,7 +287,7 @@ on_both_backends! {
         assert!(problems[0].contains("2201 characters") && problems[0].contains("2200"), "{problems:?}");
         assert!(problems[1].contains("image"), "{problems:?}");
         let (status, body) = api(&app, &specialist, "POST", &format!("/api/v1/posts/{id}/submit"), None).await;
-        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(body["error"].as_str().unwrap().contains("Instagram"), "{body}");
         // Images: judged by their bytes, size-limited.
         let upload = |bytes: Vec<u8>| {
@@ -298,7 +298,7 @@ on_both_backends! {
                 .send()
         };
         let response = upload(b"<svg onload=alert(1)>".to_vec()).await.unwrap();
-        assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(response.text().await.unwrap().contains("not a PNG, JPEG, WebP or GIF"));
         // Over the image limit (checked in the store: this test server's body limit is lower).
         let mut big = keel::demo::plan::DEMO_PNG.to_vec();
@@ -323,7 +323,7 @@ on_both_backends! {
         assert_eq!(status, StatusCode::CONFLICT);
         // Unknown platforms and fields are named in the error.
         let (status, body) = api(&app, &specialist, "POST", "/api/v1/projects/client-a/posts", Some(json!({"text": "a", "platforms": ["tiktok"]}))).await;
-        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(body["error"].as_str().unwrap().contains("tiktok"), "{body}");
     }
 }
