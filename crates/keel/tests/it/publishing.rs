@@ -563,8 +563,8 @@ on_both_backends! {
             ..Platforms::default()
         };
         let with_url = Platforms { public_url: Some("https://keel.agency.example".into()), ..base.clone() };
-        // Without public_url Meta could not fetch the images: refused in words.
-        for (platforms, expect) in [(base, StatusCode::BAD_REQUEST), (with_url, StatusCode::CREATED)] {
+        // Without public_url Meta could not fetch the images: refused in words (a rule refusal: 422).
+        for (platforms, expect) in [(base, StatusCode::UNPROCESSABLE_ENTITY), (with_url, StatusCode::CREATED)] {
             let Some(app) = TestApp::with_state(backend, "instagram_connect", move |store| {
                 AppState::new(store, WebConfig { platforms, ..Default::default() })
             }).await else { return };
@@ -575,7 +575,7 @@ on_both_backends! {
             });
             let (status, body) = api(&app, &lead, "POST", "/api/v1/projects/client-a/connections", Some(connect(instagram_api::TOKEN))).await;
             assert_eq!(status, expect, "{body}");
-            if expect == StatusCode::BAD_REQUEST {
+            if expect == StatusCode::UNPROCESSABLE_ENTITY {
                 assert!(body["error"].as_str().unwrap().contains("public_url"), "{body}");
                 continue;
             }
@@ -583,11 +583,11 @@ on_both_backends! {
             assert_eq!(body["status"], "ok");
             // A revoked token (OAuth error 190) and a spent quota are told in words.
             let (status, body) = api(&app, &lead, "POST", "/api/v1/projects/client-a/connections", Some(connect("IGAA-revoked"))).await;
-            assert_eq!(status, StatusCode::BAD_REQUEST);
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
             assert!(body["error"].as_str().unwrap().contains("did not accept the token"), "{body}");
             *instagram.quota_usage.lock().unwrap() = 100;
             let (status, body) = api(&app, &lead, "POST", "/api/v1/projects/client-a/connections", Some(connect(instagram_api::TOKEN))).await;
-            assert_eq!(status, StatusCode::BAD_REQUEST);
+            assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
             assert!(body["error"].as_str().unwrap().contains("quota"), "{body}");
         }
     }
