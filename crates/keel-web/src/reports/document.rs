@@ -8,6 +8,7 @@
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use keel_docs::{Block, Brand, Cell, Chart, Column, Document, Logo, NumberFormat, Section, Series, Table};
+use keel_domain::local_days::LocalZone;
 use keel_domain::metrics::funnel::{Verdict, Zone};
 use keel_domain::workflow::health::{PostHistory, workflow_health};
 use keel_report::series::{build_analytics, build_summary};
@@ -75,8 +76,9 @@ pub async fn gather(
         }
         _ => None,
     };
+    let zone = keel_report::scope::zone_of(project);
     let in_period = |at: DateTime<Utc>| {
-        let d = at.date_naive();
+        let d = zone.day_of(at);
         from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t)
     };
     let posts = store.plan_posts_of(project.id()).await?;
@@ -170,7 +172,12 @@ pub fn period_words(t: Tr, r: &Report) -> String {
 pub fn document(data: &ReportData, lang: Lang) -> Document {
     let t = lang.tr();
     let r = &data.analytics.report;
-    let mut sections = vec![summary(data, t), goals(r, t), kpis(data, t), posts(&data.analytics, t)];
+    let mut sections = vec![
+        summary(data, t),
+        goals(r, t),
+        kpis(data, t),
+        posts(&data.analytics, keel_report::scope::zone_of(&data.project), t),
+    ];
     if !r.bot_spikes.is_empty() {
         sections.push(spikes(r, t));
     }
@@ -394,7 +401,7 @@ fn kpis(data: &ReportData, t: Tr) -> Section {
     section(t, "reports.kpis", blocks)
 }
 
-fn post_table(list: &[PostRow], t: Tr) -> Table {
+fn post_table(list: &[PostRow], zone: LocalZone, t: Tr) -> Table {
     let f = Fmt(t.0);
     Table {
         columns: vec![
@@ -410,7 +417,7 @@ fn post_table(list: &[PostRow], t: Tr) -> Table {
                 vec![
                     Cell::text(&p.post_id),
                     Cell::text(label(&p.platform, &p.account)),
-                    date(f, p.published_at.date_naive()),
+                    date(f, zone.day_of(p.published_at)),
                     int(f, p.interactions),
                     pct(f, p.er),
                 ]
@@ -419,15 +426,15 @@ fn post_table(list: &[PostRow], t: Tr) -> Table {
     }
 }
 
-fn posts(a: &Analytics, t: Tr) -> Section {
+fn posts(a: &Analytics, zone: LocalZone, t: Tr) -> Section {
     let mut blocks = Vec::new();
     if a.best_posts.is_empty() {
         blocks.push(Block::Note(t.get("analytics.posts.none").to_owned()));
     } else {
         blocks.push(Block::Paragraph(t.get("analytics.best").to_owned()));
-        blocks.push(Block::Table(post_table(&a.best_posts, t)));
+        blocks.push(Block::Table(post_table(&a.best_posts, zone, t)));
         blocks.push(Block::Paragraph(t.get("analytics.worst").to_owned()));
-        blocks.push(Block::Table(post_table(&a.worst_posts, t)));
+        blocks.push(Block::Table(post_table(&a.worst_posts, zone, t)));
     }
     section(t, "reports.posts", blocks)
 }
@@ -600,6 +607,7 @@ fn workflow(data: &ReportData, t: Tr) -> Section {
 
 fn meetings(data: &ReportData, t: Tr) -> Section {
     let f = Fmt(t.0);
+    let zone = keel_report::scope::zone_of(&data.project);
     if data.decisions.is_empty() && data.actions.is_empty() {
         return section(
             t,
@@ -621,7 +629,7 @@ fn meetings(data: &ReportData, t: Tr) -> Section {
                 Cell::text(t.get("reports.decision")),
                 Cell::text(text),
                 Cell::text(""),
-                date(f, at.date_naive()),
+                date(f, zone.day_of(*at)),
             ]
         })
         .collect();
