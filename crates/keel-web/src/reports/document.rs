@@ -7,7 +7,9 @@
 //! formats them.
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use keel_docs::{Block, Brand, Cell, Chart, Column, Document, Logo, NumberFormat, Section, Series, Table};
+use keel_docs::{
+    Block, Brand, Cell, Chart, Column, Document, Logo, LogoKind, NumberFormat, Picture, Section, Series, Table,
+};
 use keel_domain::local_days::LocalZone;
 use keel_domain::metrics::funnel::{Verdict, Zone};
 use keel_domain::workflow::health::{PostHistory, workflow_health};
@@ -36,6 +38,33 @@ pub struct ReportData {
     /// Meeting decisions (text, when) and action items (text, owner, due, done) of the period.
     pub decisions: Vec<(String, DateTime<Utc>)>,
     pub actions: Vec<(String, Option<String>, NaiveDate, bool)>,
+    /// The first image of each listed (best or worst) post that Keel itself published, by
+    /// `(platform, post id)`: PNG or JPEG only (what the PDF can embed).
+    pub pictures: Vec<((String, String), Logo)>,
+}
+
+/// The images Keel has of the listed posts: those it published through a connection, matched
+/// by the platform's post id.
+async fn pictures_of(store: &Store, project: &Project, a: &Analytics) -> anyhow::Result<Vec<((String, String), Logo)>> {
+    let mut keys: Vec<(String, String)> = Vec::new();
+    for p in a.best_posts.iter().chain(&a.worst_posts) {
+        let key = (p.platform.clone(), p.post_id.clone());
+        if !keys.contains(&key) {
+            keys.push(key);
+        }
+    }
+    let found = store.published_first_images(project.id(), &keys).await?;
+    Ok(found
+        .into_iter()
+        .filter_map(|(platform, post_id, _, content_type, bytes)| {
+            let kind = match content_type.as_str() {
+                "image/png" => LogoKind::Png,
+                "image/jpeg" => LogoKind::Jpeg,
+                _ => return None,
+            };
+            Some(((platform, post_id), Logo { bytes, kind }))
+        })
+        .collect())
 }
 
 /// The brand of the project's organization, as documents carry it.
@@ -111,6 +140,7 @@ pub async fn gather(
         .map(|a| (a.text, a.owner_name, a.due_on, a.done_at.is_some()))
         .collect();
     Ok(ReportData {
+        pictures: pictures_of(store, project, &analytics).await?,
         brand: brand_of(store, project).await?,
         project: project.clone(),
         analytics,
@@ -172,12 +202,7 @@ pub fn period_words(t: Tr, r: &Report) -> String {
 pub fn document(data: &ReportData, lang: Lang) -> Document {
     let t = lang.tr();
     let r = &data.analytics.report;
-    let mut sections = vec![
-        summary(data, t),
-        goals(r, t),
-        kpis(data, t),
-        posts(&data.analytics, keel_report::scope::zone_of(&data.project), t),
-    ];
+    let mut sections = vec![summary(data, t), goals(r, t), kpis(data, t), posts(data, t)];
     if !r.bot_spikes.is_empty() {
         sections.push(spikes(r, t));
     }
@@ -426,7 +451,8 @@ fn post_table(list: &[PostRow], zone: LocalZone, t: Tr) -> Table {
     }
 }
 
-fn posts(a: &Analytics, zone: LocalZone, t: Tr) -> Section {
+fn posts(data: &ReportData, t: Tr) -> Section {
+    let (a, zone) = (&data.analytics, keel_report::scope::zone_of(&data.project));
     let mut blocks = Vec::new();
     if a.best_posts.is_empty() {
         blocks.push(Block::Note(t.get("analytics.posts.none").to_owned()));
@@ -435,6 +461,23 @@ fn posts(a: &Analytics, zone: LocalZone, t: Tr) -> Section {
         blocks.push(Block::Table(post_table(&a.best_posts, zone, t)));
         blocks.push(Block::Paragraph(t.get("analytics.worst").to_owned()));
         blocks.push(Block::Table(post_table(&a.worst_posts, zone, t)));
+        let pictures: Vec<Picture> = a
+            .best_posts
+            .iter()
+            .chain(&a.worst_posts)
+            .filter_map(|p| {
+                let key = (p.platform.clone(), p.post_id.clone());
+                let (_, image) = data.pictures.iter().find(|(k, _)| *k == key)?;
+                Some(Picture {
+                    image: image.clone(),
+                    caption: format!("{} · {}", label(&p.platform, &p.account), p.post_id),
+                })
+            })
+            .collect();
+        if !pictures.is_empty() {
+            blocks.push(Block::Paragraph(t.get("reports.pictures").to_owned()));
+            blocks.push(Block::Pictures(pictures));
+        }
     }
     section(t, "reports.posts", blocks)
 }

@@ -348,8 +348,9 @@ pub async fn set_schedule(
     };
     match super::schedule::set(&state.store, &project, ctx.user.id(), &input, chrono::Utc::now()).await? {
         Ok(_) => Ok(Redirect::to(&format!("/projects/{}/reports?done=schedule", project.slug)).into_response()),
-        Err(super::schedule::BadSchedule(m)) => {
-            let page = render(&state, chrome, &ctx, period, None, None, Some(m)).await?;
+        Err(refusal) => {
+            let message = refusal.text(chrome.t.0).to_owned();
+            let page = render(&state, chrome, &ctx, period, None, None, Some(message)).await?;
             Ok((StatusCode::BAD_REQUEST, page).into_response())
         }
     }
