@@ -9,6 +9,8 @@
 use chrono::{DateTime, Days, NaiveDate, NaiveTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 
+const YEAR_ONE: NaiveDate = NaiveDate::from_ymd_opt(1, 1, 1).expect("a valid date");
+
 /// A project's time zone (an IANA zone; `UTC` by default).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LocalZone(Tz);
@@ -71,9 +73,12 @@ impl LocalZone {
         at.with_timezone(&self.0).date_naive()
     }
 
-    /// The first instant of the local `day`.
+    /// The first instant of the local `day`, never before 0001-01-01 00:00 UTC: a zone ahead
+    /// of UTC would put the start of year 1 in year 0, which PostgreSQL's timestamps reject
+    /// (reports use that day for "from the beginning").
     pub fn start_of(self, day: NaiveDate) -> DateTime<Utc> {
-        crate::report_schedule::instant(day, NaiveTime::MIN, self.0)
+        let floor = YEAR_ONE.and_time(NaiveTime::MIN).and_utc();
+        crate::report_schedule::instant(day, NaiveTime::MIN, self.0).max(floor)
     }
 
     /// The first instant after the local `day` (the start of the next day).
@@ -172,6 +177,12 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn the_first_day_never_starts_in_year_zero() {
+        let z = LocalZone::parse("Europe/Moscow").unwrap();
+        assert_eq!(z.start_of(day("0001-01-01")), at("0001-01-01T00:00:00Z"));
     }
 
     #[test]

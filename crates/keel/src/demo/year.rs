@@ -306,7 +306,9 @@ fn ads_and_leads(
             );
             for _ in 0..leads {
                 lead_no += 1;
-                let created = format!("{date}T{:02}:{:02}:00Z", rng.range(9, 21), rng.range(0, 59));
+                // Office hours 09:00–21:59 in Moscow, the demo's time zone (UTC+3), so a lead's
+                // local day is its UTC day too.
+                let created = format!("{date}T{:02}:{:02}:00Z", rng.range(9, 21) - 3, rng.range(0, 59));
                 let close_after = rng.range(1, 12);
                 let closed_on = date + Duration::days(close_after);
                 let (status, amount, closed) = if closed_on > last_day {

@@ -114,11 +114,12 @@ on_both_backends! {
                 a.days.iter().map(|d| (d.day.to_string(), d.posts, d.interactions)).collect::<Vec<_>>()
             }
         };
-        // Every row new: the sums gathered while streaming are added.
+        // Every row new: the sums gathered while streaming are added. The demo project's days
+        // are Moscow's (UTC+3): p2 is the last second of 1 November there, p3 the first of the 2nd.
         let head = "platform,account,post_id,published_at,type,likes,comments,shares,saves,views,reach,impressions,followers\n";
         let first_file = format!("{head}vk,sums,p1,2026-11-01T10:00:00Z,photo,10,0,0,0,,,,100\n\
-                                  vk,sums,p2,2026-11-01T23:59:59Z,photo,5,1,0,0,,,,100\n\
-                                  vk,sums,p3,2026-11-02T00:00:00Z,photo,7,0,0,0,,,,100\n");
+                                  vk,sums,p2,2026-11-01T20:59:59Z,photo,5,1,0,0,,,,100\n\
+                                  vk,sums,p3,2026-11-01T21:00:00Z,photo,7,0,0,0,,,,100\n");
         let (status, s) = import(&app, &token, "client-a", "posts", &first_file).await;
         assert_eq!((status, s["stored"].as_u64()), (StatusCode::OK, Some(3)), "{s}");
         let d1 = ("2026-11-01".to_owned(), 2, 16);

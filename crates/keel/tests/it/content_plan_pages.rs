@@ -192,7 +192,8 @@ on_both_backends! {
             vec![("text", "Hello from the form"), ("vk", "on"), ("scheduled_at", "2026-12-01T09:30")]).await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
         let created = app.store.plan_posts_of(now.project()).await.unwrap().into_iter().find(|p| p.text == "Hello from the form").unwrap();
-        assert_eq!(created.scheduled_at.unwrap().to_rfc3339(), "2026-12-01T09:30:00+00:00");
+        // The form takes the project's local time: 09:30 in Moscow (the demo's zone) is 06:30 UTC.
+        assert_eq!(created.scheduled_at.unwrap().to_rfc3339(), "2026-12-01T06:30:00+00:00");
         let response = post("specialist@demo.local", "/projects/client-a/plan".into(), vec![("text", "No platform")]).await;
         assert_eq!(response.status(), StatusCode::BAD_REQUEST);
         assert!(response.text().await.unwrap().contains("platforms"));
