@@ -12,4 +12,5 @@ mod formats;
 mod fuzz;
 mod hostile;
 mod idempotent;
+mod native;
 mod problems;
