@@ -14,3 +14,4 @@ mod hostile;
 mod idempotent;
 mod native;
 mod problems;
+mod vk_schema;

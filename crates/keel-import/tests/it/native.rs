@@ -14,6 +14,14 @@ on_both!(
     yandex_direct_options_and_broken,
     amocrm_sample,
     amocrm_broken,
+    telegram_export_sample,
+    telegram_export_broken,
+    instagram_media_sample,
+    instagram_media_broken,
+    meta_ads_sample,
+    meta_ads_broken,
+    bitrix24_sample,
+    bitrix24_broken,
 );
 
 /// A post as stored: account, post id, published at, type, likes, comments, shares, saves,
@@ -255,10 +263,8 @@ async fn vk_wall_broken(env: Env) {
     let problems = refused(import(&env, Format::VkWall, error).await);
     assert_eq!(problems[0].column, "error");
     assert!(problems[0].reason.contains("15 Access denied"), "{problems:?}");
-    let stray = r#"[{"response": {"count": 1, "items": [{"id": 1, "owner_id": -1, "date": 1793440800}]}},
-{"response": [{"post_id": 2, "reach_total": 10}]}]"#;
     assert_eq!(
-        refused(import(&env, Format::VkWall, stray).await),
+        refused(import(&env, Format::VkWall, VK_STRAY_REACH).await),
         vec![p(
             2,
             "[1].response[0]",
@@ -272,6 +278,10 @@ async fn vk_wall_broken(env: Env) {
     assert!(problems[0].to_russian().contains("нет ни одной записи"), "{problems:?}");
     assert_eq!(everything(&env).await, before);
 }
+
+/// A wall.get answer and a stats.getPostReach answer for a post it does not have.
+pub const VK_STRAY_REACH: &str = r#"[{"response": {"count": 1, "items": [{"inner_type": "wall_wallpost", "id": 1, "owner_id": -1, "date": 1793440800}]}},
+{"response": [{"post_id": 2, "reach_total": 10}]}]"#;
 
 /// A problem at a JSON path.
 fn p(line: u64, path: &str, reason: &str) -> Problem {
@@ -462,5 +472,331 @@ async fn amocrm_broken(env: Env) {
     // An empty file: amoCRM answers 204 with no body when there are no leads.
     let problems = refused(import(&env, Format::Amocrm, "").await);
     assert_eq!(problems[0].reason, "the file is empty");
+    assert_eq!(everything(&env).await, before);
+}
+
+async fn telegram_export_sample(env: Env) {
+    // Three messages (the service message is skipped) of public channel 1712345678.
+    sample_twice(&env, Format::TelegramExport, 3).await;
+    let account = "-1001712345678";
+    assert_eq!(
+        posts(&env, "telegram").await,
+        vec![
+            (
+                account.into(),
+                "57".into(),
+                utc(2026, 11, 1, 12, 30),
+                s("photo"),
+                // 41 👍 + 12 ❤ + 3 custom emoji
+                [Some(56), None, None, None, None, None, None, None],
+                s("How we choose our beans: a visit to the roastery"),
+                None,
+            ),
+            (
+                account.into(),
+                "58".into(),
+                utc(2026, 11, 2, 18, 0),
+                s("poll"),
+                [Some(0), None, None, None, None, None, None, None],
+                s("Опрос недели: какой сироп добавить в меню?"),
+                None,
+            ),
+            (
+                account.into(),
+                "59".into(),
+                utc(2026, 11, 3, 8, 15),
+                s("video"),
+                [Some(77), None, None, None, None, None, None, None],
+                s("Latte art in 30 seconds"),
+                None,
+            ),
+        ]
+    );
+    // An older export without date_unixtime: `date` is read as UTC; the account as given.
+    let old = r#"{"name": "Old", "type": "private_channel", "id": 5, "messages": [
+        {"id": 3, "type": "message", "date": "2021-05-04T10:20:30", "text": "hi"}]}"#;
+    let opts = ImportOptions {
+        account: Some("@oldchannel".into()),
+        ..ImportOptions::default()
+    };
+    import_with(&env, Format::TelegramExport, old, opts).await.unwrap();
+    let old_posts = posts(&env, "telegram").await;
+    let p3 = old_posts.iter().find(|p| p.1 == "3").unwrap();
+    assert_eq!(
+        (p3.0.as_str(), p3.2),
+        ("@oldchannel", utc(2021, 5, 4, 10, 20) + chrono::Duration::seconds(30))
+    );
+}
+
+async fn telegram_export_broken(env: Env) {
+    let before = everything(&env).await;
+    let bad = Format::TelegramExport
+        .sample()
+        .replace("\"count\": 77", "\"count\": -77");
+    assert_eq!(
+        refused(import(&env, Format::TelegramExport, &bad).await),
+        vec![p(
+            1,
+            "messages[3].reactions[0].count",
+            "-77 is negative; counts cannot be"
+        )]
+    );
+    let chat = Format::TelegramExport
+        .sample()
+        .replace("public_channel", "personal_chat");
+    let problems = refused(import(&env, Format::TelegramExport, &chat).await);
+    assert_eq!(problems[0].column, "type");
+    assert!(problems[0].reason.contains("not a channel's export"), "{problems:?}");
+    let no_date = r#"{"type": "public_channel", "id": 5, "messages": [{"id": 3, "type": "message", "text": "x"}]}"#;
+    assert_eq!(
+        refused(import(&env, Format::TelegramExport, no_date).await),
+        vec![p(1, "messages[0].date", "is missing; this value is required")]
+    );
+    assert_eq!(everything(&env).await, before);
+}
+
+async fn instagram_media_sample(env: Env) {
+    sample_twice(&env, Format::InstagramMedia, 2).await;
+    let account = "17841400008460056";
+    assert_eq!(
+        posts(&env, "instagram").await,
+        vec![
+            (
+                // Its insights answer is empty: no insight figures (NULL, not 0), the
+                // media's own like_count and comments_count stand in for likes and comments.
+                account.into(),
+                "17895695668004550".into(),
+                utc(2026, 11, 1, 10, 0),
+                s("carousel"),
+                [Some(412), Some(19), None, None, None, None, None, None],
+                s("New autumn menu: three seasonal drinks"),
+                s("https://www.instagram.com/p/C0z9y8x7w6v/"),
+            ),
+            (
+                // The insights' likes (884) win over like_count (880).
+                account.into(),
+                "17918920912340654".into(),
+                utc(2026, 11, 2, 15, 0),
+                s("reel"),
+                [
+                    Some(884),
+                    Some(35),
+                    Some(61),
+                    Some(140),
+                    Some(24100),
+                    Some(15800),
+                    None,
+                    None
+                ],
+                s("Latte art in 30 seconds"),
+                s("https://www.instagram.com/reel/C1a2b3c4d5e/"),
+            ),
+        ]
+    );
+}
+
+async fn instagram_media_broken(env: Env) {
+    let before = everything(&env).await;
+    let bad = Format::InstagramMedia
+        .sample()
+        .replace("2026-11-01T10:00:00+0000", "01.11.2026");
+    let problems = refused(import(&env, Format::InstagramMedia, &bad).await);
+    assert_eq!(
+        (problems.len(), problems[0].line, problems[0].column.as_str()),
+        (1, 1, "data[1].timestamp")
+    );
+    assert!(
+        problems[0].reason.starts_with("\"01.11.2026\" is not a timestamp"),
+        "{problems:?}"
+    );
+    let bad = Format::InstagramMedia
+        .sample()
+        .replace("\"value\": 15800", "\"value\": 158.5");
+    assert_eq!(
+        refused(import(&env, Format::InstagramMedia, &bad).await),
+        vec![p(
+            1,
+            "data[0].insights.data[1].values[0].value",
+            "is a number (158.5); expected a whole number"
+        )]
+    );
+    // Without owner and without an account given, the posts would have no account.
+    let ownerless = Format::InstagramMedia
+        .sample()
+        .replace("\"owner\": {\"id\": \"17841400008460056\"},", "");
+    let problems = refused(import(&env, Format::InstagramMedia, &ownerless).await);
+    assert_eq!(problems.len(), 2);
+    assert!(problems[0].reason.contains("no owner.id"), "{problems:?}");
+    assert_eq!(everything(&env).await, before);
+    let opts = ImportOptions {
+        account: Some("yourbrand".into()),
+        ..ImportOptions::default()
+    };
+    let taken = import_with(&env, Format::InstagramMedia, &ownerless, opts)
+        .await
+        .unwrap();
+    assert_eq!(taken.stored, 2);
+    assert!(posts(&env, "instagram").await.iter().all(|p| p.0 == "yourbrand"));
+}
+
+async fn meta_ads_sample(env: Env) {
+    sample_twice(&env, Format::MetaAds, 3).await;
+    assert_eq!(
+        ads(&env, "meta_ads").await,
+        vec![
+            // `lead` 9 and `onsite_conversion.lead_grouped` 9 are the same leads: 9, not 18.
+            (
+                "november-promo".into(),
+                day(1),
+                1250.4,
+                "RUB".into(),
+                Some(38400),
+                Some(402),
+                Some(9),
+                Some(5100)
+            ),
+            // Only the grouped entry: 7; no video_view entry among the actions: 0.
+            (
+                "november-promo".into(),
+                day(2),
+                1310.0,
+                "RUB".into(),
+                Some(40100),
+                Some(415),
+                Some(7),
+                Some(0)
+            ),
+            // No actions at all: not reported.
+            (
+                "reels-reach".into(),
+                day(2),
+                640.75,
+                "RUB".into(),
+                Some(52000),
+                Some(120),
+                None,
+                None
+            ),
+        ]
+    );
+    // Without account_currency, the currency given (else USD).
+    let plain = r#"{"data": [{"campaign_name": "c", "spend": "5", "date_start": "2026-11-05", "date_stop": "2026-11-05"}]}
+{"data": [{"campaign_name": "c", "spend": "7.5", "date_start": "2026-11-06", "date_stop": "2026-11-06"}]}"#;
+    import_with(&env, Format::MetaAds, plain, ImportOptions::default())
+        .await
+        .unwrap();
+    let c: Vec<_> = ads(&env, "meta_ads").await.into_iter().filter(|a| a.0 == "c").collect();
+    assert_eq!((c[0].2, c[0].3.as_str(), c[1].2), (5.0, "USD", 7.5));
+    let eur = ImportOptions {
+        currency: Some("EUR".into()),
+        ..ImportOptions::default()
+    };
+    assert_eq!(
+        import_with(&env, Format::MetaAds, plain, eur).await.unwrap().replaced,
+        2
+    );
+}
+
+async fn meta_ads_broken(env: Env) {
+    let before = everything(&env).await;
+    let bad = Format::MetaAds.sample().replace("\"1310.00\"", "\"1 310,00\"");
+    let problems = refused(import(&env, Format::MetaAds, &bad).await);
+    assert_eq!((problems.len(), problems[0].column.as_str()), (1, "data[1].spend"));
+    assert!(
+        problems[0].reason.starts_with("\"1 310,00\" is not a number"),
+        "{problems:?}"
+    );
+    let week = Format::MetaAds
+        .sample()
+        .replacen("\"date_stop\": \"2026-11-01\"", "\"date_stop\": \"2026-11-07\"", 1);
+    let problems = refused(import(&env, Format::MetaAds, &week).await);
+    assert_eq!(problems[0].column, "data[0].date_stop");
+    assert!(problems[0].reason.contains("time_increment=1"), "{problems:?}");
+    let error = r#"{"error": {"message": "(#17) User request limit reached", "type": "OAuthException", "code": 17, "fbtrace_id": "A1"}}"#;
+    let problems = refused(import(&env, Format::MetaAds, error).await);
+    assert!(
+        problems[0].reason.contains("17 (#17) User request limit reached"),
+        "{problems:?}"
+    );
+    assert_eq!(everything(&env).await, before);
+}
+
+async fn bitrix24_sample(env: Env) {
+    sample_twice(&env, Format::Bitrix24, 4).await;
+    // Times are Moscow time (+03:00) in the answers, stored in UTC.
+    assert_eq!(
+        leads(&env).await,
+        vec![
+            (
+                "bitrix24-101".into(),
+                utc(2026, 11, 1, 7, 0),
+                s("vk"),
+                s("november-promo"),
+                "won".into(),
+                Some(46333.0),
+                Some(utc(2026, 11, 2, 21, 0)),
+                false
+            ),
+            (
+                // In the first stage (NEW); an open deal's CLOSEDATE is only planned.
+                "bitrix24-102".into(),
+                utc(2026, 11, 1, 15, 30),
+                s("CALL"),
+                None,
+                "new".into(),
+                Some(0.0),
+                None,
+                false
+            ),
+            (
+                // A later stage of pipeline 1: qualified; a returning customer.
+                "bitrix24-103".into(),
+                utc(2026, 11, 2, 6, 0),
+                s("instagram"),
+                s("reels-reach"),
+                "qualified".into(),
+                Some(8500.0),
+                None,
+                true
+            ),
+            (
+                "bitrix24-104".into(),
+                utc(2026, 11, 2, 9, 0),
+                None,
+                None,
+                "lost".into(),
+                Some(12000.0),
+                Some(utc(2026, 11, 3, 21, 0)),
+                false
+            ),
+        ]
+    );
+}
+
+async fn bitrix24_broken(env: Env) {
+    let before = everything(&env).await;
+    let bad = Format::Bitrix24
+        .sample()
+        .replace("\"STAGE_SEMANTIC_ID\": \"F\"", "\"STAGE_SEMANTIC_ID\": \"X\"");
+    assert_eq!(
+        refused(import(&env, Format::Bitrix24, &bad).await),
+        vec![p(
+            6,
+            "[1].result[1].STAGE_SEMANTIC_ID",
+            "is not a stage's meaning (expected S, F or P)"
+        )]
+    );
+    let limit = r#"{"error": "QUERY_LIMIT_EXCEEDED", "error_description": "Too many requests"}"#;
+    let problems = refused(import(&env, Format::Bitrix24, limit).await);
+    assert!(
+        problems[0].reason.contains("QUERY_LIMIT_EXCEEDED Too many requests"),
+        "{problems:?}"
+    );
+    assert!(
+        problems[0]
+            .to_russian()
+            .starts_with("строка 1, в error: это ответ Bitrix24"),
+        "{problems:?}"
+    );
     assert_eq!(everything(&env).await, before);
 }
