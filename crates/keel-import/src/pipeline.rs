@@ -256,9 +256,9 @@ fn parse<P: RowParser>(reader: impl Read, opts: &ImportOptions, sink: &mut Sink<
             sink.push(row);
         } else {
             sink.skip();
-            if sink.done() {
-                break;
-            }
+        }
+        if sink.done() {
+            break;
         }
     }
     sink.bytes = csv.position().byte();
