@@ -46,9 +46,42 @@ pub async fn decide(
             .map_or(Refusal::Forbidden, Refusal::from);
         return Err(reason.into());
     }
-    Ok(store
+    let after = store
         .apply_post_action(post, action, relation, who.user.id(), input)
-        .await?)
+        .await?;
+    if action == PostAction::Approve {
+        return urgent_at_once(store, after).await;
+    }
+    Ok(after)
+}
+
+/// Whether an approved post goes out at once: the project says so, the post is urgent, has no
+/// date, and was approved inside its SLA (by its deadline).
+pub fn goes_out_at_once(post: &PlanPost, publish_urgent_at_once: bool) -> bool {
+    publish_urgent_at_once
+        && post.urgent
+        && post.scheduled_at.is_none()
+        && post.state() == keel_domain::workflow::PostState::Approved
+        && matches!((post.approved_at, post.sla_deadline), (Some(at), Some(deadline)) if at <= deadline)
+}
+
+/// After an approval: an urgent post the project publishes at once is scheduled for now, which
+/// queues its publishing job (the publications then go out on the runner's next pass).
+async fn urgent_at_once(store: &Store, post: PlanPost) -> AppResult<PlanPost> {
+    let settings = store.workflow_settings(post.project()).await?;
+    if !goes_out_at_once(&post, settings.publish_urgent_at_once) {
+        return Ok(post);
+    }
+    let at = post.approved_at.unwrap_or_else(keel_store::now);
+    match store
+        .schedule_by_keel(&post, at.max(keel_store::now()), "urgent_approved_inside_sla")
+        .await
+    {
+        Ok(scheduled) => Ok(scheduled),
+        // Someone moved the post meanwhile (scheduled it, sent it back): theirs stands.
+        Err(keel_store::StoreError::Refused(_)) => Ok(post),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// [`decide`] for a person known only by id (a chat, a link): the post is looked up in their
