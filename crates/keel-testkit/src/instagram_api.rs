@@ -431,17 +431,13 @@ async fn node(
     if container.status_code == "IN_PROGRESS" {
         if container.polls_left > 0 {
             container.polls_left -= 1;
-        }
-        if container.polls_left == 0 {
-            container.status_code = container.becomes.0.clone();
-            container.status = container.becomes.1.clone();
-        }
-        if container.polls_left > 0 || container.status_code == "IN_PROGRESS" {
             return (
                 StatusCode::OK,
                 Json(json!({"id": id, "status_code": "IN_PROGRESS", "status": "In Progress"})),
             );
         }
+        container.status_code = container.becomes.0.clone();
+        container.status = container.becomes.1.clone();
     }
     let mut answer = json!({"id": id, "status_code": container.status_code});
     if let Some(status) = &container.status {

@@ -283,6 +283,10 @@ fn instagram_api(platforms: &Platforms, target: &Target<'_>) -> Result<Instagram
 }
 
 fn instagram_failed(e: &InstagramError, published_maybe: bool) -> Sent {
+    // Meta could not download the image from Keel's public link.
+    if e.code() == Some(9004) {
+        return Sent::done(failed(Reason::ImageNotTaken(e.to_string())));
+    }
     judge(
         Platform::Instagram,
         e.failure(),
