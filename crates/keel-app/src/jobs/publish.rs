@@ -449,3 +449,16 @@ async fn finish(
     }
     Ok(wait)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::backoff;
+    use std::time::Duration;
+
+    #[test]
+    fn the_backoff_doubles_from_30_seconds_up_to_30_minutes() {
+        let waits: Vec<u64> = (1..=8).map(|a| backoff(a).as_secs()).collect();
+        assert_eq!(waits, [30, 60, 120, 240, 480, 960, 1800, 1800]);
+        assert_eq!(backoff(0), Duration::from_secs(30));
+    }
+}

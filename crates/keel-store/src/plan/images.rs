@@ -201,6 +201,25 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn images_become_jpegs_for_instagram() {
+        let picture = image::RgbaImage::from_fn(8, 6, |x, _| image::Rgba([200, 100, 50, if x < 4 { 255 } else { 0 }]));
+        let mut png = std::io::Cursor::new(Vec::new());
+        picture.write_to(&mut png, image::ImageFormat::Png).unwrap();
+        let jpeg = to_jpeg(&png.into_inner()).unwrap();
+        assert_eq!(sniff_image(&jpeg), Some("image/jpeg"));
+        let back = image::load_from_memory(&jpeg).unwrap().to_rgb8();
+        assert_eq!((back.width(), back.height()), (8, 6));
+        // Transparent pixels land on white, opaque ones keep their colour (JPEG is lossy).
+        assert!(
+            back.get_pixel(7, 0).0.iter().all(|&c| c > 230),
+            "{:?}",
+            back.get_pixel(7, 0)
+        );
+        assert!(back.get_pixel(0, 0).0[0] > 180 && back.get_pixel(0, 0).0[2] < 80);
+        assert!(to_jpeg(b"not an image").is_err());
+    }
     use super::*;
 
     #[test]

@@ -701,3 +701,150 @@ on_both_backends! {
         assert!(on_tg["url"].as_str().unwrap().starts_with("https://t.me/keel_test_channel/"), "{on_tg}");
     }
 }
+
+/// The local VK server's answers — successes of every method publishing calls, and the errors
+/// Keel acts on — validate against VK's own API schema (`../shared/data/vk-api-schema`, or
+/// `KEEL_VK_API_SCHEMA`), checked by `keel-testkit/scripts/vk_schema_check.py` (Python
+/// `jsonschema`; the test is skipped without it unless `KEEL_TEST_REQUIRE` names `vk-api-schema`).
+#[tokio::test]
+async fn the_vk_fixture_answers_as_vks_api_schema_says() {
+    let schema = std::env::var("KEEL_VK_API_SCHEMA")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/vk-api-schema")
+        });
+    if !schema.join("wall/methods.json").exists() {
+        keel_testkit::skip(
+            "the_vk_fixture_answers_as_vks_api_schema_says",
+            "vk-api-schema",
+            "no VK API schema found",
+        );
+        return;
+    }
+    let vk = VkServer::start().await;
+    let client = reqwest::Client::new();
+    let call = async |method: &str, token: &str, fields: &[(&str, String)]| -> Value {
+        let mut form: Vec<(&str, String)> = vec![("access_token", token.to_owned()), ("v", "5.199".to_owned())];
+        form.extend(fields.iter().cloned());
+        client
+            .post(format!("{}/{method}", vk.url))
+            .form(&form)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    };
+    let group = vk_api::GROUP_ID.to_string();
+    let owner = format!("-{group}");
+    call("groups.getById", vk_api::TOKEN, &[("group_id", group.clone())]).await;
+    let server = call(
+        "photos.getWallUploadServer",
+        vk_api::TOKEN,
+        &[("group_id", group.clone())],
+    )
+    .await;
+    let upload_url = server["response"]["upload_url"].as_str().unwrap().to_owned();
+    let part = reqwest::multipart::Part::bytes(png())
+        .file_name("latte.png")
+        .mime_str("image/png")
+        .unwrap();
+    let uploaded: Value = client
+        .post(upload_url)
+        .multipart(reqwest::multipart::Form::new().part("photo", part))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    call(
+        "photos.saveWallPhoto",
+        vk_api::TOKEN,
+        &[
+            ("group_id", group.clone()),
+            ("photo", uploaded["photo"].as_str().unwrap().to_owned()),
+            ("server", uploaded["server"].to_string()),
+            ("hash", uploaded["hash"].as_str().unwrap().to_owned()),
+        ],
+    )
+    .await;
+    let post = [
+        ("owner_id", owner.clone()),
+        ("from_group", "1".to_owned()),
+        ("message", "Schema".to_owned()),
+        ("guid", "g-1".to_owned()),
+    ];
+    call("wall.post", vk_api::TOKEN, &post).await;
+    call(
+        "wall.get",
+        vk_api::TOKEN,
+        &[("owner_id", owner.clone()), ("count", "20".to_owned())],
+    )
+    .await;
+    // The errors: 6, 9 and 29 (wait), 5 (a revoked token), 1051 (a VK ID token), 100, 214.
+    for (code, message) in [
+        (6, "Too many requests per second"),
+        (9, "Flood control"),
+        (29, "Rate limit reached"),
+    ] {
+        vk.fail_next("wall.post", code, message);
+        call("wall.post", vk_api::TOKEN, &post).await;
+    }
+    call("wall.post", vk_api::VK_ID_TOKEN, &post).await;
+    call("wall.post", "vk1.a.revoked", &post).await;
+    call("groups.getById", vk_api::TOKEN, &[("group_id", "1".to_owned())]).await;
+    call(
+        "wall.post",
+        vk_api::TOKEN,
+        &[("owner_id", "-5".to_owned()), ("message", "x".to_owned())],
+    )
+    .await;
+    let answers: Vec<Value> = vk
+        .answers
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(method, answer)| json!({"method": method, "answer": answer}))
+        .collect();
+    assert_eq!(answers.len(), 12);
+    let codes: Vec<i64> = answers
+        .iter()
+        .filter_map(|a| a["answer"]["error"]["error_code"].as_i64())
+        .collect();
+    assert_eq!(codes, [6, 9, 29, 1051, 5, 100, 214]);
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), serde_json::to_vec(&answers).unwrap()).unwrap();
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../keel-testkit/scripts/vk_schema_check.py");
+    let out = std::process::Command::new("python3")
+        .arg(&script)
+        .arg(&schema)
+        .arg(file.path())
+        .output();
+    let out = match out {
+        Ok(out) if out.status.code() != Some(3) => out,
+        _ => {
+            keel_testkit::skip(
+                "the_vk_fixture_answers_as_vks_api_schema_says",
+                "vk-api-schema",
+                "python3 with jsonschema is missing",
+            );
+            return;
+        }
+    };
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "the VK fixture does not match VK's schema:\n{report}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        report
+            .lines()
+            .filter(|l| l.ends_with(")") && l.contains(": ok ("))
+            .count(),
+        12,
+        "{report}"
+    );
+}
