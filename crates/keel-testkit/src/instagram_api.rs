@@ -88,6 +88,9 @@ pub struct PublishedMedia {
     pub images: usize,
 }
 
+/// One call: the endpoint and its fields (the token left out).
+pub type Call = (String, HashMap<String, String>);
+
 /// Scripted answers per endpoint (`media`, `media_publish`, `status`, `list`): (HTTP status, body).
 type Script = HashMap<String, VecDeque<(u16, Value)>>;
 
@@ -97,7 +100,7 @@ pub struct InstagramServer {
     pub quota_usage: Arc<Mutex<i64>>,
     /// Every call: (endpoint, fields without the token), in order. Endpoints: `me`, `limit`,
     /// `media` (a container made), `status`, `media_publish`, `permalink`, `list`.
-    pub calls: Arc<Mutex<Vec<(String, HashMap<String, String>)>>>,
+    pub calls: Arc<Mutex<Vec<Call>>>,
     pub containers: Arc<Mutex<Vec<Container>>>,
     pub published: Arc<Mutex<Vec<PublishedMedia>>>,
     pub fetched: Arc<Mutex<Vec<Fetched>>>,
