@@ -80,7 +80,7 @@ pub async fn validate(store: &Store, project: &Project, raw: &RawGoal, today: Na
     // latest value on or before the start (as the goal's evaluation takes it).
     let baseline = match raw.baseline {
         Some(b) => Some(b),
-        None => keel_report::metric_series::metric_series(store, project.id, metric)
+        None => keel_report::metric_series::metric_series(store, project, metric)
             .await
             .map_err(AppError::Internal)?
             .latest_on_or_before(start)

@@ -91,6 +91,16 @@ pub enum Block {
     Note(String),
     Table(Table),
     Chart(Chart),
+    /// A row of images with a caption under each (the listed posts' own pictures). The PDF
+    /// draws them; a spreadsheet has no place for them and leaves them out.
+    Pictures(Vec<Picture>),
+}
+
+/// One image of a [`Block::Pictures`]: PNG or JPEG bytes and what it shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Picture {
+    pub image: Logo,
+    pub caption: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -70,7 +70,20 @@ enum Op {
         w: f32,
         h: f32,
     },
+    /// The `index`th image of the document's pictures.
+    Picture {
+        index: usize,
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+    },
 }
+
+/// The most pictures in one row, and the box each is fitted into (points).
+const PICTURES_PER_ROW: usize = 4;
+const PICTURE_W: f32 = 118.0;
+const PICTURE_H: f32 = 96.0;
 
 struct Layout {
     pages: Vec<Vec<Op>>,
@@ -462,9 +475,60 @@ fn logo(brand: &Brand) -> anyhow::Result<Option<(Image, f32, f32)>> {
     Ok(Some((image, pw as f32 * scale, ph as f32 * scale)))
 }
 
+/// An image of the document and its size in pixels; `None` when it cannot be read (a
+/// picture that does not decode is left out rather than failing the whole report).
+fn decode(image: &crate::Logo) -> Option<(Image, u32, u32)> {
+    let data = krilla::Data::from(image.bytes.clone());
+    let decoded = match image.kind {
+        LogoKind::Png => Image::from_png(data, true),
+        LogoKind::Jpeg => Image::from_jpeg(data, true),
+    }
+    .ok()?;
+    let (w, h) = decoded.size();
+    (w > 0 && h > 0).then_some((decoded, w, h))
+}
+
+impl Layout {
+    /// A row (or rows) of pictures, each fitted into its box, its caption under it.
+    /// `first` is the index of the first picture in the document's decoded list.
+    fn pictures(&mut self, sizes: &[Option<(u32, u32)>], captions: &[&str], first: usize) {
+        let gap = (CONTENT_W - PICTURE_W * PICTURES_PER_ROW as f32) / (PICTURES_PER_ROW as f32 - 1.0);
+        let indexed: Vec<usize> = (0..sizes.len()).filter(|k| sizes[*k].is_some()).collect();
+        for row in indexed.chunks(PICTURES_PER_ROW) {
+            self.ensure(PICTURE_H + 26.0);
+            let top = self.y;
+            for (slot, k) in row.iter().enumerate() {
+                let Some((pw, ph)) = sizes[*k] else { continue };
+                let scale = (PICTURE_W / pw as f32).min(PICTURE_H / ph as f32);
+                let (w, h) = (pw as f32 * scale, ph as f32 * scale);
+                let x = MARGIN + slot as f32 * (PICTURE_W + gap);
+                self.push(Op::Picture {
+                    index: first + k,
+                    x: x + (PICTURE_W - w) / 2.0,
+                    y: top + (PICTURE_H - h),
+                    w,
+                    h,
+                });
+                let caption = self.regular.wrap(captions[*k], SMALL, PICTURE_W).into_iter().next();
+                self.text(
+                    x,
+                    top + PICTURE_H + 11.0,
+                    SMALL,
+                    false,
+                    GREY,
+                    &caption.unwrap_or_default(),
+                );
+            }
+            self.y = top + PICTURE_H + 22.0;
+        }
+    }
+}
+
 /// The document as PDF bytes.
 pub fn render(doc: &Document) -> anyhow::Result<Vec<u8>> {
     let logo = logo(&doc.brand)?;
+    // Every picture decoded once, in document order; ops refer to them by index.
+    let mut pictures: Vec<Option<(Image, u32, u32)>> = Vec::new();
     let mut layout = Layout::new(doc.brand.accent, &doc.lang);
     layout.title(doc, logo.as_ref().map(|(_, w, h)| (*w, *h)));
     for section in &doc.sections {
@@ -481,6 +545,16 @@ pub fn render(doc: &Document) -> anyhow::Result<Vec<u8>> {
                 }
                 Block::Table(table) => layout.table(table),
                 Block::Chart(chart) => layout.chart(chart),
+                Block::Pictures(list) => {
+                    let first = pictures.len();
+                    pictures.extend(list.iter().map(|p| decode(&p.image)));
+                    let sizes: Vec<_> = pictures[first..]
+                        .iter()
+                        .map(|d| d.as_ref().map(|(_, w, h)| (*w, *h)))
+                        .collect();
+                    let captions: Vec<&str> = list.iter().map(|p| p.caption.as_str()).collect();
+                    layout.pictures(&sizes, &captions, first);
+                }
             }
         }
     }
@@ -571,6 +645,13 @@ pub fn render(doc: &Document) -> anyhow::Result<Vec<u8>> {
                         }));
                         surface.draw_path(&path);
                         surface.set_stroke(None);
+                    }
+                }
+                Op::Picture { index, x, y, w, h } => {
+                    if let (Some(Some((image, _, _))), Some(size)) = (pictures.get(*index), Size::from_wh(*w, *h)) {
+                        surface.push_transform(&Transform::from_translate(*x, *y));
+                        surface.draw_image(image.clone(), size);
+                        surface.pop();
                     }
                 }
                 Op::Logo { x, y, w, h } => {

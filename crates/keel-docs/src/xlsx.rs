@@ -48,7 +48,7 @@ pub fn render(doc: &Document) -> anyhow::Result<Vec<u8>> {
                 Block::Table(table) => {
                     row = write_table(sheet, table, row, &header, &mut widths)? + 1;
                 }
-                Block::Chart(_) => {}
+                Block::Chart(_) | Block::Pictures(_) => {}
             }
         }
         for (col, w) in widths.iter().enumerate() {

@@ -11,6 +11,7 @@ pub mod goals;
 pub mod health;
 pub mod ids;
 pub mod lang;
+pub mod local_days;
 pub mod meeting;
 pub mod metrics;
 pub mod notification;

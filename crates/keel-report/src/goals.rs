@@ -75,7 +75,7 @@ pub async fn evaluate_goals(store: &Store, project: &Project, today: NaiveDate) 
         return Ok(vec![]);
     }
     // The goals' data is read on one connection, one query after another.
-    let mut reader = store.report_reader().await?;
+    let mut reader = store.report_reader(crate::scope::zone_of(project)).await?;
     // Bought followers are not growth: follower windows holding a suspected purchase do not
     // count as the account's history (read only when a follower goal needs it).
     let purchases: Vec<NaiveDate> = if goals.iter().any(|g| g.metric() == Some(Metric::Followers)) {
@@ -195,7 +195,7 @@ pub async fn spikes_and_funnel(
     project: &Project,
 ) -> anyhow::Result<(Vec<crate::SpikeRow>, Vec<crate::FunnelStage>)> {
     let scope = crate::scope::Scope::new(project, None, None)?;
-    let mut reader = store.report_reader().await?;
+    let mut reader = store.report_reader(scope.zone).await?;
     let spikes = crate::spikes::bot_spikes(&mut reader, &scope).await?;
     let funnel = crate::funnel::funnel(&mut reader, &scope).await?;
     Ok((spikes, funnel))

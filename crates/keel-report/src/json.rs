@@ -53,7 +53,7 @@ pub async fn write_report_json(
     field(&mut w, "bot_spikes", &summary.bot_spikes, true)?;
     field(&mut w, "ads", &summary.ads, true)?;
     field(&mut w, "funnel", &summary.funnel, true)?;
-    let goals = crate::goals::goal_rows(store, project, chrono::Utc::now().date_naive()).await?;
+    let goals = crate::goals::goal_rows(store, project, crate::scope::zone_of(project).today()).await?;
     field(&mut w, "goals", &goals, true)?;
     w.write_all(b"}\n")?;
     w.flush()?;

@@ -42,7 +42,7 @@ pub mod goals;
 mod json;
 pub mod metric_series;
 pub mod posts;
-mod scope;
+pub mod scope;
 pub mod series;
 mod series_days;
 pub mod spikes;
@@ -131,7 +131,7 @@ pub async fn build_report(
         bot_spikes: summary.bot_spikes,
         ads: summary.ads,
         funnel: summary.funnel,
-        goals: goals::goal_rows(store, project, chrono::Utc::now().date_naive()).await?,
+        goals: goals::goal_rows(store, project, scope.zone.today()).await?,
     })
 }
 
@@ -153,7 +153,7 @@ pub(crate) async fn run(
     let others = Spawned(tokio::spawn({
         let (store, scope) = (store.clone(), scope.clone());
         async move {
-            let mut reader = store.report_reader().await?;
+            let mut reader = store.report_reader(scope.zone).await?;
             let found = daily::daily_pass(&mut reader, &scope).await?;
             let bot_spikes = spikes::test_suspects(&mut reader, &scope, found.suspects).await?;
             let ads = ads::ads(&mut reader, &scope).await?;

@@ -6,12 +6,14 @@
 use chrono::NaiveDate;
 use keel_domain::goals::{Metric, MetricDay, MetricSeries};
 use keel_store::Store;
+use keel_store::projects::Project;
 use keel_store::report::{MetricRows, PostAccountDay, ReportReader};
 use std::collections::BTreeMap;
 
-/// Every daily point of `metric` in `project`.
-pub async fn metric_series(store: &Store, project: i64, metric: Metric) -> anyhow::Result<MetricSeries> {
-    metric_series_on(&mut store.report_reader().await?, project, metric).await
+/// Every daily point of `metric` in `project`, by the project's local days.
+pub async fn metric_series(store: &Store, project: &Project, metric: Metric) -> anyhow::Result<MetricSeries> {
+    let mut reader = store.report_reader(crate::scope::zone_of(project)).await?;
+    metric_series_on(&mut reader, project.id, metric).await
 }
 
 /// [`metric_series`] on a reader already held.

@@ -1,7 +1,8 @@
 //! What a report covers: one project, a range of days.
 
 use anyhow::bail;
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{Days, NaiveDate};
+use keel_domain::local_days::LocalZone;
 use keel_store::projects::Project;
 use keel_store::report::ReportDays;
 
@@ -22,6 +23,8 @@ pub(crate) struct Scope {
     /// First and last day of the period, inclusive (sentinels when open).
     pub first_day: NaiveDate,
     pub last_day: NaiveDate,
+    /// The project's time zone: its local days are the report's days.
+    pub zone: LocalZone,
 }
 
 /// Stand-ins for open ends. 9999-12-30 (not …31) so that the exclusive end instant,
@@ -43,6 +46,7 @@ impl Scope {
             started_on: project.started_on,
             first_day: from.unwrap_or(OPEN_START),
             last_day: to.unwrap_or(OPEN_END).min(OPEN_END),
+            zone: zone_of(project),
         })
     }
 
@@ -52,6 +56,7 @@ impl Scope {
             project: self.project_id,
             first_day: self.first_day,
             last_day: self.last_day,
+            zone: self.zone,
         }
     }
 
@@ -78,7 +83,7 @@ impl Scope {
     }
 }
 
-/// Midnight UTC at the start of `day`.
-pub(crate) fn midnight(day: NaiveDate) -> DateTime<Utc> {
-    day.and_time(chrono::NaiveTime::MIN).and_utc()
+/// The project's time zone (UTC for a name the tz database lacks).
+pub fn zone_of(project: &Project) -> LocalZone {
+    LocalZone::or_utc(&project.time_zone)
 }

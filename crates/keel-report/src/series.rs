@@ -101,7 +101,7 @@ pub async fn build_analytics(
 ) -> anyhow::Result<Analytics> {
     let scope = Scope::new(project, from, to)?;
     let (collected, bot_spikes, ads, funnel) = {
-        let mut reader = store.report_reader().await?;
+        let mut reader = store.report_reader(scope.zone).await?;
         let collected = collect(&mut reader, &scope, n as usize).await?;
         let bot_spikes = spikes::bot_spikes(&mut reader, &scope).await?;
         let ads = ads::ads(&mut reader, &scope).await?;
@@ -118,7 +118,7 @@ pub async fn build_analytics(
             bot_spikes,
             ads,
             funnel,
-            goals: crate::goals::goal_rows(store, project, chrono::Utc::now().date_naive()).await?,
+            goals: crate::goals::goal_rows(store, project, scope.zone.today()).await?,
         },
         series: accounts.series(),
         best_posts: best,
@@ -126,10 +126,10 @@ pub async fn build_analytics(
     })
 }
 
-/// The first and last day holding any data of `project` (daily figures, posts, ads or
+/// The first and last local day holding any data of `project` (daily figures, posts, ads or
 /// leads); `None` for a project without data. The period picker counts back from the last.
 pub async fn data_span(store: &Store, project: &Project) -> anyhow::Result<Option<(NaiveDate, NaiveDate)>> {
-    Ok(store.data_span(project.id).await?)
+    Ok(store.data_span(project.id, crate::scope::zone_of(project)).await?)
 }
 
 /// An account's period rates, as in the `accounts` section.

@@ -16,14 +16,14 @@
 
 use std::cmp::Ordering;
 
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 use keel_domain::metrics::engagement::post_er;
 use keel_domain::metrics::{pct, ratio};
 use keel_store::data::post_days::DaySums;
 use keel_store::report::{ErOrder, ReportReader};
 
 use crate::posts::{PostRow, raw};
-use crate::scope::{Scope, midnight};
+use crate::scope::Scope;
 use crate::series::{Accounts, Rank, Rates};
 
 /// Adds the period's posts to `accounts` (per-day counts and period rates) and returns the
@@ -68,7 +68,7 @@ pub(crate) async fn add_posts(
         let mut found = Vec::new();
         for i in candidate_days(&ends, rank, n) {
             let (platform, account, t) = totals[i];
-            let day = (midnight(t.day), midnight(t.day + Days::new(1)));
+            let day = (scope.zone.start_of(t.day), scope.zone.end_of(t.day));
             let order = match rank {
                 Rank::Best => ErOrder::Highest,
                 Rank::Worst => ErOrder::Lowest,
@@ -203,6 +203,7 @@ fn top(mut posts: Vec<PostRow>, rank: Rank, n: usize) -> Vec<PostRow> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::Days;
 
     #[test]
     fn candidate_days_are_those_reaching_the_nth_best_day() {

@@ -93,14 +93,6 @@ impl Store {
         })?)
     }
 
-    /// Sets the project's time zone (an IANA name, checked by the caller).
-    pub async fn set_project_time_zone(&self, id: ProjectId, zone: &str) -> StoreResult<()> {
-        on_pool!(&self.pool, p => {
-            sqlx::query("UPDATE projects SET time_zone = $1 WHERE id = $2").bind(zone).bind(id.0).execute(p).await.map(|_| ())
-        })?;
-        Ok(())
-    }
-
     /// Sets the organization's time zone, which new projects take.
     pub async fn set_org_time_zone(&self, org: OrgId, zone: &str) -> StoreResult<()> {
         on_pool!(&self.pool, p => {

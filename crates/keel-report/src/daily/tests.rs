@@ -17,6 +17,7 @@ fn scope(from: NaiveDate, to: NaiveDate) -> Scope {
         started_on: from,
         first_day: from,
         last_day: to,
+        zone: keel_domain::local_days::LocalZone::UTC,
     }
 }
 

@@ -14,3 +14,4 @@ mod output;
 mod posts;
 mod series;
 mod spikes;
+mod time_zones;

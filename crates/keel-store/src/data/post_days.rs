@@ -1,5 +1,5 @@
 //! `post_days` (migration 0040): per project and account, the sums of its posts for each
-//! UTC day with posts — what the analytics page reads instead of every post.
+//! local day (in the project's time zone) with posts — what the analytics page reads instead of every post.
 //!
 //! The rows are derived from `posts` and written by the writers of `posts`, inside their own
 //! transaction: an import updates every account its file touched after its rows are in. So
@@ -27,13 +27,14 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use futures_util::TryStreamExt;
+use keel_domain::local_days::LocalZone;
 use keel_domain::metrics::engagement::post_er;
 use sqlx::{PgConnection, SqliteConnection};
 
 use super::PostRow;
 use crate::{Store, StoreResult, on_pool};
 
-/// The sums of one account's posts published on one UTC day. `I` is a post's interactions
+/// The sums of one account's posts published on one local day of the project. `I` is a post's interactions
 /// (`likes + comments + shares + saves`, a missing count 0).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct DaySums {
@@ -161,8 +162,8 @@ impl DaySums {
 /// One account's days, by date.
 pub(crate) type Days = BTreeMap<NaiveDate, DaySums>;
 
-fn add_post(days: &mut Days, published_at: &DateTime<Utc>, p: PostFacts) {
-    let day = published_at.date_naive();
+fn add_post(days: &mut Days, zone: LocalZone, published_at: &DateTime<Utc>, p: PostFacts) {
+    let day = zone.day_of(*published_at);
     days.entry(day).or_insert_with(|| DaySums::empty(day)).add(p);
 }
 
@@ -273,6 +274,8 @@ impl Touched {
 /// (108 bytes a day), and unpacked again should the account come back.
 #[derive(Debug, Default)]
 pub(crate) struct Collector {
+    /// The project's time zone, whose local days the sums are of.
+    zone: LocalZone,
     /// `platform`, `account` → index into `accounts`.
     index: HashMap<(String, String), usize>,
     accounts: Vec<Touched>,
@@ -284,13 +287,21 @@ pub(crate) struct Collector {
 }
 
 impl Collector {
+    /// A collector of the days of a project in `zone` (its stored IANA name).
+    pub fn in_zone(zone: &str) -> Collector {
+        Collector {
+            zone: LocalZone::or_utc(zone),
+            ..Collector::default()
+        }
+    }
+
     pub fn add(&mut self, p: &PostRow) {
         let at = match self.current {
             Some(k) if self.accounts[k].platform == p.platform && self.accounts[k].account == p.account => k,
             _ => self.switch_to(&p.platform, &p.account),
         };
         if let Some(days) = &mut self.accounts[at].open {
-            add_post(days, &p.published_at, PostFacts::of(p));
+            add_post(days, self.zone, &p.published_at, PostFacts::of(p));
         }
     }
 
@@ -354,6 +365,7 @@ type PostCounts = (
 macro_rules! update_accounts {
     ($conn:expr, $project:expr, $collector:expr, $change:expr) => {{
         let (conn, project, collector, change): (_, i64, Collector, Change) = ($conn, $project, $collector, $change);
+        let zone = collector.zone;
         let add = change == Change::AllNew && !collector.overflowed;
         let accounts = if change == Change::Nothing {
             Vec::new()
@@ -402,7 +414,7 @@ macro_rules! update_accounts {
                             views,
                             ..PostFacts::new(likes, comments, shares, saves)
                         };
-                        add_post(&mut days, &at, facts);
+                        add_post(&mut days, zone, &at, facts);
                     }
                     days
                 }
@@ -512,6 +524,17 @@ impl Store {
     /// writers of `posts` other than imports (which keep it themselves), and for databases
     /// whose posts predate the summary.
     pub async fn refresh_post_days(&self, project: i64) -> StoreResult<()> {
+        self.recount_post_days(project, None).await
+    }
+
+    /// Sets the project's time zone (an IANA name, checked by the caller) and recounts its
+    /// day sums in that zone, in one transaction: the days never disagree with the zone.
+    pub async fn set_project_time_zone(&self, project: keel_domain::ProjectId, zone: &str) -> StoreResult<()> {
+        self.recount_post_days(project.0, Some(zone)).await
+    }
+
+    /// Recounts the summary of `project`, first setting its time zone to `new_zone` if given.
+    async fn recount_post_days(&self, project: i64, new_zone: Option<&str>) -> StoreResult<()> {
         let accounts = "SELECT DISTINCT platform, account FROM posts WHERE project_id = $1";
         on_pool!(&self.pool, p => {
             let mut tx = p.begin().await?;
@@ -523,9 +546,21 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
+            if let Some(zone) = new_zone {
+                sqlx::query("UPDATE projects SET time_zone = $1 WHERE id = $2")
+                    .bind(zone)
+                    .bind(project)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let zone: String = sqlx::query_scalar("SELECT time_zone FROM projects WHERE id = $1")
+                .bind(project)
+                .fetch_optional(&mut *tx)
+                .await?
+                .unwrap_or_default();
             let names: Vec<(String, String)> = sqlx::query_as(accounts).bind(project).fetch_all(&mut *tx).await?;
             sqlx::query("DELETE FROM post_days WHERE project_id = $1").bind(project).execute(&mut *tx).await?;
-            let mut collector = Collector::default();
+            let mut collector = Collector::in_zone(&zone);
             for (platform, account) in names {
                 collector.accounts.push(Touched::named(platform, account));
             }
@@ -665,9 +700,15 @@ mod tests {
     fn the_packed_array_round_trips_and_refuses_torn_bytes() {
         let mut days = Days::new();
         let t = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
-        add_post(&mut days, &t("2026-03-01T10:00:00Z"), facts(5, None, None, None));
         add_post(
             &mut days,
+            LocalZone::UTC,
+            &t("2026-03-01T10:00:00Z"),
+            facts(5, None, None, None),
+        );
+        add_post(
+            &mut days,
+            LocalZone::UTC,
             &t("2026-03-02T23:59:59Z"),
             facts(8, Some(400), Some(40), Some(80)),
         );

@@ -114,7 +114,13 @@ pub(super) async fn stage<R: DataRow>(
     }
 
     let mut keys = KeyTracker::new();
-    let mut days = Collector::default();
+    // The project's time zone decides the local days of the posts' day sums.
+    let zone: String = sqlx::query_scalar("SELECT time_zone FROM projects WHERE id = $1")
+        .bind(target.project)
+        .fetch_optional(&mut *tx)
+        .await?
+        .unwrap_or_default();
+    let mut days = Collector::in_zone(&zone);
     let mut copy = tx.copy_in_raw(&copy_sql(spec, into_table, freeze)).await?;
     let mut buf = Vec::with_capacity(SEND_AT + (64 << 10));
     copy_header(&mut buf);

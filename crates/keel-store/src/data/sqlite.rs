@@ -63,7 +63,8 @@ pub(super) async fn stage<R: DataRow>(
     sqlx::query("BEGIN IMMEDIATE").execute(&mut conn).await?;
     // With foreign keys off, check once that the project is there (and, the write lock
     // being held, stays there until commit).
-    sqlx::query("SELECT 1 FROM projects WHERE id = $1 AND org_id = $2")
+    // Its time zone decides the local days of the posts' day sums.
+    let zone: String = sqlx::query_scalar("SELECT time_zone FROM projects WHERE id = $1 AND org_id = $2")
         .bind(target.project)
         .bind(target.org)
         .fetch_optional(&mut conn)
@@ -79,7 +80,7 @@ pub(super) async fn stage<R: DataRow>(
     .await?;
     let full = stage_sql(spec, CHUNK);
     let mut fed = 0u64;
-    let mut days = Collector::default();
+    let mut days = Collector::in_zone(&zone);
     while let Some(batch) = source.next_batch().await {
         for post in batch.iter().filter_map(DataRow::as_post) {
             days.add(post);

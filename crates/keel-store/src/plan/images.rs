@@ -178,6 +178,48 @@ impl Store {
         })?)
     }
 
+    /// The first image of each post of `project` that Keel published and whose platform
+    /// post id is one of `wanted` (`(platform, post id)` as imported figures name posts) —
+    /// what a report shows beside the figures of those posts. Only published posts with
+    /// images; VK's own id `-<community>_<post>` names the post `<post>`, as its wall does.
+    /// Returns `(platform, post id, image id, content type, bytes)`.
+    pub async fn published_first_images(
+        &self,
+        project: keel_domain::ProjectId,
+        wanted: &[(String, String)],
+    ) -> StoreResult<Vec<(String, String, i64, String, Vec<u8>)>> {
+        // A project's published posts are a few hundred a year: read them, match here.
+        let published: Vec<(String, String, i64)> = on_pool!(&self.pool, p => {
+            sqlx::query_as(
+                "SELECT pb.platform, pb.platform_post_id,
+                        (SELECT MIN(i.id) FROM plan_post_images i WHERE i.post_id = p.id)
+                 FROM plan_publications pb JOIN plan_posts p ON p.id = pb.post_id
+                 WHERE p.project_id = $1 AND pb.state = 'published' AND pb.platform_post_id IS NOT NULL
+                   AND EXISTS (SELECT 1 FROM plan_post_images i WHERE i.post_id = p.id)",
+            )
+            .bind(project.0)
+            .fetch_all(p)
+            .await
+        })?;
+        let mut found = Vec::new();
+        for (platform, post_id) in wanted {
+            let hit = published.iter().find(|(pl, id, _)| {
+                pl == platform && (id == post_id || (pl == "vk" && id.rsplit('_').next() == Some(post_id.as_str())))
+            });
+            let Some((_, _, image)) = hit else { continue };
+            let row = on_pool!(&self.pool, p => {
+                sqlx::query_as::<_, (String, Vec<u8>)>("SELECT content_type, bytes FROM plan_post_images WHERE id = $1")
+                    .bind(image)
+                    .fetch_optional(p)
+                    .await
+            })?;
+            if let Some((content_type, bytes)) = row {
+                found.push((platform.clone(), post_id.clone(), *image, content_type, bytes));
+            }
+        }
+        Ok(found)
+    }
+
     /// An image's type and bytes, if it belongs to a post of `org` in `project`.
     pub async fn plan_image_bytes(
         &self,

@@ -11,7 +11,7 @@
 //!   one query after another ([`ReportReader`]), so a report never holds more than that
 //!   connection besides the posts stream's own.
 //!
-//! The SQL fragments every section shares (a post's UTC day, its interactions) are in
+//! The SQL fragments every section shares (a post's local day, its interactions) are in
 //! [`sql`], so that they mean the same thing in each query.
 
 mod daily;
@@ -27,36 +27,34 @@ mod sqlite_posts;
 pub use posts::PostRecord;
 pub use sections::{AccountDay, CampaignSums, DailyFigures, ErOrder, MetricDayRow, MetricRows, PostAccountDay};
 
-use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
+use keel_domain::local_days::LocalZone;
 use sqlx::pool::PoolConnection;
 use sqlx::{Postgres, Sqlite};
 
 use crate::{Pool, Store, StoreResult};
 
-/// The days a report reads: one project, `first_day ..= last_day` (both inclusive).
+/// The days a report reads: one project, `first_day ..= last_day` (both inclusive), local
+/// days of the project's time zone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReportDays {
     pub project: i64,
     pub first_day: NaiveDate,
     pub last_day: NaiveDate,
+    pub zone: LocalZone,
 }
 
 impl ReportDays {
-    /// The first instant of the days (midnight UTC of the first).
+    /// The first instant of the days (local midnight of the first).
     pub fn start(&self) -> DateTime<Utc> {
-        midnight(self.first_day)
+        self.zone.start_of(self.first_day)
     }
 
-    /// The first instant after the days (midnight UTC after the last): instants are
+    /// The first instant after the days (local midnight after the last): instants are
     /// compared `>= start AND < end`, which keeps a post at 23:59:59.5 inside.
     pub fn end(&self) -> DateTime<Utc> {
-        midnight(self.last_day + Days::new(1))
+        self.zone.end_of(self.last_day)
     }
-}
-
-/// Midnight UTC at the start of `day`.
-pub(crate) fn midnight(day: NaiveDate) -> DateTime<Utc> {
-    day.and_time(NaiveTime::MIN).and_utc()
 }
 
 /// One pooled connection of either backend.
@@ -87,11 +85,14 @@ pub(crate) use on_conn;
 pub struct ReportReader {
     store: Store,
     conn: Conn,
+    /// The project's time zone: whose local days the queries group by.
+    zone: LocalZone,
 }
 
 impl Store {
-    /// Takes one connection from the pool for a report's queries.
-    pub async fn report_reader(&self) -> StoreResult<ReportReader> {
+    /// Takes one connection from the pool for the queries of a report of a project in
+    /// `zone`.
+    pub async fn report_reader(&self, zone: LocalZone) -> StoreResult<ReportReader> {
         let conn = match &self.pool {
             Pool::Sqlite(p) => Conn::Sqlite(p.acquire().await?),
             Pool::Postgres(p) => Conn::Postgres(p.acquire().await?),
@@ -99,6 +100,7 @@ impl Store {
         Ok(ReportReader {
             store: self.clone(),
             conn,
+            zone,
         })
     }
 }

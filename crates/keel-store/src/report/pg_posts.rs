@@ -29,6 +29,7 @@ use super::pg_copy::{Row, Rows};
 use super::posts::PostRecord;
 use super::sqlite_fast::Batches;
 use crate::Pool;
+use keel_domain::local_days::LocalZone;
 
 /// Posts per batch handed to the report, and batches in flight.
 const BATCH: usize = 1024;
@@ -71,7 +72,7 @@ pub(crate) fn posts(store: &crate::Store, days: ReportDays) -> Option<Batches<Po
             daily_conn.close_on_drop();
             let posts = posts_conn.copy_out_raw(&posts_sql).await?;
             let daily = daily_conn.copy_out_raw(&daily_sql).await?;
-            merge(posts, daily, &tx).await
+            merge(posts, daily, days.zone, &tx).await
         }
         .await;
         if let Err(e) = result {
@@ -86,6 +87,7 @@ pub(crate) fn posts(store: &crate::Store, days: ReportDays) -> Option<Batches<Po
 async fn merge<B: AsRef<[u8]>>(
     posts: BoxStream<'_, sqlx::Result<B>>,
     daily: BoxStream<'_, sqlx::Result<B>>,
+    zone: LocalZone,
     tx: &mpsc::Sender<anyhow::Result<Vec<PostRecord>>>,
 ) -> anyhow::Result<()> {
     let (mut posts, mut daily) = (Rows::new(posts), Rows::new(daily));
@@ -93,7 +95,7 @@ async fn merge<B: AsRef<[u8]>>(
     let mut batch = Vec::with_capacity(BATCH);
     while let Some(row) = posts.next_row().await? {
         let mut post = read_post(row)?;
-        let day = post.published_at.date_naive();
+        let day = zone.day_of(post.published_at);
         if days.day() != Some(&day) {
             days.start(day);
             while days.wants_row() {

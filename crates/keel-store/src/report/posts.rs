@@ -69,7 +69,7 @@ async fn joined_posts(
          FROM posts p {join}
          WHERE p.project_id = $1 AND p.published_at >= $2 AND p.published_at < $3
          ORDER BY p.published_at, p.platform, p.account, p.post_id",
-        join = join_post_day(store.backend()),
+        join = join_post_day(store.backend(), days.zone, (days.start(), days.end())),
     );
     on_pool!(&store.pool, p => {
         let mut rows = sqlx::query_as::<_, PostRecord>(&sql)

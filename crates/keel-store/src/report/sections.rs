@@ -1,13 +1,17 @@
 //! The small queries of the report's sections and of the analytics page: aggregates and
 //! short lists, each run on the [`ReportReader`]'s one connection.
 
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use keel_domain::goals::Metric;
+use keel_domain::local_days::LocalZone;
 use keel_domain::metrics::funnel::Stage;
 
 use super::posts::PostRecord;
-use super::sql::{INTERACTIONS, join_post_day, post_day, unindexed};
-use super::{ReportDays, ReportReader, midnight, on_conn};
+use super::sql::{INTERACTIONS, join_post_day, local_day, post_day, unindexed};
+
+/// Every instant: the range of the queries over a project's whole history.
+const WHOLE_HISTORY: (DateTime<Utc>, DateTime<Utc>) = (DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC);
+use super::{ReportDays, ReportReader, on_conn};
 use crate::data::post_days::{AccountDays, decode_account_days};
 use crate::{Backend, Store, StoreResult, on_pool};
 
@@ -154,7 +158,7 @@ impl ReportReader {
                 let sql = "SELECT COUNT(CASE WHEN status = 'won' THEN 1 END), COUNT(*)
                            FROM leads
                            WHERE project_id = $1 AND created_at >= $2 AND created_at < $3";
-                let (start, end) = (midnight(first), midnight(last + Days::new(1)));
+                let (start, end) = (self.zone.start_of(first), self.zone.end_of(last));
                 on_conn!(&mut self.conn, c => {
                     sqlx::query_as(sql).bind(project).bind(start).bind(end)
                         .fetch_one(c).await?
@@ -164,7 +168,7 @@ impl ReportReader {
     }
 
     /// The first day on which a funnel stage has trials (ads days with a positive count of
-    /// trials and a reported count of successes; the UTC creation day of the first lead).
+    /// trials and a reported count of successes; the local creation day of the first lead).
     pub async fn stage_first_day(&mut self, project: i64, stage: Stage) -> StoreResult<Option<NaiveDate>> {
         Ok(match ads_columns(stage) {
             Some((num, den)) => {
@@ -183,13 +187,13 @@ impl ReportReader {
                     sqlx::query_scalar::<_, Option<DateTime<Utc>>>(sql).bind(project)
                         .fetch_one(c).await?
                 });
-                first.map(|at| at.date_naive())
+                first.map(|at| self.zone.day_of(at))
             }
         })
     }
 
     /// One account's days with a follower count up to `last`, by date, each with the
-    /// interactions and number of the account's posts of that UTC day for the days
+    /// interactions and number of the account's posts of that local day for the days
     /// `posts_from ..= posts_to` (grouped in the database; 0 on other days).
     pub async fn account_days_with_posts(
         &mut self,
@@ -199,7 +203,8 @@ impl ReportReader {
         last: NaiveDate,
     ) -> StoreResult<Vec<AccountDay>> {
         let backend = self.backend();
-        let day = post_day(backend);
+        let range = (self.zone.start_of(posts_from), self.zone.end_of(posts_to));
+        let day = post_day(backend, self.zone, range);
         // The account's posts through the primary key, not every account's posts of the days.
         let at = unindexed(backend, "p.published_at");
         let sql = format!(
@@ -220,8 +225,8 @@ impl ReportReader {
                 .bind(project)
                 .bind(platform)
                 .bind(account)
-                .bind(midnight(posts_from))
-                .bind(midnight(posts_to + Days::new(1)))
+                .bind(range.0)
+                .bind(range.1)
                 .bind(last)
                 .fetch_all(c)
                 .await?
@@ -293,7 +298,7 @@ impl ReportReader {
              ORDER BY CAST({i} AS DOUBLE PRECISION) / COALESCE(d.followers, p.followers) * 100 {direction},
                       p.published_at, p.platform, p.account, p.post_id
              LIMIT $4",
-            join = join_post_day(self.backend()),
+            join = join_post_day(self.backend(), self.zone, (start, end)),
             i = INTERACTIONS,
         );
         Ok(on_conn!(&mut self.conn, c => {
@@ -326,10 +331,16 @@ impl ReportReader {
             Metric::Cpc => ads("spend", Some("clicks")),
             Metric::Cpl => ads("spend", Some("leads")),
             Metric::Cpv => ads("spend", Some("video_views")),
-            Metric::RepeatRequests => leads(backend, "CASE WHEN repeat THEN 1 ELSE 0 END", None),
-            Metric::LeadToDeal => leads(backend, "CASE WHEN status = 'won' THEN 1 ELSE 0 END", Some("1")),
+            Metric::RepeatRequests => leads(backend, self.zone, "CASE WHEN repeat THEN 1 ELSE 0 END", None),
+            Metric::LeadToDeal => leads(
+                backend,
+                self.zone,
+                "CASE WHEN status = 'won' THEN 1 ELSE 0 END",
+                Some("1"),
+            ),
             Metric::Revenue => leads(
                 backend,
+                self.zone,
                 "CASE WHEN status = 'won' THEN COALESCE(amount, 0) ELSE 0 END",
                 None,
             ),
@@ -349,10 +360,10 @@ impl ReportReader {
         Ok(MetricRows::Days(days))
     }
 
-    /// The posts per account and UTC day of the project's whole history, with the
+    /// The posts per account and local day of the project's whole history, with the
     /// account's follower count of the day.
     async fn post_account_days(&mut self, project: i64) -> StoreResult<Vec<PostAccountDay>> {
-        let day = post_day(self.backend());
+        let day = post_day(self.backend(), self.zone, WHOLE_HISTORY);
         let i = INTERACTIONS;
         let sql = format!(
             "SELECT CAST({day} AS TEXT), CAST(SUM({i}) AS DOUBLE PRECISION),
@@ -407,12 +418,12 @@ fn ads(num: &str, den: Option<&str>) -> String {
     )
 }
 
-/// Leads by their UTC creation day: `SUM(num)` and, for a rate, `SUM(den)` (1 = every lead).
-fn leads(backend: Backend, num: &str, den: Option<&str>) -> String {
-    let day = match backend {
-        Backend::Sqlite => "substr(created_at, 1, 10)",
-        Backend::Postgres => "CAST(CAST((created_at AT TIME ZONE 'UTC') AS DATE) AS TEXT)",
-    };
+/// Leads by their local creation day: `SUM(num)` and, for a rate, `SUM(den)` (1 = every lead).
+fn leads(backend: Backend, zone: LocalZone, num: &str, den: Option<&str>) -> String {
+    let day = format!(
+        "CAST({} AS TEXT)",
+        local_day(backend, "created_at", zone, WHOLE_HISTORY)
+    );
     let den = den
         .map(|d| format!("CAST(SUM({d}) AS DOUBLE PRECISION)"))
         .unwrap_or("CAST(NULL AS DOUBLE PRECISION)".into());
@@ -422,9 +433,9 @@ fn leads(backend: Backend, num: &str, den: Option<&str>) -> String {
 }
 
 impl Store {
-    /// The first and last day holding any data of `project` (daily figures, posts, ads or
-    /// leads); `None` for a project without data.
-    pub async fn data_span(&self, project: i64) -> StoreResult<Option<(NaiveDate, NaiveDate)>> {
+    /// The first and last (local, in `zone`) day holding any data of `project` (daily
+    /// figures, posts, ads or leads); `None` for a project without data.
+    pub async fn data_span(&self, project: i64, zone: LocalZone) -> StoreResult<Option<(NaiveDate, NaiveDate)>> {
         // One MIN or MAX per subquery: SQLite answers a lone MIN/MAX from an index in a few
         // steps, but scans every row for the pair (a second, on a million posts).
         let dates = "SELECT (SELECT MIN(date) FROM daily_stats WHERE project_id = $1),
@@ -451,7 +462,7 @@ impl Store {
         });
         let times = times
             .into_iter()
-            .map(|(a, b)| (a.map(|t| t.date_naive()), b.map(|t| t.date_naive())));
+            .map(|(a, b)| (a.map(|t| zone.day_of(t)), b.map(|t| zone.day_of(t))));
         Ok(days
             .into_iter()
             .chain(times)

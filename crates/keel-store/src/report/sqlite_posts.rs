@@ -71,7 +71,7 @@ pub(crate) fn posts(store: &crate::Store, days: ReportDays) -> Option<Batches<Sq
     let start = days.start().to_rfc3339_opts(SecondsFormat::AutoSi, false);
     let end = days.end().to_rfc3339_opts(SecondsFormat::AutoSi, false);
     let (first, last) = (days.first_day.to_string(), days.last_day.to_string());
-    let project = days.project;
+    let (project, zone) = (days.project, days.zone);
     Some(spawn_reader(move |out: &mut Batcher<SqlitePost>| {
         let conn = open(&file)?;
         let mut posts_stmt = conn.prepare(POSTS)?;
@@ -81,9 +81,16 @@ pub(crate) fn posts(store: &crate::Store, days: ReportDays) -> Option<Batches<Sq
         let mut days = DayFollowers::default();
         while let Some(row) = posts.next()? {
             let mut post = read_post(row)?;
-            // The UTC day is the text's first ten characters, as in the SQL of the other
-            // queries (`substr(published_at, 1, 10)`); dates compare as text.
-            let day = post.published_at.get(..10).unwrap_or_default();
+            // In UTC the day is the text's first ten characters, as in the SQL of the other
+            // queries (`substr(published_at, 1, 10)`); elsewhere the zone's local day, in
+            // the same form. Dates compare as text.
+            let local;
+            let day = if zone.is_utc() {
+                post.published_at.get(..10).unwrap_or_default()
+            } else {
+                local = zone.day_of(parse_published(&post.published_at)?).to_string();
+                local.as_str()
+            };
             if days.day().map(String::as_str) != Some(day) {
                 days.start(day.to_owned());
                 while days.wants_row() {

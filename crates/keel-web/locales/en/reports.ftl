@@ -30,6 +30,7 @@ reports-er_before = ER, period before
 reports-er_trend = Daily ER
 reports-damage = ER damage
 reports-posts = Best and worst posts
+reports-pictures = Pictures of these posts that Keel published
 reports-total = Total
 reports-workflow = Approval workflow
 reports-median_approve = Median time to approve, hours

@@ -31,6 +31,7 @@ reports-er_before = ER, прошлый период
 reports-er_trend = ER по дням
 reports-damage = Ущерб для ER
 reports-posts = Лучшие и худшие посты
+reports-pictures = Изображения этих постов, опубликованных через Keel
 reports-total = Итого
 reports-workflow = Согласование
 reports-median_approve = Медианное время согласования, часов

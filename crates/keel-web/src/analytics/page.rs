@@ -173,6 +173,7 @@ pub async fn page(
             worst: &a.worst_posts,
             previous: previous.as_ref(),
             currencies: &currencies,
+            zone: keel_report::scope::zone_of(&ctx.project),
         };
         page.sections = Some(build(&input, t, "/definitions", Some(format!("/projects/{slug}/data"))));
     }

@@ -32,6 +32,8 @@ pub struct Input<'a> {
     /// The report of the period just before, as long as this one, for the changes; `None`
     /// for "all data" or when nothing precedes.
     pub previous: Option<&'a Report>,
+    /// The project's time zone: a post's day is its local publication day.
+    pub zone: keel_domain::local_days::LocalZone,
 }
 
 /// A figure as shown: its text, or undefined ("—", linking to the definition).
@@ -226,8 +228,8 @@ pub fn build(input: &Input<'_>, t: Tr, defs: &'static str, data_url: Option<Stri
         accounts,
         spikes: r.bot_spikes.iter().map(|s| spike(s, f)).collect(),
         post_tables: vec![
-            ("analytics.best", "bar-good", posts(input.best, input.texts, f)),
-            ("analytics.worst", "bar-bad", posts(input.worst, input.texts, f)),
+            ("analytics.best", "bar-good", posts(input.best, input, f)),
+            ("analytics.worst", "bar-bad", posts(input.worst, input, f)),
         ],
         has_posts: !input.best.is_empty() || !input.worst.is_empty(),
         ads: ads(r, input.currencies, t),
@@ -360,7 +362,7 @@ fn spike(s: &SpikeRow, f: Fmt) -> SpikeView {
 }
 
 /// A table's rows, each with its bar scaled to the table's highest ER.
-fn posts(list: &[PostRow], texts: Option<&HashMap<PostKey, PostText>>, f: Fmt) -> Vec<PostView> {
+fn posts(list: &[PostRow], input: &Input<'_>, f: Fmt) -> Vec<PostView> {
     let top = list.iter().filter_map(|p| p.er).fold(0.0_f64, f64::max);
     list.iter()
         .map(|p| PostView {
@@ -368,7 +370,7 @@ fn posts(list: &[PostRow], texts: Option<&HashMap<PostKey, PostText>>, f: Fmt) -
                 Some(er) if top > 0.0 => (er / top * 100.0).clamp(2.0, 100.0),
                 _ => 0.0,
             },
-            ..post(p, texts, f)
+            ..post(p, input, f)
         })
         .collect()
 }
@@ -376,7 +378,8 @@ fn posts(list: &[PostRow], texts: Option<&HashMap<PostKey, PostText>>, f: Fmt) -
 /// How much of a post's text a row shows: about two lines on a phone.
 const TEXT_SHOWN_CHARS: usize = 120;
 
-fn post(p: &PostRow, texts: Option<&HashMap<PostKey, PostText>>, f: Fmt) -> PostView {
+fn post(p: &PostRow, input: &Input<'_>, f: Fmt) -> PostView {
+    let texts = input.texts;
     let known = texts.and_then(|m| m.get(&(p.platform.clone(), p.account.clone(), p.post_id.clone())));
     PostView {
         bar: 0.0,
@@ -387,7 +390,7 @@ fn post(p: &PostRow, texts: Option<&HashMap<PostKey, PostText>>, f: Fmt) -> Post
             .filter(|s| !s.is_empty()),
         url: known.and_then(|k| k.url.clone()),
         account: format!("{} · {}", p.platform, p.account),
-        date: f.date(p.published_at.date_naive()),
+        date: f.date(input.zone.day_of(p.published_at)),
         interactions: f.int(p.interactions),
         er: pct2(f, p.er),
         err: pct2(f, p.err),

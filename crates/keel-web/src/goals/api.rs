@@ -8,7 +8,7 @@ use crate::{AppState, WebError};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::{Extension, Json};
-use chrono::Utc;
+
 use keel_app::goals::RawGoal;
 use keel_domain::GoalId;
 use keel_domain::goals::Target;
@@ -52,12 +52,13 @@ impl GoalBody {
     }
 }
 
-fn today() -> chrono::NaiveDate {
-    Utc::now().date_naive()
+/// Today in the project's time zone.
+fn today(ctx: &ProjectCtx) -> chrono::NaiveDate {
+    keel_report::scope::zone_of(&ctx.project).today()
 }
 
 async fn row(state: &AppState, ctx: &ProjectCtx, id: i64) -> Result<GoalRow, WebError> {
-    evaluate_goals(&state.store, &ctx.project, today())
+    evaluate_goals(&state.store, &ctx.project, today(&ctx))
         .await
         .map_err(WebError::Internal)?
         .into_iter()
@@ -71,7 +72,7 @@ pub async fn list(
     State(state): State<AppState>,
     Extension(ctx): Extension<ProjectCtx>,
 ) -> Result<Json<Vec<GoalRow>>, WebError> {
-    let rows = evaluate_goals(&state.store, &ctx.project, today())
+    let rows = evaluate_goals(&state.store, &ctx.project, today(&ctx))
         .await
         .map_err(WebError::Internal)?;
     Ok(Json(rows.into_iter().map(|e| e.row).collect()))
@@ -83,7 +84,7 @@ pub async fn create(
     Extension(ctx): Extension<ProjectCtx>,
     ApiJson(body): ApiJson<GoalBody>,
 ) -> Result<(StatusCode, Json<GoalRow>), WebError> {
-    let goal = keel_app::goals::create(&state.store, &ctx, &body.raw(), today()).await?;
+    let goal = keel_app::goals::create(&state.store, &ctx, &body.raw(), today(&ctx)).await?;
     Ok((StatusCode::CREATED, Json(row(&state, &ctx, goal.id.0).await?)))
 }
 
@@ -94,7 +95,7 @@ pub async fn update(
     Path((_, id)): Path<(String, i64)>,
     ApiJson(body): ApiJson<GoalBody>,
 ) -> Result<Json<GoalRow>, WebError> {
-    keel_app::goals::update(&state.store, &ctx, GoalId(id), &body.raw(), today()).await?;
+    keel_app::goals::update(&state.store, &ctx, GoalId(id), &body.raw(), today(&ctx)).await?;
     Ok(Json(row(&state, &ctx, id).await?))
 }
 

@@ -16,7 +16,7 @@ use axum::Extension;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use chrono::{NaiveDate, Utc};
+
 use keel_app::goals::RawGoal;
 use keel_domain::goals::{GoalType, Metric, Target};
 use keel_domain::{Action, Decision, decide};
@@ -84,8 +84,9 @@ pub struct GoalsPage {
     archived: Vec<(String, String, String, String)>,
 }
 
-fn today() -> NaiveDate {
-    Utc::now().date_naive()
+/// Today in the project's time zone.
+fn today(ctx: &ProjectCtx) -> chrono::NaiveDate {
+    keel_report::scope::zone_of(&ctx.project).today()
 }
 
 pub async fn page(
@@ -102,7 +103,7 @@ async fn render(
     ctx: &ProjectCtx,
     error: Option<String>,
 ) -> Result<GoalsPage, WebError> {
-    let evaluations = evaluate_goals(&state.store, &ctx.project, today())
+    let evaluations = evaluate_goals(&state.store, &ctx.project, today(&ctx))
         .await
         .map_err(WebError::Internal)?;
     let f = Fmt(chrome.t.0);
@@ -159,7 +160,7 @@ async fn render(
                 )
             })
             .collect(),
-        today: today().to_string(),
+        today: today(&ctx).to_string(),
         error,
         status: project.status.as_str().to_owned(),
         chrome,
@@ -302,7 +303,7 @@ pub async fn create(
     CsrfForm(form): CsrfForm<GoalForm>,
 ) -> Result<Response, WebError> {
     let saved = match form.raw() {
-        Ok(raw) => keel_app::goals::create(&state.store, &ctx, &raw, today())
+        Ok(raw) => keel_app::goals::create(&state.store, &ctx, &raw, today(&ctx))
             .await
             .map(|_| ()),
         Err(refusal) => Err(refusal.into()),
@@ -320,7 +321,7 @@ pub async fn update(
 ) -> Result<Response, WebError> {
     let id = keel_domain::GoalId(id);
     let saved = match form.raw() {
-        Ok(raw) => keel_app::goals::update(&state.store, &ctx, id, &raw, today())
+        Ok(raw) => keel_app::goals::update(&state.store, &ctx, id, &raw, today(&ctx))
             .await
             .map(|_| ()),
         Err(refusal) => Err(refusal.into()),

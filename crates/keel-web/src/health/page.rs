@@ -48,9 +48,13 @@ pub async fn page(
     chrome: Chrome,
     Extension(ctx): Extension<ProjectCtx>,
 ) -> Result<HealthPage, WebError> {
-    let facts = gather(&state.store, &ctx.project, chrono::Utc::now().date_naive())
-        .await
-        .map_err(WebError::Internal)?;
+    let facts = gather(
+        &state.store,
+        &ctx.project,
+        keel_report::scope::zone_of(&ctx.project).today(),
+    )
+    .await
+    .map_err(WebError::Internal)?;
     let findings = facts.findings();
     Ok(HealthPage {
         chrome,

@@ -11,7 +11,8 @@ use askama_web::WebTemplate;
 use axum::Extension;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
-use chrono::{NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{NaiveDate, NaiveDateTime};
+use keel_domain::local_days::LocalZone;
 use keel_domain::workflow::{Platform, PostState};
 use keel_domain::{Action, Decision, decide};
 use keel_store::plan::posts::{PlanPost, PostDraft};
@@ -71,21 +72,21 @@ pub fn state_key(state: &str) -> &'static str {
     }
 }
 
-fn item(p: &PlanPost) -> PlanItem {
+/// The project's time zone: the plan's days and times are its local ones.
+pub(crate) fn zone(ctx: &ProjectCtx) -> LocalZone {
+    LocalZone::or_utc(&ctx.project.time_zone)
+}
+
+fn item(p: &PlanPost, zone: LocalZone) -> PlanItem {
+    let local = p.scheduled_at.map(|t| t.with_timezone(&zone.tz()));
     PlanItem {
         id: p.id.0,
         state: p.state.as_str().to_owned(),
         state_key: state_key(p.state.as_str()),
         platforms: p.platforms().iter().map(|p| Plat::from(*p)).collect(),
         excerpt: p.excerpt(80),
-        time: p
-            .scheduled_at
-            .map(|t| t.format("%H:%M").to_string())
-            .unwrap_or_default(),
-        date: p
-            .scheduled_at
-            .map(|t| t.format("%Y-%m-%d").to_string())
-            .unwrap_or_default(),
+        time: local.map(|t| t.format("%H:%M").to_string()).unwrap_or_default(),
+        date: local.map(|t| t.format("%Y-%m-%d").to_string()).unwrap_or_default(),
         urgent: p.urgent,
         flagged: p.flagged(),
         sla_missed: p.sla_missed,
@@ -140,6 +141,8 @@ pub struct PlanPage {
     error_field: &'static str,
     /// What the new-post form shows: what was typed, after a refused submit.
     form: PostForm,
+    /// The project's time zone, whose local times the page shows and the form takes.
+    zone_name: &'static str,
 }
 
 impl PlanPage {
@@ -189,7 +192,8 @@ async fn render(
     form: PostForm,
 ) -> Result<PlanPage, WebError> {
     let view = View::parse(query.view.as_deref());
-    let today = Utc::now().date_naive();
+    let zone = zone(ctx);
+    let today = zone.today();
     let anchor = query
         .date
         .as_deref()
@@ -215,8 +219,8 @@ async fn render(
         .map(|day| {
             let mut items: Vec<PlanItem> = posts
                 .iter()
-                .filter(|p| p.scheduled_at.map(|t| t.date_naive()) == Some(*day))
-                .map(item)
+                .filter(|p| p.scheduled_at.map(|t| zone.day_of(t)) == Some(*day))
+                .map(|p| item(p, zone))
                 .collect();
             let more = if view == View::Month {
                 items.len().saturating_sub(MONTH_CARDS)
@@ -262,8 +266,16 @@ async fn render(
         prev: prev.to_string(),
         next: next.to_string(),
         cells,
-        list: posts.iter().filter(|p| p.scheduled_at.is_some()).map(item).collect(),
-        drafts: posts.iter().filter(|p| p.scheduled_at.is_none()).map(item).collect(),
+        list: posts
+            .iter()
+            .filter(|p| p.scheduled_at.is_some())
+            .map(|p| item(p, zone))
+            .collect(),
+        drafts: posts
+            .iter()
+            .filter(|p| p.scheduled_at.is_none())
+            .map(|p| item(p, zone))
+            .collect(),
         can_write,
         states: PostState::ALL
             .iter()
@@ -276,6 +288,7 @@ async fn render(
         error,
         error_field: "",
         form,
+        zone_name: zone.name(),
     })
 }
 
@@ -294,7 +307,8 @@ pub struct PostForm {
     pub instagram: Option<String>,
     #[serde(default)]
     pub facebook: Option<String>,
-    /// `YYYY-MM-DDTHH:MM` from a datetime-local input, read as UTC; empty for no date.
+    /// `YYYY-MM-DDTHH:MM` from a datetime-local input, a local time of the project's zone;
+    /// empty for no date.
     #[serde(default)]
     pub scheduled_at: String,
     #[serde(default)]
@@ -317,7 +331,7 @@ pub struct FieldError {
 
 impl PostForm {
     /// The draft the form describes, or what is wrong with it, at its field.
-    pub fn draft(&self) -> Result<PostDraft, FieldError> {
+    pub fn draft(&self, zone: LocalZone) -> Result<PostDraft, FieldError> {
         let chosen = [
             (Platform::Vk, &self.vk, &self.variant_vk),
             (Platform::Telegram, &self.telegram, &self.variant_telegram),
@@ -346,7 +360,11 @@ impl PostForm {
                             format!("время публикации `{text}`: нужна дата и время в виде ГГГГ-ММ-ДДTЧЧ:ММ"),
                         ),
                     })?;
-                Some(Utc.from_utc_datetime(&parsed))
+                Some(keel_domain::report_schedule::instant(
+                    parsed.date(),
+                    parsed.time(),
+                    zone.tz(),
+                ))
             }
         };
         let text = self.text.replace("\r\n", "\n");
@@ -376,7 +394,7 @@ pub async fn create(
     Extension(ctx): Extension<ProjectCtx>,
     CsrfForm(form): CsrfForm<PostForm>,
 ) -> Result<Response, WebError> {
-    let outcome = match form.draft() {
+    let outcome = match form.draft(zone(&ctx)) {
         Ok(draft) => state
             .store
             .create_plan_post(ctx.project.org(), ctx.project.id(), ctx.user.id(), &draft)

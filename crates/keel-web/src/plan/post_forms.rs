@@ -27,7 +27,7 @@ pub async fn edit(
     Extension(PostCtx(post)): Extension<PostCtx>,
     CsrfForm(form): CsrfForm<PostForm>,
 ) -> Result<Response, WebError> {
-    let outcome = match form.draft() {
+    let outcome = match form.draft(super::pages::zone(&ctx)) {
         Ok(draft) => state
             .store
             .edit_plan_post(&post, relation(&ctx, &post), ctx.user.id(), &draft)

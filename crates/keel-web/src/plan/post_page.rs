@@ -60,6 +60,8 @@ pub struct CommentLine {
 #[template(path = "post.html")]
 pub struct PostPage {
     chrome: Chrome,
+    /// The project's time zone, whose local time the page shows and the form takes.
+    zone_name: &'static str,
     slug: String,
     name: String,
     tab: &'static str,
@@ -150,6 +152,7 @@ async fn render(
     let lang = chrome.t.0;
     Ok(PostPage {
         chrome,
+        zone_name: super::pages::zone(ctx).name(),
         name: ctx.project.name.clone(),
         tab: "plan",
         id: p.id.0,
@@ -159,7 +162,11 @@ async fn render(
         rubric: p.rubric.clone(),
         scheduled_at: p
             .scheduled_at
-            .map(|t| t.format("%Y-%m-%dT%H:%M").to_string())
+            .map(|t| {
+                t.with_timezone(&super::pages::zone(ctx).tz())
+                    .format("%Y-%m-%dT%H:%M")
+                    .to_string()
+            })
             .unwrap_or_default(),
         urgent: p.urgent,
         author: p.author_name.clone(),

@@ -48,7 +48,7 @@ pub async fn list(
     let mut cards = Vec::with_capacity(projects.len());
     for p in projects {
         let roles = state.store.roles_in(p.id(), user.id()).await?;
-        let facts = crate::health::facts::gather(&state.store, &p, chrono::Utc::now().date_naive())
+        let facts = crate::health::facts::gather(&state.store, &p, keel_report::scope::zone_of(&p).today())
             .await
             .map_err(WebError::Internal)?;
         let findings = facts.findings();
@@ -176,7 +176,7 @@ pub async fn overview(
         tab: "overview",
         workflow: crate::plan::overview::card(&state, &ctx).await?,
         overdue: {
-            let today = chrono::Utc::now().date_naive();
+            let today = keel_report::scope::zone_of(&ctx.project).today();
             let items = state.store.action_items(ctx.project.id()).await?;
             items.into_iter().filter(|i| i.overdue(today)).collect()
         },

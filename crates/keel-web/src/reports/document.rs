@@ -7,7 +7,10 @@
 //! formats them.
 
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
-use keel_docs::{Block, Brand, Cell, Chart, Column, Document, Logo, NumberFormat, Section, Series, Table};
+use keel_docs::{
+    Block, Brand, Cell, Chart, Column, Document, Logo, LogoKind, NumberFormat, Picture, Section, Series, Table,
+};
+use keel_domain::local_days::LocalZone;
 use keel_domain::metrics::funnel::{Verdict, Zone};
 use keel_domain::workflow::health::{PostHistory, workflow_health};
 use keel_report::series::{build_analytics, build_summary};
@@ -35,6 +38,33 @@ pub struct ReportData {
     /// Meeting decisions (text, when) and action items (text, owner, due, done) of the period.
     pub decisions: Vec<(String, DateTime<Utc>)>,
     pub actions: Vec<(String, Option<String>, NaiveDate, bool)>,
+    /// The first image of each listed (best or worst) post that Keel itself published, by
+    /// `(platform, post id)`: PNG or JPEG only (what the PDF can embed).
+    pub pictures: Vec<((String, String), Logo)>,
+}
+
+/// The images Keel has of the listed posts: those it published through a connection, matched
+/// by the platform's post id.
+async fn pictures_of(store: &Store, project: &Project, a: &Analytics) -> anyhow::Result<Vec<((String, String), Logo)>> {
+    let mut keys: Vec<(String, String)> = Vec::new();
+    for p in a.best_posts.iter().chain(&a.worst_posts) {
+        let key = (p.platform.clone(), p.post_id.clone());
+        if !keys.contains(&key) {
+            keys.push(key);
+        }
+    }
+    let found = store.published_first_images(project.id(), &keys).await?;
+    Ok(found
+        .into_iter()
+        .filter_map(|(platform, post_id, _, content_type, bytes)| {
+            let kind = match content_type.as_str() {
+                "image/png" => LogoKind::Png,
+                "image/jpeg" => LogoKind::Jpeg,
+                _ => return None,
+            };
+            Some(((platform, post_id), Logo { bytes, kind }))
+        })
+        .collect())
 }
 
 /// The brand of the project's organization, as documents carry it.
@@ -75,8 +105,9 @@ pub async fn gather(
         }
         _ => None,
     };
+    let zone = keel_report::scope::zone_of(project);
     let in_period = |at: DateTime<Utc>| {
-        let d = at.date_naive();
+        let d = zone.day_of(at);
         from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t)
     };
     let posts = store.plan_posts_of(project.id()).await?;
@@ -109,6 +140,7 @@ pub async fn gather(
         .map(|a| (a.text, a.owner_name, a.due_on, a.done_at.is_some()))
         .collect();
     Ok(ReportData {
+        pictures: pictures_of(store, project, &analytics).await?,
         brand: brand_of(store, project).await?,
         project: project.clone(),
         analytics,
@@ -170,7 +202,7 @@ pub fn period_words(t: Tr, r: &Report) -> String {
 pub fn document(data: &ReportData, lang: Lang) -> Document {
     let t = lang.tr();
     let r = &data.analytics.report;
-    let mut sections = vec![summary(data, t), goals(r, t), kpis(data, t), posts(&data.analytics, t)];
+    let mut sections = vec![summary(data, t), goals(r, t), kpis(data, t), posts(data, t)];
     if !r.bot_spikes.is_empty() {
         sections.push(spikes(r, t));
     }
@@ -394,7 +426,7 @@ fn kpis(data: &ReportData, t: Tr) -> Section {
     section(t, "reports.kpis", blocks)
 }
 
-fn post_table(list: &[PostRow], t: Tr) -> Table {
+fn post_table(list: &[PostRow], zone: LocalZone, t: Tr) -> Table {
     let f = Fmt(t.0);
     Table {
         columns: vec![
@@ -410,7 +442,7 @@ fn post_table(list: &[PostRow], t: Tr) -> Table {
                 vec![
                     Cell::text(&p.post_id),
                     Cell::text(label(&p.platform, &p.account)),
-                    date(f, p.published_at.date_naive()),
+                    date(f, zone.day_of(p.published_at)),
                     int(f, p.interactions),
                     pct(f, p.er),
                 ]
@@ -419,15 +451,33 @@ fn post_table(list: &[PostRow], t: Tr) -> Table {
     }
 }
 
-fn posts(a: &Analytics, t: Tr) -> Section {
+fn posts(data: &ReportData, t: Tr) -> Section {
+    let (a, zone) = (&data.analytics, keel_report::scope::zone_of(&data.project));
     let mut blocks = Vec::new();
     if a.best_posts.is_empty() {
         blocks.push(Block::Note(t.get("analytics.posts.none").to_owned()));
     } else {
         blocks.push(Block::Paragraph(t.get("analytics.best").to_owned()));
-        blocks.push(Block::Table(post_table(&a.best_posts, t)));
+        blocks.push(Block::Table(post_table(&a.best_posts, zone, t)));
         blocks.push(Block::Paragraph(t.get("analytics.worst").to_owned()));
-        blocks.push(Block::Table(post_table(&a.worst_posts, t)));
+        blocks.push(Block::Table(post_table(&a.worst_posts, zone, t)));
+        let pictures: Vec<Picture> = a
+            .best_posts
+            .iter()
+            .chain(&a.worst_posts)
+            .filter_map(|p| {
+                let key = (p.platform.clone(), p.post_id.clone());
+                let (_, image) = data.pictures.iter().find(|(k, _)| *k == key)?;
+                Some(Picture {
+                    image: image.clone(),
+                    caption: format!("{} · {}", label(&p.platform, &p.account), p.post_id),
+                })
+            })
+            .collect();
+        if !pictures.is_empty() {
+            blocks.push(Block::Paragraph(t.get("reports.pictures").to_owned()));
+            blocks.push(Block::Pictures(pictures));
+        }
     }
     section(t, "reports.posts", blocks)
 }
@@ -600,6 +650,7 @@ fn workflow(data: &ReportData, t: Tr) -> Section {
 
 fn meetings(data: &ReportData, t: Tr) -> Section {
     let f = Fmt(t.0);
+    let zone = keel_report::scope::zone_of(&data.project);
     if data.decisions.is_empty() && data.actions.is_empty() {
         return section(
             t,
@@ -621,7 +672,7 @@ fn meetings(data: &ReportData, t: Tr) -> Section {
                 Cell::text(t.get("reports.decision")),
                 Cell::text(text),
                 Cell::text(""),
-                date(f, at.date_naive()),
+                date(f, zone.day_of(*at)),
             ]
         })
         .collect();

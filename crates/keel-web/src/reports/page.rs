@@ -176,8 +176,9 @@ pub struct Notice {
     to: Option<String>,
 }
 
-fn period_of(from: Option<String>, to: Option<String>) -> (String, String) {
-    let (f, t) = last_month(chrono::Utc::now().date_naive());
+/// The period asked for, else the last full month in the project's time zone.
+fn period_of(project: &keel_store::projects::Project, from: Option<String>, to: Option<String>) -> (String, String) {
+    let (f, t) = last_month(keel_report::scope::zone_of(project).today());
     (
         from.filter(|s| !s.trim().is_empty()).unwrap_or_else(|| f.to_string()),
         to.filter(|s| !s.trim().is_empty()).unwrap_or_else(|| t.to_string()),
@@ -196,7 +197,16 @@ pub async fn page(
         Some("schedule") => Some("reports.schedule.saved"),
         _ => None,
     };
-    render(&state, chrome, &ctx, period_of(q.from, q.to), None, notice_key, None).await
+    render(
+        &state,
+        chrome,
+        &ctx,
+        period_of(&ctx.project, q.from, q.to),
+        None,
+        notice_key,
+        None,
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -307,7 +317,7 @@ pub async fn set_schedule(
         .collect();
     let zone = field("time_zone");
     let t = chrome.t;
-    let period = period_of(None, None);
+    let period = period_of(&ctx.project, None, None);
     if keel_domain::report_schedule::parse_zone(&zone).is_none() {
         let page = render(
             &state,
@@ -338,8 +348,9 @@ pub async fn set_schedule(
     };
     match super::schedule::set(&state.store, &project, ctx.user.id(), &input, chrono::Utc::now()).await? {
         Ok(_) => Ok(Redirect::to(&format!("/projects/{}/reports?done=schedule", project.slug)).into_response()),
-        Err(super::schedule::BadSchedule(m)) => {
-            let page = render(&state, chrome, &ctx, period, None, None, Some(m)).await?;
+        Err(refusal) => {
+            let message = refusal.text(chrome.t.0).to_owned();
+            let page = render(&state, chrome, &ctx, period, None, None, Some(message)).await?;
             Ok((StatusCode::BAD_REQUEST, page).into_response())
         }
     }

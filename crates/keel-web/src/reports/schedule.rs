@@ -35,9 +35,29 @@ pub struct ScheduleInput {
     pub recipients: Vec<i64>,
 }
 
-/// Why a schedule was refused.
+/// Why a schedule was refused, in English and Russian.
 #[derive(Debug, Clone, PartialEq)]
-pub struct BadSchedule(pub String);
+pub struct BadSchedule {
+    pub en: String,
+    pub ru: String,
+}
+
+impl BadSchedule {
+    fn new(en: impl Into<String>, ru: impl Into<String>) -> BadSchedule {
+        BadSchedule {
+            en: en.into(),
+            ru: ru.into(),
+        }
+    }
+
+    /// The refusal in the reader's language.
+    pub fn text(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.en,
+            Lang::Ru => &self.ru,
+        }
+    }
+}
 
 /// Checks and stores `input` as the schedule of `project`, queueing its first delivery.
 /// Returns when that is due.
@@ -49,12 +69,16 @@ pub async fn set(
     now: DateTime<Utc>,
 ) -> anyhow::Result<Result<DateTime<Utc>, BadSchedule>> {
     let Some(cadence) = Cadence::parse(&input.cadence, input.day_of) else {
-        return Ok(Err(BadSchedule(
-            "monthly takes a day 1–28; weekly a weekday 1–7 (1 = Monday)".into(),
+        return Ok(Err(BadSchedule::new(
+            "monthly takes a day 1–28; weekly a weekday 1–7 (1 = Monday)",
+            "ежемесячно — день месяца от 1 до 28; еженедельно — день недели от 1 до 7 (1 — понедельник)",
         )));
     };
     let Ok(time) = NaiveTime::parse_from_str(input.at.trim(), "%H:%M") else {
-        return Ok(Err(BadSchedule(format!("`{}` is not a time as HH:MM", input.at))));
+        return Ok(Err(BadSchedule::new(
+            format!("`{}` is not a time as HH:MM", input.at),
+            format!("«{}» — не время в виде ЧЧ:ММ", input.at),
+        )));
     };
     let tz = parse_zone(&project.time_zone).unwrap_or(chrono_tz::UTC);
     let members = store.members_of(project.id()).await?;
@@ -68,7 +92,10 @@ pub async fn set(
         input.recipients.clone()
     };
     if recipients.is_empty() || !recipients.iter().all(|r| members.iter().any(|m| m.user_id == *r)) {
-        return Ok(Err(BadSchedule("recipients must be members of the project".into())));
+        return Ok(Err(BadSchedule::new(
+            "recipients must be members of the project",
+            "получатели должны быть участниками проекта",
+        )));
     }
     let next = next_run(cadence, time, tz, now);
     store

@@ -37,6 +37,7 @@ pub fn standalone(project: &Project, report: &Report) -> String {
         previous: None,
         currencies: &[],
         texts: None,
+        zone: keel_report::scope::zone_of(project),
     };
     render(project, &input, Lang::En)
 }
@@ -52,6 +53,7 @@ pub fn standalone_analytics(project: &Project, analytics: &Analytics, lang: Lang
         previous: None,
         currencies: &[],
         texts: None,
+        zone: keel_report::scope::zone_of(project),
     };
     render(project, &input, lang)
 }

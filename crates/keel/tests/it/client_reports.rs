@@ -232,3 +232,52 @@ on_both_backends! {
         assert!(near(px[0], 0xc2) && near(px[1], 0x18) && near(px[2], 0x5b), "band pixel {px:?}");
     }
 }
+
+on_both_backends! {
+    async fn the_pdf_shows_the_picture_of_a_listed_post_keel_published(backend) {
+        let Some(db) = TestDb::new(backend, "report_pictures").await else { return };
+        keel(&db, &["demo"]);
+        let json: Value = serde_json::from_slice(&report(&db, "json", "en")).unwrap();
+        // The October post with the highest ER is listed among the best posts.
+        let best = json["posts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p["er"].is_number())
+            .max_by(|a, b| a["er"].as_f64().partial_cmp(&b["er"].as_f64()).unwrap())
+            .unwrap()
+            .clone();
+        let (platform, post_id) = (best["platform"].as_str().unwrap(), best["post_id"].as_str().unwrap());
+        let before = report(&db, "pdf", "en");
+        let images = |pdf: &[u8]| pdf.windows(13).filter(|w| *w == b"/Subtype /Ima" || w.starts_with(b"/Subtype/Imag")).count();
+        // Keel published it: one of the plan's posts carries an image and a publication with
+        // that platform post id (VK names its posts `-<community>_<post>`).
+        let store = keel_store::Store::open(&db.url).await.unwrap();
+        let published_as = if platform == "vk" { format!("-1_{post_id}") } else { post_id.to_owned() };
+        let png = png_logo();
+        keel_store::on_pool!(store.raw_pool_for_tests(), p => {
+            let post: i64 = sqlx::query_scalar(
+                "SELECT pp.id FROM plan_posts pp JOIN projects pr ON pr.id = pp.project_id
+                 WHERE pr.slug = 'client-a' ORDER BY pp.id LIMIT 1",
+            )
+            .fetch_one(p).await.unwrap();
+            sqlx::query(
+                "INSERT INTO plan_post_images (post_id, content_type, file_name, bytes, size, created_at)
+                 VALUES ($1, 'image/png', 'post.png', $2, $3, $4)",
+            )
+            .bind(post).bind(&png).bind(png.len() as i32).bind(chrono::Utc::now())
+            .execute(p).await.unwrap();
+            sqlx::query(
+                "INSERT INTO plan_publications (post_id, platform, state, platform_post_id, attempts, updated_at)
+                 VALUES ($1, $2, 'published', $3, 1, $4)",
+            )
+            .bind(post).bind(platform).bind(&published_as).bind(chrono::Utc::now())
+            .execute(p).await.unwrap();
+        });
+        let after = report(&db, "pdf", "en");
+        assert_eq!(images(&after), images(&before) + 1, "one more image: the post's picture");
+        let Some(text) = pdf_text("the_pdf_shows_the_picture_of_a_listed_post_keel_published", &after) else { return };
+        assert!(text.contains("Pictures of these posts that Keel published"), "{text}");
+        assert!(text.contains(post_id), "the picture's caption names the post");
+    }
+}
