@@ -58,7 +58,7 @@ fn today(ctx: &ProjectCtx) -> chrono::NaiveDate {
 }
 
 async fn row(state: &AppState, ctx: &ProjectCtx, id: i64) -> Result<GoalRow, WebError> {
-    evaluate_goals(&state.store, &ctx.project, today(&ctx))
+    evaluate_goals(&state.store, &ctx.project, today(ctx))
         .await
         .map_err(WebError::Internal)?
         .into_iter()

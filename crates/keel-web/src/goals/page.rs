@@ -103,7 +103,7 @@ async fn render(
     ctx: &ProjectCtx,
     error: Option<String>,
 ) -> Result<GoalsPage, WebError> {
-    let evaluations = evaluate_goals(&state.store, &ctx.project, today(&ctx))
+    let evaluations = evaluate_goals(&state.store, &ctx.project, today(ctx))
         .await
         .map_err(WebError::Internal)?;
     let f = Fmt(chrome.t.0);
@@ -160,7 +160,7 @@ async fn render(
                 )
             })
             .collect(),
-        today: today(&ctx).to_string(),
+        today: today(ctx).to_string(),
         error,
         status: project.status.as_str().to_owned(),
         chrome,
