@@ -61,8 +61,7 @@ impl ConnectionPlatform {
         match self {
             ConnectionPlatform::Vk => Some(Platform::Vk),
             ConnectionPlatform::Telegram => Some(Platform::Telegram),
-            // Checked on connect; publishing to Instagram (images served under `public_url`)
-            // comes in a later version, so its posts are still published by hand.
+            ConnectionPlatform::Instagram => Some(Platform::Instagram),
             _ => None,
         }
     }

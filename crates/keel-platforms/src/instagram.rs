@@ -1,8 +1,24 @@
-//! The Instagram Graph API with Instagram Login (`https://graph.instagram.com`): what Keel reads
-//! to check a connection — the account behind the token (`GET /me?fields=user_id,username`) and
+//! The Instagram Graph API with Instagram Login (`https://graph.instagram.com`).
+//!
+//! To check a connection: the account behind the token (`GET /me?fields=user_id,username`) and
 //! its publishing quota (`GET /{ig-user-id}/content_publishing_limit?fields=quota_usage,config`).
-//! Errors come as a 4xx with `{"error": {"message", "type", "code", "fbtrace_id"}}`; code 190
-//! (`OAuthException`) is an invalid, expired or revoked token; 4, 17, 32 and 613 are rate limits.
+//!
+//! To publish (Meta's "Content Publishing" guide): `POST /{ig-user-id}/media` with `image_url`
+//! (Meta downloads the image from it; JPEG only) and `caption` makes a media container
+//! (`{"id"}`); a carousel's images are containers with `is_carousel_item=true`, then one
+//! container with `media_type=CAROUSEL`, `children` (their ids, comma-separated) and the
+//! caption. `GET /{container-id}?fields=status_code,status` tells when it is ready:
+//! `IN_PROGRESS`, `FINISHED`, `ERROR` (with the reason in `status`), `EXPIRED` (not published
+//! within 24 hours) or `PUBLISHED`. `POST /{ig-user-id}/media_publish` with `creation_id`
+//! publishes a finished container once (`{"id"}` of the media); the media's `permalink` is
+//! read with `GET /{media-id}?fields=permalink`; the account's recent media with
+//! `GET /{ig-user-id}/media?fields=id,caption,timestamp,permalink`.
+//!
+//! Errors come as a 4xx with `{"error": {"message", "type", "code", "error_subcode",
+//! "is_transient", "error_user_msg", "fbtrace_id"}}`; code 190 (`OAuthException`) is an invalid,
+//! expired or revoked token; 4, 17, 32 and 613 are rate limits; -1 and -2 (and anything marked
+//! `is_transient`) are passing server trouble; 9004 (subcode 2207052) is an image Meta could not
+//! download.
 
 use crate::failure::{Failure, PlatformError};
 use crate::http::HttpClient;
@@ -14,10 +30,12 @@ pub const DEFAULT_API_URL: &str = "https://graph.instagram.com";
 
 #[derive(Debug, thiserror::Error)]
 pub enum InstagramError {
-    #[error("Instagram {what}: error {code}: {message}")]
+    #[error("Instagram {what}: error {code}{}: {message}", subcode.map(|s| format!(" ({s})")).unwrap_or_default())]
     Api {
         what: &'static str,
         code: i64,
+        subcode: Option<i64>,
+        transient: bool,
         message: String,
     },
     #[error("Instagram {what}: {detail}")]
@@ -38,9 +56,18 @@ impl InstagramError {
 impl PlatformError for InstagramError {
     fn failure(&self) -> Failure {
         match self {
-            InstagramError::Api { code, message, .. } => match *code {
+            InstagramError::Api {
+                code,
+                message,
+                transient,
+                subcode,
+                ..
+            } => match *code {
                 190 => Failure::Reconnect,
-                4 | 17 | 32 | 613 => Failure::RetryLater { after: None },
+                4 | 17 | 32 | 613 | -1 | -2 => Failure::RetryLater { after: None },
+                // The account's 24-hour publishing limit is reached.
+                9 if *subcode == Some(2207042) => Failure::RetryLater { after: None },
+                _ if *transient => Failure::RetryLater { after: None },
                 1 | 2 => Failure::PlatformDown,
                 _ => Failure::Rejected {
                     reason: message.clone(),
@@ -95,6 +122,77 @@ struct ApiError {
     #[serde(default)]
     message: String,
     code: i64,
+    #[serde(default)]
+    error_subcode: Option<i64>,
+    #[serde(default)]
+    is_transient: bool,
+    /// Meta's words for the user, when it has them ("The media could not be fetched…").
+    #[serde(default)]
+    error_user_msg: Option<String>,
+}
+
+impl ApiError {
+    fn into_error(self, what: &'static str) -> InstagramError {
+        let message = match self.error_user_msg.filter(|m| !m.is_empty()) {
+            Some(user) if !self.message.is_empty() => format!("{} ({user})", self.message),
+            Some(user) => user,
+            None => self.message,
+        };
+        InstagramError::Api {
+            what,
+            code: self.code,
+            subcode: self.error_subcode,
+            transient: self.is_transient,
+            message,
+        }
+    }
+}
+
+/// Something made on Instagram (a container, a media): its id.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Created {
+    pub id: String,
+}
+
+/// Where a media container stands.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ContainerStatus {
+    /// `IN_PROGRESS`, `FINISHED`, `ERROR`, `EXPIRED` or `PUBLISHED`.
+    #[serde(default)]
+    pub status_code: String,
+    /// With `ERROR`, Meta's reason.
+    #[serde(default)]
+    pub status: Option<String>,
+}
+
+/// One of the account's media, as listed by `/{ig-user-id}/media`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Media {
+    pub id: String,
+    #[serde(default)]
+    pub caption: Option<String>,
+    /// ISO 8601 with an offset without a colon (`2026-12-04T08:15:00+0000`).
+    #[serde(default)]
+    pub timestamp: Option<String>,
+    #[serde(default)]
+    pub permalink: Option<String>,
+}
+
+impl Media {
+    /// When it was published, if the timestamp reads.
+    pub fn published_at(&self) -> Option<chrono::DateTime<chrono::Utc>> {
+        let t = self.timestamp.as_deref()?;
+        chrono::DateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%S%z")
+            .or_else(|_| chrono::DateTime::parse_from_rfc3339(t))
+            .ok()
+            .map(|d| d.with_timezone(&chrono::Utc))
+    }
+}
+
+#[derive(Deserialize)]
+struct Permalink {
+    #[serde(default)]
+    permalink: Option<String>,
 }
 
 /// A client for one access token; cheap to clone.
@@ -148,17 +246,33 @@ impl InstagramApi {
                 what,
                 detail: e.to_string(),
             })?;
-        if let Ok(ErrorEnvelope { error }) = serde_json::from_slice(&bytes) {
-            return Err(InstagramError::Api {
+        decode(what, status, &bytes)
+    }
+
+    /// POSTs form fields (the token among them) to `path`.
+    async fn post<T: DeserializeOwned>(
+        &self,
+        what: &'static str,
+        path: &str,
+        fields: &[(&str, String)],
+    ) -> Result<T, InstagramError> {
+        let mut pairs: Vec<(&str, String)> = fields.to_vec();
+        pairs.push(("access_token", self.token.clone()));
+        let url = format!("{}/{path}", self.base);
+        let (status, bytes) = self
+            .http
+            .post(
+                &url,
+                "application/x-www-form-urlencoded",
+                crate::http::form_body(&pairs),
+                self.timeout,
+            )
+            .await
+            .map_err(|e| InstagramError::Transport {
                 what,
-                code: error.code,
-                message: error.message,
-            });
-        }
-        serde_json::from_slice(&bytes).map_err(|e| InstagramError::Decode {
-            what,
-            detail: format!("HTTP {status}: {e}"),
-        })
+                detail: e.to_string(),
+            })?;
+        decode(what, status, &bytes)
     }
 
     pub async fn me(&self) -> Result<Me, InstagramError> {
@@ -178,4 +292,84 @@ impl InstagramApi {
             detail: "no data".into(),
         })
     }
+
+    /// A container for one image Meta downloads from `image_url`: alone with its `caption`,
+    /// or as an item of a carousel (no caption of its own).
+    pub async fn create_image_container(
+        &self,
+        user_id: &str,
+        image_url: &str,
+        caption: Option<&str>,
+        carousel_item: bool,
+    ) -> Result<String, InstagramError> {
+        let mut fields = vec![("image_url", image_url.to_owned())];
+        if let Some(caption) = caption {
+            fields.push(("caption", caption.to_owned()));
+        }
+        if carousel_item {
+            fields.push(("is_carousel_item", "true".to_owned()));
+        }
+        let created: Created = self.post("media", &format!("{user_id}/media"), &fields).await?;
+        Ok(created.id)
+    }
+
+    /// A carousel container of `children` (finished image containers) with the caption.
+    pub async fn create_carousel_container(
+        &self,
+        user_id: &str,
+        children: &[String],
+        caption: &str,
+    ) -> Result<String, InstagramError> {
+        let fields = [
+            ("media_type", "CAROUSEL".to_owned()),
+            ("children", children.join(",")),
+            ("caption", caption.to_owned()),
+        ];
+        let created: Created = self.post("media", &format!("{user_id}/media"), &fields).await?;
+        Ok(created.id)
+    }
+
+    pub async fn container_status(&self, container_id: &str) -> Result<ContainerStatus, InstagramError> {
+        self.get("container status", container_id, "status_code,status").await
+    }
+
+    /// Publishes a finished container; the media's id.
+    pub async fn media_publish(&self, user_id: &str, container_id: &str) -> Result<String, InstagramError> {
+        let fields = [("creation_id", container_id.to_owned())];
+        let created: Created = self
+            .post("media_publish", &format!("{user_id}/media_publish"), &fields)
+            .await?;
+        Ok(created.id)
+    }
+
+    pub async fn permalink(&self, media_id: &str) -> Result<Option<String>, InstagramError> {
+        let p: Permalink = self.get("permalink", media_id, "permalink").await?;
+        Ok(p.permalink)
+    }
+
+    /// The account's most recent media, newest first (the API's first page).
+    pub async fn recent_media(&self, user_id: &str) -> Result<Vec<Media>, InstagramError> {
+        let media: Data<Media> = self
+            .get(
+                "recent media",
+                &format!("{user_id}/media"),
+                "id,caption,timestamp,permalink",
+            )
+            .await?;
+        Ok(media.data)
+    }
+}
+
+fn decode<T: DeserializeOwned>(
+    what: &'static str,
+    status: hyper::StatusCode,
+    bytes: &[u8],
+) -> Result<T, InstagramError> {
+    if let Ok(ErrorEnvelope { error }) = serde_json::from_slice(bytes) {
+        return Err(error.into_error(what));
+    }
+    serde_json::from_slice(bytes).map_err(|e| InstagramError::Decode {
+        what,
+        detail: format!("HTTP {status}: {e}"),
+    })
 }

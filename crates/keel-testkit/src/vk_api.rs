@@ -72,6 +72,8 @@ pub struct VkServer {
     pub holds: Arc<Mutex<HashMap<String, Duration>>>,
     /// Tokens no longer valid (revoked by the user).
     pub revoked: Arc<Mutex<Vec<String>>>,
+    /// Every answer given: (method, body), for checking against VK's API schema.
+    pub answers: Arc<Mutex<Vec<(String, Value)>>>,
     next_id: Arc<Mutex<i64>>,
     /// Where it listens: `http://127.0.0.1:PORT/method` is the `KEEL_VK_API_URL`.
     pub url: String,
@@ -158,8 +160,15 @@ fn now_unix() -> i64 {
 async fn method(
     State(server): State<VkServer>,
     Path(name): Path<String>,
-    Form(mut params): Form<HashMap<String, String>>,
+    Form(params): Form<HashMap<String, String>>,
 ) -> Json<Value> {
+    let answer = answer(&server, &name, params).await;
+    server.answers.lock().unwrap().push((name, answer.0.clone()));
+    answer
+}
+
+async fn answer(server: &VkServer, name: &str, mut params: HashMap<String, String>) -> Json<Value> {
+    let name = name.to_owned();
     let token = params.remove("access_token").unwrap_or_default();
     server.calls.lock().unwrap().push((name.clone(), params.clone()));
     if params.get("v").map(String::as_str) != Some("5.199") {

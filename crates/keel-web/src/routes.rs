@@ -149,6 +149,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         route!(POST "/projects/{slug}/connections", Project(Action::ManageConnections), "Connect an account (checked with the platform first)", connections::page::connect),
         route!(POST "/projects/{slug}/connections/{connection}/remove", Project(Action::ManageConnections), "Remove a connection", connections::page::remove),
         route!(POST "/projects/{slug}/posts/{id}/publications/{platform}", Post(Action::WritePosts), "Resolve a failed or unknown publication: send it again, or mark it published with its address", connections::page::resolve_publication),
+        route!(GET "/media/{token}", Public, "One image of a post being published to Instagram, for Meta to download; the secret, expiring `{token}` is the credential", connections::media::image),
         route!(GET "/ical/{feed}", Public, "The project's plan as iCalendar; the secret `{feed}` (`<secret>.ics`) is the credential", calendar_feeds::page::feed),
         // Goals, brief, team matrix, meetings and health check
         route!(GET "/projects/{slug}/goals", Project(Action::View), "Goals with progress, feasibility and forecast", goals::page::page),
@@ -190,7 +191,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         route!(GET "/api/v1/projects/{slug}/posts", Project(Action::View), "The content plan's posts (`?state=`, `?platform=` filter)", plan::api::list, doc plan::api::__path_list),
         route!(POST "/api/v1/projects/{slug}/posts", Project(Action::WritePosts), "Create a draft post: `text`, `platforms`, `scheduled_at`, `urgent`, `rubric`, `variants`", plan::api::create, doc plan::api::__path_create),
         route!(GET "/api/v1/projects/{slug}/workflow", Project(Action::View), "Workflow settings, designated approvers and the workflow's health", plan::api::workflow, doc plan::api::__path_workflow),
-        route!(POST "/api/v1/projects/{slug}/workflow", Project(Action::ManageWorkflow), "Change the urgent SLA (`urgent_sla_minutes`) and `auto_approve`", plan::api::set_workflow, doc plan::api::__path_set_workflow),
+        route!(POST "/api/v1/projects/{slug}/workflow", Project(Action::ManageWorkflow), "Change the urgent SLA (`urgent_sla_minutes`), `auto_approve` and `publish_urgent_at_once`", plan::api::set_workflow, doc plan::api::__path_set_workflow),
         route!(GET "/api/v1/posts/{id}", Post(Action::View), "One post with its comments and audit trail (`events`)", plan::api::show, doc plan::api::__path_show),
         route!(POST "/api/v1/posts/{id}/edit", Post(Action::WritePosts), "Change a draft or a post sent back (fields left out keep their value)", plan::api::edit, doc plan::api::__path_edit),
         route!(POST "/api/v1/posts/{id}/submit", Post(Action::WritePosts), "Send the post for approval (urgent posts start their SLA clock)", plan::api::submit, doc plan::api::__path_submit),

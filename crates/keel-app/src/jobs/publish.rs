@@ -4,9 +4,12 @@
 //! that state) and due; each of its platforms with a connection gets a publication. Each
 //! pending publication is claimed (committed `sending`) before its platform is called, so two
 //! instances never both send it; a `sending` claim older than [`STALE_AFTER`] was abandoned by a
-//! dead instance and is reconciled (VK) or left `unknown` for a person (Telegram). When all are
-//! published the post is `published`; when one failed for good, `failed` with the reason, and the
-//! author and agency lead are notified.
+//! dead instance and is reconciled (VK, Instagram) or left `unknown` for a person (Telegram). A
+//! publishing call that got no answer (`unknown`) is reconciled once, [`RECHECK_AFTER`] later,
+//! where the platform can tell (VK, Instagram). A platform asking to wait is called again after
+//! its `retry_after`, or after a backoff doubling with each attempt. When all are published the
+//! post is `published`; when one failed for good, `failed` with the reason, and the author and
+//! agency lead are notified.
 
 use crate::publishing::Platforms;
 use crate::publishing::send::{self, Content, Image, SEND_DEADLINE, STALE_AFTER, Sent, Target};
@@ -25,6 +28,27 @@ use std::sync::Arc;
 
 /// After this many claims of one publication that the platform answered "wait", it fails.
 const MAX_ATTEMPTS: i32 = 8;
+
+/// How long after an unanswered publishing call the platform is asked what became of it (it
+/// had time to show the post).
+pub const RECHECK_AFTER: chrono::Duration = chrono::Duration::seconds(60);
+
+/// How long images stay reachable at their public links (Meta downloads them while the
+/// container is processed; a container not published within 24 hours expires anyway).
+const MEDIA_LINK_LIFETIME: chrono::Duration = chrono::Duration::hours(24);
+
+/// The wait before attempt `attempts + 1` when the platform asked to wait without saying how
+/// long: 30 s, doubling with each attempt, at most 30 minutes.
+pub fn backoff(attempts: i32) -> std::time::Duration {
+    let doublings = attempts.clamp(1, 7) as u32 - 1;
+    std::time::Duration::from_secs((30u64 << doublings).min(1800))
+}
+
+/// Reconciliation of an attempt: when it was claimed, and the platform's handle of it.
+struct Reconcile {
+    claimed_at: DateTime<Utc>,
+    reference: Option<String>,
+}
 
 pub(crate) struct PublishJob {
     pub platforms: Arc<Platforms>,
@@ -87,6 +111,7 @@ async fn publish(
     }
     let mut content_cache: Option<Vec<Image>> = None;
     let mut in_flight = false;
+    let mut recheck = false;
     let mut wait: Option<std::time::Duration> = None;
     for publication in &publications {
         let Some(platform) = publication.platform() else {
@@ -103,6 +128,7 @@ async fn publish(
                 }
                 let images = images(store, &post, &mut content_cache).await?;
                 let sent = call(store, platforms, &post, platform, &connection, images, None).await?;
+                recheck |= matches!(&sent.outcome, Outcome::Unknown { .. }) && reconcilable(platform);
                 wait = wait.max(finish(store, &post, platform, &connection, publication.attempts + 1, sent).await?);
             }
             PublicationState::Sending => {
@@ -124,12 +150,24 @@ async fn publish(
                     Some(c) => store.connection(c).await?,
                     None => None,
                 };
-                let sent = match (platform, connection) {
-                    (Platform::Vk, Some(connection)) => {
+                let sent = match connection {
+                    Some(connection) if reconcilable(platform) => {
                         let images = images(store, &post, &mut content_cache).await?;
-                        let claimed = publication.claimed_at.unwrap_or(as_of);
-                        let sent = call(store, platforms, &post, platform, &connection, images, Some(claimed)).await?;
-                        finish(store, &post, platform, &connection, publication.attempts, sent).await?;
+                        let reconcile = Reconcile {
+                            claimed_at: publication.claimed_at.unwrap_or(as_of),
+                            reference: publication.platform_ref.clone(),
+                        };
+                        let sent =
+                            call(store, platforms, &post, platform, &connection, images, Some(reconcile)).await?;
+                        finish(
+                            store,
+                            &post,
+                            platform,
+                            &connection,
+                            publication.attempts,
+                            still_unknown(sent),
+                        )
+                        .await?;
                         continue;
                     }
                     _ => Outcome::Unknown {
@@ -138,6 +176,46 @@ async fn publish(
                     },
                 };
                 store.record_publication(post.id, platform, &sent).await?;
+            }
+            PublicationState::Unknown
+                if reconcilable(platform) && publication.error_key.as_deref() == Some("outcome_unknown") =>
+            {
+                // No answer to the publishing call: once the platform had time to show the
+                // post, it is asked what became of it — never simply sent again.
+                let Some(connection) = (match publication.connection_id {
+                    Some(c) => store.connection(c).await?,
+                    None => None,
+                }) else {
+                    continue;
+                };
+                if !store
+                    .reclaim_unknown(post.id, platform, as_of - RECHECK_AFTER, worker, as_of)
+                    .await?
+                {
+                    continue;
+                }
+                tracing::info!(
+                    post = post.id.0,
+                    platform = platform.as_str(),
+                    "an unanswered send is reconciled"
+                );
+                let images = images(store, &post, &mut content_cache).await?;
+                let reconcile = Reconcile {
+                    claimed_at: publication.claimed_at.unwrap_or(as_of),
+                    reference: publication.platform_ref.clone(),
+                };
+                let sent = call(store, platforms, &post, platform, &connection, images, Some(reconcile)).await?;
+                wait = wait.max(
+                    finish(
+                        store,
+                        &post,
+                        platform,
+                        &connection,
+                        publication.attempts,
+                        still_unknown(sent),
+                    )
+                    .await?,
+                );
             }
             PublicationState::Published | PublicationState::Failed | PublicationState::Unknown => {}
         }
@@ -151,10 +229,34 @@ async fn publish(
             .enqueue_job(PUBLISH, &serde_json::json!({ "post_id": post.id }), as_of + after)
             .await?;
     }
+    if recheck {
+        store
+            .enqueue_job(
+                PUBLISH,
+                &serde_json::json!({ "post_id": post.id }),
+                as_of + RECHECK_AFTER,
+            )
+            .await?;
+    }
     if in_flight {
         return Err(PassError::InFlight(post.id.0));
     }
     Ok(())
+}
+
+/// Platforms that can tell what became of an unanswered send (VK: the wall and the guid;
+/// Instagram: the media container and the account's recent media). Telegram cannot.
+fn reconcilable(platform: Platform) -> bool {
+    matches!(platform, Platform::Vk | Platform::Instagram)
+}
+
+/// A reconciliation that could not tell stays unknown for a person, under a reason code that is
+/// not reconciled again.
+fn still_unknown(mut sent: Sent) -> Sent {
+    if let Outcome::Unknown { key, .. } = &mut sent.outcome {
+        *key = "outcome_still_unknown".into();
+    }
+    sent
 }
 
 /// The publication's connection if it may be used now; otherwise the publication is failed with
@@ -201,8 +303,8 @@ async fn images<'c>(
     Ok(cache.as_deref().unwrap_or_default())
 }
 
-/// Calls the platform (or reconciles, for an abandoned VK send claimed at `reconcile`), bounded
-/// by [`SEND_DEADLINE`].
+/// Calls the platform (or reconciles an abandoned or unanswered send), bounded by
+/// [`SEND_DEADLINE`].
 async fn call(
     store: &Store,
     platforms: &Platforms,
@@ -210,7 +312,7 @@ async fn call(
     platform: Platform,
     connection: &Connection,
     images: &[Image],
-    reconcile: Option<DateTime<Utc>>,
+    reconcile: Option<Reconcile>,
 ) -> Result<Sent, PassError> {
     let Some(key) = platforms.key.as_ref() else {
         return Ok(unsent(Reason::SecretWontOpen(platform)));
@@ -237,15 +339,19 @@ async fn call(
         secret: &secret,
     };
     let sending = async {
-        match (platform, reconcile) {
-            (Platform::Vk, Some(claimed)) => send::reconcile_vk(platforms, &target, &content, claimed).await,
+        Ok::<Sent, PassError>(match (platform, reconcile) {
+            (Platform::Vk, Some(r)) => send::reconcile_vk(platforms, &target, &content, r.claimed_at).await,
             (Platform::Vk, None) => send::send_vk(platforms, &target, &content).await,
             (Platform::Telegram, _) => send::send_telegram(platforms, &target, &content).await,
+            (Platform::Instagram, Some(r)) => {
+                send::reconcile_instagram(platforms, &target, &content, r.reference.as_deref(), r.claimed_at).await
+            }
+            (Platform::Instagram, None) => send_instagram(store, platforms, post, &target, &content).await?,
             _ => unsent(Reason::NotConnected(platform)),
-        }
+        })
     };
     Ok(match tokio::time::timeout(SEND_DEADLINE, sending).await {
-        Ok(sent) => sent,
+        Ok(sent) => sent?,
         Err(_) => Sent {
             outcome: Outcome::Unknown {
                 key: "outcome_unknown".into(),
@@ -255,6 +361,35 @@ async fn call(
             retry_after: None,
         },
     })
+}
+
+/// Instagram: each image gets a public link under `public_url` (Meta downloads it from there),
+/// the containers are made and waited for, the container to publish is noted on the
+/// publication (committed), and then it is published.
+async fn send_instagram(
+    store: &Store,
+    platforms: &Platforms,
+    post: &PlanPost,
+    target: &Target<'_>,
+    content: &Content,
+) -> Result<Sent, PassError> {
+    let Some(public_url) = platforms.public_url.as_deref() else {
+        return Ok(unsent(Reason::NoPublicUrl));
+    };
+    let expires = keel_store::now() + MEDIA_LINK_LIFETIME;
+    let mut urls = vec![];
+    for image in store.plan_images(post.id).await?.into_iter().take(10) {
+        let token = store.create_media_link(post.id, image.id, expires).await?;
+        urls.push(format!("{}/media/{token}", public_url.trim_end_matches('/')));
+    }
+    let container = match send::prepare_instagram(platforms, target, content, &urls).await {
+        Ok(container) => container,
+        Err(sent) => return Ok(sent),
+    };
+    store
+        .note_publication_ref(post.id, Platform::Instagram, &container)
+        .await?;
+    Ok(send::publish_instagram(platforms, target, &container).await)
 }
 
 fn unsent(reason: Reason) -> Sent {
@@ -287,7 +422,7 @@ async fn finish(
                 reason: reason.clone(),
             };
         } else {
-            wait = Some(sent.retry_after.unwrap_or(std::time::Duration::from_secs(30)));
+            wait = Some(sent.retry_after.unwrap_or_else(|| backoff(attempts)));
         }
     }
     match &outcome {
@@ -313,4 +448,17 @@ async fn finish(
             .await?;
     }
     Ok(wait)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff;
+    use std::time::Duration;
+
+    #[test]
+    fn the_backoff_doubles_from_30_seconds_up_to_30_minutes() {
+        let waits: Vec<u64> = (1..=8).map(|a| backoff(a).as_secs()).collect();
+        assert_eq!(waits, [30, 60, 120, 240, 480, 960, 1800, 1800]);
+        assert_eq!(backoff(0), Duration::from_secs(30));
+    }
 }

@@ -8,8 +8,7 @@
 //! - Telegram: the chat exists (`getChat`) and is a channel, and the bot (`getMe`) is an
 //!   administrator allowed to post there (`getChatMember`: `can_post_messages`).
 //! - Instagram: the account answers (`/me`) and is the one named, publishing quota is left
-//!   (`content_publishing_limit`), and `public_url` is set (Meta fetches images from it). Posts
-//!   to Instagram are still published by hand in this version.
+//!   (`content_publishing_limit`), and `public_url` is set (Meta fetches images from it).
 //! - The advertising and CRM platforms: not connected by this version yet.
 
 use super::Platforms;

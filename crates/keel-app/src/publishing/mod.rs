@@ -31,6 +31,9 @@ pub struct Platforms {
     pub timeout: Duration,
     /// The installation's public address (Instagram fetches images from under it).
     pub public_url: Option<String>,
+    /// The first wait before asking Instagram whether a media container is ready (it doubles
+    /// after each "in progress", up to 30 s).
+    pub instagram_poll: Duration,
 }
 
 impl Default for Platforms {
@@ -43,6 +46,7 @@ impl Default for Platforms {
             key: None,
             timeout: Duration::from_secs(30),
             public_url: None,
+            instagram_poll: Duration::from_secs(2),
         }
     }
 }

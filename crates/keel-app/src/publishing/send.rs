@@ -3,11 +3,13 @@
 //! Every sender distinguishes a call that certainly did not publish (the platform answered with
 //! an error, or an earlier step such as a photo upload failed) from one that may have: no answer
 //! to the publishing call itself. The first is retried or failed; the second is
-//! [`Outcome::Unknown`], never sent again blindly (VK is reconciled: see [`reconcile_vk`]).
+//! [`Outcome::Unknown`], never sent again blindly (VK and Instagram are reconciled: see
+//! [`reconcile_vk`] and [`reconcile_instagram`]).
 
 use super::Platforms;
 use super::words::Reason;
 use keel_domain::workflow::variants::Platform;
+use keel_platforms::instagram::{InstagramApi, InstagramError};
 use keel_platforms::telegram::{BotToken, TelegramApi, TelegramError, Upload, escape_html, message_url};
 use keel_platforms::vk::{self, AccessToken, VkApi, VkError};
 use keel_platforms::{Failure, PlatformError};
@@ -260,5 +262,208 @@ pub async fn send_telegram(platforms: &Platforms, target: &Target<'_>, content: 
             };
             judge(Platform::Telegram, e.failure(), e.to_string(), maybe, reason)
         }
+    }
+}
+
+/// How long Instagram may take to process a post's containers before the attempt is given up
+/// (nothing is published then: it is tried again later). Meta suggests polling a container's
+/// status about once a minute for up to five minutes; Keel starts at `instagram_poll` and
+/// doubles the interval, within [`SEND_DEADLINE`].
+pub const INSTAGRAM_PROCESSING_LIMIT: std::time::Duration = std::time::Duration::from_secs(180);
+
+fn instagram_api(platforms: &Platforms, target: &Target<'_>) -> Result<InstagramApi, Sent> {
+    match target.secret.get("access_token").and_then(|t| t.as_str()) {
+        Some(token) => Ok(InstagramApi::new(&platforms.instagram_api_url, token).with_timeout(platforms.timeout)),
+        None => Err(Sent {
+            outcome: failed(Reason::TokenRejected(Platform::Instagram)),
+            reconnect: true,
+            retry_after: None,
+        }),
+    }
+}
+
+fn instagram_failed(e: &InstagramError, published_maybe: bool) -> Sent {
+    // Meta could not download the image from Keel's public link.
+    if e.code() == Some(9004) {
+        return Sent::done(failed(Reason::ImageNotTaken(e.to_string())));
+    }
+    judge(
+        Platform::Instagram,
+        e.failure(),
+        e.to_string(),
+        published_maybe,
+        Reason::TokenRejected(Platform::Instagram),
+    )
+}
+
+/// Waits for a container to be `FINISHED`, polling its status with a growing interval.
+async fn finished(platforms: &Platforms, api: &InstagramApi, container: &str) -> Result<(), Sent> {
+    let started = std::time::Instant::now();
+    let mut every = platforms.instagram_poll;
+    loop {
+        tokio::time::sleep(every).await;
+        let status = api
+            .container_status(container)
+            .await
+            .map_err(|e| instagram_failed(&e, false))?;
+        match status.status_code.as_str() {
+            "FINISHED" => return Ok(()),
+            "ERROR" => {
+                let words = status.status.unwrap_or_else(|| "the container ended in ERROR".into());
+                return Err(Sent::done(failed(Reason::ImageNotTaken(words))));
+            }
+            "EXPIRED" => {
+                return Err(Sent::done(failed(Reason::ImageNotTaken(
+                    "the media container expired before it was published".into(),
+                ))));
+            }
+            // Published already: only by an earlier attempt of this publication.
+            "PUBLISHED" => return Ok(()),
+            _ => {}
+        }
+        if started.elapsed() + every > INSTAGRAM_PROCESSING_LIMIT {
+            return Err(Sent::done(retry(Reason::Unreachable(
+                Platform::Instagram,
+                format!(
+                    "the image was still being processed after {} s",
+                    started.elapsed().as_secs()
+                ),
+            ))));
+        }
+        every = (every * 2).min(std::time::Duration::from_secs(30));
+    }
+}
+
+/// Instagram, the first step: the containers — one image with the caption, or a carousel of
+/// up to ten (each image a carousel item, then the carousel with the caption) — made from the
+/// images' public URLs and waited for until finished. Nothing is published yet: every
+/// failure here is certain (tried again, or failed with the reason). Returns the container to
+/// publish.
+pub async fn prepare_instagram(
+    platforms: &Platforms,
+    target: &Target<'_>,
+    content: &Content,
+    image_urls: &[String],
+) -> Result<String, Sent> {
+    let api = instagram_api(platforms, target)?;
+    let user = target.account.trim();
+    let caption = content.text.as_str();
+    match image_urls {
+        [] => Err(Sent::done(failed(Reason::NeedsImage))),
+        [one] => {
+            let container = api
+                .create_image_container(user, one, Some(caption), false)
+                .await
+                .map_err(|e| instagram_failed(&e, false))?;
+            finished(platforms, &api, &container).await?;
+            Ok(container)
+        }
+        many => {
+            let mut children = vec![];
+            for url in many.iter().take(10) {
+                let child = api
+                    .create_image_container(user, url, None, true)
+                    .await
+                    .map_err(|e| instagram_failed(&e, false))?;
+                finished(platforms, &api, &child).await?;
+                children.push(child);
+            }
+            let carousel = api
+                .create_carousel_container(user, &children, caption)
+                .await
+                .map_err(|e| instagram_failed(&e, false))?;
+            finished(platforms, &api, &carousel).await?;
+            Ok(carousel)
+        }
+    }
+}
+
+/// The published media's permalink (the account's page when Instagram does not say).
+async fn instagram_published(api: &InstagramApi, media_id: String) -> Sent {
+    let url = match api.permalink(&media_id).await {
+        Ok(Some(url)) => url,
+        Ok(None) | Err(_) => "https://www.instagram.com/".to_owned(),
+    };
+    Sent::done(Outcome::Published { id: media_id, url })
+}
+
+/// Instagram, the second step: `media_publish` of the finished container. No answer leaves the
+/// outcome unknown (reconciled later: see [`reconcile_instagram`]).
+pub async fn publish_instagram(platforms: &Platforms, target: &Target<'_>, container: &str) -> Sent {
+    let api = match instagram_api(platforms, target) {
+        Ok(api) => api,
+        Err(sent) => return sent,
+    };
+    match api.media_publish(target.account.trim(), container).await {
+        Ok(media_id) => instagram_published(&api, media_id).await,
+        Err(e) => {
+            let maybe = matches!(e, InstagramError::Transport { .. } | InstagramError::Decode { .. });
+            instagram_failed(&e, maybe)
+        }
+    }
+}
+
+/// Instagram after an unanswered or abandoned attempt. The container, if one was made, says
+/// whether it was published (a container publishes once): `PUBLISHED` — the media is found
+/// among the account's recent media by its caption and time; `FINISHED` — it was not, and is
+/// published now; otherwise nothing went out and the post is tried again. Without a container
+/// `media_publish` was never called: tried again. When Instagram cannot be asked, the outcome
+/// stays unknown for a person.
+pub async fn reconcile_instagram(
+    platforms: &Platforms,
+    target: &Target<'_>,
+    content: &Content,
+    container: Option<&str>,
+    claimed_at: chrono::DateTime<chrono::Utc>,
+) -> Sent {
+    let api = match instagram_api(platforms, target) {
+        Ok(api) => api,
+        Err(sent) => return sent,
+    };
+    let Some(container) = container else {
+        return Sent::done(retry(Reason::Unreachable(
+            Platform::Instagram,
+            "the attempt stopped before anything was sent to be published".into(),
+        )));
+    };
+    let cannot_ask = |e: InstagramError| match e.failure() {
+        Failure::Reconnect => instagram_failed(&e, true),
+        _ => Sent::done(unknown(Reason::OutcomeUnknown(Platform::Instagram, e.to_string()))),
+    };
+    let status = match api.container_status(container).await {
+        Ok(status) => status,
+        Err(e) => return cannot_ask(e),
+    };
+    match status.status_code.as_str() {
+        "PUBLISHED" => {
+            let media = match api.recent_media(target.account.trim()).await {
+                Ok(media) => media,
+                Err(e) => return cannot_ask(e),
+            };
+            let since = claimed_at - chrono::Duration::minutes(5);
+            let found = media.into_iter().find(|m| {
+                m.caption.as_deref().map(str::trim) == Some(content.text.trim())
+                    && m.published_at().is_none_or(|at| at >= since)
+            });
+            match found {
+                Some(m) => Sent::done(Outcome::Published {
+                    id: m.id,
+                    url: m.permalink.unwrap_or_else(|| "https://www.instagram.com/".into()),
+                }),
+                None => Sent::done(unknown(Reason::OutcomeUnknown(
+                    Platform::Instagram,
+                    "published, but not found among the account's recent media".into(),
+                ))),
+            }
+        }
+        "FINISHED" => publish_instagram(platforms, target, container).await,
+        "IN_PROGRESS" => match finished(platforms, &api, container).await {
+            Ok(()) => publish_instagram(platforms, target, container).await,
+            Err(sent) => sent,
+        },
+        _ => Sent::done(retry(Reason::Unreachable(
+            Platform::Instagram,
+            format!("the earlier container ended {}; a new one is made", status.status_code),
+        ))),
     }
 }

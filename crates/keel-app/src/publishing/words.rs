@@ -27,6 +27,12 @@ pub enum Reason {
     NeedsReconnecting(Platform),
     /// The stored credentials do not open (the secret key changed).
     SecretWontOpen(Platform),
+    /// Instagram could not take the post's image (downloading or processing it failed).
+    ImageNotTaken(String),
+    /// Instagram downloads images from Keel, and Keel's `public_url` is not set.
+    NoPublicUrl,
+    /// Instagram publishes only posts with an image.
+    NeedsImage,
 }
 
 impl Reason {
@@ -42,6 +48,9 @@ impl Reason {
             Reason::NotConnected(_) => "not_connected",
             Reason::NeedsReconnecting(_) => "needs_reconnecting",
             Reason::SecretWontOpen(_) => "secret_wont_open",
+            Reason::ImageNotTaken(_) => "image_not_taken",
+            Reason::NoPublicUrl => "no_public_url",
+            Reason::NeedsImage => "needs_image",
         }
     }
 
@@ -93,6 +102,18 @@ impl Reason {
                 format!("the stored {} credentials do not open with this installation's secret key: reconnect the account", p.label()),
                 format!("сохранённые доступы {} не открываются секретным ключом этой установки: переподключите аккаунт", p.label()),
             ),
+            Reason::ImageNotTaken(detail) => pick(
+                format!("Instagram could not take the post's image ({detail}); it downloads images from Keel's public address (public_url), which must be reachable from the internet: check it, then retry"),
+                format!("Instagram не смог принять изображение поста ({detail}); он скачивает изображения с публичного адреса Keel (public_url), который должен быть доступен из интернета: проверьте его и повторите"),
+            ),
+            Reason::NoPublicUrl => pick(
+                "Instagram downloads a post's images from Keel, and Keel's public address (public_url) is not set: the administrator sets it, then the post is retried".into(),
+                "Instagram скачивает изображения поста с Keel, а публичный адрес Keel (public_url) не задан: администратор задаёт его, затем публикацию повторяют".into(),
+            ),
+            Reason::NeedsImage => pick(
+                "Instagram publishes only posts with an image: add one, then retry".into(),
+                "Instagram публикует только посты с изображением: добавьте его и повторите".into(),
+            ),
         }
     }
 }
@@ -105,10 +126,12 @@ pub fn stored_reason(key: Option<&str>, english: Option<&str>, platform: Platfor
         "vk_id_token" => Reason::VkIdToken,
         "bot_removed" => Reason::BotRemoved,
         "rate_limited" => Reason::RateLimited(platform, String::new()),
-        "outcome_unknown" => Reason::OutcomeUnknown(platform, String::new()),
+        "outcome_unknown" | "outcome_still_unknown" => Reason::OutcomeUnknown(platform, String::new()),
         "not_connected" => Reason::NotConnected(platform),
         "needs_reconnecting" => Reason::NeedsReconnecting(platform),
         "secret_wont_open" => Reason::SecretWontOpen(platform),
+        "no_public_url" => Reason::NoPublicUrl,
+        "needs_image" => Reason::NeedsImage,
         _ => return english.map(str::to_owned),
     };
     Some(reason.text(lang))

@@ -134,6 +134,29 @@ impl Store {
         self.plan_post(post.org(), post.id).await?.ok_or(StoreError::NotFound)
     }
 
+    /// Keel schedules an approved post for `at` on its own (an urgent post the project
+    /// publishes at once): the same transition as a person's `Schedule` — audited with no actor,
+    /// the publishing job queued for `at` — in one transaction. The caller decides when it
+    /// applies (`keel_app::workflow`).
+    pub async fn schedule_by_keel(&self, post: &PlanPost, at: DateTime<Utc>, why: &str) -> StoreResult<PlanPost> {
+        let at = chrono::SubsecRound::trunc_subsecs(at, 0);
+        let from = post.state();
+        let keel = Relation::new(keel_domain::RoleSet::of(keel_domain::Role::AgencyLead), false);
+        let to = transition(from, PostAction::Schedule, keel).map_err(refusal)?;
+        let change = Change {
+            state: to,
+            audit_detail: serde_json::json!({ "scheduled_at": at, "by": "keel", "why": why }),
+            extra_sets: "",
+            scheduled_at: Some(at),
+            notify: None,
+            sla_timers: None,
+            suggestion: None,
+        };
+        self.write_transition(post, from, PostAction::Schedule, None, change, at)
+            .await?;
+        self.plan_post(post.org(), post.id).await?.ok_or(StoreError::NotFound)
+    }
+
     /// Checks a (re)submission and prepares its SLA clock.
     async fn submission(&self, post: &PlanPost, at: DateTime<Utc>) -> StoreResult<Change> {
         let open = self.open_suggestions(post.id).await?;

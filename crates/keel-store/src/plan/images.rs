@@ -53,6 +53,30 @@ async fn check_decodes(bytes: &[u8]) -> Result<(), String> {
     result.unwrap_or_else(|e| Err(format!("the decoder stopped: {e}")))
 }
 
+/// The image re-encoded as a JPEG (quality 90; transparency dropped onto white), for
+/// platforms that take only JPEG (Instagram).
+pub fn to_jpeg(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| e.to_string())?;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
+    reader.limits(limits);
+    let decoded = reader.decode().map_err(|e| e.to_string())?.to_rgba8();
+    let flat = image::RgbImage::from_fn(decoded.width(), decoded.height(), |x, y| {
+        let [r, g, b, a] = decoded.get_pixel(x, y).0;
+        let over_white = |c: u8| ((u16::from(c) * u16::from(a) + 255 * (255 - u16::from(a))) / 255) as u8;
+        image::Rgb([over_white(r), over_white(g), over_white(b)])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
+        .encode_image(&flat)
+        .map_err(|e| e.to_string())?;
+    Ok(out.into_inner())
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PlanImage {
     pub id: i64,
@@ -219,6 +243,25 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn images_become_jpegs_for_instagram() {
+        let picture = image::RgbaImage::from_fn(8, 6, |x, _| image::Rgba([200, 100, 50, if x < 4 { 255 } else { 0 }]));
+        let mut png = std::io::Cursor::new(Vec::new());
+        picture.write_to(&mut png, image::ImageFormat::Png).unwrap();
+        let jpeg = to_jpeg(&png.into_inner()).unwrap();
+        assert_eq!(sniff_image(&jpeg), Some("image/jpeg"));
+        let back = image::load_from_memory(&jpeg).unwrap().to_rgb8();
+        assert_eq!((back.width(), back.height()), (8, 6));
+        // Transparent pixels land on white, opaque ones keep their colour (JPEG is lossy).
+        assert!(
+            back.get_pixel(7, 0).0.iter().all(|&c| c > 230),
+            "{:?}",
+            back.get_pixel(7, 0)
+        );
+        assert!(back.get_pixel(0, 0).0[0] > 180 && back.get_pixel(0, 0).0[2] < 80);
+        assert!(to_jpeg(b"not an image").is_err());
+    }
     use super::*;
 
     #[test]

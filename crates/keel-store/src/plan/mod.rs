@@ -8,6 +8,7 @@ pub mod comments;
 pub mod health;
 pub mod images;
 pub mod inbox;
+pub mod media_links;
 pub mod posts;
 pub mod publications;
 pub mod settings;

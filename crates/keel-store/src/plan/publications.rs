@@ -38,6 +38,9 @@ pub struct Publication {
     pub attempts: i32,
     pub claimed_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
+    /// The platform's handle of the attempt in flight (Instagram: the media container), kept
+    /// so an unknown outcome can be reconciled.
+    pub platform_ref: Option<String>,
 }
 
 impl Publication {
@@ -48,7 +51,7 @@ impl Publication {
 
 const SELECT: &str =
     "SELECT post_id, platform, connection_id, state, platform_post_id, url, error_key, error, attempts,
-        claimed_at, updated_at FROM plan_publications";
+        claimed_at, updated_at, platform_ref FROM plan_publications";
 
 /// How a call ended, to record. `key` is the reason's code (pages word it), `reason` the
 /// English words.
@@ -157,6 +160,56 @@ impl Store {
         Ok(done == 1)
     }
 
+    /// Notes the platform's handle of the attempt in flight (only while `sending`), committed
+    /// before the call that publishes, like the claim itself.
+    pub async fn note_publication_ref(&self, post: PostId, platform: Platform, reference: &str) -> StoreResult<()> {
+        on_pool!(&self.pool, p => {
+            sqlx::query(
+                "UPDATE plan_publications SET platform_ref = $3, updated_at = $4
+                 WHERE post_id = $1 AND platform = $2 AND state = 'sending'",
+            )
+            .bind(post.0)
+            .bind(platform.as_str())
+            .bind(reference)
+            .bind(now())
+            .execute(p)
+            .await
+            .map(|_| ())
+        })?;
+        Ok(())
+    }
+
+    /// Claims an `unknown` publication (no answer to the publishing call) for reconciliation
+    /// with the platform, once it has been unknown since before `settled_before` (the platform
+    /// had time to show the post). Only the first reconciliation: a publication reconciled
+    /// without an answer carries another reason and stays for a person. `true`: this caller
+    /// owns it (`sending` again, committed).
+    pub async fn reclaim_unknown(
+        &self,
+        post: PostId,
+        platform: Platform,
+        settled_before: DateTime<Utc>,
+        worker: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let done = on_pool!(&self.pool, p => {
+            sqlx::query(
+                "UPDATE plan_publications SET state = 'sending', claimed_at = $4, claimed_by = $5, updated_at = $4
+                 WHERE post_id = $1 AND platform = $2 AND state = 'unknown' AND error_key = 'outcome_unknown'
+                   AND updated_at < $3",
+            )
+            .bind(post.0)
+            .bind(platform.as_str())
+            .bind(settled_before)
+            .bind(at)
+            .bind(worker)
+            .execute(p)
+            .await
+            .map(|r| r.rows_affected())
+        })?;
+        Ok(done == 1)
+    }
+
     /// Records the outcome of a claimed publication (only while it is still `sending`).
     pub async fn record_publication(&self, post: PostId, platform: Platform, outcome: &Outcome) -> StoreResult<()> {
         let (state, id, url, error) = match outcome {
@@ -171,7 +224,8 @@ impl Store {
         on_pool!(&self.pool, p => {
             sqlx::query(
                 "UPDATE plan_publications SET state = $3, platform_post_id = COALESCE($4, platform_post_id),
-                        url = COALESCE($5, url), error = $6, error_key = $8, updated_at = $7
+                        url = COALESCE($5, url), error = $6, error_key = $8, updated_at = $7,
+                        platform_ref = CASE WHEN $3 IN ('pending', 'failed') THEN NULL ELSE platform_ref END
                  WHERE post_id = $1 AND platform = $2 AND state = 'sending'",
             )
             .bind(post.0)
@@ -226,7 +280,8 @@ impl Store {
         let done = on_pool!(&self.pool, p => {
             sqlx::query(
                 "UPDATE plan_publications SET state = CASE WHEN $3 IS NULL THEN 'pending' ELSE 'published' END,
-                        url = COALESCE($3, url), error = NULL, error_key = NULL, updated_at = $4
+                        url = COALESCE($3, url), error = NULL, error_key = NULL, updated_at = $4,
+                        platform_ref = CASE WHEN $3 IS NULL THEN NULL ELSE platform_ref END
                  WHERE post_id = $1 AND platform = $2 AND state IN ('unknown', 'failed')",
             )
             .bind(post.0)
@@ -307,7 +362,8 @@ impl Store {
                 return Err(StoreError::Refused(keel_domain::workflow::Refusal::WrongState));
             }
             sqlx::query(
-                "UPDATE plan_publications SET state = 'pending', error = NULL, error_key = NULL, updated_at = $2
+                "UPDATE plan_publications SET state = 'pending', error = NULL, error_key = NULL, updated_at = $2,
+                        platform_ref = NULL
                  WHERE post_id = $1 AND state IN ('failed', 'unknown')",
             )
             .bind(post.id.0)

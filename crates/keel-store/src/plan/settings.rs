@@ -1,4 +1,5 @@
-//! A project's workflow settings: the urgent SLA and "silence means consent".
+//! A project's workflow settings: the urgent SLA, "silence means consent", and whether urgent
+//! posts go out as soon as they are approved.
 
 use crate::{Store, StoreError, StoreResult, append_audit, audit::NewAuditEvent, now, on_pool};
 use keel_domain::workflow::sla::{DEFAULT_SLA_MINUTES, validate_sla_minutes};
@@ -9,6 +10,9 @@ pub struct WorkflowSettings {
     pub urgent_sla_minutes: u32,
     /// Approve an urgent post automatically when its SLA expires without a decision.
     pub auto_approve: bool,
+    /// An urgent post approved inside its SLA with no date is scheduled for the moment of its
+    /// approval, and so published at once (PRODUCT.md "Connections and publishing").
+    pub publish_urgent_at_once: bool,
 }
 
 impl Default for WorkflowSettings {
@@ -16,6 +20,7 @@ impl Default for WorkflowSettings {
         WorkflowSettings {
             urgent_sla_minutes: DEFAULT_SLA_MINUTES,
             auto_approve: false,
+            publish_urgent_at_once: false,
         }
     }
 }
@@ -23,16 +28,20 @@ impl Default for WorkflowSettings {
 impl Store {
     /// The project's settings (the defaults until someone changes them).
     pub async fn workflow_settings(&self, project: ProjectId) -> StoreResult<WorkflowSettings> {
-        let row: Option<(i32, bool)> = on_pool!(&self.pool, p => {
-            sqlx::query_as("SELECT urgent_sla_minutes, auto_approve FROM workflow_settings WHERE project_id = $1")
+        let row: Option<(i32, bool, bool)> = on_pool!(&self.pool, p => {
+            sqlx::query_as(
+                "SELECT urgent_sla_minutes, auto_approve, publish_urgent_at_once FROM workflow_settings
+                 WHERE project_id = $1",
+            )
                 .bind(project.0)
                 .fetch_optional(p)
                 .await
         })?;
         Ok(row
-            .map(|(minutes, auto_approve)| WorkflowSettings {
+            .map(|(minutes, auto_approve, publish_urgent_at_once)| WorkflowSettings {
                 urgent_sla_minutes: minutes.max(1) as u32,
                 auto_approve,
+                publish_urgent_at_once,
             })
             .unwrap_or_default())
     }
@@ -53,12 +62,15 @@ impl Store {
         on_pool!(&self.pool, p => {
             let mut tx = p.begin().await?;
             sqlx::query(
-                "INSERT INTO workflow_settings (project_id, urgent_sla_minutes, auto_approve) VALUES ($1, $2, $3)
-                 ON CONFLICT (project_id) DO UPDATE SET urgent_sla_minutes = $2, auto_approve = $3",
+                "INSERT INTO workflow_settings (project_id, urgent_sla_minutes, auto_approve, publish_urgent_at_once)
+                 VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (project_id) DO UPDATE SET urgent_sla_minutes = $2, auto_approve = $3,
+                    publish_urgent_at_once = $4",
             )
             .bind(project.0)
             .bind(minutes as i32)
             .bind(settings.auto_approve)
+            .bind(settings.publish_urgent_at_once)
             .execute(&mut *tx)
             .await?;
             append_audit!(&mut *tx, NewAuditEvent {
@@ -68,7 +80,10 @@ impl Store {
                 subject_id: project.0,
                 actor,
                 action: "workflow_settings_changed",
-                detail: serde_json::json!({ "urgent_sla_minutes": minutes, "auto_approve": settings.auto_approve }),
+                detail: serde_json::json!({
+                    "urgent_sla_minutes": minutes, "auto_approve": settings.auto_approve,
+                    "publish_urgent_at_once": settings.publish_urgent_at_once,
+                }),
                 at,
             })?;
             tx.commit().await?;

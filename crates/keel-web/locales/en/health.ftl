@@ -7,6 +7,7 @@ health-approvers = Designated approvers
 health-approvers-none = No approver yet: give someone on the client side the “Approver” role under Team → People.
 health-sla_setting = Urgent SLA
 health-auto_approve = Auto-approve at SLA expiry
+health-urgent_at_once = Publish urgent posts as soon as they are approved
 health-on = on
 health-yes = yes
 health-no = no

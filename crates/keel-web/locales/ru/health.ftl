@@ -7,6 +7,7 @@ health-approvers = Согласующие
 health-approvers-none = Согласующих пока нет: дайте кому-то со стороны клиента роль «Согласующий» в разделе «Команда» → «Люди».
 health-sla_setting = SLA срочных постов
 health-auto_approve = Автосогласование по истечении SLA
+health-urgent_at_once = Публиковать срочные посты сразу после согласования
 health-on = вкл.
 health-yes = да
 health-no = нет

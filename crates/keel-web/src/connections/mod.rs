@@ -3,4 +3,5 @@
 //! post, resolve a publication whose outcome is unknown.
 
 pub mod api;
+pub mod media;
 pub mod page;

@@ -252,6 +252,8 @@ pub async fn upload_image(
 pub struct WorkflowJson {
     pub urgent_sla_minutes: u32,
     pub auto_approve: bool,
+    /// An urgent post approved inside its SLA with no date is published at once.
+    pub publish_urgent_at_once: bool,
     /// The designated approvers (the project's `client_approver` members), by e-mail.
     pub approvers: Vec<String>,
     /// Set when more than two people approve (PRODUCT.md rule 3).
@@ -301,6 +303,7 @@ pub async fn workflow(
     Ok(Json(WorkflowJson {
         urgent_sla_minutes: settings.urgent_sla_minutes,
         auto_approve: settings.auto_approve,
+        publish_urgent_at_once: settings.publish_urgent_at_once,
         too_many_approvers: too_many_approvers(approvers.len()),
         approvers,
         health: health.into(),
@@ -315,6 +318,8 @@ pub struct SettingsJson {
     #[serde(default, deserialize_with = "crate::json::optional_integer")]
     pub urgent_sla_minutes: Option<i64>,
     pub auto_approve: Option<bool>,
+    /// Publish an urgent post approved inside its SLA with no date at once.
+    pub publish_urgent_at_once: Option<bool>,
 }
 
 #[utoipa::path(post, path = "/api/v1/projects/{slug}/workflow", params(crate::openapi::Slug), request_body(content = Option<SettingsJson>, description = "fields left out keep their value"), responses((status = 200, body = WorkflowJson)))]
@@ -332,6 +337,7 @@ pub async fn set_workflow(
     let settings = WorkflowSettings {
         urgent_sla_minutes: minutes,
         auto_approve: body.auto_approve.unwrap_or(current.auto_approve),
+        publish_urgent_at_once: body.publish_urgent_at_once.unwrap_or(current.publish_urgent_at_once),
     };
     state
         .store

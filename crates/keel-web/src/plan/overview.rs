@@ -16,6 +16,7 @@ pub struct WorkflowCard {
     pub approvers: Vec<String>,
     pub sla_minutes: u32,
     pub auto_approve: bool,
+    pub urgent_at_once: bool,
     pub can_manage: bool,
     /// Formatted figures, "—" when undefined.
     pub median: String,
@@ -44,6 +45,7 @@ pub async fn card(state: &AppState, ctx: &ProjectCtx) -> Result<WorkflowCard, We
         approvers,
         sla_minutes: settings.urgent_sla_minutes,
         auto_approve: settings.auto_approve,
+        urgent_at_once: settings.publish_urgent_at_once,
         can_manage: decide(ctx.access, Action::ManageWorkflow) == Decision::Allow,
         median: fmt(health.median_minutes_to_approve, 0, ""),
         first_time: fmt(health.first_time_approval_pct, 0, " %"),
@@ -58,6 +60,8 @@ pub struct SettingsForm {
     urgent_sla_minutes: String,
     #[serde(default)]
     auto_approve: Option<String>,
+    #[serde(default)]
+    urgent_at_once: Option<String>,
 }
 
 pub async fn save(
@@ -82,6 +86,7 @@ pub async fn save(
     let settings = WorkflowSettings {
         urgent_sla_minutes: minutes,
         auto_approve: form.auto_approve.is_some(),
+        publish_urgent_at_once: form.urgent_at_once.is_some(),
     };
     state
         .store

@@ -37,6 +37,7 @@ pub async fn serve(config: &Config, store: &Store, demo: bool) -> anyhow::Result
         key: config.load_secret_key()?,
         timeout: Duration::from_secs(30),
         public_url: config.notify.public_url.clone(),
+        instagram_poll: Duration::from_secs(5),
     };
     if platforms.key.is_none() {
         tracing::warn!("no secret key (KEEL_SECRET_KEY): accounts cannot be connected, nothing is published");

@@ -26,6 +26,7 @@ mod notifications_delivery;
 mod notifications_storage;
 mod people;
 mod publishing;
+mod publishing_instagram;
 mod publishing_serve;
 mod real_data;
 mod report_links;

@@ -115,6 +115,19 @@ async fn approved_or_scheduled(
     image: bool,
     schedule: bool,
 ) -> i64 {
+    post_on(app, text, &["vk", "telegram"], usize::from(image), Some(at), schedule).await
+}
+
+/// A post to `platforms` with `images` distinct images, written and approved, dated `at`, and
+/// scheduled for it when `schedule`.
+pub async fn post_on(
+    app: &TestApp,
+    text: &str,
+    platforms: &[&str],
+    images: usize,
+    at: Option<chrono::DateTime<Utc>>,
+    schedule: bool,
+) -> i64 {
     let specialist = app.token("specialist@demo.local").await;
     let approver = app.token("approver-a@demo.local").await;
     let (status, post) = api(
@@ -123,17 +136,17 @@ async fn approved_or_scheduled(
         "POST",
         "/api/v1/projects/client-a/posts",
         Some(json!({
-            "text": text, "platforms": ["vk", "telegram"], "scheduled_at": at,
+            "text": text, "platforms": platforms, "scheduled_at": at,
         })),
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{post}");
     let id = post["id"].as_i64().unwrap();
-    if image {
+    for n in 0..images {
         let response = reqwest::Client::new()
-            .post(app.url(&format!("/api/v1/posts/{id}/images?name=latte.png")))
+            .post(app.url(&format!("/api/v1/posts/{id}/images?name=latte-{n}.png")))
             .bearer_auth(&specialist)
-            .body(png())
+            .body(png_numbered(n))
             .send()
             .await
             .unwrap();
@@ -157,6 +170,17 @@ async fn approved_or_scheduled(
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["state"], "scheduled");
     id
+}
+
+/// A small real PNG, different for each `n` (0 is [`png`]).
+pub fn png_numbered(n: usize) -> Vec<u8> {
+    if n == 0 {
+        return png();
+    }
+    let picture = image::RgbImage::from_fn(32, 32, |x, y| image::Rgb([x as u8 * 8, y as u8 * 8, (n * 20) as u8]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    picture.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
 }
 
 fn publication<'a>(post: &'a Value, platform: &str) -> &'a Value {
@@ -433,11 +457,24 @@ on_both_backends! {
         assert_eq!(on_vk["state"], "unknown", "no answer within the 2 s timeout: {post}");
         assert_eq!(on_vk["error_code"], "outcome_unknown");
         vk.hold("wall.post", std::time::Duration::ZERO);
-        let (status, post) = api(&app, &lead, "POST", &format!("/api/v1/posts/{slow}/publications/vk/resolve"),
-            Some(json!({"url": format!("https://vk.com/wall-{}_{}", vk_api::GROUP_ID, vk.wall().last().unwrap().id)}))).await;
-        assert_eq!(status, StatusCode::OK, "{post}");
-        assert_eq!(post["state"], "published", "{post}");
-        assert_eq!(vk.wall().iter().filter(|p| p.text == "Slow answer").count(), 1);
+        // A minute later (the platform had time to show it) VK is asked, not sent to again:
+        // the post is found on the wall.
+        let sent = vk.calls_to("wall.post").len();
+        runner.run_due(t + Duration::seconds(20)).await.unwrap();
+        let (_, post) = api(&app, &owner, "GET", &format!("/api/v1/posts/{slow}"), None).await;
+        assert_eq!(publication(&post, "vk")["state"], "unknown", "not asked before the recheck: {post}");
+        assert!(vk.calls_to("wall.get").is_empty());
+        runner.run_due(t + Duration::minutes(2)).await.unwrap();
+        let (_, post) = api(&app, &owner, "GET", &format!("/api/v1/posts/{slow}"), None).await;
+        assert_eq!(post["state"], "published", "reconciled: {post}");
+        let on_wall: Vec<_> = vk.wall().into_iter().filter(|p| p.text == "Slow answer").collect();
+        assert_eq!(on_wall.len(), 1);
+        assert_eq!(publication(&post, "vk")["platform_post_id"], format!("-{}_{}", vk_api::GROUP_ID, on_wall[0].id));
+        assert_eq!(vk.calls_to("wall.post").len(), sent, "found on the wall, not sent again");
+        assert_eq!(vk.calls_to("wall.get").len(), 1);
+        // Later passes leave it alone.
+        runner.run_due(t + Duration::minutes(10)).await.unwrap();
+        assert_eq!(vk.calls_to("wall.post").len(), sent);
 
         // The bot was removed from the channel (403): failed, the connection needs reconnecting.
         bot.script("sendMessage", 403, json!({"ok": false, "error_code": 403,
@@ -591,4 +628,223 @@ on_both_backends! {
             assert!(body["error"].as_str().unwrap().contains("quota"), "{body}");
         }
     }
+}
+
+on_both_backends! {
+    async fn vk_rate_limits_wait_with_a_growing_backoff_and_an_album_goes_to_telegram_in_one_call(backend) {
+        let Some((app, vk, bot, platforms)) = app_with_platforms(backend, "publishing_backoff").await else { return };
+        let lead = app.token("agency@demo.local").await;
+        let owner = app.token("client-a@demo.local").await;
+        connect_both(&app, &lead).await;
+        let runner = keel_app::jobs::runner_publishing(&app.store, vec![], platforms.clone());
+
+        // VK answers 6 (too many requests per second), then 9 (flood control), then 29 (rate
+        // limit reached) — each HTTP 200 with {"error": …}; Keel waits 30 s, 60 s, 120 s, then
+        // publishes once.
+        vk.fail_next("wall.post", 6, "Too many requests per second");
+        vk.fail_next("wall.post", 9, "Flood control: too much captcha requests");
+        vk.fail_next("wall.post", 29, "Rate limit reached");
+        let t = Utc::now();
+        let id = scheduled_post(&app, "Busy VK", t, false).await;
+        let state = async |id: i64| {
+            let (_, post) = api(&app, &owner, "GET", &format!("/api/v1/posts/{id}"), None).await;
+            post
+        };
+        let steps: [(i64, usize, &str); 7] = [
+            (0, 1, "pending"),    // error 6: wait 30 s
+            (29, 1, "pending"),   // not before
+            (31, 2, "pending"),   // error 9: wait 60 s
+            (85, 2, "pending"),   // not before (31 + 60)
+            (92, 3, "pending"),   // error 29: wait 120 s
+            (200, 3, "pending"),  // not before (92 + 120)
+            (213, 4, "published"),
+        ];
+        for (after, calls, expected) in steps {
+            runner.run_due(t + Duration::seconds(after)).await.unwrap();
+            assert_eq!(vk.calls_to("wall.post").len(), calls, "at +{after} s");
+            let post = state(id).await;
+            let on_vk = publication(&post, "vk");
+            assert_eq!(on_vk["state"], expected, "at +{after} s: {post}");
+            if expected == "pending" {
+                assert_eq!(on_vk["error_code"], "rate_limited", "{on_vk}");
+            }
+        }
+        let post = state(id).await;
+        assert_eq!(post["state"], "published", "{post}");
+        assert_eq!(publication(&post, "vk")["attempts"], 4);
+        assert_eq!(vk.wall().iter().filter(|p| p.text == "Busy VK").count(), 1, "published exactly once");
+        assert_eq!(bot.calls_to("sendMessage").len(), 1, "Telegram went out once, at the first pass");
+
+        // Several images: one sendMediaGroup, the caption (HTML-escaped) on the first photo only.
+        let t = Utc::now();
+        let text = "Three <new> cups & saucers";
+        let album = post_on(&app, text, &["telegram"], 3, Some(t), true).await;
+        runner.run_due(t).await.unwrap();
+        let post = state(album).await;
+        assert_eq!(post["state"], "published", "{post}");
+        let groups = bot.calls_to("sendMediaGroup");
+        assert_eq!(groups.len(), 1, "one call for the album");
+        assert!(bot.calls_to("sendPhoto").is_empty());
+        let media = groups[0]["media"].as_array().unwrap();
+        assert_eq!(media.len(), 3);
+        assert_eq!(media[0]["caption"], "Three &lt;new&gt; cups &amp; saucers");
+        assert_eq!(media[0]["parse_mode"], "HTML");
+        for (n, item) in media.iter().enumerate() {
+            assert_eq!(item["type"], "photo");
+            if n > 0 {
+                assert!(item.get("caption").is_none(), "one caption, on the first: {item}");
+            }
+            let attached = item["media"].as_str().unwrap().strip_prefix("attach://").expect("uploaded with the call");
+            assert_eq!(groups[0][attached]["size"], png_numbered(n).len(), "image {n} in its place");
+        }
+        let on_tg = publication(&post, "telegram");
+        assert!(on_tg["url"].as_str().unwrap().starts_with("https://t.me/keel_test_channel/"), "{on_tg}");
+    }
+}
+
+/// The local VK server's answers — successes of every method publishing calls, and the errors
+/// Keel acts on — validate against VK's own API schema (`../shared/data/vk-api-schema`, or
+/// `KEEL_VK_API_SCHEMA`), checked by `keel-testkit/scripts/vk_schema_check.py` (Python
+/// `jsonschema`; the test is skipped without it unless `KEEL_TEST_REQUIRE` names `vk-api-schema`).
+#[tokio::test]
+async fn the_vk_fixture_answers_as_vks_api_schema_says() {
+    let schema = std::env::var("KEEL_VK_API_SCHEMA")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/vk-api-schema")
+        });
+    if !schema.join("wall/methods.json").exists() {
+        keel_testkit::skip(
+            "the_vk_fixture_answers_as_vks_api_schema_says",
+            "vk-api-schema",
+            "no VK API schema found",
+        );
+        return;
+    }
+    let vk = VkServer::start().await;
+    let client = reqwest::Client::new();
+    let call = async |method: &str, token: &str, fields: &[(&str, String)]| -> Value {
+        let mut form: Vec<(&str, String)> = vec![("access_token", token.to_owned()), ("v", "5.199".to_owned())];
+        form.extend(fields.iter().cloned());
+        client
+            .post(format!("{}/{method}", vk.url))
+            .form(&form)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    };
+    let group = vk_api::GROUP_ID.to_string();
+    let owner = format!("-{group}");
+    call("groups.getById", vk_api::TOKEN, &[("group_id", group.clone())]).await;
+    let server = call(
+        "photos.getWallUploadServer",
+        vk_api::TOKEN,
+        &[("group_id", group.clone())],
+    )
+    .await;
+    let upload_url = server["response"]["upload_url"].as_str().unwrap().to_owned();
+    let part = reqwest::multipart::Part::bytes(png())
+        .file_name("latte.png")
+        .mime_str("image/png")
+        .unwrap();
+    let uploaded: Value = client
+        .post(upload_url)
+        .multipart(reqwest::multipart::Form::new().part("photo", part))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    call(
+        "photos.saveWallPhoto",
+        vk_api::TOKEN,
+        &[
+            ("group_id", group.clone()),
+            ("photo", uploaded["photo"].as_str().unwrap().to_owned()),
+            ("server", uploaded["server"].to_string()),
+            ("hash", uploaded["hash"].as_str().unwrap().to_owned()),
+        ],
+    )
+    .await;
+    let post = [
+        ("owner_id", owner.clone()),
+        ("from_group", "1".to_owned()),
+        ("message", "Schema".to_owned()),
+        ("guid", "g-1".to_owned()),
+    ];
+    call("wall.post", vk_api::TOKEN, &post).await;
+    call(
+        "wall.get",
+        vk_api::TOKEN,
+        &[("owner_id", owner.clone()), ("count", "20".to_owned())],
+    )
+    .await;
+    // The errors: 6, 9 and 29 (wait), 5 (a revoked token), 1051 (a VK ID token), 100, 214.
+    for (code, message) in [
+        (6, "Too many requests per second"),
+        (9, "Flood control"),
+        (29, "Rate limit reached"),
+    ] {
+        vk.fail_next("wall.post", code, message);
+        call("wall.post", vk_api::TOKEN, &post).await;
+    }
+    call("wall.post", vk_api::VK_ID_TOKEN, &post).await;
+    call("wall.post", "vk1.a.revoked", &post).await;
+    call("groups.getById", vk_api::TOKEN, &[("group_id", "1".to_owned())]).await;
+    call(
+        "wall.post",
+        vk_api::TOKEN,
+        &[("owner_id", "-5".to_owned()), ("message", "x".to_owned())],
+    )
+    .await;
+    let answers: Vec<Value> = vk
+        .answers
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(method, answer)| json!({"method": method, "answer": answer}))
+        .collect();
+    assert_eq!(answers.len(), 12);
+    let codes: Vec<i64> = answers
+        .iter()
+        .filter_map(|a| a["answer"]["error"]["error_code"].as_i64())
+        .collect();
+    assert_eq!(codes, [6, 9, 29, 1051, 5, 100, 214]);
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), serde_json::to_vec(&answers).unwrap()).unwrap();
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../keel-testkit/scripts/vk_schema_check.py");
+    let out = std::process::Command::new("python3")
+        .arg(&script)
+        .arg(&schema)
+        .arg(file.path())
+        .output();
+    let out = match out {
+        Ok(out) if out.status.code() != Some(3) => out,
+        _ => {
+            keel_testkit::skip(
+                "the_vk_fixture_answers_as_vks_api_schema_says",
+                "vk-api-schema",
+                "python3 with jsonschema is missing",
+            );
+            return;
+        }
+    };
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "the VK fixture does not match VK's schema:\n{report}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        report
+            .lines()
+            .filter(|l| l.ends_with(")") && l.contains(": ok ("))
+            .count(),
+        12,
+        "{report}"
+    );
 }

@@ -259,3 +259,128 @@ on_both_backends! {
         store.close().await;
     }
 }
+
+/// Two `keel serve` processes on one PostgreSQL database (several instances behind a load
+/// balancer): a batch of posts scheduled through both is published exactly once to each
+/// platform — counted at the local VK and Bot API servers — whichever instance's runner takes
+/// each job.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_keel_serve_instances_on_one_postgres_publish_each_post_once() {
+    let Some(db) = TestDb::new(Backend::Postgres, "publishing_two_instances").await else {
+        return;
+    };
+    let vk = VkServer::start().await;
+    let (bot, _) = BotServer::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let key = keel_store::sealing::SecretKey::generate();
+    let env = vec![
+        ("KEEL_VK_API_URL", vk.url.clone()),
+        ("KEEL_TELEGRAM_API_URL", bot.url.clone()),
+        ("KEEL_SECRET_KEY", key.to_base64()),
+        ("KEEL_LOG", "info".to_owned()),
+    ];
+    assert!(keel(&db, &env, &["demo"], None).wait().unwrap().success());
+    let token = |email: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_keel"))
+            .args(["--database", &db.url, "token", "create", "--user", email])
+            .env_remove("KEEL_DATABASE_URL")
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    };
+    let (lead, specialist, approver) = (
+        token("agency@demo.local"),
+        token("specialist@demo.local"),
+        token("approver-a@demo.local"),
+    );
+    let a = serve(&db, &env, &dir.path().join("a.log")).await;
+    let b = serve(&db, &env, &dir.path().join("b.log")).await;
+    for (platform, account, secret) in [
+        (
+            "vk",
+            vk_api::GROUP_ID.to_string(),
+            json!({"access_token": vk_api::TOKEN}),
+        ),
+        (
+            "telegram",
+            bot_api::CHANNEL.to_owned(),
+            json!({"bot_token": bot_api::TOKEN}),
+        ),
+    ] {
+        let (status, body) = api_at(
+            &a.base,
+            &lead,
+            "POST",
+            "/api/v1/projects/client-a/connections",
+            Some(json!({"platform": platform, "account": account, "secret": secret})),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+
+    // Eight posts, made half through each instance, all due at the same moment.
+    let at = chrono::Utc::now() + chrono::Duration::seconds(8);
+    let mut posts = vec![];
+    for n in 0..8 {
+        let base = if n % 2 == 0 { &a.base } else { &b.base };
+        let text = format!("Batch post {n}");
+        posts.push((schedule(base, &specialist, &approver, &text, at).await, text));
+    }
+    wait_for("every post to be published", async || {
+        for (id, _) in &posts {
+            if api_at(&b.base, &lead, "GET", &format!("/api/v1/posts/{id}"), None)
+                .await
+                .1["state"]
+                != "published"
+            {
+                return false;
+            }
+        }
+        true
+    })
+    .await;
+    // More passes of both runners: nothing more goes out.
+    tokio::time::sleep(Duration::from_secs(11)).await;
+    assert_eq!(vk.calls_to("wall.post").len(), posts.len(), "one wall.post per post");
+    assert_eq!(bot.calls_to("sendPhoto").len(), posts.len(), "one sendPhoto per post");
+    assert_eq!(
+        vk.uploads.lock().unwrap().len(),
+        posts.len(),
+        "one photo upload per post"
+    );
+    let sent_photos = bot.calls_to("sendPhoto");
+    for (id, text) in &posts {
+        assert_eq!(
+            vk.wall().iter().filter(|p| &p.text == text).count(),
+            1,
+            "{text} once on VK"
+        );
+        assert_eq!(
+            sent_photos.iter().filter(|c| c["caption"] == text.as_str()).count(),
+            1,
+            "{text} once on Telegram"
+        );
+        let (_, post) = api_at(&a.base, &lead, "GET", &format!("/api/v1/posts/{id}"), None).await;
+        assert_eq!(publication(&post, "vk")["attempts"], 1, "{post}");
+        assert_eq!(publication(&post, "telegram")["attempts"], 1, "{post}");
+    }
+    // Which instance sent what (both runners poll the same queue; either may take any job).
+    let store = keel_store::Store::open(&db.url).await.unwrap();
+    let keel_store::Pool::Postgres(pool) = store.raw_pool_for_tests() else {
+        unreachable!()
+    };
+    let workers: Vec<String> =
+        sqlx::query_scalar("SELECT DISTINCT claimed_by FROM plan_publications WHERE claimed_by IS NOT NULL")
+            .fetch_all(pool)
+            .await
+            .unwrap();
+    eprintln!(
+        "publications were claimed by {} instance(s): {workers:?}",
+        workers.len()
+    );
+    assert!(!workers.is_empty());
+    store.close().await;
+    drop(a);
+    drop(b);
+}
