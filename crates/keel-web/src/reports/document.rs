@@ -470,7 +470,7 @@ fn posts(data: &ReportData, t: Tr) -> Section {
                 let (_, image) = data.pictures.iter().find(|(k, _)| *k == key)?;
                 Some(Picture {
                     image: image.clone(),
-                    caption: format!("{} · {}", label(&p.platform, &p.account), p.post_id),
+                    caption: format!("{} · {}", p.platform, p.post_id),
                 })
             })
             .collect();
