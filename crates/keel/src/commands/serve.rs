@@ -49,6 +49,7 @@ pub async fn serve(config: &Config, store: &Store, demo: bool) -> anyhow::Result
         telegram: telegram.as_ref().map(|(web, _)| web.clone()),
         smtp: config.notify.smtp.clone(),
         allow_signup: config.allow_signup,
+        figure_cache_bytes: Some(config.figure_cache_mb << 20),
     };
     let state = AppState::new(store.clone(), web);
     let listener = tokio::net::TcpListener::bind(config.listen)
