@@ -17,7 +17,8 @@
 //!
 //! The key also holds the day (goals' "current" and forecast count to today) and the
 //! project's start (the baseline of an open period). What is cached is the language-free
-//! input of the page (the page is then built in the reader's language) and the report's
+//! input of the page, the page's sections rendered in each language asked for (the chrome
+//! around them — who is signed in, the form — is rendered per request), and the report's
 //! JSON bytes (when at most [`MAX_JSON_BYTES`]).
 //!
 //! Memory is bounded: every entry has a weight (the JSON's length; an estimate of the page
@@ -45,6 +46,8 @@ pub const MAX_JSON_BYTES: usize = 4 * 1024 * 1024;
 pub enum Kind {
     /// The analytics page's figures ([`PageFigures`]).
     Page,
+    /// The analytics page's sections, rendered in one language (HTML).
+    PageHtml(keel_domain::Lang),
     /// The report's JSON (`keel report --format json`).
     ReportJson,
 }
@@ -130,6 +133,7 @@ impl PageFigures {
 #[derive(Debug, Clone)]
 pub enum Cached {
     Page(Arc<PageFigures>),
+    Html(Arc<str>),
     Json(Bytes),
 }
 
@@ -137,6 +141,7 @@ impl Cached {
     fn weight(&self) -> usize {
         match self {
             Cached::Page(p) => p.weight(),
+            Cached::Html(h) => h.len() + 64,
             Cached::Json(b) => b.len() + 64,
         }
     }
@@ -217,6 +222,14 @@ impl FigureCache {
     pub fn page(&self, key: &Key) -> Option<Arc<PageFigures>> {
         match self.get(key) {
             Some(Cached::Page(p)) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// The rendered sections under `key`.
+    pub fn html(&self, key: &Key) -> Option<Arc<str>> {
+        match self.get(key) {
+            Some(Cached::Html(h)) => Some(h),
             _ => None,
         }
     }

@@ -109,7 +109,16 @@ pub struct AnalyticsPage {
     /// The project holds data at all.
     has_data: bool,
     error: Option<String>,
-    sections: Option<Sections>,
+    /// The sections, rendered (`analytics_sections.html`), from the cache when it holds them.
+    sections: Option<Arc<str>>,
+}
+
+/// The sections alone, rendered once per project, period, data version and language.
+#[derive(Template)]
+#[template(source = "{% include \"analytics_sections.html\" %}", ext = "html")]
+struct SectionsFragment<'a> {
+    s: &'a Sections,
+    t: Tr,
 }
 
 /// `GET /projects/{slug}/analytics`.
@@ -152,16 +161,28 @@ pub async fn page(
     page.quick = quick_links(&base, span, (from, to));
     page.period_label = period_label(Fmt(t.0), t, span, (from, to));
     if let Some(a) = &figures.analytics {
-        let input = Input {
-            texts: Some(&figures.texts),
-            report: &a.report,
-            series: Some(&a.series),
-            best: &a.best_posts,
-            worst: &a.worst_posts,
-            previous: figures.previous.as_ref(),
-            currencies: &figures.currencies,
-        };
-        page.sections = Some(build(&input, t, "/definitions", Some(format!("/projects/{slug}/data"))));
+        let key = Key::new(Kind::PageHtml(t.0), &ctx.project, from, to);
+        page.sections = Some(match state.figures.html(&key) {
+            Some(html) => html,
+            None => {
+                let input = Input {
+                    texts: Some(&figures.texts),
+                    report: &a.report,
+                    series: Some(&a.series),
+                    best: &a.best_posts,
+                    worst: &a.worst_posts,
+                    previous: figures.previous.as_ref(),
+                    currencies: &figures.currencies,
+                };
+                let sections = build(&input, t, "/definitions", Some(format!("/projects/{slug}/data")));
+                let html: Arc<str> = SectionsFragment { s: &sections, t }
+                    .render()
+                    .map_err(|e| WebError::Internal(e.into()))?
+                    .into();
+                state.figures.insert(key, Cached::Html(html.clone()));
+                html
+            }
+        });
     }
     let elapsed = started.elapsed();
     tracing::debug!(project = slug, ?elapsed, "analytics page computed");
