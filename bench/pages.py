@@ -119,7 +119,7 @@ class Server:
 def wrk(port, path, header, clients, seconds):
     """requests/s, p50 and p99 in ms, errors and requests of `clients` connections for `seconds`."""
     threads = min(2, clients)
-    out = subprocess.run(["wrk", "-t", str(threads), "-c", str(clients), "-d", f"{seconds}s", "--latency",
+    out = subprocess.run(["wrk", "-t", str(threads), "-c", str(clients), "-d", f"{int(seconds)}s", "--latency",
                           "--timeout", "10s", "-H", header, f"http://127.0.0.1:{port}{path}"],
                          capture_output=True, text=True, check=True).stdout
 
@@ -229,7 +229,7 @@ def two_instances(keel, url, seconds):
                  "SELECT 'workflow.sla_halfway', '{\"post_id\": ' || (900000000 + g) || ', "
                  "\"submitted_at\": \"2026-01-01T00:00:00Z\"}', now(), now() FROM generate_series(1, 500) g")
         header = f"Cookie: {cookie}; keel_lang=en"
-        procs = [subprocess.Popen(["wrk", "-t", "1", "-c", "32", "-d", f"{seconds}s", "--latency", "-H", header,
+        procs = [subprocess.Popen(["wrk", "-t", "1", "-c", "32", "-d", f"{int(seconds)}s", "--latency", "-H", header,
                                    f"http://127.0.0.1:{s.port}/projects/client-a/analytics"],
                                   stdout=subprocess.PIPE, text=True) for s in (a, b)]
         outs = [p.communicate()[0] for p in procs]

@@ -143,6 +143,7 @@ def main():
     ap.add_argument("--max-gib", type=float, default=8.0, help="refuse to generate more than this (estimated)")
     ap.add_argument("--db", help="measure an existing database made by an earlier --keep run")
     ap.add_argument("--keep", action="store_true", help="keep the database (printed) for another look")
+    ap.add_argument("--generate-only", action="store_true", help="generate (and keep) the database, measure nothing")
     args = ap.parse_args()
     keel = os.path.abspath(args.keel)
     db = args.db or f"keel_scale_{uuid.uuid4().hex[:8]}"
@@ -172,14 +173,16 @@ def main():
                 generate(db, lo, hi, args.projects, args.days, hash_)
                 print(f"  organizations {lo}–{hi}: {time.perf_counter() - started:.0f} s", flush=True)
             pages.psql(db, "VACUUM ANALYZE")
-            t_gen = time.perf_counter() - started
-            # Keel sums every project's posts into post_days when it opens a database without them.
-            started = time.perf_counter()
-            subprocess.run([keel, "--database", url, "token", "list", "--user", "seed@seed.scale"], check=True,
-                           capture_output=True)
-            pages.psql(db, "VACUUM ANALYZE post_days")
-            t_days = time.perf_counter() - started
-            print(f"generated in {t_gen:.0f} s; post_days summed by keel in {t_days:.0f} s", flush=True)
+            print(f"generated in {time.perf_counter() - started:.0f} s", flush=True)
+            if args.generate_only:
+                args.keep = True
+                return
+        # Keel sums every project's posts into post_days when it opens a database without them.
+        started = time.perf_counter()
+        subprocess.run([keel, "--database", url, "token", "list", "--user", "seed@seed.scale"], check=True,
+                       capture_output=True)
+        pages.psql(db, "VACUUM ANALYZE post_days")
+        print(f"post_days summed by keel in {time.perf_counter() - started:.0f} s", flush=True)
 
         counts, total = sizes(db)
         projects = counts["projects"][0]
