@@ -50,6 +50,9 @@ pub enum Kind {
     PageHtml(keel_domain::Lang),
     /// The report's JSON (`keel report --format json`).
     ReportJson,
+    /// The project's row counts (the overview page): a count per table costs a scan of the
+    /// project's index, 10 ms and more on a project with a million posts.
+    Counts,
 }
 
 /// One project, period and day, at one data version.
@@ -135,6 +138,7 @@ pub enum Cached {
     Page(Arc<PageFigures>),
     Html(Arc<str>),
     Json(Bytes),
+    Counts(keel_store::data::DataCounts),
 }
 
 impl Cached {
@@ -143,6 +147,7 @@ impl Cached {
             Cached::Page(p) => p.weight(),
             Cached::Html(h) => h.len() + 64,
             Cached::Json(b) => b.len() + 64,
+            Cached::Counts(_) => 128,
         }
     }
 }
@@ -232,6 +237,21 @@ impl FigureCache {
             Some(Cached::Html(h)) => Some(h),
             _ => None,
         }
+    }
+
+    /// The row counts of `project` at its data version: from the cache, or counted and kept.
+    pub async fn counts(
+        &self,
+        store: &keel_store::Store,
+        project: &Project,
+    ) -> keel_store::StoreResult<keel_store::data::DataCounts> {
+        let key = Key::new(Kind::Counts, project, None, None);
+        if let Some(Cached::Counts(c)) = self.get(&key) {
+            return Ok(c);
+        }
+        let counts = store.data_counts(project).await?;
+        self.insert(key, Cached::Counts(counts));
+        Ok(counts)
     }
 
     /// The report JSON under `key`.

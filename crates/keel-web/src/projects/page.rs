@@ -140,7 +140,7 @@ pub async fn overview(
         .filter(|m| m.role() == Some(Role::ClientApprover))
         .count();
     let p = &ctx.project;
-    let counts = state.store.data_counts(&ctx.project).await?;
+    let counts = state.figures.counts(&state.store, &ctx.project).await?;
     let progress = keel_domain::first_steps::Progress {
         brief_saved: !state.store.brief_versions(p.id()).await?.is_empty(),
         goal_agreed: state
