@@ -38,6 +38,9 @@ PAGES = [
     ("report API", "/api/v1/projects/client-a/report"),
 ]
 P99_GOAL_MS, IDLE_RSS_GOAL_MIB = 50.0, 50.0
+# Extra environment of every server started (--env), e.g. KEEL_FIGURE_CACHE_MB=0 for the
+# figures computed on every request, as before the cache.
+SERVER_ENV = {}
 
 
 def free_port():
@@ -80,7 +83,7 @@ class Server:
         self.port = free_port()
         cmd = [keel, "--database", url, "serve", "--listen", f"127.0.0.1:{self.port}"] + (["--demo"] if demo else [])
         self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                     env={**os.environ, **(env or {})})
+                                     env={**os.environ, **SERVER_ENV, **(env or {})})
         for _ in range(1200):
             try:
                 if request(self.port, "GET", "/healthz", timeout=2)[0] == 200:
@@ -250,16 +253,17 @@ def two_instances(keel, url, seconds):
         b.stop()
 
 
-def run(keel, seconds=10, soak_seconds=60, postgres=True, clients_list=(16, 64)):
+def run(keel, seconds=10, soak_seconds=60, postgres=True, clients_list=(16, 64), only_load=False):
     """Everything above; returns summary rows (label, value, bound, ok) for bench/run.py."""
     work = tempfile.mkdtemp(prefix="keel-pages-")
     dbs = []
     summary = []
     try:
-        print("Idle RSS after `keel serve --demo` (SQLite)", flush=True)
-        idle = idle_rss(keel, work)
-        print(f"  {idle:.1f} MiB", flush=True)
-        summary.append(("idle RSS after serve --demo (MiB)", idle, IDLE_RSS_GOAL_MIB, idle <= IDLE_RSS_GOAL_MIB))
+        if not only_load:
+            print("Idle RSS after `keel serve --demo` (SQLite)", flush=True)
+            idle = idle_rss(keel, work)
+            print(f"  {idle:.1f} MiB", flush=True)
+            summary.append(("idle RSS after serve --demo (MiB)", idle, IDLE_RSS_GOAL_MIB, idle <= IDLE_RSS_GOAL_MIB))
 
         print(f"\nPages under load, {seconds:g} s each (wrk, keep-alive)", flush=True)
         rows = []
@@ -271,7 +275,7 @@ def run(keel, seconds=10, soak_seconds=60, postgres=True, clients_list=(16, 64))
                         worst["p99"], P99_GOAL_MS, worst["p99"] <= P99_GOAL_MS))
         summary.append(("failed requests under load", errors, 0, errors == 0))
 
-        if soak_seconds:
+        if soak_seconds and not only_load:
             print(f"\nRSS over a {soak_seconds:g} s run, 64 clients, the four pages in turn (SQLite)", flush=True)
             url = fresh_database(keel, "SQLite", work, dbs)
             subprocess.run([keel, "--database", url, "demo"], check=True, stdout=subprocess.DEVNULL)
@@ -281,7 +285,7 @@ def run(keel, seconds=10, soak_seconds=60, postgres=True, clients_list=(16, 64))
             growth = max(samples[-max(1, len(samples) // 3):]) - samples[1] if len(samples) > 2 else 0.0
             summary.append((f"RSS growth over {soak_seconds:g} s under load (MiB)", growth, 5.0, growth <= 5.0))
 
-        if postgres:
+        if postgres and not only_load:
             print(f"\nTwo instances on one PostgreSQL, 32 clients on each, {seconds:g} s", flush=True)
             r = two_instances(keel, fresh_database(keel, "PostgreSQL", work, dbs), seconds)
             print(f"  session made on A works on B: {'yes' if r['session_ok'] else 'NO'}; analytics "
@@ -303,7 +307,13 @@ def main():
     ap.add_argument("--seconds", type=float, default=10)
     ap.add_argument("--soak", type=float, default=60, help="seconds of the RSS run (0 skips it)")
     ap.add_argument("--no-postgres", action="store_true")
+    ap.add_argument("--env", action="append", default=[], help="KEY=VALUE for the servers (repeatable)")
+    ap.add_argument("--pages", help="comma-separated names of the pages to load (default: all)")
+    ap.add_argument("--only-load", action="store_true", help="the load table only (no idle RSS, run or two instances)")
     args = ap.parse_args()
+    SERVER_ENV.update(kv.split("=", 1) for kv in args.env)
+    if args.pages:
+        PAGES[:] = [p for p in PAGES if p[0] in args.pages.split(",")]
     if args.keel:
         keel = os.path.abspath(args.keel)
     else:
@@ -311,7 +321,7 @@ def main():
         print("building keel (release)…", flush=True)
         subprocess.run(["cargo", "build", "--release", "-q", "-p", "keel"], cwd=ROOT, check=True)
         keel = os.path.join(target, "release", "keel")
-    summary, _ = run(keel, args.seconds, args.soak, not args.no_postgres)
+    summary, _ = run(keel, args.seconds, args.soak, not args.no_postgres, only_load=args.only_load)
     print("\nSummary")
     for label, value, bound, ok in summary:
         print(f"  {label:<58} {value:8.2f}  (bound {bound:g})  {'ok' if ok else 'OVER'}")
