@@ -53,6 +53,8 @@ pub enum Kind {
     /// The project's row counts (the overview page): a count per table costs a scan of the
     /// project's index, 10 ms and more on a project with a million posts.
     Counts,
+    /// What the health checks read from the data (`health::facts::DataFacts`).
+    Health,
 }
 
 /// One project, period and day, at one data version.
@@ -139,6 +141,7 @@ pub enum Cached {
     Html(Arc<str>),
     Json(Bytes),
     Counts(keel_store::data::DataCounts),
+    Health(Arc<crate::health::facts::DataFacts>),
 }
 
 impl Cached {
@@ -148,6 +151,9 @@ impl Cached {
             Cached::Html(h) => h.len() + 64,
             Cached::Json(b) => b.len() + 64,
             Cached::Counts(_) => 128,
+            Cached::Health(d) => {
+                1024 + d.0.len() * 128 + d.1.len() * 128 + d.2.iter().map(|g| 512 + g.values.len() * 16).sum::<usize>()
+            }
         }
     }
 }

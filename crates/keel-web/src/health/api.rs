@@ -20,9 +20,14 @@ pub async fn health(
     State(state): State<AppState>,
     Extension(ctx): Extension<ProjectCtx>,
 ) -> Result<Json<HealthJson>, WebError> {
-    let facts = crate::health::facts::gather(&state.store, &ctx.project, chrono::Utc::now().date_naive())
-        .await
-        .map_err(WebError::Internal)?;
+    let facts = crate::health::facts::gather_cached(
+        &state.figures,
+        &state.store,
+        &ctx.project,
+        chrono::Utc::now().date_naive(),
+    )
+    .await
+    .map_err(WebError::Internal)?;
     let findings = facts.findings();
     Ok(Json(HealthJson {
         status: keel_domain::health::overall(&findings),

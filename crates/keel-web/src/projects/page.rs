@@ -48,9 +48,10 @@ pub async fn list(
     let mut cards = Vec::with_capacity(projects.len());
     for p in projects {
         let roles = state.store.roles_in(p.id(), user.id()).await?;
-        let facts = crate::health::facts::gather(&state.store, &p, chrono::Utc::now().date_naive())
-            .await
-            .map_err(WebError::Internal)?;
+        let facts =
+            crate::health::facts::gather_cached(&state.figures, &state.store, &p, chrono::Utc::now().date_naive())
+                .await
+                .map_err(WebError::Internal)?;
         let findings = facts.findings();
         let overall = keel_domain::health::overall(&findings);
         let count = |status| findings.iter().filter(|f| f.status == status).count() as i64;
