@@ -166,6 +166,7 @@ impl Store {
                     action: "archived", detail: json!({ "metric": goal.metric, "reason": reason }), at,
                 })?;
             }
+            crate::bump_data_version!(&mut *tx, project.0)?;
             tx.commit().await?;
             Ok::<_, sqlx::Error>(())
         })?;
@@ -205,6 +206,7 @@ impl Store {
                 org, project, subject_kind: "goal", subject_id: id, actor: Some(actor),
                 action: "created", detail: input.detail(), at,
             })?;
+            crate::bump_data_version!(&mut *tx, project.0)?;
             tx.commit().await?;
             Ok::<_, sqlx::Error>(id)
         })?;
@@ -246,6 +248,7 @@ impl Store {
                 org, project, subject_kind: "goal", subject_id: id.0, actor: Some(actor),
                 action: "changed", detail, at,
             })?;
+            crate::bump_data_version!(&mut *tx, project.0)?;
             tx.commit().await?;
             Ok::<_, sqlx::Error>(())
         })?;
@@ -285,6 +288,7 @@ impl Store {
                 }
             }
             let activated = promote_if_ready!(tx, org, project, Some(actor))?;
+            crate::bump_data_version!(&mut *tx, project.0)?;
             tx.commit().await?;
             Ok::<_, sqlx::Error>(activated)
         })?;

@@ -16,6 +16,10 @@ pub struct Project {
     pub client_name: Option<String>,
     /// IANA zone whose days, weeks and months its reports and schedules follow.
     pub time_zone: String,
+    /// Bumped in the transaction of every write that changes what the analytics and the
+    /// report read ([`bump_data_version!`](crate::bump_data_version)); read with the project
+    /// on every request, it keys the servers' caches of computed figures.
+    pub data_version: i64,
 }
 
 impl Project {
@@ -31,7 +35,7 @@ impl Project {
 }
 
 const PROJECT_SELECT: &str =
-    "SELECT p.id, p.org_id, p.slug, p.name, p.started_on, p.status, c.name AS client_name, p.time_zone
+    "SELECT p.id, p.org_id, p.slug, p.name, p.started_on, p.status, c.name AS client_name, p.time_zone, p.data_version
      FROM projects p LEFT JOIN clients c ON c.id = p.client_id";
 
 /// What a new project needs.
@@ -44,7 +48,33 @@ pub struct NewProject {
     pub client: Option<ClientId>,
 }
 
+/// Bumps the data version of project `$project` (an `i64` id) on `$conn`, inside the
+/// transaction of the write that changes its data; evaluates to the driver's `Result`.
+/// Call it last before the commit: on PostgreSQL it holds the project row until then.
+#[macro_export]
+macro_rules! bump_data_version {
+    ($conn:expr, $project:expr) => {
+        sqlx::query("UPDATE projects SET data_version = data_version + 1 WHERE id = $1")
+            .bind($project)
+            .execute($conn)
+            .await
+            .map(|_| ())
+    };
+}
+
 impl Store {
+    /// The data version of `project` as the database holds it now (see
+    /// [`Project::data_version`]); one lookup by primary key.
+    pub async fn data_version(&self, project: ProjectId) -> StoreResult<i64> {
+        on_pool!(&self.pool, p => {
+            sqlx::query_scalar::<_, i64>("SELECT data_version FROM projects WHERE id = $1")
+                .bind(project.0)
+                .fetch_optional(p)
+                .await
+        })?
+        .ok_or(StoreError::NotFound)
+    }
+
     /// Creates a project in status `setup`; a taken slug is a [`StoreError::Conflict`].
     #[tracing::instrument(skip(self))]
     pub async fn create_project(&self, new: &NewProject) -> StoreResult<Project> {

@@ -54,7 +54,7 @@ impl HeavyGate {
         self.size
     }
 
-    async fn enter(&self) -> Result<tokio::sync::OwnedSemaphorePermit, WebError> {
+    pub(crate) async fn enter(&self) -> Result<tokio::sync::OwnedSemaphorePermit, WebError> {
         if let Ok(permit) = self.permits.clone().try_acquire_owned() {
             return Ok(permit);
         }
@@ -78,13 +78,12 @@ fn busy() -> WebError {
     }
 }
 
-/// Whether a route reads a whole project at once.
+/// Whether a route reads a whole project at once on every request. The analytics page and
+/// the report JSON (API and download) are not gated here: they are usually answered from
+/// the cache of computed figures (`analytics::cache`), and take a permit themselves
+/// ([`HeavyGate::enter`]) only when they compute.
 pub fn is_heavy(path: &str) -> bool {
-    path.ends_with("/report")
-        || path.ends_with("/report.json")
-        || path.ends_with("/report.csv")
-        || path.ends_with("/report.html")
-        || path.ends_with("/analytics")
+    path.ends_with("/report.csv") || path.ends_with("/report.html")
 }
 
 /// Middleware for heavy routes: waits for a permit and keeps it until the body is done.
@@ -113,7 +112,9 @@ mod tests {
         assert_eq!(HeavyGate::for_pool(16).permits(), 3);
         assert_eq!(HeavyGate::for_pool(32).permits(), 7);
         assert_eq!(HeavyGate::for_pool(8).permits(), 2);
-        assert!(is_heavy("/api/v1/projects/{slug}/report") && is_heavy("/projects/{slug}/analytics"));
+        assert!(is_heavy("/projects/{slug}/report.csv") && is_heavy("/projects/{slug}/report.html"));
+        // Gated inside, only when they compute.
+        assert!(!is_heavy("/api/v1/projects/{slug}/report") && !is_heavy("/projects/{slug}/analytics"));
         assert!(!is_heavy("/api/v1/projects/{slug}/posts"));
     }
 }

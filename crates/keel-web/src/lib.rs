@@ -29,6 +29,8 @@ mod text_guard;
 
 // One folder per feature, each holding its pages, API handlers, views and inputs.
 mod analytics;
+/// Bytes of computed analytics and reports a server keeps by default.
+pub use analytics::cache::DEFAULT_CAPACITY_BYTES as DEFAULT_FIGURE_CACHE_BYTES;
 mod brief;
 mod calendar_feeds;
 mod connections;
@@ -82,6 +84,9 @@ pub struct WebConfig {
     pub smtp: Option<keel_notify::email::SmtpSettings>,
     /// Whether `/signup` makes new organizations (off: it answers 404).
     pub allow_signup: bool,
+    /// Bytes of computed analytics and reports kept (`analytics::cache`); 0 computes them on
+    /// every request. `None`: [`analytics::cache::DEFAULT_CAPACITY_BYTES`].
+    pub figure_cache_bytes: Option<usize>,
     /// Where the platforms' APIs are and the key credentials are sealed with (connections).
     pub platforms: keel_app::publishing::Platforms,
 }
@@ -101,6 +106,7 @@ impl Default for WebConfig {
             telegram: None,
             smtp: None,
             allow_signup: false,
+            figure_cache_bytes: None,
             platforms: keel_app::publishing::Platforms::default(),
         }
     }
@@ -116,6 +122,9 @@ pub struct AppState {
     pub calendar: Arc<dyn calendar_source::CalendarSource>,
     /// The bound on concurrent whole-project reads (see [`heavy`]).
     pub heavy: Arc<heavy::HeavyGate>,
+    /// Computed analytics and reports, by project, period and data version (see
+    /// [`analytics::cache`]).
+    pub figures: Arc<analytics::cache::FigureCache>,
     /// Invitations and password e-mails, when SMTP is configured.
     pub mail: Option<Arc<keel_notify::people::PeopleMail>>,
 }
@@ -125,6 +134,11 @@ impl AppState {
         AppState {
             calendar: Arc::new(calendar_source::PlanCalendar::new(store.clone())),
             heavy: Arc::new(heavy::HeavyGate::for_pool(store.max_connections())),
+            figures: Arc::new(analytics::cache::FigureCache::new(
+                config
+                    .figure_cache_bytes
+                    .unwrap_or(analytics::cache::DEFAULT_CAPACITY_BYTES),
+            )),
             mail: config
                 .smtp
                 .as_ref()

@@ -25,6 +25,8 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Largest upload accepted, in MiB.
     pub max_upload_mb: usize,
+    /// Memory for computed analytics and reports, in MiB (0: computed on every request).
+    pub figure_cache_mb: usize,
     /// Log filter (`info`, `keel=debug,sqlx=warn`…).
     pub log: String,
     /// Notifications and calendars: see [`NotifyConfig`].
@@ -86,6 +88,7 @@ impl Default for Config {
             listen: "127.0.0.1:8080".parse().expect("constant address"),
             secure_cookies: false,
             max_upload_mb: 64,
+            figure_cache_mb: keel_web::DEFAULT_FIGURE_CACHE_BYTES >> 20,
             log: "info,sqlx=warn,tower_http=info".into(),
             allow_signup: false,
             vk_api_url: keel_platforms::vk::DEFAULT_API_URL.into(),
@@ -107,6 +110,7 @@ struct FileConfig {
     listen: Option<String>,
     secure_cookies: Option<bool>,
     max_upload_mb: Option<usize>,
+    figure_cache_mb: Option<usize>,
     log: Option<String>,
     public_url: Option<String>,
     smtp_url: Option<String>,
@@ -182,6 +186,12 @@ impl Config {
                         .with_context(|| format!("KEEL_MAX_UPLOAD_MB: `{v}` is not a whole number of MiB"))
                 })
                 .transpose()?,
+            figure_cache_mb: env_get("KEEL_FIGURE_CACHE_MB")
+                .map(|v| {
+                    v.parse()
+                        .with_context(|| format!("KEEL_FIGURE_CACHE_MB: `{v}` is not a whole number of MiB"))
+                })
+                .transpose()?,
             log: env_get("KEEL_LOG"),
             public_url: env_get("KEEL_PUBLIC_URL"),
             smtp_url: env_get("KEEL_SMTP_URL"),
@@ -245,6 +255,9 @@ impl Config {
                 bail!("{source}: max_upload_mb must be at least 1");
             }
             self.max_upload_mb = mb;
+        }
+        if let Some(mb) = layer.figure_cache_mb {
+            self.figure_cache_mb = mb;
         }
         if let Some(log) = layer.log {
             self.log = log;

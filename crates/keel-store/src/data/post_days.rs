@@ -565,6 +565,7 @@ impl Store {
                 collector.accounts.push(Touched::named(platform, account));
             }
             update_accounts!(&mut *tx, project, collector, Change::Some)?;
+            crate::bump_data_version!(&mut *tx, project)?;
             tx.commit().await?;
         });
         Ok(())

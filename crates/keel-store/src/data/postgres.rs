@@ -213,6 +213,8 @@ impl Staged {
         };
         post_days::update_postgres(&mut self.tx, target.project, self.days, Change::of(&summary)).await?;
         log_import!(&mut *self.tx, target, meta, summary)?;
+        // What the analytics and the report read changed: in this transaction.
+        crate::bump_data_version!(&mut *self.tx, target.project)?;
         self.tx.commit().await?;
         Ok(summary)
     }

@@ -135,6 +135,8 @@ impl Staged {
         let days = std::mem::take(&mut self.days);
         post_days::update_sqlite(&mut self.conn, target.project, days, Change::of(&summary)).await?;
         log_import!(&mut self.conn, target, meta, summary)?;
+        // What the analytics and the report read changed: in this transaction.
+        crate::bump_data_version!(&mut self.conn, target.project)?;
         sqlx::query("COMMIT").execute(&mut self.conn).await?;
         self.conn.close().await?;
         Ok(summary)

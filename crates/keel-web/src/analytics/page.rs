@@ -8,6 +8,7 @@
 
 pub use super::view::{Input, Sections, build};
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use askama::Template;
@@ -18,8 +19,11 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{Days, NaiveDate};
 use keel_report::series::{build_analytics, data_span};
+use keel_store::Store;
+use keel_store::projects::Project;
 use serde::Deserialize;
 
+use crate::analytics::cache::{Cached, Key, Kind, PageFigures};
 use crate::auth::ProjectCtx;
 use crate::charts::format::Fmt;
 use crate::i18n::{Lang, LangExt, Tr};
@@ -105,7 +109,16 @@ pub struct AnalyticsPage {
     /// The project holds data at all.
     has_data: bool,
     error: Option<String>,
-    sections: Option<Sections>,
+    /// The sections, rendered (`analytics_sections.html`), from the cache when it holds them.
+    sections: Option<Arc<str>>,
+}
+
+/// The sections alone, rendered once per project, period, data version and language.
+#[derive(Template)]
+#[template(source = "{% include \"analytics_sections.html\" %}", ext = "html")]
+struct SectionsFragment<'a> {
+    s: &'a Sections,
+    t: Tr,
 }
 
 /// `GET /projects/{slug}/analytics`.
@@ -118,7 +131,6 @@ pub async fn page(
     let started = Instant::now();
     let t = chrome.t;
     let slug = ctx.project.slug.clone();
-    let span = data_span(&state.store, &ctx.project).await?;
     let base = format!("/projects/{slug}/analytics");
     let mut page = AnalyticsPage {
         t,
@@ -130,7 +142,7 @@ pub async fn page(
         query: params.query(),
         quick: Vec::new(),
         period_label: String::new(),
-        has_data: span.is_some(),
+        has_data: false,
         error: None,
         sections: None,
         chrome,
@@ -138,50 +150,111 @@ pub async fn page(
     let (from, to) = match params.parse(t) {
         Ok(period) => period,
         Err(BadPeriod(message)) => {
+            page.has_data = data_span(&state.store, &ctx.project).await?.is_some();
             page.error = Some(message);
             return Ok((StatusCode::BAD_REQUEST, page).into_response());
         }
     };
+    let figures = figures(&state, &ctx.project, from, to).await?;
+    let span = figures.span;
+    page.has_data = span.is_some();
     page.quick = quick_links(&base, span, (from, to));
     page.period_label = period_label(Fmt(t.0), t, span, (from, to));
-    if let Some((first, _)) = span {
-        let a = build_analytics(&state.store, &ctx.project, from, to, TOP_POSTS).await?;
-        // The period before, as long as this one, when this one is a chosen range that does
-        // not start with the data.
-        let previous = match (from, to) {
-            (Some(from), Some(to)) if from > first => {
-                let days = (to - from).num_days() + 1;
-                let before_to = from - chrono::Duration::days(1);
-                let before_from = from - chrono::Duration::days(days);
-                Some(
-                    keel_report::series::build_summary(&state.store, &ctx.project, Some(before_from), Some(before_to))
-                        .await?,
-                )
+    if let Some(a) = &figures.analytics {
+        let key = Key::new(Kind::PageHtml(t.0), &ctx.project, from, to);
+        page.sections = Some(match state.figures.html(&key) {
+            Some(html) => html,
+            None => {
+                let input = Input {
+                    texts: Some(&figures.texts),
+                    report: &a.report,
+                    series: Some(&a.series),
+                    best: &a.best_posts,
+                    worst: &a.worst_posts,
+                    previous: figures.previous.as_ref(),
+                    currencies: &figures.currencies,
+                    zone: keel_report::scope::zone_of(&ctx.project),
+                };
+                let sections = build(&input, t, "/definitions", Some(format!("/projects/{slug}/data")));
+                let html: Arc<str> = SectionsFragment { s: &sections, t }
+                    .render()
+                    .map_err(|e| WebError::Internal(e.into()))?
+                    .into();
+                state.figures.insert(key, Cached::Html(html.clone()));
+                html
             }
-            _ => None,
-        };
-        let currencies = state.store.ad_currencies(&ctx.project).await?;
-        let listed: Vec<_> = (a.best_posts.iter().chain(&a.worst_posts))
-            .map(|p| (p.platform.clone(), p.account.clone(), p.post_id.clone()))
-            .collect();
-        let texts = state.store.post_texts(&ctx.project, &listed).await?;
-        let input = Input {
-            texts: Some(&texts),
-            report: &a.report,
-            series: Some(&a.series),
-            best: &a.best_posts,
-            worst: &a.worst_posts,
-            previous: previous.as_ref(),
-            currencies: &currencies,
-            zone: keel_report::scope::zone_of(&ctx.project),
-        };
-        page.sections = Some(build(&input, t, "/definitions", Some(format!("/projects/{slug}/data"))));
+        });
     }
     let elapsed = started.elapsed();
     tracing::debug!(project = slug, ?elapsed, "analytics page computed");
     // Lets anyone see the cost in the browser's network panel.
     let timing = format!("analytics;dur={:.1}", elapsed.as_secs_f64() * 1000.0);
     Ok(([("server-timing", timing)], page).into_response())
+}
+
+/// The page's figures over `from ..= to`: from the cache when computed at the project's
+/// current data version, else computed (holding a heavy-request permit) and kept.
+pub async fn figures(
+    state: &AppState,
+    project: &Project,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> Result<Arc<PageFigures>, WebError> {
+    let key = Key::new(Kind::Page, project, from, to);
+    if let Some(hit) = state.figures.page(&key) {
+        return Ok(hit);
+    }
+    let _permit = state.heavy.enter().await?;
+    // Computed by another request while this one waited for its turn?
+    if let Some(hit) = state.figures.page(&key) {
+        return Ok(hit);
+    }
+    let figures = Arc::new(compute(&state.store, project, from, to).await?);
+    state.figures.insert(key, Cached::Page(figures.clone()));
+    Ok(figures)
+}
+
+/// Everything the page shows that does not depend on the reader's language.
+async fn compute(
+    store: &Store,
+    project: &Project,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> anyhow::Result<PageFigures> {
+    let span = data_span(store, project).await?;
+    let Some((first, _)) = span else {
+        return Ok(PageFigures {
+            span,
+            analytics: None,
+            previous: None,
+            currencies: Vec::new(),
+            texts: Default::default(),
+        });
+    };
+    let a = build_analytics(store, project, from, to, TOP_POSTS).await?;
+    // The period before, as long as this one, when this one is a chosen range that does
+    // not start with the data.
+    let previous = match (from, to) {
+        (Some(from), Some(to)) if from > first => {
+            let days = (to - from).num_days() + 1;
+            let before_to = from - chrono::Duration::days(1);
+            let before_from = from - chrono::Duration::days(days);
+            Some(keel_report::series::build_summary(store, project, Some(before_from), Some(before_to)).await?)
+        }
+        _ => None,
+    };
+    let currencies = store.ad_currencies(project).await?;
+    let listed: Vec<_> = (a.best_posts.iter().chain(&a.worst_posts))
+        .map(|p| (p.platform.clone(), p.account.clone(), p.post_id.clone()))
+        .collect();
+    let texts = store.post_texts(project, &listed).await?;
+    Ok(PageFigures {
+        span,
+        analytics: Some(a),
+        previous,
+        currencies,
+        texts,
+    })
 }
 
 /// Last 30 and 90 days of data (counted back from the last day holding any), and all.

@@ -20,7 +20,8 @@ pub async fn health(
     State(state): State<AppState>,
     Extension(ctx): Extension<ProjectCtx>,
 ) -> Result<Json<HealthJson>, WebError> {
-    let facts = crate::health::facts::gather(
+    let facts = crate::health::facts::gather_cached(
+        &state.figures,
         &state.store,
         &ctx.project,
         keel_report::scope::zone_of(&ctx.project).today(),

@@ -7,6 +7,9 @@ use keel_domain::meeting::{AgendaInput, AgendaItem, draft_agenda};
 use keel_report::goals::GoalEvaluation;
 use keel_store::Store;
 use keel_store::projects::Project;
+use std::sync::Arc;
+
+use crate::analytics::cache::{Cached, FigureCache, Key, Kind};
 
 /// Everything the health page, the agenda and the projects list need, computed once.
 pub struct ProjectFacts {
@@ -16,9 +19,60 @@ pub struct ProjectFacts {
     pub awaiting_approval: Vec<PostFacts>,
 }
 
-pub async fn gather(store: &Store, project: &Project, today: NaiveDate) -> anyhow::Result<ProjectFacts> {
+/// What the checks read from the project's data: suspected purchases, the funnel and the
+/// goals evaluated — the costly part, read from every row of the project.
+pub type DataFacts = (
+    Vec<keel_report::SpikeRow>,
+    Vec<keel_report::FunnelStage>,
+    Vec<GoalEvaluation>,
+);
+
+async fn data_facts(store: &Store, project: &Project, today: NaiveDate) -> anyhow::Result<DataFacts> {
     let (bot_spikes, funnel) = keel_report::goals::spikes_and_funnel(store, project).await?;
     let goals = keel_report::goals::evaluate_goals(store, project, today).await?;
+    Ok((bot_spikes, funnel, goals))
+}
+
+pub async fn gather(store: &Store, project: &Project, today: NaiveDate) -> anyhow::Result<ProjectFacts> {
+    let data = data_facts(store, project, today).await?;
+    assemble(store, project, today, data).await
+}
+
+/// As [`gather`], with the data facts from the cache of computed figures when they were
+/// computed at the project's current data version (the projects list gathers the facts
+/// of every project shown: 20 projects with a year of data each took 6 s uncached).
+pub async fn gather_cached(
+    figures: &FigureCache,
+    store: &Store,
+    project: &Project,
+    today: NaiveDate,
+) -> anyhow::Result<ProjectFacts> {
+    let key = Key {
+        kind: Kind::Health,
+        project: project.id,
+        version: project.data_version,
+        started_on: project.started_on,
+        today,
+        from: None,
+        to: None,
+    };
+    let data = match figures.get(&key) {
+        Some(Cached::Health(data)) => data,
+        _ => {
+            let data = Arc::new(data_facts(store, project, today).await?);
+            figures.insert(key, Cached::Health(data.clone()));
+            data
+        }
+    };
+    assemble(store, project, today, (*data).clone()).await
+}
+
+async fn assemble(
+    store: &Store,
+    project: &Project,
+    today: NaiveDate,
+    (bot_spikes, funnel, goals): DataFacts,
+) -> anyhow::Result<ProjectFacts> {
     let brief = store.brief_versions(project.id()).await?.into_iter().next();
     let schedule = store.meeting_schedule(project.id()).await?;
     let meetings = store.meetings(project.id()).await?;

@@ -2,7 +2,7 @@
 //! do (or why it is healthy).
 
 use crate::auth::ProjectCtx;
-use crate::health::facts::gather;
+use crate::health::facts::gather_cached;
 use crate::layout::Chrome;
 use crate::{AppState, WebError};
 use askama::Template;
@@ -48,7 +48,8 @@ pub async fn page(
     chrome: Chrome,
     Extension(ctx): Extension<ProjectCtx>,
 ) -> Result<HealthPage, WebError> {
-    let facts = gather(
+    let facts = gather_cached(
+        &state.figures,
         &state.store,
         &ctx.project,
         keel_report::scope::zone_of(&ctx.project).today(),

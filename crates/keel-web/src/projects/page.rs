@@ -48,9 +48,14 @@ pub async fn list(
     let mut cards = Vec::with_capacity(projects.len());
     for p in projects {
         let roles = state.store.roles_in(p.id(), user.id()).await?;
-        let facts = crate::health::facts::gather(&state.store, &p, keel_report::scope::zone_of(&p).today())
-            .await
-            .map_err(WebError::Internal)?;
+        let facts = crate::health::facts::gather_cached(
+            &state.figures,
+            &state.store,
+            &p,
+            keel_report::scope::zone_of(&p).today(),
+        )
+        .await
+        .map_err(WebError::Internal)?;
         let findings = facts.findings();
         let overall = keel_domain::health::overall(&findings);
         let count = |status| findings.iter().filter(|f| f.status == status).count() as i64;
@@ -140,7 +145,7 @@ pub async fn overview(
         .filter(|m| m.role() == Some(Role::ClientApprover))
         .count();
     let p = &ctx.project;
-    let counts = state.store.data_counts(&ctx.project).await?;
+    let counts = state.figures.counts(&state.store, &ctx.project).await?;
     let progress = keel_domain::first_steps::Progress {
         brief_saved: !state.store.brief_versions(p.id()).await?.is_empty(),
         goal_agreed: state

@@ -1,13 +1,16 @@
 //! `GET /api/v1/projects/{slug}/report`: the project's report over a period, the JSON of
 //! `keel report`, streamed.
 
+use crate::analytics::cache::{Cached, Key, Kind, Tee};
 use crate::auth::ProjectCtx;
 use crate::{AppState, WebError, streaming};
 use axum::Extension;
+use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::header;
-use axum::response::Response;
+use axum::response::{AppendHeaders, IntoResponse, Response};
 use chrono::NaiveDate;
+use keel_store::projects::Project;
 use serde::Deserialize;
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -58,11 +61,47 @@ pub async fn report(
         }
     }
     let (from, to) = period(&q)?;
+    report_json(&state, &ctx.project, from, to, None).await
+}
+
+/// The report JSON of `project` over `from ..= to`: from the cache when computed at the
+/// project's current data version; else streamed as it is computed (holding a heavy-request
+/// permit until the last byte is written) and, when short enough, kept for the next request.
+/// `attachment` is a `Content-Disposition` value for downloads.
+pub(crate) async fn report_json(
+    state: &AppState,
+    project: &Project,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    attachment: Option<String>,
+) -> Result<Response, WebError> {
+    let key = Key::new(Kind::ReportJson, project, from, to);
+    let mut headers = vec![(header::CONTENT_TYPE, "application/json".to_owned())];
+    headers.extend(attachment.map(|a| (header::CONTENT_DISPOSITION, a)));
+    let cached = || {
+        state
+            .figures
+            .json(&key)
+            .map(|bytes| (AppendHeaders(headers.clone()), bytes).into_response())
+    };
+    if let Some(hit) = cached() {
+        return Ok(hit);
+    }
+    let permit = state.heavy.enter().await?;
+    // Computed by another request while this one waited for its turn?
+    if let Some(hit) = cached() {
+        return Ok(hit);
+    }
     let (mut writer, body) = streaming::channel();
-    let (store, project) = (state.store.clone(), ctx.project.clone());
+    let (store, project, figures) = (state.store.clone(), project.clone(), state.figures.clone());
     tokio::spawn(async move {
-        let result = keel_report::write_report_json(&store, &project, from, to, &mut writer).await;
+        let _permit = permit;
+        let mut tee = Tee::new(&mut writer);
+        let result = keel_report::write_report_json(&store, &project, from, to, &mut tee).await;
+        if let (Ok(()), Some(copy)) = (&result, tee.into_copy()) {
+            figures.insert(key, Cached::Json(Bytes::from(copy)));
+        }
         writer.finish(result, &project.slug).await;
     });
-    body.respond([(header::CONTENT_TYPE, "application/json")]).await
+    body.respond(AppendHeaders(headers)).await
 }

@@ -34,7 +34,9 @@ pub async fn report_json(
     Extension(ctx): Extension<ProjectCtx>,
     Query(params): Query<PeriodParams>,
 ) -> Result<Response, WebError> {
-    stream_report(state, ctx, &params, "json").await
+    let period = download_period(&params)?;
+    let name = attachment(&file_name(&ctx.project.slug, period, "json"));
+    crate::reports::api::report_json(&state, &ctx.project, period.0, period.1, Some(name)).await
 }
 
 /// `GET /projects/{slug}/report.csv`: the CSV of `keel report`, streamed.

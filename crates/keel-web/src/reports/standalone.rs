@@ -154,6 +154,7 @@ mod tests {
             status: keel_domain::ProjectStatus::Active,
             client_name: None,
             time_zone: "UTC".into(),
+            data_version: 0,
         }
     }
 

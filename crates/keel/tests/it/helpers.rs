@@ -80,6 +80,11 @@ impl TestApp {
         Some(std::path::PathBuf::from(path.split('?').next().unwrap_or(path)))
     }
 
+    /// The database's URL (to open another store or server on it).
+    pub fn database_url(&self) -> &str {
+        &self._db.url
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
     }

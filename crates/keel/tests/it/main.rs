@@ -14,6 +14,7 @@ mod calendar_feed;
 mod cli;
 mod client_reports;
 mod content_plan_pages;
+mod figure_cache;
 mod goals;
 mod goals_and_meetings_pages;
 mod hostile_input;
