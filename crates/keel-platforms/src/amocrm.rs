@@ -221,6 +221,15 @@ impl AmocrmApi {
         Self::decode("account", &reply)
     }
 
+    /// The pipelines answer as it came (for the `amocrm` format, which reads the stages from
+    /// it).
+    pub async fn pipelines_answer(&self) -> Result<serde_json::Value, AmocrmError> {
+        let reply = self
+            .get("pipelines", &format!("{}/api/v4/leads/pipelines", self.base))
+            .await?;
+        Self::decode("pipelines", &reply)
+    }
+
     /// Every pipeline with its statuses.
     pub async fn pipelines(&self) -> Result<Vec<Pipeline>, AmocrmError> {
         #[derive(Deserialize)]
