@@ -155,3 +155,25 @@ pub async fn request_sync(
     store.enqueue_job(PULL, &payload, keel_store::now()).await?;
     Ok((from, to))
 }
+
+/// `POST /api/v1/connections/{id}/sync`: the connection of `id` in the caller's organization,
+/// synced on the caller's behalf if they may manage its project's connections (404 when they
+/// may not see the project, 403 when they see it but may not manage connections).
+pub async fn request_sync_by_id(
+    store: &Store,
+    user: std::sync::Arc<keel_store::users::User>,
+    id: i64,
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+) -> crate::refusal::AppResult<(Connection, chrono::NaiveDate, chrono::NaiveDate)> {
+    use crate::refusal::Refusal;
+    let connection = store
+        .connection(id)
+        .await?
+        .filter(|c| c.org_id == user.org().0)
+        .ok_or(Refusal::NotFound)?;
+    let project = store.project_by_id(connection.project()).await?;
+    let access = crate::access::to_project(store, user, project, keel_domain::Action::ManageConnections).await?;
+    let (from, to) = request_sync(store, &access, &connection, from, to).await?;
+    Ok((connection, from, to))
+}

@@ -4,6 +4,7 @@ mod admin;
 mod backup;
 mod data;
 mod serve;
+mod sync;
 
 use crate::cli::{Command, MemberCommand, ProjectCommand, UserCommand};
 use crate::config::Config;
@@ -91,6 +92,22 @@ async fn dispatch(command: Command, config: &Config, store: &Store) -> anyhow::R
             account,
             files,
         } => data::import(store, &project, &format, year, account, &files).await,
+        Command::Sync {
+            project,
+            platform,
+            from,
+            to,
+        } => {
+            sync::sync(
+                config,
+                store,
+                &project,
+                platform.as_deref(),
+                from.as_deref(),
+                to.as_deref(),
+            )
+            .await
+        }
         Command::Report {
             project,
             from,
