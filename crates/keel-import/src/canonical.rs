@@ -6,7 +6,7 @@
 //! column may be left out of the file entirely; an empty or absent count is NULL ("not
 //! reported"), which the metrics treat as 0 in sums but never use as a denominator.
 
-use crate::FacebookOptions;
+use crate::ImportOptions;
 use crate::cells::{Cells, Col, Header};
 use crate::error::Problems;
 use crate::pipeline::RowParser;
@@ -26,7 +26,7 @@ pub(crate) struct Posts {
 impl RowParser for Posts {
     type Row = PostRow;
 
-    fn from_header(h: &Header, p: &mut Problems, _: &FacebookOptions) -> Self {
+    fn from_header(h: &Header, p: &mut Problems, _: &ImportOptions) -> Self {
         Posts {
             key: ["platform", "account", "post_id"].map(|c| h.required(c, p)),
             published_at: h.required("published_at", p),
@@ -82,7 +82,7 @@ pub(crate) struct Daily {
 impl RowParser for Daily {
     type Row = DailyRow;
 
-    fn from_header(h: &Header, p: &mut Problems, _: &FacebookOptions) -> Self {
+    fn from_header(h: &Header, p: &mut Problems, _: &ImportOptions) -> Self {
         Daily {
             key: ["platform", "account"].map(|c| h.required(c, p)),
             date: h.required("date", p),
@@ -138,7 +138,7 @@ pub(crate) struct Ads {
 impl RowParser for Ads {
     type Row = AdRow;
 
-    fn from_header(h: &Header, p: &mut Problems, _: &FacebookOptions) -> Self {
+    fn from_header(h: &Header, p: &mut Problems, _: &ImportOptions) -> Self {
         Ads {
             key: ["platform", "campaign"].map(|c| h.required(c, p)),
             date: h.required("date", p),
@@ -183,7 +183,7 @@ pub(crate) struct Leads {
 impl RowParser for Leads {
     type Row = LeadRow;
 
-    fn from_header(h: &Header, p: &mut Problems, _: &FacebookOptions) -> Self {
+    fn from_header(h: &Header, p: &mut Problems, _: &ImportOptions) -> Self {
         Leads {
             lead_id: h.required("lead_id", p),
             created_at: h.required("created_at", p),

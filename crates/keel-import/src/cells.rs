@@ -71,13 +71,13 @@ pub(crate) struct Cells<'r> {
 }
 
 impl<'r> Cells<'r> {
-    fn bad(&mut self, col: &Col, reason: Reason) {
+    pub(crate) fn bad(&mut self, col: &Col, reason: Reason) {
         self.ok = false;
         self.problems.push(self.line, col.name, reason);
     }
 
     /// The trimmed cell (`""` for an absent optional column), or `None` when it is unreadable.
-    fn raw(&mut self, col: &Col) -> Option<&'r str> {
+    pub(crate) fn raw(&mut self, col: &Col) -> Option<&'r str> {
         let Some(idx) = col.idx else { return Some("") };
         let Some(bytes) = self.record.get(idx) else {
             let n = self.record.len();

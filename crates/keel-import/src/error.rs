@@ -10,15 +10,20 @@ pub const MAX_PROBLEMS: usize = 20;
 /// One thing wrong with a file: where, and why.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Problem {
-    /// The line of the file the row starts on; the header is line 1.
+    /// The line of the file the row starts on; the header is line 1. In a JSON file, the line
+    /// its answer (page) starts on, or the line of a syntax error.
     pub line: u64,
-    /// The header name of the column.
+    /// The header name of the column; in a JSON file, the JSON path of the offending value
+    /// (e.g. `response.items[3].likes.count`, prefixed with `[n]` in an array of answers).
     pub column: String,
     /// What is wrong, quoting the offending value (English: the CLI, the API, logs).
     pub reason: String,
     /// The same reason in Russian, for pages read in Russian. Not part of the API's answer.
     #[serde(skip)]
     pub reason_ru: String,
+    /// Whether `column` is a JSON path rather than a column's name (how it is worded).
+    #[serde(skip)]
+    pub at_path: bool,
 }
 
 /// Two problems are the same when they are at the same place for the same reason; the
@@ -41,6 +46,8 @@ impl Problem {
         };
         if self.column.is_empty() {
             format!("строка {}: {reason}", self.line)
+        } else if self.at_path {
+            format!("строка {}, в {}: {reason}", self.line, self.column)
         } else {
             format!("строка {}, столбец «{}»: {reason}", self.line, self.column)
         }
@@ -65,7 +72,13 @@ impl Reason {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "line {}, column \"{}\": {}", self.line, self.column, self.reason)
+        if self.column.is_empty() {
+            write!(f, "line {}: {}", self.line, self.reason)
+        } else if self.at_path {
+            write!(f, "line {}, at {}: {}", self.line, self.column, self.reason)
+        } else {
+            write!(f, "line {}, column \"{}\": {}", self.line, self.column, self.reason)
+        }
     }
 }
 
@@ -112,12 +125,22 @@ pub(crate) struct Problems {
 
 impl Problems {
     pub fn push(&mut self, line: u64, column: &str, reason: Reason) {
+        self.add(line, column, reason, false);
+    }
+
+    /// A problem at a JSON path (`response.items[3].likes.count`).
+    pub fn push_at(&mut self, line: u64, path: &str, reason: Reason) {
+        self.add(line, path, reason, true);
+    }
+
+    fn add(&mut self, line: u64, column: &str, reason: Reason, at_path: bool) {
         if self.list.len() < MAX_PROBLEMS {
             self.list.push(Problem {
                 line,
                 column: column.to_owned(),
                 reason: reason.en,
                 reason_ru: reason.ru,
+                at_path,
             });
         }
     }
@@ -151,6 +174,7 @@ mod tests {
             column: "likes".into(),
             reason: "\"12a\" is not a whole number".into(),
             reason_ru: "«12a» — не целое число".into(),
+            at_path: false,
         };
         assert_eq!(p.to_russian(), "строка 17, столбец «likes»: «12a» — не целое число");
         assert_eq!(

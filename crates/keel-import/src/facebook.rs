@@ -17,9 +17,9 @@
 //! Mapped: likes = `like`, comments = `comment`, shares = `share`, reach = `Lifetime Post
 //! Total Reach`, impressions = `Lifetime Post Total Impressions`, followers = `Page total
 //! likes`, type = `Type`; saves and views are not in the export (NULL). Platform `facebook`,
-//! account from [`FacebookOptions`] (default `page`). Every mapped column is required.
+//! account from [`ImportOptions`] (default `page`). Every mapped column is required.
 
-use crate::FacebookOptions;
+use crate::ImportOptions;
 use crate::cells::{Cells, Col, Header};
 use crate::error::{Problems, Reason};
 use crate::pipeline::RowParser;
@@ -49,7 +49,7 @@ impl RowParser for FacebookMetrics {
     type Row = PostRow;
     const DELIMITER: u8 = b';';
 
-    fn from_header(h: &Header, p: &mut Problems, opts: &FacebookOptions) -> Self {
+    fn from_header(h: &Header, p: &mut Problems, opts: &ImportOptions) -> Self {
         if !(1000..=9999).contains(&opts.year) {
             let reason = Reason::new(
                 format!("the year {} given for its dates is not 1000–9999", opts.year),
@@ -57,7 +57,7 @@ impl RowParser for FacebookMetrics {
             );
             p.push(1, "Post Month", reason);
         }
-        let account = opts.account.trim();
+        let account = opts.account.as_deref().unwrap_or("page").trim();
         if account.is_empty() || account.contains('\0') || account.chars().count() > crate::cells::MAX_TEXT_CHARS {
             let reason = Reason::new(
                 format!(
@@ -73,7 +73,7 @@ impl RowParser for FacebookMetrics {
         }
         FacebookMetrics {
             year: opts.year,
-            account: opts.account.clone(),
+            account: account.to_owned(),
             followers: h.required("Page total likes", p),
             post_type: h.required("Type", p),
             month: h.required("Post Month", p),

@@ -17,16 +17,39 @@ pub enum Format {
     Leads,
     /// The UCI "Facebook metrics" export (semicolon separated), imported as posts.
     FacebookMetrics,
+    /// VK API `wall.get` answers (JSON), optionally with `stats.getPostReach` answers merged
+    /// per post, imported as posts.
+    VkWall,
+    /// A Telegram Desktop channel export `result.json`, imported as posts.
+    TelegramExport,
+    /// Instagram Graph API `/{ig-user-id}/media` pages with each media's `insights`, imported
+    /// as posts.
+    InstagramMedia,
+    /// A Yandex Direct Reports v5 `CAMPAIGN_PERFORMANCE_REPORT` (TSV), imported as ads.
+    YandexDirect,
+    /// Meta Marketing API campaign insights answers (JSON), imported as ads.
+    MetaAds,
+    /// amoCRM API v4 `/api/v4/leads` pages (JSON), imported as leads.
+    Amocrm,
+    /// Bitrix24 `crm.deal.list` answers (JSON), imported as leads.
+    Bitrix24,
 }
 
 impl Format {
     /// Every format, in the order they are listed to users.
-    pub const ALL: [Format; 5] = [
+    pub const ALL: [Format; 12] = [
         Format::Posts,
         Format::Daily,
         Format::Ads,
         Format::Leads,
         Format::FacebookMetrics,
+        Format::VkWall,
+        Format::TelegramExport,
+        Format::InstagramMedia,
+        Format::YandexDirect,
+        Format::MetaAds,
+        Format::Amocrm,
+        Format::Bitrix24,
     ];
 
     /// The name used on the command line, in the API and in the `imports` log.
@@ -37,6 +60,13 @@ impl Format {
             Format::Ads => "ads",
             Format::Leads => "leads",
             Format::FacebookMetrics => "facebook-metrics",
+            Format::VkWall => "vk-wall",
+            Format::TelegramExport => "telegram-export",
+            Format::InstagramMedia => "instagram-media",
+            Format::YandexDirect => "yandex-direct",
+            Format::MetaAds => "meta-ads",
+            Format::Amocrm => "amocrm",
+            Format::Bitrix24 => "bitrix24",
         }
     }
 }
@@ -78,6 +108,60 @@ impl Format {
             Format::Ads => include_str!("../samples/ads.csv"),
             Format::Leads => include_str!("../samples/leads.csv"),
             Format::FacebookMetrics => include_str!("../samples/facebook-metrics.csv"),
+            Format::VkWall => include_str!("../samples/vk-wall.json"),
+            Format::TelegramExport => include_str!("../samples/telegram-export.json"),
+            Format::InstagramMedia => include_str!("../samples/instagram-media.json"),
+            Format::YandexDirect => include_str!("../samples/yandex-direct.tsv"),
+            Format::MetaAds => include_str!("../samples/meta-ads.json"),
+            Format::Amocrm => include_str!("../samples/amocrm.json"),
+            Format::Bitrix24 => include_str!("../samples/bitrix24.json"),
+        }
+    }
+
+    /// The sample's file name: the format's name and the extension of what it holds.
+    pub fn sample_file_name(self) -> String {
+        format!("{}.{}", self.as_str(), self.extension())
+    }
+
+    /// The extension of a file of this format: `csv`, `tsv` or `json`.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::YandexDirect => "tsv",
+            Format::VkWall
+            | Format::TelegramExport
+            | Format::InstagramMedia
+            | Format::MetaAds
+            | Format::Amocrm
+            | Format::Bitrix24 => "json",
+            _ => "csv",
+        }
+    }
+
+    /// The media type a file of this format is served with.
+    pub fn content_type(self) -> &'static str {
+        match self.extension() {
+            "json" => "application/json",
+            "tsv" => "text/tab-separated-values; charset=utf-8",
+            _ => "text/csv; charset=utf-8",
+        }
+    }
+
+    /// Whether the format is one of Keel's own canonical CSVs (else a tool's or API's own).
+    pub fn is_canonical(self) -> bool {
+        matches!(self, Format::Posts | Format::Daily | Format::Ads | Format::Leads)
+    }
+
+    /// What a file of this format becomes: `posts`, `daily`, `ads` or `leads`.
+    pub fn becomes(self) -> &'static str {
+        match self {
+            Format::Posts
+            | Format::FacebookMetrics
+            | Format::VkWall
+            | Format::TelegramExport
+            | Format::InstagramMedia => "posts",
+            Format::Daily => "daily",
+            Format::Ads | Format::YandexDirect | Format::MetaAds => "ads",
+            Format::Leads | Format::Amocrm | Format::Bitrix24 => "leads",
         }
     }
 }
@@ -93,6 +177,11 @@ mod tests {
         }
         let err = "tweets".parse::<Format>().unwrap_err().to_string();
         assert!(err.contains("`tweets`"), "{err}");
-        assert!(err.contains("posts, daily, ads, leads, facebook-metrics"), "{err}");
+        assert!(
+            err.contains(
+                "posts, daily, ads, leads, facebook-metrics, vk-wall, telegram-export, instagram-media, yandex-direct, meta-ads, amocrm, bitrix24"
+            ),
+            "{err}"
+        );
     }
 }

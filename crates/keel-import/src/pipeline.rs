@@ -6,7 +6,7 @@
 //! thread keeps scanning so the user sees up to [`MAX_PROBLEMS`] problems at once; then the
 //! transaction is rolled back and nothing of the file is stored.
 
-use crate::FacebookOptions;
+use crate::ImportOptions;
 use crate::cells::{Cells, Header};
 use crate::error::{ImportError, MAX_PROBLEMS, Problem, Problems, Reason};
 use keel_store::data::{DataRow, ImportMeta, ImportSummary, RowSource};
@@ -21,15 +21,26 @@ const DEPTH: usize = 8;
 /// While only scanning for problems, how often to report progress (rows).
 const PROGRESS_EVERY: u64 = 50_000;
 
-/// Reads one format's rows.
+/// Reads one CSV (or TSV) format's rows.
 pub(crate) trait RowParser: Send + Sized + 'static {
     type Row: DataRow;
     /// The field separator.
     const DELIMITER: u8 = b',';
+    /// Whether `"` quotes a cell (Yandex Direct's TSV never quotes, and its campaign names
+    /// may hold quotes).
+    const QUOTING: bool = true;
     /// Finds the columns by name; a missing required column goes into `problems`.
-    fn from_header(header: &Header, problems: &mut Problems, opts: &FacebookOptions) -> Self;
+    fn from_header(header: &Header, problems: &mut Problems, opts: &ImportOptions) -> Self;
     /// Reads a row; a bad cell is recorded in `cells` (and the row then discarded).
     fn parse(&mut self, cells: &mut Cells<'_>) -> Self::Row;
+    /// A line before the header that is not part of the table (a report's title), skipped.
+    fn is_preamble(_first: &csv::ByteRecord) -> bool {
+        false
+    }
+    /// A line after the data that sums it up (a report's "Total rows"), skipped.
+    fn is_summary(_record: &csv::ByteRecord) -> bool {
+        false
+    }
 }
 
 enum Msg<R> {
@@ -43,13 +54,37 @@ pub(crate) async fn run<P: RowParser>(
     store: &Store,
     project: &Project,
     reader: impl Read + Send + 'static,
-    opts: FacebookOptions,
+    opts: ImportOptions,
     meta: &ImportMeta<'_>,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<ImportSummary, ImportError> {
+    run_with::<P::Row>(store, project, meta, progress, move |sink| {
+        parse::<P>(reader, &opts, sink)
+    })
+    .await
+}
+
+/// Runs `read` on a blocking thread, storing the rows it hands to its [`Sink`] in one
+/// transaction that is committed only when it read the whole file without a problem.
+pub(crate) async fn run_with<R: DataRow>(
+    store: &Store,
+    project: &Project,
+    meta: &ImportMeta<'_>,
+    progress: &(dyn Fn(u64) + Sync),
+    read: impl FnOnce(&mut Sink<R>) -> Result<(), ImportError> + Send + 'static,
+) -> Result<ImportSummary, ImportError> {
     let (tx, rx) = mpsc::channel(DEPTH);
     let reading = tokio::task::spawn_blocking(move || {
-        let verdict = parse::<P>(reader, &opts, &tx);
+        let mut sink = Sink {
+            tx: tx.clone(),
+            batch: Vec::with_capacity(BATCH),
+            problems: Problems::default(),
+            rows: 0,
+            bytes: 0,
+            abandoned: false,
+        };
+        let result = read(&mut sink);
+        let verdict = sink.finish(result);
         // A closed channel means the import was abandoned: nobody is left to tell.
         let _ = tx.blocking_send(Msg::End(verdict));
     });
@@ -58,7 +93,7 @@ pub(crate) async fn run<P: RowParser>(
         progress,
         verdict: None,
     };
-    let staged = store.stage_rows::<P::Row>(project, &mut source).await?;
+    let staged = store.stage_rows::<R>(project, &mut source).await?;
     match source.verdict.take() {
         Some(Ok(rows)) if rows == staged.rows_written() => Ok(staged.commit(meta).await?),
         Some(Ok(rows)) => {
@@ -78,6 +113,75 @@ pub(crate) async fn run<P: RowParser>(
             };
             Err(ImportError::Internal(why))
         }
+    }
+}
+
+/// Where a reader puts its rows and problems: rows go to the store in batches while no
+/// problem has been seen; after the first, they are only counted.
+pub(crate) struct Sink<R> {
+    tx: mpsc::Sender<Msg<R>>,
+    batch: Vec<R>,
+    pub problems: Problems,
+    /// Data rows read so far, good or bad.
+    pub rows: u64,
+    /// Bytes of the file read so far (for progress).
+    pub bytes: u64,
+    abandoned: bool,
+}
+
+impl<R> Sink<R> {
+    /// A data row read without a problem.
+    pub fn push(&mut self, row: R) {
+        self.rows += 1;
+        if !self.problems.is_empty() || self.abandoned {
+            self.progress();
+            return;
+        }
+        self.batch.push(row);
+        if self.batch.len() == BATCH {
+            let full = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+            if self.tx.blocking_send(Msg::Rows(full, self.bytes)).is_err() {
+                self.abandoned = true;
+            }
+        }
+    }
+
+    /// A data row read with a problem (already recorded): counted, not stored.
+    pub fn skip(&mut self) {
+        self.rows += 1;
+        self.progress();
+    }
+
+    /// While only scanning for problems, report progress now and then.
+    fn progress(&mut self) {
+        if self.rows.is_multiple_of(PROGRESS_EVERY)
+            && !self.abandoned
+            && self.tx.blocking_send(Msg::Progress(self.bytes)).is_err()
+        {
+            self.abandoned = true;
+        }
+    }
+
+    /// Whether reading on is pointless: nobody listens, or enough problems are collected.
+    pub fn done(&self) -> bool {
+        self.abandoned || self.problems.full()
+    }
+
+    /// The reader's verdict: the number of data rows, or why the file is refused.
+    fn finish(mut self, result: Result<(), ImportError>) -> Result<u64, ImportError> {
+        result?;
+        if self.abandoned {
+            return Ok(self.rows);
+        }
+        if !self.problems.is_empty() {
+            debug_assert!(self.problems.len() <= MAX_PROBLEMS);
+            return Err(ImportError::Invalid(std::mem::take(&mut self.problems).into_vec()));
+        }
+        if !self.batch.is_empty() {
+            let batch = std::mem::take(&mut self.batch);
+            let _ = self.tx.blocking_send(Msg::Rows(batch, self.bytes));
+        }
+        Ok(self.rows)
     }
 }
 
@@ -109,83 +213,68 @@ impl<R: DataRow> RowSource<R> for Source<'_, R> {
     }
 }
 
-/// The reading thread: the number of data rows, or why the file is refused. Batches go to
-/// `tx` only while no problem has been seen.
-fn parse<P: RowParser>(
-    reader: impl Read,
-    opts: &FacebookOptions,
-    tx: &mpsc::Sender<Msg<P::Row>>,
-) -> Result<u64, ImportError> {
+/// The reading thread of a CSV format: rows into `sink`, problems into its list.
+fn parse<P: RowParser>(reader: impl Read, opts: &ImportOptions, sink: &mut Sink<P::Row>) -> Result<(), ImportError> {
     let mut csv = csv::ReaderBuilder::new()
         .delimiter(P::DELIMITER)
+        .quoting(P::QUOTING)
         .has_headers(false)
         .flexible(true)
         .buffer_capacity(1 << 16)
         .from_reader(reader);
     let mut record = csv::ByteRecord::new();
-    let mut problems = Problems::default();
-    let has_header = read(&mut csv, &mut record)?;
-    let header = Header::new(&record);
-    let mut parser = P::from_header(&header, &mut problems, opts);
-    if !has_header || !problems.is_empty() {
-        return Err(ImportError::Invalid(problems.into_vec()));
+    let mut has_header = read(&mut csv, &mut record)?;
+    if has_header && P::is_preamble(&record) {
+        has_header = read(&mut csv, &mut record)?;
     }
+    let header = Header::new(&record);
+    let mut parser = P::from_header(&header, &mut sink.problems, opts);
+    if !has_header || !sink.problems.is_empty() {
+        if sink.problems.is_empty() {
+            sink.problems
+                .push(1, "", Reason::new("the file is empty", "файл пустой"));
+        }
+        return Ok(());
+    }
+    let header_line = record.position().map_or(1, |p| p.line());
 
-    let mut rows = 0u64;
-    let mut batch = Vec::with_capacity(BATCH);
     while read(&mut csv, &mut record)? {
         // Spreadsheets pad files with rows of empty cells; they carry nothing.
-        if record.iter().all(|cell| cell.trim_ascii().is_empty()) {
+        if record.iter().all(|cell| cell.trim_ascii().is_empty()) || P::is_summary(&record) {
             continue;
         }
-        rows += 1;
-        let line = record.position().map_or(rows + 1, |p| p.line());
+        let line = record.position().map_or(sink.rows + 2, |p| p.line());
         let mut cells = Cells {
             record: &record,
             line,
-            problems: &mut problems,
+            problems: &mut sink.problems,
             ok: true,
         };
         let row = parser.parse(&mut cells);
-        let bytes = csv.position().byte();
-        if !problems.is_empty() {
-            if problems.full() {
+        sink.bytes = csv.position().byte();
+        if sink.problems.is_empty() {
+            sink.push(row);
+        } else {
+            sink.skip();
+            if sink.done() {
                 break;
             }
-            if rows.is_multiple_of(PROGRESS_EVERY) && tx.blocking_send(Msg::Progress(bytes)).is_err() {
-                return Ok(rows);
-            }
-            continue;
-        }
-        batch.push(row);
-        if batch.len() == BATCH {
-            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-            if tx.blocking_send(Msg::Rows(full, bytes)).is_err() {
-                return Ok(rows); // abandoned
-            }
         }
     }
-    if !problems.is_empty() {
-        debug_assert!(problems.len() <= MAX_PROBLEMS);
-        return Err(ImportError::Invalid(problems.into_vec()));
-    }
-    if rows == 0 {
+    sink.bytes = csv.position().byte();
+    if sink.rows == 0 && sink.problems.is_empty() {
         // A header alone is most often the wrong export or a cut file; storing "nothing"
         // would log an import that did not happen.
-        problems.push(
-            2,
+        sink.problems.push(
+            header_line + 1,
             "",
             Reason::new(
                 "the file has a header but no data rows under it",
                 "в файле есть строка заголовков, но под ней нет ни одной строки данных",
             ),
         );
-        return Err(ImportError::Invalid(problems.into_vec()));
     }
-    if !batch.is_empty() {
-        let _ = tx.blocking_send(Msg::Rows(batch, csv.position().byte()));
-    }
-    Ok(rows)
+    Ok(())
 }
 
 /// Reads the next record; `false` at the end of the input.
@@ -197,6 +286,7 @@ fn read<R: Read>(csv: &mut csv::Reader<R>, record: &mut csv::ByteRecord) -> Resu
             column: String::new(),
             reason: format!("unreadable CSV: {other:?}"),
             reason_ru: format!("CSV не читается: {other:?}"),
+            at_path: false,
         }]),
     })
 }

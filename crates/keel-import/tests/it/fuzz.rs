@@ -11,13 +11,8 @@ use proptest::test_runner::{Config, TestRunner};
 
 on_both!(mutated_and_random_files_never_panic_and_a_refused_one_stores_nothing);
 
-const FORMATS: [Format; 5] = [
-    Format::Posts,
-    Format::Daily,
-    Format::Ads,
-    Format::Leads,
-    Format::FacebookMetrics,
-];
+/// Every format, the native JSON and TSV ones included.
+const FORMATS: [Format; 12] = Format::ALL;
 
 /// One change to a file's bytes.
 #[derive(Debug, Clone)]

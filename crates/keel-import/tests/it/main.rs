@@ -12,4 +12,6 @@ mod formats;
 mod fuzz;
 mod hostile;
 mod idempotent;
+mod native;
 mod problems;
+mod vk_schema;

@@ -26,6 +26,7 @@ fn p(line: u64, column: &str, reason: &str) -> Problem {
         reason: reason.into(),
         // Not compared: the Russian wording follows the English one (see `Problem`'s `eq`).
         reason_ru: String::new(),
+        at_path: false,
     }
 }
 
