@@ -34,6 +34,9 @@ pub const CLIENT_SECRET: &str = "amo-client-secret-for-tests";
 pub const FIRST_ACCESS: &str = "amo-access-0";
 pub const FIRST_REFRESH: &str = "amo-refresh-0";
 pub const PIPELINE_ID: i64 = 3_177_727;
+/// The system statuses of every pipeline: "successfully realized" and "closed and not realized".
+pub const WON: i64 = 142;
+pub const LOST: i64 = 143;
 /// The pipeline's own statuses (besides 142 and 143).
 pub const STATUS_NEW: i64 = 31_000_001;
 pub const STATUS_TALKS: i64 = 31_000_002;

@@ -392,9 +392,10 @@ async fn method(
                 .take(count)
                 .map(|p| {
                     json!({
+                        "inner_type": "wall_wallpost",
                         "id": p.id, "owner_id": p.owner_id, "from_id": p.owner_id, "date": p.date,
                         "text": p.text, "post_type": "post",
-                        "attachments": p.attachments.iter().map(|a| json!({"type": "photo", "photo": {"id": a}})).collect::<Vec<_>>(),
+                        "attachments": p.attachments.iter().map(|a| photo_attachment(a, p.owner_id, p.date)).collect::<Vec<_>>(),
                         "comments": {"count": p.comments, "can_post": 1},
                         "likes": {"count": p.likes, "user_likes": 0, "can_like": 1, "can_publish": 1},
                         "reposts": {"count": p.reposts, "user_reposted": 0},
@@ -441,6 +442,20 @@ async fn method(
     let answer = json!({"response": answer});
     server.answers.lock().unwrap().push((name, answer.clone()));
     Json(answer)
+}
+
+/// An attachment `photo{owner}_{id}` as `wall.get` gives it (`wall_wallpost_attachment` with a
+/// `photos_photo`: numeric ids, `date`, `sizes`).
+fn photo_attachment(attachment: &str, owner: i64, date: i64) -> Value {
+    let id = attachment
+        .rsplit('_')
+        .next()
+        .and_then(|i| i.parse::<i64>().ok())
+        .unwrap_or(0);
+    json!({"type": "photo", "photo": {
+        "id": id, "album_id": -7, "owner_id": owner, "date": date, "has_tags": false,
+        "sizes": [{"type": "x", "url": format!("https://sun9-1.userapi.com/{id}.jpg"), "width": 604, "height": 604}],
+    }})
 }
 
 /// The upload server: a multipart `photo` field in, `{server, photo, hash}` out (`photo` is

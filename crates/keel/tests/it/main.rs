@@ -27,6 +27,7 @@ mod notifications_storage;
 mod people;
 mod publishing;
 mod publishing_serve;
+mod pulls;
 mod real_data;
 mod report_links;
 mod report_schedule;
