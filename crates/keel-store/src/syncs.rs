@@ -178,3 +178,39 @@ impl Store {
         Ok(done == 1)
     }
 }
+
+/// A pulled post's figures (a post of the `posts` table), for the plan post it was published as.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PulledFigures {
+    pub account: String,
+    pub likes: Option<i64>,
+    pub comments: Option<i64>,
+    pub shares: Option<i64>,
+    pub saves: Option<i64>,
+    pub views: Option<i64>,
+    pub reach: Option<i64>,
+}
+
+impl Store {
+    /// The pulled (or imported) post with the platform's own id `post_id`: Keel's own posts
+    /// published through a connection are matched to the platform's data this way
+    /// (`plan_publications.platform_post_id` ↔ `posts.post_id`).
+    pub async fn pulled_figures(
+        &self,
+        project: keel_domain::ProjectId,
+        platform: &str,
+        post_id: &str,
+    ) -> StoreResult<Option<PulledFigures>> {
+        Ok(on_pool!(&self.pool, p => {
+            sqlx::query_as::<_, PulledFigures>(
+                "SELECT account, likes, comments, shares, saves, views, reach FROM posts
+                 WHERE project_id = $1 AND platform = $2 AND post_id = $3 ORDER BY account LIMIT 1",
+            )
+            .bind(project.0)
+            .bind(platform)
+            .bind(post_id)
+            .fetch_optional(p)
+            .await
+        })?)
+    }
+}
