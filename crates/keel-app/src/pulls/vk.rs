@@ -25,8 +25,9 @@ pub async fn pull(cx: &mut PullCx<'_>, secret: &Value, request: &SyncRequest) ->
     let pace = Pace::per_second(cx.platforms.rates.vk);
     let (from, until) = (day_start(request.from), day_start(request.to + chrono::Days::new(1)));
 
-    // The posts of the range, page by page; nothing is stored until every page is in.
-    let mut answers: Vec<Value> = vec![];
+    // The posts of the range, page by page; nothing is stored until every page is in. Each
+    // answer is written out as it comes (a JSON array of answers), not held as a tree.
+    let mut answers = Answers::default();
     let mut ids: Vec<i64> = vec![];
     let mut offset: u32 = 0;
     loop {
@@ -48,7 +49,7 @@ pub async fn pull(cx: &mut PullCx<'_>, secret: &Value, request: &SyncRequest) ->
             .collect();
         ids.extend(items.iter().filter_map(|i| i.get("id").and_then(Value::as_i64)));
         if !items.is_empty() {
-            answers.push(json!({"response": {"count": page.count, "items": items}}));
+            answers.push(&json!({"response": {"count": page.count, "items": items}}))?;
         }
         offset += read;
         if read == 0 || past_range || i64::from(offset) >= page.count {
@@ -59,12 +60,12 @@ pub async fn pull(cx: &mut PullCx<'_>, secret: &Value, request: &SyncRequest) ->
     for (n, chunk) in ids.chunks(REACH_BATCH).enumerate() {
         (cx.progress)("VK stats.getPostReach", Some((n as u64, batches)));
         let reach = patiently(&pace, || api.stats_get_post_reach(group_id, chunk)).await?;
-        answers.push(json!({"response": reach}));
+        answers.push(&json!({"response": reach}))?;
     }
     let group_ref = group_id.to_string();
     let group = patiently(&pace, || api.groups_get_by_id(&group_ref)).await?;
     if !answers.is_empty() {
-        let bytes = serde_json::to_vec(&answers).map_err(|e| PullError::Import("vk-wall", e.to_string()))?;
+        let bytes = answers.finish();
         let options = ImportOptions {
             account: Some(cx.connection.account.clone()),
             ..ImportOptions::default()
@@ -75,4 +76,26 @@ pub async fn pull(cx: &mut PullCx<'_>, secret: &Value, request: &SyncRequest) ->
         cx.followers("vk", request.today, members).await?;
     }
     Ok(())
+}
+
+/// Answers written one after another into a JSON array.
+#[derive(Default)]
+struct Answers {
+    bytes: Vec<u8>,
+}
+
+impl Answers {
+    fn push(&mut self, answer: &Value) -> Result<(), PullError> {
+        self.bytes.push(if self.bytes.is_empty() { b'[' } else { b',' });
+        serde_json::to_writer(&mut self.bytes, answer).map_err(|e| PullError::Import("vk-wall", e.to_string()))
+    }
+
+    fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+
+    fn finish(mut self) -> Vec<u8> {
+        self.bytes.push(b']');
+        self.bytes
+    }
 }
