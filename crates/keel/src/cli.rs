@@ -36,15 +36,24 @@ pub enum Command {
     Import {
         #[arg(long, value_name = "SLUG")]
         project: String,
-        /// posts, daily, ads, leads or facebook-metrics
+        /// posts, daily, ads, leads, facebook-metrics, vk-wall, telegram-export,
+        /// instagram-media, yandex-direct, meta-ads, amocrm or bitrix24
         #[arg(long)]
         format: String,
         /// facebook-metrics only: the year the export's posts were published (default 2014)
         #[arg(long)]
         year: Option<i32>,
-        /// facebook-metrics only: the page's account name (default `page`)
+        /// The account the posts are stored under (facebook-metrics: default `page`; vk-wall,
+        /// telegram-export, instagram-media: default the community, channel or user the file names)
         #[arg(long)]
         account: Option<String>,
+        /// yandex-direct, meta-ads: the money's currency (default RUB for yandex-direct; for
+        /// meta-ads each row's account_currency, else USD)
+        #[arg(long)]
+        currency: Option<String>,
+        /// yandex-direct: the report's money is in micros (returnMoneyInMicros left at true)
+        #[arg(long)]
+        micros: bool,
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },

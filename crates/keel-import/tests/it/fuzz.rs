@@ -22,6 +22,9 @@ enum Mutation {
     Insert(usize, Vec<u8>),
     DuplicateLine(usize),
     ReplaceCell(usize, usize, String),
+    /// In a JSON file, the n-th member's value replaced (the file stays JSON, the value may
+    /// not fit): what reaches the native formats' value checks rather than their syntax.
+    ReplaceJsonValue(usize, String),
 }
 
 fn mutation() -> impl Strategy<Value = Mutation> {
@@ -45,6 +48,21 @@ fn mutation() -> impl Strategy<Value = Mutation> {
             ]
         )
             .prop_map(|(l, c, s)| Mutation::ReplaceCell(l, c, s)),
+        (
+            any::<usize>(),
+            prop_oneof![
+                Just("null".to_owned()),
+                Just("-1".to_owned()),
+                Just("1e309".to_owned()),
+                Just("\"12\"".to_owned()),
+                Just("\"\"".to_owned()),
+                Just("\"x\\u0000y\"".to_owned()),
+                Just("[]".to_owned()),
+                Just("\"2026-02-30T00:00:00Z\"".to_owned()),
+                "\"[a-zA-Z0-9 ]{0,300}\"",
+            ]
+        )
+            .prop_map(|(i, v)| Mutation::ReplaceJsonValue(i, v)),
     ]
 }
 
@@ -86,6 +104,33 @@ fn apply(mut bytes: Vec<u8>, m: &Mutation) -> Vec<u8> {
                 lines[li] = cells.join(&sep.to_string());
             }
             bytes = (lines.join("\n") + "\n").into_bytes();
+        }
+        Mutation::ReplaceJsonValue(i, v) => {
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            let starts: Vec<usize> = text.match_indices("\": ").map(|(at, _)| at + 3).collect();
+            if !starts.is_empty() {
+                let start = starts[i % starts.len()];
+                // The value runs to the next , } or ] outside a string (a nested value is
+                // cut at its first member: still a change the parser must survive).
+                let mut end = start;
+                let mut in_string = false;
+                let mut escaped = false;
+                for (k, ch) in text[start..].char_indices() {
+                    end = start + k;
+                    match ch {
+                        _ if escaped => escaped = false,
+                        '\\' if in_string => escaped = true,
+                        '"' => in_string = !in_string,
+                        ',' | '}' | ']' if !in_string => break,
+                        _ => {}
+                    }
+                    end = start + k + ch.len_utf8();
+                }
+                let mut out = text[..start].to_owned();
+                out.push_str(v);
+                out.push_str(&text[end..]);
+                bytes = out.into_bytes();
+            }
         }
     }
     bytes

@@ -8,7 +8,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use keel_import::FacebookOptions;
+use keel_import::ImportOptions;
 use serde::{Deserialize, Serialize};
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -19,8 +19,14 @@ pub struct ImportQuery {
     format: Option<String>,
     /// facebook-metrics: the year its posts were published.
     year: Option<i32>,
-    /// facebook-metrics: the page's account name.
+    /// The account the posts are stored under (facebook-metrics: default `page`; vk-wall,
+    /// telegram-export, instagram-media: default the one the file names).
     account: Option<String>,
+    /// yandex-direct, meta-ads: the money's currency (default RUB for yandex-direct; for
+    /// meta-ads each row's `account_currency`, else USD).
+    currency: Option<String>,
+    /// yandex-direct: the report's money is in micros (default false: currency units).
+    micros: Option<bool>,
     /// A name for the import log (default `api`).
     source: Option<String>,
 }
@@ -43,9 +49,10 @@ pub struct ImportSummaryJson {
 /// Imports the request body as one file, all-or-nothing.
 #[utoipa::path(post, path = "/api/v1/projects/{slug}/imports", params(crate::openapi::Slug, ImportQuery),
     request_body(description = "the data file, as exported", content(
-        (Vec<u8> = "text/csv"), (Vec<u8> = "application/octet-stream"))),
+        (Vec<u8> = "text/csv"), (Vec<u8> = "text/tab-separated-values"), (Vec<u8> = "application/json"),
+        (Vec<u8> = "application/octet-stream"))),
     responses((status = 200, body = ImportSummaryJson),
-        (status = 422, description = "the file was rejected and nothing of it stored; `problems` lists each problem with its line and column", body = crate::openapi::ErrorJson)))]
+        (status = 422, description = "the file was rejected and nothing of it stored; `problems` lists each problem with its line and column (for JSON files, `column` is the JSON path of the offending value)", body = crate::openapi::ErrorJson)))]
 pub async fn import(
     State(state): State<AppState>,
     Extension(ctx): Extension<ProjectCtx>,
@@ -55,13 +62,13 @@ pub async fn import(
     // An absent or unknown format does not match the document: 400.
     let format = upload::format(q.format.as_deref()).map_err(|e| WebError::Malformed(e.to_string()))?;
     let file = upload::spool(body.into_data_stream(), state.config.max_body_bytes).await?;
-    let mut facebook = FacebookOptions::default();
+    let mut options = ImportOptions::default();
     if let Some(y) = q.year {
-        facebook.year = y;
+        options.year = y;
     }
-    if let Some(a) = q.account {
-        facebook.account = a;
-    }
+    options.account = q.account;
+    options.currency = q.currency;
+    options.money_in_micros = q.micros.unwrap_or(false);
     let source = q.source.unwrap_or_else(|| "api".into());
     let summary = upload::import(
         &state.store,
@@ -70,7 +77,7 @@ pub async fn import(
         &file,
         &source,
         &ctx.user.email,
-        facebook,
+        options,
     )
     .await?;
     let body = ImportSummaryJson {

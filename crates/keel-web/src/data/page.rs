@@ -13,7 +13,7 @@ use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use keel_domain::{Action, Decision, decide};
-use keel_import::FacebookOptions;
+use keel_import::ImportOptions;
 use keel_store::data::DataCounts;
 use keel_store::import_log::ImportRecord;
 
@@ -69,7 +69,8 @@ pub async fn page(
     render(&state, chrome, &ctx, Outcome::None).await
 }
 
-/// The upload form: `_csrf` first, then `format`, then the `file` (browsers send fields in
+/// The upload form: `_csrf` first, then `format` and the native formats' options (`account`,
+/// `currency`, `micros`), then the `file` (browsers send fields in
 /// document order, so the token is checked before the file is read).
 pub async fn upload(
     State(state): State<AppState>,
@@ -81,6 +82,7 @@ pub async fn upload(
     let cookie = crate::auth::cookies::get(&headers, crate::auth::csrf::CSRF_COOKIE).unwrap_or_default();
     let mut csrf_ok = false;
     let mut format = None;
+    let mut options = ImportOptions::default();
     while let Some(field) = form
         .next_field()
         .await
@@ -89,6 +91,13 @@ pub async fn upload(
         match field.name().unwrap_or("") {
             "_csrf" => csrf_ok = !cookie.is_empty() && field.text().await.unwrap_or_default() == cookie,
             "format" => format = Some(field.text().await.unwrap_or_default()),
+            "account" => {
+                options.account = Some(field.text().await.unwrap_or_default()).filter(|a| !a.trim().is_empty())
+            }
+            "currency" => {
+                options.currency = Some(field.text().await.unwrap_or_default()).filter(|c| !c.trim().is_empty());
+            }
+            "micros" => options.money_in_micros = !field.text().await.unwrap_or_default().is_empty(),
             "file" => {
                 if !csrf_ok {
                     return Err(WebError::invalid(
@@ -110,7 +119,7 @@ pub async fn upload(
                     &file,
                     &file_name,
                     &ctx.user.email,
-                    FacebookOptions::default(),
+                    options.clone(),
                 )
                 .await?;
                 let (status, outcome) = match result {
@@ -159,16 +168,17 @@ pub async fn sample(
     axum::extract::Path((_, format)): axum::extract::Path<(String, String)>,
 ) -> Result<axum::response::Response, WebError> {
     use axum::response::IntoResponse;
-    let format: keel_import::Format = format
-        .trim_end_matches(".csv")
-        .parse()
-        .map_err(|_| WebError::NotFound)?;
+    let name = [".csv", ".tsv", ".json"]
+        .iter()
+        .find_map(|ext| format.strip_suffix(ext))
+        .unwrap_or(&format);
+    let format: keel_import::Format = name.parse().map_err(|_| WebError::NotFound)?;
     Ok((
         [
-            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (axum::http::header::CONTENT_TYPE, format.content_type().to_owned()),
             (
                 axum::http::header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"keel-sample-{}.csv\"", format.as_str()),
+                format!("attachment; filename=\"keel-sample-{}\"", format.sample_file_name()),
             ),
         ],
         format.sample(),

@@ -5,7 +5,7 @@
 use crate::WebError;
 use bytes::Bytes;
 use futures_util::{Stream, StreamExt};
-use keel_import::{FacebookOptions, Format, ImportError, ImportSummary, Problem};
+use keel_import::{Format, ImportError, ImportOptions, ImportSummary, Problem};
 use keel_store::Store;
 use keel_store::projects::Project;
 use std::io::Write;
@@ -56,9 +56,10 @@ fn too_large(limit: usize) -> WebError {
 /// Parses a format name, listing the valid ones when it is not one.
 pub fn format(name: Option<&str>) -> Result<Format, WebError> {
     let name = name.ok_or_else(|| {
-        WebError::BadRequest(
-            "say which format the file is in: ?format=posts, daily, ads, leads or facebook-metrics".into(),
-        )
+        WebError::BadRequest(format!(
+            "say which format the file is in: ?format= one of {}",
+            Format::ALL.map(Format::as_str).join(", ")
+        ))
     })?;
     name.parse().map_err(|e: keel_import::UnknownFormat| {
         WebError::invalid(e.to_string(), format!("неизвестный формат файла: {e}"))
@@ -73,9 +74,9 @@ pub async fn import(
     file: &tempfile::NamedTempFile,
     source: &str,
     actor: &str,
-    facebook: FacebookOptions,
+    options: ImportOptions,
 ) -> Result<ImportSummary, WebError> {
-    import_or_problems(store, project, format, file, source, actor, facebook)
+    import_or_problems(store, project, format, file, source, actor, options)
         .await?
         .map_err(|problems| rejected(&problems))
 }
@@ -89,10 +90,10 @@ pub async fn import_or_problems(
     file: &tempfile::NamedTempFile,
     source: &str,
     actor: &str,
-    facebook: FacebookOptions,
+    options: ImportOptions,
 ) -> Result<Result<ImportSummary, Vec<Problem>>, WebError> {
     let reader = file.reopen().map_err(|e| WebError::Internal(e.into()))?;
-    let result = keel_import::import_with(store, project, format, reader, source, actor, facebook, &|_| {}).await;
+    let result = keel_import::import_with(store, project, format, reader, source, actor, options, &|_| {}).await;
     match result {
         Ok(summary) => Ok(Ok(summary)),
         Err(ImportError::Invalid(problems)) => Ok(Err(problems)),

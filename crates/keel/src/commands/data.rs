@@ -3,7 +3,7 @@
 use anyhow::{Context, bail};
 use chrono::NaiveDate;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use keel_import::{FacebookOptions, Format, ImportError};
+use keel_import::{Format, ImportError, ImportOptions};
 use keel_store::Store;
 use keel_store::projects::Project;
 use std::io::{BufWriter, IsTerminal, Write};
@@ -22,19 +22,11 @@ pub async fn import(
     store: &Store,
     slug: &str,
     format: &str,
-    year: Option<i32>,
-    account: Option<String>,
+    options: ImportOptions,
     files: &[PathBuf],
 ) -> anyhow::Result<()> {
     let format: Format = format.parse()?;
     let project = project(store, slug).await?;
-    let mut facebook = FacebookOptions::default();
-    if let Some(y) = year {
-        facebook.year = y;
-    }
-    if let Some(a) = account {
-        facebook.account = a;
-    }
     for (done, path) in files.iter().enumerate() {
         let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
         let size = file.metadata().map(|m| m.len()).unwrap_or(0);
@@ -48,7 +40,7 @@ pub async fn import(
             file,
             &name,
             "cli",
-            facebook.clone(),
+            options.clone(),
             &on_progress,
         )
         .await;

@@ -90,8 +90,18 @@ async fn dispatch(command: Command, config: &Config, store: &Store) -> anyhow::R
             format,
             year,
             account,
+            currency,
+            micros,
             files,
-        } => data::import(store, &project, &format, year, account, &files).await,
+        } => {
+            let options = keel_import::ImportOptions {
+                year: year.unwrap_or(keel_import::ImportOptions::default().year),
+                account,
+                currency,
+                money_in_micros: micros,
+            };
+            data::import(store, &project, &format, options, &files).await
+        }
         Command::Sync {
             project,
             platform,

@@ -229,3 +229,74 @@ on_both_backends! {
         }
     }
 }
+
+// The platforms' native formats through the API, the data page and the OpenAPI document: a
+// pulled answer or a saved file posted as it is becomes rows; posting it again changes
+// nothing; a broken one is a 422 naming the JSON path (or the TSV line and column), and
+// nothing of it is stored.
+on_both_backends! {
+    async fn native_formats_import_through_the_api_and_are_offered_on_the_data_page(backend) {
+        let Some(app) = TestApp::demo(backend, "native_formats").await else { return };
+        let project = keel::commands::create_project(&app.store, "native", "Native", Some("2026-01-01"), None)
+            .await
+            .unwrap();
+        keel::commands::add_member(&app.store, "native", "agency@demo.local", "agency_lead", None).await.unwrap();
+        let token = app.token("agency@demo.local").await;
+        let native = "native";
+        let (status, first) = import(&app, &token, native, "vk-wall", keel_import::Format::VkWall.sample()).await;
+        assert_eq!(status, StatusCode::OK, "{first}");
+        assert_eq!((first["format"].as_str(), first["stored"].as_u64()), (Some("vk-wall"), Some(3)));
+        let (_, again) = import(&app, &token, native, "vk-wall", keel_import::Format::VkWall.sample()).await;
+        assert_eq!((again["stored"].as_u64(), again["unchanged"].as_u64()), (Some(0), Some(3)));
+
+        let before = app.store.data_counts(&project).await.unwrap();
+        let broken = keel_import::Format::VkWall.sample().replacen("\"count\": 150", "\"count\": \"150\"", 1);
+        let (status, body) = import(&app, &token, native, "vk-wall", &broken).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let problem = &body["problems"][0];
+        assert_eq!(problem["line"].as_u64(), Some(2), "{body}");
+        assert_eq!(problem["column"].as_str(), Some("[0].response.items[1].likes.count"), "{body}");
+        assert!(body.to_string().contains("expected a whole number"), "{body}");
+        let broken_tsv = keel_import::Format::YandexDirect.sample().replace("\t512\t", "\t-512\t");
+        let (status, body) = import(&app, &token, native, "yandex-direct", &broken_tsv).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!((body["problems"][0]["line"].as_u64(), body["problems"][0]["column"].as_str()), (Some(4), Some("Clicks")));
+        assert_eq!(app.store.data_counts(&project).await.unwrap(), before);
+
+        // The options: a Yandex Direct report in micros, in tenge.
+        let micros = "Date\tCampaignName\tImpressions\tClicks\tCost\tConversions\n2026-11-05\tx\t10\t1\t2500000\t--\n";
+        let url = app.url("/api/v1/projects/native/imports?format=yandex-direct&currency=KZT&micros=true");
+        let response = reqwest::Client::new().post(url).bearer_auth(&token).body(micros).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let ads = keel_store::on_pool!(app.store.raw_pool_for_tests(), p => {
+            sqlx::query_as::<_, (f64, String)>("SELECT spend, currency FROM ad_stats WHERE project_id = $1 AND campaign = 'x'")
+                .bind(project.id).fetch_all(p).await
+        }).unwrap();
+        assert_eq!(ads, vec![(2.5, "KZT".to_owned())]);
+
+        // The data page offers every format, each with its sample; the API document lists them.
+        let session = app.session("agency@demo.local").await;
+        let page = reqwest::Client::new()
+            .get(app.url("/projects/native/data"))
+            .header("cookie", format!("keel_session={session}"))
+            .send().await.unwrap().text().await.unwrap();
+        let (_, doc) = {
+            let r = reqwest::get(app.url("/api/v1/openapi.json")).await.unwrap();
+            (r.status(), r.json::<Value>().await.unwrap())
+        };
+        let listed = doc["components"]["schemas"]["Format"]["enum"].clone();
+        for format in keel_import::Format::ALL {
+            let name = format.as_str();
+            assert!(page.contains(&format!("<option value=\"{name}\">")), "{name} not in the format list");
+            assert!(page.contains(&format!("/data/sample/{name}\"")), "{name} has no sample link");
+            assert!(listed.as_array().unwrap().iter().any(|v| v == name), "{name} not in the OpenAPI enum: {listed}");
+        }
+        let sample = reqwest::Client::new()
+            .get(app.url("/projects/native/data/sample/yandex-direct.tsv"))
+            .header("cookie", format!("keel_session={session}"))
+            .send().await.unwrap();
+        assert_eq!(sample.status(), StatusCode::OK);
+        assert!(sample.headers()["content-type"].to_str().unwrap().starts_with("text/tab-separated-values"));
+        assert!(sample.headers()["content-disposition"].to_str().unwrap().contains("keel-sample-yandex-direct.tsv"));
+    }
+}

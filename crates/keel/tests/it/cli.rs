@@ -110,6 +110,47 @@ on_both_backends! {
         assert!(String::from_utf8_lossy(&bad_date.stderr).contains("YYYY-MM-DD"));
         store.close().await;
     }
+
+    async fn keel_import_reads_the_native_formats_with_their_options(backend) {
+        let Some(db) = TestDb::new(backend, "native_cli").await else { return };
+        ok(&keel(&db, &["project", "create", "acme", "--name", "ACME"], None));
+        let dir = tempfile::tempdir().unwrap();
+        let file = |name: &str, text: &str| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            path.display().to_string()
+        };
+        let report = file(
+            "report.tsv",
+            "\"r\"\nDate\tCampaignName\tImpressions\tClicks\tCost\tConversions\n2026-11-01\tautumn\t100\t5\t1250000\t1\nTotal rows: 1\n",
+        );
+        let out = ok(&keel(
+            &db,
+            &["import", "--project", "acme", "--format", "yandex-direct", "--currency", "kzt", "--micros", &report],
+            None,
+        ));
+        assert!(out.contains("1 rows read, 1 stored"), "{out}");
+        let store = keel_store::Store::open(&db.url).await.unwrap();
+        let ads = keel_store::on_pool!(store.raw_pool_for_tests(), p => {
+            sqlx::query_as::<_, (String, f64, String)>("SELECT platform, spend, currency FROM ad_stats").fetch_all(p).await
+        })
+        .unwrap();
+        assert_eq!(ads, vec![("yandex_direct".to_owned(), 1.25, "KZT".to_owned())]);
+        let wall = file("wall.json", keel_import::Format::VkWall.sample());
+        let out = ok(&keel(&db, &["import", "--project", "acme", "--format", "vk-wall", "--account", "brand", &wall], None));
+        assert!(out.contains("3 rows read, 3 stored"), "{out}");
+        // A broken file: its JSON path, and nothing stored.
+        let broken = file("broken.json", &keel_import::Format::Amocrm.sample().replace("\"status_id\": 143", "\"status_id\": \"lost\""));
+        let before = counts(&db).await;
+        let refused = keel(&db, &["import", "--project", "acme", "--format", "amocrm", &broken], None);
+        assert!(!refused.status.success());
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert!(stderr.contains("line 17, at [2]._embedded.leads[0].status_id: is a string (\"lost\"); expected a whole number"), "{stderr}");
+        assert_eq!(counts(&db).await, before);
+        let unknown = keel(&db, &["import", "--project", "acme", "--format", "vk", &wall], None);
+        assert!(String::from_utf8_lossy(&unknown.stderr).contains("vk-wall, telegram-export, instagram-media"));
+        store.close().await;
+    }
 }
 
 #[test]
