@@ -57,7 +57,7 @@ impl PlatformError for AmocrmError {
                 429 => Failure::RetryLater {
                     after: Some(Duration::from_secs(1)),
                 },
-                401 | 402 | 403 => Failure::Reconnect,
+                401..=403 => Failure::Reconnect,
                 500.. => Failure::PlatformDown,
                 _ => Failure::Rejected {
                     reason: message.clone(),

@@ -126,8 +126,9 @@ impl AmocrmServer {
         *self.fail_page.lock().unwrap() = Some((pages, status));
     }
 
-    /// Counts the request against the 7-a-second limit and checks the bearer token.
-    fn admit(&self, headers: &HeaderMap, path: String) -> Result<(), Response> {
+    /// Counts the request against the 7-a-second limit and checks the bearer token: the
+    /// refusal, if any.
+    fn refusal(&self, headers: &HeaderMap, path: String) -> Option<Response> {
         self.requests.lock().unwrap().push(path);
         {
             let mut recent = self.recent.lock().unwrap();
@@ -140,12 +141,14 @@ impl AmocrmServer {
             }
             recent.push_back(now);
             if recent.len() > 7 {
-                return Err((
-                    StatusCode::TOO_MANY_REQUESTS,
-                    axum::Json(json!({"title": "Too Many Requests", "status": 429,
+                return Some(
+                    (
+                        StatusCode::TOO_MANY_REQUESTS,
+                        axum::Json(json!({"title": "Too Many Requests", "status": 429,
                                       "detail": "Превышено допустимое количество запросов в секунду"})),
-                )
-                    .into_response());
+                    )
+                        .into_response(),
+                );
             }
         }
         let bearer = headers
@@ -157,24 +160,26 @@ impl AmocrmServer {
         let mut tokens = self.tokens.lock().unwrap();
         let valid = bearer == tokens.access && tokens.expires_after != Some(0);
         if !valid {
-            return Err((
-                StatusCode::UNAUTHORIZED,
-                axum::Json(
-                    json!({"title": "Unauthorized", "type": "https://developers.amocrm.ru/v3/errors/AccessDenied",
+            return Some(
+                (
+                    StatusCode::UNAUTHORIZED,
+                    axum::Json(
+                        json!({"title": "Unauthorized", "type": "https://developers.amocrm.ru/v3/errors/AccessDenied",
                                   "status": 401, "detail": "Неверный логин или пароль"}),
-                ),
-            )
-                .into_response());
+                    ),
+                )
+                    .into_response(),
+            );
         }
         if let Some(n) = tokens.expires_after.as_mut() {
             *n -= 1;
         }
-        Ok(())
+        None
     }
 }
 
 async fn account(State(server): State<AmocrmServer>, headers: HeaderMap) -> Response {
-    if let Err(e) = server.admit(&headers, "/api/v4/account".into()) {
+    if let Some(e) = server.refusal(&headers, "/api/v4/account".into()) {
         return e;
     }
     axum::Json(
@@ -185,7 +190,7 @@ async fn account(State(server): State<AmocrmServer>, headers: HeaderMap) -> Resp
 }
 
 async fn pipelines(State(server): State<AmocrmServer>, headers: HeaderMap) -> Response {
-    if let Err(e) = server.admit(&headers, "/api/v4/leads/pipelines".into()) {
+    if let Some(e) = server.refusal(&headers, "/api/v4/leads/pipelines".into()) {
         return e;
     }
     let status = |id: i64, name: &str, sort: i64, kind: i64| {
@@ -216,7 +221,7 @@ async fn leads(
 ) -> Response {
     let mut query: Vec<_> = q.iter().map(|(k, v)| format!("{k}={v}")).collect();
     query.sort();
-    if let Err(e) = server.admit(&headers, format!("/api/v4/leads?{}", query.join("&"))) {
+    if let Some(e) = server.refusal(&headers, format!("/api/v4/leads?{}", query.join("&"))) {
         return e;
     }
     let limit: usize = q.get("limit").and_then(|l| l.parse().ok()).unwrap_or(50);

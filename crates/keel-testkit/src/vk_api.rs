@@ -73,6 +73,8 @@ pub struct WallPost {
 pub type Call = (String, HashMap<String, String>);
 /// Scripted errors per method: (code, message), in order.
 type Script = HashMap<String, VecDeque<(i64, String)>>;
+/// Errors scripted for a later call per method: (calls to let through, code, message).
+pub type Later = HashMap<String, (usize, i64, String)>;
 /// An uploaded file: its name and bytes.
 pub type UploadedFile = (String, Vec<u8>);
 
@@ -95,7 +97,7 @@ pub struct VkServer {
     pub members: Arc<Mutex<i64>>,
     /// Errors scripted for the n-th call of a method from now: (calls to let through, code,
     /// message).
-    pub later: Arc<Mutex<HashMap<String, (usize, i64, String)>>>,
+    pub later: Arc<Mutex<Later>>,
     /// Every successful answer: (method, the whole answer `{"response": …}`).
     pub answers: Arc<Mutex<Vec<(String, Value)>>>,
     /// Where it listens: `http://127.0.0.1:PORT/method` is the `KEEL_VK_API_URL`.

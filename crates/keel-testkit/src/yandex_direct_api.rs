@@ -96,13 +96,14 @@ fn api_error(status: StatusCode, code: i64, string: &str, detail: &str) -> Respo
         .into_response()
 }
 
-fn authorized(headers: &HeaderMap) -> Result<(), Response> {
+/// The refusal of a request without the token or for another advertiser, if any.
+fn unauthorized(headers: &HeaderMap) -> Option<Response> {
     let bearer = headers
         .get("authorization")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "));
     if bearer != Some(TOKEN) {
-        return Err(api_error(
+        return Some(api_error(
             StatusCode::BAD_REQUEST,
             53,
             "Authorization error",
@@ -111,18 +112,18 @@ fn authorized(headers: &HeaderMap) -> Result<(), Response> {
     }
     let login = headers.get("client-login").and_then(|v| v.to_str().ok());
     if login.is_some_and(|l| l != LOGIN) {
-        return Err(api_error(
+        return Some(api_error(
             StatusCode::BAD_REQUEST,
             513,
             "Your login is not connected to Yandex Direct",
             "The Client-Login is not an advertiser this token may act for",
         ));
     }
-    Ok(())
+    None
 }
 
 async fn clients(headers: HeaderMap, body: String) -> Response {
-    if let Err(e) = authorized(&headers) {
+    if let Some(e) = unauthorized(&headers) {
         return e;
     }
     let request: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
@@ -136,7 +137,7 @@ async fn clients(headers: HeaderMap, body: String) -> Response {
 }
 
 async fn reports(State(server): State<YandexDirectServer>, headers: HeaderMap, body: String) -> Response {
-    if let Err(e) = authorized(&headers) {
+    if let Some(e) = unauthorized(&headers) {
         server.statuses.lock().unwrap().push(400);
         return e;
     }

@@ -268,8 +268,9 @@ on_both_backends! {
         let er = today_posts.iter().map(|p| interactions(p) as f64 / 5_000.0 * 100.0).sum::<f64>() / today_posts.len() as f64;
         let sum_i: i64 = in_period.iter().map(|p| interactions(p)).sum();
         let sum_reach: i64 = in_period.iter().map(|p| p.reach_total).sum();
+        let group = vk_api::GROUP_ID.to_string();
         let account = report["accounts"].as_array().unwrap().iter()
-            .find(|a| a["platform"] == "vk" && a["account"] == vk_api::GROUP_ID.to_string())
+            .find(|a| a["platform"] == "vk" && a["account"].as_str() == Some(group.as_str()))
             .unwrap_or_else(|| panic!("the VK account in {}", report["accounts"]));
         assert_eq!(account["posts"], in_period.len() as i64);
         assert_eq!(account["interactions"], sum_i);
