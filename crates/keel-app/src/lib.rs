@@ -22,6 +22,7 @@ pub mod jobs;
 pub mod meetings;
 pub mod people;
 pub mod publishing;
+pub mod pulls;
 pub mod refusal;
 pub mod review;
 pub mod wording;

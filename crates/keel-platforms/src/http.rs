@@ -37,6 +37,20 @@ impl std::fmt::Display for TransportError {
     }
 }
 
+/// A whole answer with its headers.
+pub(crate) struct Reply {
+    pub status: StatusCode,
+    pub headers: hyper::HeaderMap,
+    pub body: Bytes,
+}
+
+impl Reply {
+    /// A header's value as text, if present and readable.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
 /// Cheap to clone: clones share the connection pool.
 #[derive(Clone)]
 pub(crate) struct HttpClient {
@@ -80,6 +94,44 @@ impl HttpClient {
             .body(Full::new(Bytes::from(body)))
             .map_err(|_| TransportError::BadUrl)?;
         self.exchange(request, timeout).await
+    }
+
+    /// Sends `method` to `url` with `headers` and `body`, and reads the whole answer with its
+    /// headers within `timeout` (APIs that answer in headers: Yandex Direct's `retryIn`).
+    pub(crate) async fn send(
+        &self,
+        method: hyper::Method,
+        url: &str,
+        headers: &[(&str, String)],
+        body: Vec<u8>,
+        timeout: Duration,
+    ) -> Result<Reply, TransportError> {
+        let mut builder = Request::builder().method(method).uri(url);
+        for (name, value) in headers {
+            builder = builder.header(*name, value.as_str());
+        }
+        let request = builder
+            .body(Full::new(Bytes::from(body)))
+            .map_err(|_| TransportError::BadUrl)?;
+        let exchange = async {
+            let response = self
+                .inner
+                .request(request)
+                .await
+                .map_err(|e| TransportError::Failed(describe(&e)))?;
+            let status = response.status();
+            let headers = response.headers().clone();
+            let body = response
+                .into_body()
+                .collect()
+                .await
+                .map_err(|e| TransportError::Failed(e.to_string()))?
+                .to_bytes();
+            Ok(Reply { status, headers, body })
+        };
+        tokio::time::timeout(timeout, exchange)
+            .await
+            .map_err(|_| TransportError::TimedOut(timeout))?
     }
 
     async fn exchange(

@@ -7,6 +7,9 @@
 //! - [`telegram`]: the Telegram Bot API.
 //! - [`vk`]: the VK API (communities and their walls).
 //! - [`instagram`]: the Instagram Graph API (the account and its publishing quota).
+//! - [`yandex_direct`]: the Yandex Direct Reports service (offline reports, TSV).
+//! - [`amocrm`]: the amoCRM API v4 (leads, pipelines, OAuth refresh).
+//! - [`pace`]: per-connection request rates and patience with "slow down" answers.
 //!
 //! Another platform (VK, Instagram, …) is another module beside it: its objects, a client made
 //! from its `KEEL_*_API_URL`, the shared HTTP client (`http`: rustls with aws-lc-rs, connect and
@@ -14,10 +17,14 @@
 
 #![forbid(unsafe_code)]
 
+pub mod amocrm;
 mod failure;
 mod http;
 pub mod instagram;
+pub mod pace;
 pub mod telegram;
 pub mod vk;
+pub mod yandex_direct;
 
 pub use failure::{Failure, PlatformError};
+pub use pace::{Pace, patiently};

@@ -134,6 +134,9 @@ pub struct Group {
     /// Present when the community is deleted or banned.
     #[serde(default)]
     pub deactivated: Option<String>,
+    /// The number of members (followers), when asked for with `fields=members_count`.
+    #[serde(default)]
+    pub members_count: Option<i64>,
 }
 
 impl Group {
@@ -193,6 +196,19 @@ pub struct WallItem {
 struct WallGet {
     items: Vec<WallItem>,
 }
+
+/// One page of a wall as VK answers `wall.get`: the wall's total `count` and the page's items
+/// exactly as they came (the pull hands them to the `vk-wall` format unchanged).
+#[derive(Debug, Clone, Deserialize)]
+pub struct WallPage {
+    pub count: i64,
+    pub items: Vec<serde_json::Value>,
+}
+
+/// The most posts `wall.get` gives in one call.
+pub const WALL_PAGE: u32 = 100;
+/// The most posts `stats.getPostReach` takes in one call (`post_ids`, `maxItems` 30).
+pub const REACH_BATCH: usize = 30;
 
 #[derive(Deserialize)]
 struct Envelope<T> {
@@ -290,7 +306,7 @@ impl VkApi {
                 "groups.getById",
                 &[
                     ("group_id", group_id.to_owned()),
-                    ("fields", "is_admin,admin_level".into()),
+                    ("fields", "is_admin,admin_level,members_count".into()),
                 ],
             )
             .await?;
@@ -395,5 +411,36 @@ impl VkApi {
             )
             .await?;
         Ok(wall.items)
+    }
+
+    /// One page of the community wall's own posts, newest first: `count` (at most
+    /// [`WALL_PAGE`]) from `offset`.
+    pub async fn wall_get_page(&self, group_id: i64, offset: u32, count: u32) -> Result<WallPage, VkError> {
+        self.call(
+            "wall.get",
+            &[
+                ("owner_id", format!("-{group_id}")),
+                ("offset", offset.to_string()),
+                ("count", count.min(WALL_PAGE).to_string()),
+                ("filter", "owner".into()),
+            ],
+        )
+        .await
+    }
+
+    /// The reach of up to [`REACH_BATCH`] of the community's posts (`stats.getPostReach`,
+    /// `stats_wallpost_stat` objects as they came, each with its `post_id`). Needs the `stats`
+    /// right and an administrator's token.
+    pub async fn stats_get_post_reach(
+        &self,
+        group_id: i64,
+        post_ids: &[i64],
+    ) -> Result<Vec<serde_json::Value>, VkError> {
+        let ids: Vec<String> = post_ids.iter().take(REACH_BATCH).map(i64::to_string).collect();
+        self.call(
+            "stats.getPostReach",
+            &[("owner_id", format!("-{group_id}")), ("post_ids", ids.join(","))],
+        )
+        .await
     }
 }

@@ -24,6 +24,8 @@ pub struct Connection {
     pub last_sync_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// When the schedule next syncs it (`None`: at its next look).
+    pub next_sync_at: Option<DateTime<Utc>>,
 }
 
 impl Connection {
@@ -54,7 +56,7 @@ fn seal_context(project: ProjectId, platform: &str) -> String {
 }
 
 const SELECT: &str = "SELECT id, org_id, project_id, platform, account, account_name, secret_hint, status, last_error,
-        last_sync_at, created_at, updated_at FROM connections";
+        last_sync_at, created_at, updated_at, next_sync_at FROM connections";
 
 /// A checked connection to store.
 #[derive(Debug)]
@@ -169,6 +171,28 @@ impl Store {
         })?;
         key.open(&sealed, &connection.context())
             .map_err(|e| StoreError::Invalid(e.to_string()))
+    }
+
+    /// Replaces the connection's credentials at once, in their own committed transaction: an
+    /// amoCRM refresh answers a new refresh token and revokes the old one, so the new pair must
+    /// be stored the moment it is received (a sync that fails later must not roll it back).
+    pub async fn replace_connection_secret(
+        &self,
+        key: &SecretKey,
+        connection: &Connection,
+        secret: &Secret,
+    ) -> StoreResult<()> {
+        let sealed = key.seal(secret.0.as_bytes(), &connection.context());
+        on_pool!(&self.pool, p => {
+            sqlx::query("UPDATE connections SET secret = $2, updated_at = $3 WHERE id = $1")
+                .bind(connection.id)
+                .bind(&sealed)
+                .bind(now())
+                .execute(p)
+                .await
+                .map(|_| ())
+        })?;
+        Ok(())
     }
 
     /// Records how the connection fared at its last use (`last_error` in words, or cleared).

@@ -35,6 +35,7 @@ pub mod report;
 pub mod reports;
 pub mod sealing;
 pub mod sessions;
+pub mod syncs;
 pub mod tokens;
 pub mod users;
 // Notification preferences, Telegram links and calendar feed secrets.

@@ -7,15 +7,20 @@
 //! - [`smtp`]: a real SMTP server on loopback that keeps what it receives;
 //! - [`bot_api`]: a local Telegram Bot API server answering with the documented shapes;
 //! - [`vk_api`]: a local VK API server (methods, photo upload, errors as HTTP 200);
+//! - [`yandex_direct_api`], [`amocrm_api`]: local Yandex Direct Reports and amoCRM servers;
+//! - [`vk_schema`]: VK answers checked against the published API schema;
 //! - [`day_sums`]: day sums compared with a recount.
 
 #![forbid(unsafe_code)]
 
+pub mod amocrm_api;
 pub mod bot_api;
 pub mod day_sums;
 pub mod db;
 pub mod instagram_api;
 pub mod smtp;
 pub mod vk_api;
+pub mod vk_schema;
+pub mod yandex_direct_api;
 
 pub use db::{Backend, TestDb, required, skip, temp_sqlite};

@@ -18,7 +18,19 @@
 //! - `wall.get` lists the wall's posts newest first (`{"count", "items": [{id, owner_id,
 //!   from_id, date, text, attachments}]}`).
 //!
-//! Tests script errors per method (`fail_next`), slow answers (`hold`: the effect happens, the
+//! - `wall.get` takes `offset` and `count` (at most 100) and gives each post's `likes`,
+//!   `comments`, `reposts` and `views` as `{"count": N}` objects (`base_likes_info`,
+//!   `base_comments_info`, `base_reposts_info`, `wall_views`);
+//! - `stats.getPostReach` (`owner_id`, `post_ids`: at most 30, else error 100) answers one
+//!   `stats_wallpost_stat` per post: `post_id`, `reach_total`, `reach_subscribers`, `reach_viral`,
+//!   `reach_ads`, `links`, `to_group`, `join_group`, `hide`, `report`, `unsubscribe`;
+//! - `groups.getById` with `fields=members_count` gives the community's `members_count`.
+//!
+//! Every answer is kept (`answers`) so a test can check it against the API schema
+//! ([`crate::vk_schema`]).
+//!
+//! Tests script errors per method (`fail_next`, or `fail_after` for the n-th call from now:
+//! a failure in the middle of paging), slow answers (`hold`: the effect happens, the
 //! answer comes late — as when VK posts but the connection times out), and read what was
 //! posted (`wall`) and every call (`calls`).
 
@@ -39,8 +51,8 @@ pub const GROUP_ID: i64 = 218_000_001;
 /// A community where the token's user is a plain member.
 pub const OTHER_GROUP_ID: i64 = 218_000_002;
 
-/// A post on the fixture's wall.
-#[derive(Debug, Clone)]
+/// A post on the fixture's wall, with the figures `wall.get` and `stats.getPostReach` give.
+#[derive(Debug, Clone, Default)]
 pub struct WallPost {
     pub id: i64,
     pub owner_id: i64,
@@ -49,12 +61,20 @@ pub struct WallPost {
     pub attachments: Vec<String>,
     pub guid: Option<String>,
     pub date: i64,
+    pub likes: i64,
+    pub comments: i64,
+    pub reposts: i64,
+    pub views: i64,
+    pub reach_total: i64,
+    pub reach_subscribers: i64,
 }
 
 /// One method call: the method and its form fields (the token left out).
 pub type Call = (String, HashMap<String, String>);
 /// Scripted errors per method: (code, message), in order.
 type Script = HashMap<String, VecDeque<(i64, String)>>;
+/// Errors scripted for a later call per method: (calls to let through, code, message).
+pub type Later = HashMap<String, (usize, i64, String)>;
 /// An uploaded file: its name and bytes.
 pub type UploadedFile = (String, Vec<u8>);
 
@@ -75,6 +95,11 @@ pub struct VkServer {
     /// Every answer given: (method, body), for checking against VK's API schema.
     pub answers: Arc<Mutex<Vec<(String, Value)>>>,
     next_id: Arc<Mutex<i64>>,
+    /// The community's members (`members_count`).
+    pub members: Arc<Mutex<i64>>,
+    /// Errors scripted for the n-th call of a method from now: (calls to let through, code,
+    /// message).
+    pub later: Arc<Mutex<Later>>,
     /// Where it listens: `http://127.0.0.1:PORT/method` is the `KEEL_VK_API_URL`.
     pub url: String,
 }
@@ -104,6 +129,26 @@ impl VkServer {
             .entry(method.into())
             .or_default()
             .push_back((code, message.into()));
+    }
+
+    /// The call to `method` after `ok` more successful ones answers VK error `code` (a failure
+    /// in the middle of paging).
+    pub fn fail_after(&self, method: &str, ok: usize, code: i64, message: &str) {
+        self.later
+            .lock()
+            .unwrap()
+            .insert(method.into(), (ok, code, message.into()));
+    }
+
+    /// Puts posts on the community's wall (oldest first, as if published over time).
+    pub fn seed_wall(&self, posts: Vec<WallPost>) {
+        let mut wall = self.posts.lock().unwrap();
+        wall.extend(posts);
+        wall.sort_by_key(|p| (p.date, p.id));
+    }
+
+    pub fn set_members(&self, members: i64) {
+        *self.members.lock().unwrap() = members;
     }
 
     pub fn hold(&self, method: &str, duration: Duration) {
@@ -186,6 +231,24 @@ async fn answer(server: &VkServer, name: &str, mut params: HashMap<String, Strin
     if let Some((code, message)) = server.script.lock().unwrap().get_mut(&name).and_then(|q| q.pop_front()) {
         return error(code, &message, &params, &name);
     }
+    let scripted = {
+        let mut later = server.later.lock().unwrap();
+        match later.get_mut(&name) {
+            Some((0, code, message)) => {
+                let failure = (*code, message.clone());
+                later.remove(&name);
+                Some(failure)
+            }
+            Some((ok, _, _)) => {
+                *ok -= 1;
+                None
+            }
+            None => None,
+        }
+    };
+    if let Some((code, message)) = scripted {
+        return error(code, &message, &params, &name);
+    }
     let group_of = |key: &str| -> Option<i64> {
         params
             .get(key)
@@ -219,6 +282,7 @@ async fn answer(server: &VkServer, name: &str, mut params: HashMap<String, Strin
                     "screen_name": format!("club{id}"), "is_closed": 0, "type": "page",
                     "is_admin": i64::from(level > 0), "admin_level": level, "is_member": 1,
                     "photo_50": "https://sun1-1.userapi.com/s/v1/50.jpg",
+                    "members_count": *server.members.lock().unwrap(),
                 }],
                 "profiles": [],
             })
@@ -309,6 +373,7 @@ async fn answer(server: &VkServer, name: &str, mut params: HashMap<String, Strin
                             .unwrap_or_default(),
                         guid,
                         date: now_unix(),
+                        ..Default::default()
                     });
                     id
                 }
@@ -318,21 +383,64 @@ async fn answer(server: &VkServer, name: &str, mut params: HashMap<String, Strin
         "wall.get" => {
             let owner = params.get("owner_id").and_then(|o| o.parse::<i64>().ok()).unwrap_or(0);
             let count = params.get("count").and_then(|c| c.parse::<usize>().ok()).unwrap_or(20);
+            let offset = params.get("offset").and_then(|c| c.parse::<usize>().ok()).unwrap_or(0);
+            if count > 100 {
+                return error(
+                    100,
+                    "One of the parameters specified was missing or invalid: count should be less or equal to 100",
+                    &params,
+                    &name,
+                );
+            }
             let posts = server.posts.lock().unwrap();
             let items: Vec<Value> = posts
                 .iter()
                 .rev()
                 .filter(|p| p.owner_id == owner)
+                .skip(offset)
                 .take(count)
                 .map(|p| {
                     json!({
+                        "inner_type": "wall_wallpost",
                         "id": p.id, "owner_id": p.owner_id, "from_id": p.owner_id, "date": p.date,
                         "text": p.text, "post_type": "post",
-                        "attachments": p.attachments.iter().map(|a| json!({"type": "photo", "photo": {"id": a}})).collect::<Vec<_>>(),
+                        "attachments": p.attachments.iter().map(|a| photo_attachment(a, p.owner_id, p.date)).collect::<Vec<_>>(),
+                        "comments": {"count": p.comments, "can_post": 1},
+                        "likes": {"count": p.likes, "user_likes": 0, "can_like": 1, "can_publish": 1},
+                        "reposts": {"count": p.reposts, "user_reposted": 0},
+                        "views": {"count": p.views},
                     })
                 })
                 .collect();
             json!({"count": posts.iter().filter(|p| p.owner_id == owner).count(), "items": items})
+        }
+        "stats.getPostReach" => {
+            let owner = params.get("owner_id").and_then(|o| o.parse::<i64>().ok()).unwrap_or(0);
+            let ids: Vec<i64> = params
+                .get("post_ids")
+                .map(|ids| ids.split(',').filter_map(|i| i.trim().parse().ok()).collect())
+                .unwrap_or_default();
+            if ids.is_empty() || ids.len() > 30 {
+                return error(
+                    100,
+                    "One of the parameters specified was missing or invalid: post_ids should contain 1 to 30 ids",
+                    &params,
+                    &name,
+                );
+            }
+            let posts = server.posts.lock().unwrap();
+            let stats: Vec<Value> = ids
+                .iter()
+                .filter_map(|id| posts.iter().find(|p| p.owner_id == owner && p.id == *id))
+                .map(|p| {
+                    json!({
+                        "post_id": p.id, "reach_total": p.reach_total, "reach_subscribers": p.reach_subscribers,
+                        "reach_viral": p.reach_total - p.reach_subscribers, "reach_ads": 0,
+                        "links": 0, "to_group": 0, "join_group": 0, "hide": 0, "report": 0, "unsubscribe": 0,
+                    })
+                })
+                .collect();
+            json!(stats)
         }
         _ => return error(3, "Unknown method passed", &params, &name),
     };
@@ -341,6 +449,20 @@ async fn answer(server: &VkServer, name: &str, mut params: HashMap<String, Strin
         tokio::time::sleep(hold).await;
     }
     Json(json!({"response": answer}))
+}
+
+/// An attachment `photo{owner}_{id}` as `wall.get` gives it (`wall_wallpost_attachment` with a
+/// `photos_photo`: numeric ids, `date`, `sizes`).
+fn photo_attachment(attachment: &str, owner: i64, date: i64) -> Value {
+    let id = attachment
+        .rsplit('_')
+        .next()
+        .and_then(|i| i.parse::<i64>().ok())
+        .unwrap_or(0);
+    json!({"type": "photo", "photo": {
+        "id": id, "album_id": -7, "owner_id": owner, "date": date, "has_tags": false,
+        "sizes": [{"type": "x", "url": format!("https://sun9-1.userapi.com/{id}.jpg"), "width": 604, "height": 604}],
+    }})
 }
 
 /// The upload server: a multipart `photo` field in, `{server, photo, hash}` out (`photo` is

@@ -148,6 +148,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         route!(GET "/projects/{slug}/connections", Project(Action::ViewConnections), "The project's connections to the platforms and their status", connections::page::page),
         route!(POST "/projects/{slug}/connections", Project(Action::ManageConnections), "Connect an account (checked with the platform first)", connections::page::connect),
         route!(POST "/projects/{slug}/connections/{connection}/remove", Project(Action::ManageConnections), "Remove a connection", connections::page::remove),
+        route!(POST "/projects/{slug}/connections/{connection}/sync", Project(Action::ManageConnections), "Sync a connection now (its statistics are pulled in the background)", connections::page::sync_now),
         route!(POST "/projects/{slug}/posts/{id}/publications/{platform}", Post(Action::WritePosts), "Resolve a failed or unknown publication: send it again, or mark it published with its address", connections::page::resolve_publication),
         route!(GET "/media/{token}", Public, "One image of a post being published to Instagram, for Meta to download; the secret, expiring `{token}` is the credential", connections::media::image),
         route!(GET "/ical/{feed}", Public, "The project's plan as iCalendar; the secret `{feed}` (`<secret>.ics`) is the credential", calendar_feeds::page::feed),
@@ -210,6 +211,7 @@ pub(crate) fn table() -> Vec<(RouteSpec, MethodRouter<AppState>)> {
         route!(POST "/api/v1/projects/{slug}/connections", Project(Action::ManageConnections), "Connect an account: `platform`, `account`, `secret` (checked with the platform; 422 says what is wrong)", connections::api::create, doc connections::api::__path_create),
         route!(POST "/api/v1/projects/{slug}/connections/{connection}/reconnect", Project(Action::ManageConnections), "New credentials for a connection (`secret`), checked; its status is `ok` again", connections::api::reconnect, doc connections::api::__path_reconnect),
         route!(POST "/api/v1/projects/{slug}/connections/{connection}/remove", Project(Action::ManageConnections), "Remove a connection", connections::api::remove, doc connections::api::__path_remove),
+        route!(POST "/api/v1/connections/{id}/sync", SignedIn, "Pull the connection's statistics now (`from`, `to`; who may manage its project's connections); 202, the sync runs in the background", connections::api::sync, doc connections::api::__path_sync),
         route!(GET "/api/v1/notifications", SignedIn, "The caller's in-app notifications, newest first", notifications::api::list, doc notifications::api::__path_list),
         // Goals, brief, meetings and health check
         route!(GET "/api/v1/goal-catalog", SignedIn, "The metric catalog and the KPI presets by goal type", goals::api::catalog, doc goals::api::__path_catalog),

@@ -57,6 +57,21 @@ pub enum Command {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
+    /// Pull platform statistics through a project's connections now (each batch
+    /// all-or-nothing; a second sync of the same range changes nothing)
+    Sync {
+        #[arg(long, value_name = "SLUG")]
+        project: String,
+        /// Only this connection: vk, telegram, instagram, yandex_direct, meta_ads, amocrm, bitrix24
+        #[arg(long)]
+        platform: Option<String>,
+        /// First day, inclusive (YYYY-MM-DD; default 90 days back for a first sync, else 30)
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        from: Option<String>,
+        /// Last day, inclusive (YYYY-MM-DD; default today)
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        to: Option<String>,
+    },
     /// Write a project's report to standard output
     Report {
         #[arg(long, value_name = "SLUG")]

@@ -37,6 +37,11 @@ pub struct Config {
     /// The platforms' API addresses (the Telegram one is `notify.telegram_api_url`).
     pub vk_api_url: String,
     pub instagram_api_url: String,
+    pub meta_api_url: String,
+    pub yandex_direct_api_url: String,
+    /// Requests a second per connection for pulls (`KEEL_PULL_RATES`, e.g. `vk=3,amocrm=7`;
+    /// 0 means no limit, for a local server in a benchmark).
+    pub pull_rates: keel_app::publishing::Rates,
     /// The secret key connections' credentials are sealed with (`KEEL_SECRET_KEY`); without it
     /// a SQLite installation makes a key file beside its database.
     pub secret_key: Option<SecretKeyText>,
@@ -55,6 +60,23 @@ impl std::fmt::Debug for SecretKeyText {
 impl Config {
     /// The installation's secret key: `secret_key` when set, else the key file beside a SQLite
     /// database (made on first start). `None` for PostgreSQL without `KEEL_SECRET_KEY`.
+    /// Where the platforms are and how to reach them, for the server, the jobs and `keel sync`.
+    pub fn platforms(&self) -> anyhow::Result<keel_app::publishing::Platforms> {
+        Ok(keel_app::publishing::Platforms {
+            vk_api_url: self.vk_api_url.clone(),
+            telegram_api_url: self.notify.telegram_api_url.clone(),
+            instagram_api_url: self.instagram_api_url.clone(),
+            meta_api_url: self.meta_api_url.clone(),
+            yandex_direct_api_url: self.yandex_direct_api_url.clone(),
+            telegram_bot: self.notify.telegram_bot_token.clone(),
+            key: self.load_secret_key()?,
+            timeout: std::time::Duration::from_secs(30),
+            public_url: self.notify.public_url.clone(),
+            rates: self.pull_rates,
+            ..Default::default()
+        })
+    }
+
     pub fn load_secret_key(&self) -> anyhow::Result<Option<keel_store::sealing::SecretKey>> {
         use keel_store::sealing::SecretKey;
         if let Some(text) = &self.secret_key {
@@ -93,6 +115,9 @@ impl Default for Config {
             allow_signup: false,
             vk_api_url: keel_platforms::vk::DEFAULT_API_URL.into(),
             instagram_api_url: "https://graph.instagram.com".into(),
+            meta_api_url: "https://graph.facebook.com".into(),
+            yandex_direct_api_url: keel_platforms::yandex_direct::DEFAULT_API_URL.into(),
+            pull_rates: keel_app::publishing::Rates::default(),
             secret_key: None,
             notify: NotifyConfig {
                 telegram_api_url: keel_platforms::telegram::DEFAULT_API_URL.into(),
@@ -120,6 +145,9 @@ struct FileConfig {
     allow_signup: Option<bool>,
     vk_api_url: Option<String>,
     instagram_api_url: Option<String>,
+    meta_api_url: Option<String>,
+    yandex_direct_api_url: Option<String>,
+    pull_rates: Option<String>,
     secret_key: Option<String>,
 }
 
@@ -148,6 +176,7 @@ pub const KNOWN_ENV: &[&str] = &[
     "KEEL_INSTAGRAM_API_URL",
     "KEEL_META_API_URL",
     "KEEL_YANDEX_DIRECT_API_URL",
+    "KEEL_PULL_RATES",
     "KEEL_SECRET_KEY",
 ];
 
@@ -203,6 +232,9 @@ impl Config {
                 .transpose()?,
             vk_api_url: env_get("KEEL_VK_API_URL"),
             instagram_api_url: env_get("KEEL_INSTAGRAM_API_URL"),
+            meta_api_url: env_get("KEEL_META_API_URL"),
+            yandex_direct_api_url: env_get("KEEL_YANDEX_DIRECT_API_URL"),
+            pull_rates: env_get("KEEL_PULL_RATES"),
             secret_key: env_get("KEEL_SECRET_KEY"),
         };
         config.apply(from_env, "environment")?;
@@ -270,6 +302,33 @@ impl Config {
         }
         if let Some(url) = layer.instagram_api_url {
             self.instagram_api_url = http_url(&url, "instagram_api_url", source)?;
+        }
+        if let Some(url) = layer.meta_api_url {
+            self.meta_api_url = http_url(&url, "meta_api_url", source)?;
+        }
+        if let Some(url) = layer.yandex_direct_api_url {
+            self.yandex_direct_api_url = http_url(&url, "yandex_direct_api_url", source)?;
+        }
+        if let Some(rates) = layer.pull_rates {
+            for pair in rates.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+                let parsed = pair
+                    .split_once('=')
+                    .and_then(|(name, value)| Some((name.trim(), value.trim().parse::<f64>().ok()?)))
+                    .filter(|(_, value)| value.is_finite() && *value >= 0.0);
+                let r = &mut self.pull_rates;
+                match parsed {
+                    Some(("vk", v)) => r.vk = v,
+                    Some(("amocrm", v)) => r.amocrm = v,
+                    Some(("bitrix24", v)) => r.bitrix24 = v,
+                    Some(("yandex_direct", v)) => r.yandex_direct = v,
+                    Some(("telegram", v)) => r.telegram = v,
+                    Some(("instagram", v)) => r.instagram = v,
+                    Some(("meta_ads", v)) => r.meta = v,
+                    _ => bail!(
+                        "{source}: pull_rates: `{pair}` is not PLATFORM=REQUESTS_PER_SECOND (vk, amocrm, bitrix24, yandex_direct, telegram, instagram, meta_ads)"
+                    ),
+                }
+            }
         }
         if let Some(key) = layer.secret_key {
             keel_store::sealing::SecretKey::from_base64(&key)

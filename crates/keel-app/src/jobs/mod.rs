@@ -13,6 +13,7 @@ mod deliver;
 mod deliveries;
 mod notify;
 mod publish;
+mod pull;
 mod sla;
 pub mod titles;
 
@@ -60,6 +61,12 @@ pub fn runner_publishing(
 ) -> JobRunner {
     let mut runner = JobRunner::new(store.clone());
     let worker = runner.worker().to_owned();
+    runner.register(
+        crate::pulls::PULL,
+        Arc::new(pull::PullJob {
+            platforms: platforms.clone(),
+        }),
+    );
     runner.register(
         keel_store::plan::publications::PUBLISH,
         Arc::new(publish::PublishJob { platforms, worker }),

@@ -9,7 +9,12 @@
 //!   administrator allowed to post there (`getChatMember`: `can_post_messages`).
 //! - Instagram: the account answers (`/me`) and is the one named, publishing quota is left
 //!   (`content_publishing_limit`), and `public_url` is set (Meta fetches images from it).
-//! - The advertising and CRM platforms: not connected by this version yet.
+//! - Yandex Direct: the token may act for the advertiser `account` (`Client-Login`):
+//!   `clients.get` answers its login, name and currency.
+//! - amoCRM: the account at `account` (its own address) answers `/api/v4/account` to the
+//!   access token; a refresh token comes with the app's client id and secret, or not at all
+//!   (a long-lived token).
+//! - Meta Ads and Bitrix24: not connected by this version yet (pulls from them come later).
 
 use super::Platforms;
 use crate::access::ProjectAccess;
@@ -54,6 +59,10 @@ pub enum Problem {
     Refused(ConnectionPlatform, String),
     NoPublicUrl,
     NoQuota(i64),
+    /// amoCRM: a refresh token without the client id and secret to use it.
+    AmocrmPartialRefresh,
+    /// Yandex Direct: the token may not act for this advertiser.
+    NotAdvertiser(String),
 }
 
 impl Problem {
@@ -70,8 +79,8 @@ impl Problem {
                 format!("поле `platform`: `{p}` — не одна из площадок vk, telegram, instagram, yandex_direct, meta_ads, amocrm, bitrix24"),
             ),
             Problem::NotYetSupported(p) => pick(
-                format!("{p} connections come with statistics pulls; this version connects VK, Telegram and Instagram"),
-                format!("подключение {p} появится вместе с загрузкой статистики; эта версия подключает VK, Telegram и Instagram"),
+                format!("{p} connections come in a later version; this one connects VK, Telegram, Instagram, Yandex Direct and amoCRM"),
+                format!("подключение {p} появится в следующей версии; эта подключает VK, Telegram, Instagram, Яндекс Директ и amoCRM"),
             ),
             Problem::MissingSecret(field) => pick(
                 format!("field `secret.{field}` is required"),
@@ -84,6 +93,22 @@ impl Problem {
             Problem::BadAccount(ConnectionPlatform::Telegram) => pick(
                 "field `account`: the channel as @name, or its numeric id (-100…)".into(),
                 "поле `account`: канал в виде @name или его числовой id (-100…)".into(),
+            ),
+            Problem::BadAccount(ConnectionPlatform::YandexDirect) => pick(
+                "field `account`: the advertiser's Yandex Direct login (the Client-Login, e.g. coffee-house-direct)".into(),
+                "поле `account`: логин рекламодателя в Яндекс Директе (Client-Login, например coffee-house-direct)".into(),
+            ),
+            Problem::BadAccount(ConnectionPlatform::Amocrm) => pick(
+                "field `account`: the amoCRM account's address, e.g. https://name.amocrm.ru".into(),
+                "поле `account`: адрес аккаунта amoCRM, например https://name.amocrm.ru".into(),
+            ),
+            Problem::AmocrmPartialRefresh => pick(
+                "a refresh token needs the integration's client_id and client_secret beside it (or give only a long-lived access_token)".into(),
+                "к refresh_token нужны client_id и client_secret интеграции (или укажите только долгосрочный access_token)".into(),
+            ),
+            Problem::NotAdvertiser(login) => pick(
+                format!("the token's owner may not act for the advertiser {login}: check the login, or use a token of the agency that manages it"),
+                format!("владелец токена не может работать от имени рекламодателя {login}: проверьте логин или возьмите токен агентства, которое его ведёт"),
             ),
             Problem::BadAccount(_) => pick(
                 "field `account`: the account's id on the platform".into(),
@@ -181,6 +206,8 @@ pub async fn connect(
         ConnectionPlatform::Vk => check_vk(platforms, input).await?,
         ConnectionPlatform::Telegram => check_telegram(platforms, input).await?,
         ConnectionPlatform::Instagram => check_instagram(platforms, input).await?,
+        ConnectionPlatform::YandexDirect => check_yandex_direct(platforms, input).await?,
+        ConnectionPlatform::Amocrm => check_amocrm(platforms, input).await?,
         other => return Err(refused(Problem::NotYetSupported(other.label().into()))),
     };
     let secret = Secret(checked.secret.to_string());
@@ -366,6 +393,82 @@ async fn check_instagram(platforms: &Platforms, input: &ConnectInput) -> AppResu
         account: user_id,
         name,
         secret: serde_json::json!({ "access_token": token }),
+        hint: token,
+    })
+}
+
+/// The Yandex Direct check (see the module docs).
+async fn check_yandex_direct(platforms: &Platforms, input: &ConnectInput) -> AppResult<Checked> {
+    use keel_platforms::yandex_direct::{YandexDirectApi, codes};
+    let token =
+        secret_field(&input.secret, "access_token").ok_or_else(|| refused(Problem::MissingSecret("access_token")))?;
+    let login = input.account.trim().to_ascii_lowercase();
+    let well_formed = !login.is_empty()
+        && login.len() <= 64
+        && login.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._@".contains(&b));
+    if !well_formed {
+        return Err(refused(Problem::BadAccount(ConnectionPlatform::YandexDirect)));
+    }
+    let api = YandexDirectApi::new(&platforms.yandex_direct_api_url, &token, &login).with_timeout(platforms.timeout);
+    let client = api.client().await.map_err(|e| match (e.code(), e.failure()) {
+        (Some(codes::AUTH), _) => refused(Problem::TokenRejected(ConnectionPlatform::YandexDirect)),
+        (Some(codes::NO_ACCESS), _) => refused(Problem::NotAdvertiser(login.clone())),
+        (Some(_), keel_platforms::Failure::Rejected { reason }) => {
+            refused(Problem::Refused(ConnectionPlatform::YandexDirect, reason))
+        }
+        _ => refused(Problem::Unreachable(ConnectionPlatform::YandexDirect, short(&e))),
+    })?;
+    let name = match client.client_info.filter(|n| !n.trim().is_empty()) {
+        Some(info) => format!("{info} ({}, {})", client.login, client.currency),
+        None => format!("{} ({})", client.login, client.currency),
+    };
+    Ok(Checked {
+        account: client.login,
+        name,
+        secret: serde_json::json!({ "access_token": token }),
+        hint: token,
+    })
+}
+
+/// The amoCRM check (see the module docs).
+async fn check_amocrm(platforms: &Platforms, input: &ConnectInput) -> AppResult<Checked> {
+    use keel_platforms::amocrm::{AmocrmApi, Tokens};
+    let token =
+        secret_field(&input.secret, "access_token").ok_or_else(|| refused(Problem::MissingSecret("access_token")))?;
+    let account = input.account.trim().trim_end_matches('/').to_owned();
+    let parsed = url::Url::parse(&account).ok().filter(|u| {
+        matches!(u.scheme(), "http" | "https") && u.host_str().is_some() && u.query().is_none() && u.path() == "/"
+    });
+    if parsed.is_none() {
+        return Err(refused(Problem::BadAccount(ConnectionPlatform::Amocrm)));
+    }
+    let tokens = Tokens {
+        access_token: token.clone(),
+        refresh_token: secret_field(&input.secret, "refresh_token"),
+        client_id: secret_field(&input.secret, "client_id"),
+        client_secret: secret_field(&input.secret, "client_secret"),
+    };
+    let some = [&tokens.refresh_token, &tokens.client_id, &tokens.client_secret]
+        .iter()
+        .filter(|f| f.is_some())
+        .count();
+    if some != 0 && some != 3 {
+        return Err(refused(Problem::AmocrmPartialRefresh));
+    }
+    let api = AmocrmApi::new(&account, &token).with_timeout(platforms.timeout);
+    let found = api.account().await.map_err(|e| match (&e, e.failure()) {
+        (keel_platforms::amocrm::AmocrmError::Api { status: 401, .. }, _) => {
+            refused(Problem::TokenRejected(ConnectionPlatform::Amocrm))
+        }
+        (_, keel_platforms::Failure::Rejected { reason }) => {
+            refused(Problem::Refused(ConnectionPlatform::Amocrm, reason))
+        }
+        _ => refused(Problem::Unreachable(ConnectionPlatform::Amocrm, short(&e))),
+    })?;
+    Ok(Checked {
+        account,
+        name: found.name,
+        secret: serde_json::to_value(&tokens).expect("tokens serialize"),
         hint: token,
     })
 }

@@ -249,6 +249,17 @@ impl TelegramApi {
             .await
     }
 
+    /// The number of members (subscribers) of `chat` (`getChatMemberCount`): the only figure
+    /// of a channel the Bot API gives (no views, no reactions).
+    pub async fn get_chat_member_count(&self, chat: &str) -> Result<i64, TelegramError> {
+        self.call(
+            "getChatMemberCount",
+            &json!({ "chat_id": chat_ref(chat) }),
+            self.timeout,
+        )
+        .await
+    }
+
     /// What `user_id` is in `chat` (`getChatMember`): for the bot itself, whether it is an
     /// administrator allowed to post.
     pub async fn get_chat_member(&self, chat: &str, user_id: i64) -> Result<ChatMember, TelegramError> {

@@ -136,6 +136,49 @@ pub async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The range to sync (both optional: a first sync backfills 90 days, a later one the last 30,
+/// up to today).
+#[derive(Deserialize, Default, utoipa::ToSchema)]
+pub struct SyncRangeJson {
+    /// First day, inclusive (`YYYY-MM-DD`).
+    pub from: Option<chrono::NaiveDate>,
+    /// Last day, inclusive (`YYYY-MM-DD`).
+    pub to: Option<chrono::NaiveDate>,
+}
+
+/// A sync waiting for the job runner (it runs within seconds; its outcome shows on the
+/// connection as `last_sync_at` or `last_error`, and on the Connections page).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SyncQueuedJson {
+    pub connection: ConnectionJson,
+    pub from: chrono::NaiveDate,
+    pub to: chrono::NaiveDate,
+    /// Always `queued`.
+    pub state: &'static str,
+}
+
+/// Pulls the connection's platform statistics now (agency lead): enqueued, 202.
+#[utoipa::path(post, path = "/api/v1/connections/{id}/sync", params(("id" = i64, Path, description = "the connection's id")), request_body(content = Option<SyncRangeJson>),
+    responses((status = 202, body = SyncQueuedJson), (status = 403, description = "the caller may not manage this project's connections", body = crate::openapi::ErrorJson), (status = 404, description = "no such connection the caller may see", body = crate::openapi::ErrorJson)))]
+pub async fn sync(
+    State(state): State<AppState>,
+    Extension(crate::auth::CurrentUser(user)): Extension<crate::auth::CurrentUser>,
+    Path(id): Path<i64>,
+    ApiBody(body): ApiBody<SyncRangeJson>,
+) -> Result<(StatusCode, Json<SyncQueuedJson>), WebError> {
+    let (connection, from, to) =
+        keel_app::pulls::request_sync_by_id(&state.store, user, id, body.from, body.to).await?;
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(SyncQueuedJson {
+            connection: connection_json(&connection),
+            from,
+            to,
+            state: "queued",
+        }),
+    ))
+}
+
 /// A person sends a failed post (or its unknown publications) again: they go back to pending
 /// and the publishing job runs now.
 #[utoipa::path(post, path = "/api/v1/posts/{id}/retry-publishing", params(crate::openapi::PostIdParam), responses((status = 200, body = PostJson)))]

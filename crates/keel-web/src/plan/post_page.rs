@@ -43,6 +43,16 @@ pub struct PublicationLine {
     pub reason: Option<String>,
     /// A person may resolve it (send again, or mark published with its address).
     pub resolvable: bool,
+    /// The figures pulled (or imported) for the platform's post of this publication, matched
+    /// by the platform's own post id.
+    pub figures: Option<keel_store::syncs::PulledFigures>,
+}
+
+impl PublicationLine {
+    /// A count, or "—" when the platform gave none.
+    pub fn count(value: &Option<i64>) -> String {
+        value.map(|v| v.to_string()).unwrap_or_else(|| "—".into())
+    }
 }
 
 pub struct CommentLine {
@@ -116,6 +126,17 @@ async fn render(
         .ok_or(WebError::NotFound)?;
     let who = relation(ctx, &post);
     let view = PostView::load(&state.store, post).await?;
+    let mut figures = std::collections::HashMap::new();
+    for publication in &view.publications {
+        if let Some(platform_post) = &publication.platform_post_id
+            && let Some(found) = state
+                .store
+                .pulled_figures(ctx.project.id(), &publication.platform, platform_post)
+                .await?
+        {
+            figures.insert(publication.platform.clone(), found);
+        }
+    }
     let p = &view.post;
     let st = p.state();
     let chosen = p.platforms();
@@ -227,6 +248,7 @@ async fn render(
                     ),
                     resolvable: matches!(state, "failed" | "unknown")
                         && decide(ctx.access, Action::WritePosts) == Decision::Allow,
+                    figures: figures.remove(&publication.platform),
                 })
             })
             .collect(),

@@ -84,7 +84,7 @@ fn progress_bar(size: u64, path: &std::path::Path) -> ProgressBar {
     bar
 }
 
-fn parse_day(flag: &str, value: Option<&str>) -> anyhow::Result<Option<NaiveDate>> {
+pub(crate) fn parse_day(flag: &str, value: Option<&str>) -> anyhow::Result<Option<NaiveDate>> {
     value
         .map(|v| {
             NaiveDate::parse_from_str(v, "%Y-%m-%d").with_context(|| format!("{flag} `{v}` is not a date (YYYY-MM-DD)"))

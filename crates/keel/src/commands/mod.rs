@@ -4,6 +4,7 @@ mod admin;
 mod backup;
 mod data;
 mod serve;
+mod sync;
 
 use crate::cli::{Command, MemberCommand, ProjectCommand, UserCommand};
 use crate::config::Config;
@@ -100,6 +101,22 @@ async fn dispatch(command: Command, config: &Config, store: &Store) -> anyhow::R
                 money_in_micros: micros,
             };
             data::import(store, &project, &format, options, &files).await
+        }
+        Command::Sync {
+            project,
+            platform,
+            from,
+            to,
+        } => {
+            sync::sync(
+                config,
+                store,
+                &project,
+                platform.as_deref(),
+                from.as_deref(),
+                to.as_deref(),
+            )
+            .await
         }
         Command::Report {
             project,

@@ -28,16 +28,7 @@ pub async fn serve(config: &Config, store: &Store, demo: bool) -> anyhow::Result
         let _ = bot_stopped.await;
     })
     .await;
-    let platforms = keel_app::publishing::Platforms {
-        vk_api_url: config.vk_api_url.clone(),
-        telegram_api_url: config.notify.telegram_api_url.clone(),
-        instagram_api_url: config.instagram_api_url.clone(),
-        telegram_bot: config.notify.telegram_bot_token.clone(),
-        key: config.load_secret_key()?,
-        timeout: Duration::from_secs(30),
-        public_url: config.notify.public_url.clone(),
-        instagram_poll: Duration::from_secs(5),
-    };
+    let platforms = config.platforms()?;
     if platforms.key.is_none() {
         tracing::warn!("no secret key (KEEL_SECRET_KEY): accounts cannot be connected, nothing is published");
     }
@@ -59,6 +50,8 @@ pub async fn serve(config: &Config, store: &Store, demo: bool) -> anyhow::Result
     tracing::info!(database = ?config.database_url, "Keel is running at http://{address}/");
     eprintln!("Keel is running at http://{address}/ (Ctrl-C stops it)");
     let pruner = tokio::spawn(prune_periodically(store.clone()));
+    // Pulls: every minute the schedule enqueues the connections whose sync is due.
+    let planner = tokio::spawn(plan_pulls_periodically(store.clone()));
     // Timers and notifications: every instance runs the shared queue in the database.
     let mut runner = keel_app::jobs::runner_publishing(store, channels, std::sync::Arc::new(platforms));
     // Scheduled reports go out through the same SMTP settings as invitations.
@@ -68,6 +61,7 @@ pub async fn serve(config: &Config, store: &Store, demo: bool) -> anyhow::Result
     keel_web::serve(listener, state, shutdown_signal()).await?;
     jobs.abort();
     pruner.abort();
+    planner.abort();
     let _ = bot_stop.send(());
     if let Some((_, bot)) = telegram {
         let _ = tokio::time::timeout(Duration::from_secs(5), bot).await;
@@ -107,6 +101,19 @@ async fn fill_demo(config: &Config, store: &Store) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The sync schedule (`keel_app::pulls::schedule`): looked at every minute.
+async fn plan_pulls_periodically(store: Store) {
+    let mut tick = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        match keel_app::pulls::plan_due(&store, keel_store::now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(syncs = n, "syncs enqueued by the schedule"),
+            Err(e) => tracing::warn!(error = %e, "planning syncs failed"),
+        }
+    }
 }
 
 /// Expired sessions and old login failures are deleted hourly.

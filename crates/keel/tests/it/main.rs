@@ -29,6 +29,7 @@ mod people;
 mod publishing;
 mod publishing_instagram;
 mod publishing_serve;
+mod pulls;
 mod real_data;
 mod report_links;
 mod report_schedule;

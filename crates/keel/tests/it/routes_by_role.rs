@@ -148,9 +148,15 @@ const REVOKE_INVITATION: &str = "/api/v1/invitations/{id}/revoke";
 /// Revoking a report share link is decided on the link's project: as managing client-a's reports.
 const REVOKE_REPORT_LINK: &str = "/api/v1/report-links/{id}/revoke";
 
+/// Syncing a connection is decided on the connection's project: as managing client-a's
+/// connections.
+const SYNC_CONNECTION: &str = "/api/v1/connections/{id}/sync";
+
 /// The guard a route's answer is checked against.
 fn effective_guard(spec: &RouteSpec) -> Guard {
-    if spec.path == REVOKE_INVITATION {
+    if spec.path == SYNC_CONNECTION {
+        Guard::Project(keel_domain::Action::ManageConnections)
+    } else if spec.path == REVOKE_INVITATION {
         Guard::Project(keel_domain::Action::ManageMembers)
     } else if spec.path == REVOKE_REPORT_LINK {
         Guard::Project(keel_domain::Action::ManageReports)
@@ -203,6 +209,9 @@ async fn fresh_target(app: &TestApp, spec: &RouteSpec) -> String {
             .path
             .replace("{slug}", "client-a")
             .replace("{connection}", &fresh_connection(app).await.to_string());
+    }
+    if spec.path == SYNC_CONNECTION {
+        return spec.path.replace("{id}", &fresh_connection(app).await.to_string());
     }
     let n = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -266,6 +275,7 @@ async fn call(app: &TestApp, spec: &RouteSpec, caller: &Caller, ids: &PlanIds) -
     let method = Method::from_bytes(spec.method.as_str().as_bytes()).unwrap();
     let path = if spec.path == REVOKE_INVITATION
         || spec.path == REVOKE_REPORT_LINK
+        || spec.path == SYNC_CONNECTION
         || spec.path.contains("{user_id}")
         || spec.path.contains("{connection}")
     {

@@ -1,0 +1,402 @@
+//! Pulls through connections (issue 11's "Done when"): a VK community, a Yandex Direct client
+//! and an amoCRM account, served by local servers that answer as the platforms document, are
+//! connected and synced through the API and the job runner; the project's report shows ER,
+//! CPL and the funnel computed here, independently, from exactly what the servers served; a
+//! second sync changes nothing; a failure in the middle of paging stores nothing of that batch;
+//! an amoCRM refresh in the middle of a sync keeps the new refresh token.
+
+use crate::helpers::*;
+use crate::publishing::api;
+use chrono::{Duration, NaiveDate, Utc};
+use keel_app::publishing::{Platforms, Rates};
+use keel_store::syncs::SyncRecord;
+use keel_testkit::amocrm_api::{self, AmocrmServer};
+use keel_testkit::vk_api::{self, VkServer, WallPost};
+use keel_testkit::yandex_direct_api::{self, DirectRow, YandexDirectServer};
+use keel_web::{AppState, WebConfig};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use std::sync::Arc;
+
+const LEAD: &str = "lead@pulls.test";
+
+struct Servers {
+    vk: VkServer,
+    direct: YandexDirectServer,
+    amo: AmocrmServer,
+}
+
+/// Keel with an empty project `pulled` (agency lead `LEAD`) whose platforms are local servers.
+async fn app_with_servers(backend: Backend, test: &str) -> Option<(TestApp, Servers, Arc<Platforms>)> {
+    let servers = Servers {
+        vk: VkServer::start().await,
+        direct: YandexDirectServer::start().await,
+        amo: AmocrmServer::start().await,
+    };
+    let platforms = Platforms {
+        vk_api_url: servers.vk.url.clone(),
+        yandex_direct_api_url: servers.direct.url.clone(),
+        key: Some(keel_store::sealing::SecretKey::generate()),
+        timeout: std::time::Duration::from_secs(5),
+        // VK and Yandex answer at once here; amoCRM keeps its own 7 a second (its server
+        // answers 429 above it).
+        rates: Rates {
+            vk: 0.0,
+            yandex_direct: 0.0,
+            ..Rates::default()
+        },
+        report_poll_cap: std::time::Duration::from_millis(20),
+        ..Platforms::default()
+    };
+    let shared = Arc::new(platforms.clone());
+    let app = TestApp::with_state(backend, test, move |store| {
+        AppState::new(
+            store,
+            WebConfig {
+                platforms,
+                ..Default::default()
+            },
+        )
+    })
+    .await?;
+    let started = (Utc::now() - Duration::days(200)).date_naive().to_string();
+    keel::commands::create_user(&app.store, LEAD, DEMO_PASSWORD, None, true)
+        .await
+        .unwrap();
+    keel::commands::create_project(&app.store, "pulled", "Pulled", Some(&started), None)
+        .await
+        .unwrap();
+    keel::commands::add_member(&app.store, "pulled", LEAD, "agency_lead", None)
+        .await
+        .unwrap();
+    Some((app, servers, shared))
+}
+
+fn today() -> NaiveDate {
+    Utc::now().date_naive()
+}
+
+fn day_start(day: NaiveDate) -> i64 {
+    day.and_hms_opt(0, 0, 0).unwrap().and_utc().timestamp()
+}
+
+/// 150 posts over the last 25 days (three of them today) and 20 posts 40–60 days back.
+fn wall() -> Vec<WallPost> {
+    let today = day_start(today());
+    (0..170)
+        .map(|i: i64| {
+            let date = match i {
+                0..3 => today + 1800 + i * 600,
+                3..150 => today - 3600 - (i - 3) * 4 * 3600,
+                _ => today - 40 * 86_400 - (i - 150) * 86_400,
+            };
+            WallPost {
+                id: 1000 + i,
+                owner_id: -vk_api::GROUP_ID,
+                from_group: true,
+                text: format!("Пост {i}"),
+                date,
+                likes: (i * 7) % 50 + 1,
+                comments: i % 9,
+                reposts: i % 4,
+                views: 100 + i * 13,
+                reach_total: 80 + i * 11,
+                reach_subscribers: 50 + i * 5,
+                ..Default::default()
+            }
+        })
+        .collect()
+}
+
+/// Two campaigns a day over the last 29 days, and one day 40 days back without conversions
+/// (`--`).
+fn direct_rows() -> Vec<DirectRow> {
+    let mut rows = vec![];
+    for d in 0..29i64 {
+        for (n, campaign) in ["Кофе с собой", "Завтраки"].iter().enumerate() {
+            let n = n as i64;
+            rows.push(DirectRow {
+                date: (today() - chrono::Days::new(d as u64)).to_string(),
+                campaign: campaign.to_string(),
+                impressions: 1000 + d * 10 + n * 300,
+                clicks: 30 + d % 7 + n * 5,
+                cost_cents: 123_456 + d * 1001 + n * 50_000,
+                conversions: Some(d % 5 + n),
+            });
+        }
+    }
+    rows.push(DirectRow {
+        date: (today() - chrono::Days::new(40)).to_string(),
+        campaign: "Завтраки".into(),
+        impressions: 500,
+        clicks: 9,
+        cost_cents: 10_000,
+        conversions: None,
+    });
+    rows
+}
+
+/// 620 leads created over the last 28 days: every fifth won, every fifth lost, the rest open.
+fn leads() -> Vec<Value> {
+    let today = day_start(today());
+    (0..620i64)
+        .map(|i| {
+            let created = today - (i % 28) * 86_400 + 3600 * (i % 7);
+            let (status, closed) = match i % 5 {
+                0 => (amocrm_api::WON, Some(created + 600)),
+                1 => (amocrm_api::LOST, Some(created + 600)),
+                2 => (amocrm_api::STATUS_TALKS, None),
+                _ => (amocrm_api::STATUS_NEW, None),
+            };
+            AmocrmServer::lead(50_000 + i, status, 1000 + i * 10, created, closed)
+        })
+        .collect()
+}
+
+async fn connect(app: &TestApp, token: &str, body: Value) -> i64 {
+    let (status, c) = api(app, token, "POST", "/api/v1/projects/pulled/connections", Some(body)).await;
+    assert_eq!(status, StatusCode::CREATED, "{c}");
+    c["id"].as_i64().unwrap()
+}
+
+async fn connect_all(app: &TestApp, s: &Servers) -> (i64, i64, i64) {
+    let lead = app.token(LEAD).await;
+    let vk = connect(
+        app,
+        &lead,
+        json!({"platform": "vk", "account": vk_api::GROUP_ID.to_string(),
+        "secret": {"access_token": vk_api::TOKEN}}),
+    )
+    .await;
+    let direct = connect(
+        app,
+        &lead,
+        json!({"platform": "yandex_direct", "account": yandex_direct_api::LOGIN,
+        "secret": {"access_token": yandex_direct_api::TOKEN}}),
+    )
+    .await;
+    let amo = connect(
+        app,
+        &lead,
+        json!({"platform": "amocrm", "account": s.amo.url,
+        "secret": {"access_token": amocrm_api::FIRST_ACCESS, "refresh_token": amocrm_api::FIRST_REFRESH,
+                   "client_id": amocrm_api::CLIENT_ID, "client_secret": amocrm_api::CLIENT_SECRET}}),
+    )
+    .await;
+    (vk, direct, amo)
+}
+
+/// Asks for a sync through the API and runs the job runner until it is done; the record.
+async fn sync_via_api(app: &TestApp, platforms: &Arc<Platforms>, connection: i64, body: Value) -> SyncRecord {
+    let lead = app.token(LEAD).await;
+    let (status, queued) = api(
+        app,
+        &lead,
+        "POST",
+        &format!("/api/v1/connections/{connection}/sync"),
+        Some(body),
+    )
+    .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{queued}");
+    assert_eq!(queued["state"], "queued");
+    keel_app::jobs::runner_publishing(&app.store, vec![], platforms.clone())
+        .run_due(Utc::now() + Duration::seconds(1))
+        .await
+        .unwrap();
+    app.store.syncs_of(connection, 1).await.unwrap().remove(0)
+}
+
+fn close(actual: &Value, expected: f64, what: &str) {
+    let actual = actual
+        .as_f64()
+        .unwrap_or_else(|| panic!("{what}: {actual} is not a number"));
+    assert!(
+        (actual - expected).abs() <= 1e-9 * expected.abs().max(1.0),
+        "{what}: report {actual}, computed {expected}"
+    );
+}
+
+on_both_backends! {
+    async fn a_sync_of_vk_yandex_direct_and_amocrm_fills_the_report_with_what_the_servers_served(backend) {
+        let Some((app, s, platforms)) = app_with_servers(backend, "pulls_done_when").await else { return };
+        s.vk.seed_wall(wall());
+        s.vk.set_members(5_000);
+        s.direct.seed(direct_rows());
+        s.amo.seed(leads());
+        let (vk, direct, amo) = connect_all(&app, &s).await;
+        let range = json!({"from": (today() - chrono::Days::new(90)).to_string(), "to": today().to_string()});
+
+        for connection in [vk, direct, amo] {
+            let record = sync_via_api(&app, &platforms, connection, range.clone()).await;
+            assert_eq!(record.state, "done", "{record:?}");
+            assert!(record.error.is_none(), "{record:?}");
+        }
+        // Yandex Direct: the documented offline sequence, money in currency units.
+        assert_eq!(*s.direct.statuses.lock().unwrap(), vec![201, 202, 200]);
+        let seen = s.direct.headers_seen.lock().unwrap().clone();
+        assert!(seen.iter().all(|h| h.get("processingMode").map(String::as_str) == Some("offline")
+            && h.get("returnMoneyInMicros").map(String::as_str) == Some("false")
+            && h.get("skipReportHeader").map(String::as_str) == Some("true")
+            && h.get("skipReportSummary").map(String::as_str) == Some("true")), "{seen:?}");
+        // VK: pages of 100, reach 30 posts a call, and every answer as VK's schema says.
+        let pages = s.vk.calls_to("wall.get");
+        assert_eq!(pages.len(), 2, "170 posts, 100 a page");
+        assert!(pages.iter().all(|p| p["count"] == "100"));
+        let reach = s.vk.calls_to("stats.getPostReach");
+        assert_eq!(reach.len(), 170usize.div_ceil(30));
+        assert!(reach.iter().all(|r| r["post_ids"].split(',').count() <= 30));
+        if let Some(mut schema) = keel_testkit::vk_schema::VkSchema::load() {
+            for (method, answer) in s.vk.answers.lock().unwrap().iter() {
+                let problems = schema.check(method, answer);
+                assert!(problems.is_empty(), "{method}: {problems:?}");
+            }
+        }
+        // amoCRM: three pages following `_links.next`.
+        let lead_pages = s.amo.requests.lock().unwrap().iter().filter(|r| r.starts_with("/api/v4/leads?")).count();
+        assert_eq!(lead_pages, 3);
+
+        // The report of the last 29 days, against a computation from the served data.
+        let (from, to) = (today() - chrono::Days::new(28), today());
+        let lead = app.token(LEAD).await;
+        let (status, report) = api(&app, &lead, "GET", &format!("/api/v1/projects/pulled/report?from={from}&to={to}"), None).await;
+        assert_eq!(status, StatusCode::OK, "{report}");
+
+        let served = wall();
+        let in_period: Vec<&WallPost> = served.iter().filter(|p| p.date >= day_start(from)).collect();
+        let interactions = |p: &WallPost| p.likes + p.comments + p.reposts;
+        let today_posts: Vec<&&WallPost> = in_period.iter().filter(|p| p.date >= day_start(today())).collect();
+        let er = today_posts.iter().map(|p| interactions(p) as f64 / 5_000.0 * 100.0).sum::<f64>() / today_posts.len() as f64;
+        let sum_i: i64 = in_period.iter().map(|p| interactions(p)).sum();
+        let sum_reach: i64 = in_period.iter().map(|p| p.reach_total).sum();
+        let group = vk_api::GROUP_ID.to_string();
+        let account = report["accounts"].as_array().unwrap().iter()
+            .find(|a| a["platform"] == "vk" && a["account"].as_str() == Some(group.as_str()))
+            .unwrap_or_else(|| panic!("the VK account in {}", report["accounts"]));
+        assert_eq!(account["posts"], in_period.len() as i64);
+        assert_eq!(account["interactions"], sum_i);
+        assert_eq!(account["followers_end"], 5_000);
+        close(&account["er_followers"], er, "ER by followers");
+        close(&account["err_reach"], sum_i as f64 / sum_reach as f64 * 100.0, "ERR");
+
+        let rows: Vec<DirectRow> = direct_rows().into_iter().filter(|r| r.date >= from.to_string()).collect();
+        let spend: f64 = rows.iter().map(|r| r.cost_cents as f64 / 100.0).sum();
+        let ad_leads: i64 = rows.iter().map(|r| r.conversions.unwrap()).sum();
+        let clicks: i64 = rows.iter().map(|r| r.clicks).sum();
+        let impressions: i64 = rows.iter().map(|r| r.impressions).sum();
+        close(&report["ads"]["spend"], spend, "spend");
+        assert_eq!(report["ads"]["leads"], ad_leads);
+        assert_eq!(report["ads"]["clicks"], clicks);
+        close(&report["ads"]["cpl"], spend / ad_leads as f64, "CPL");
+        close(&report["ads"]["ctr"], clicks as f64 / impressions as f64 * 100.0, "CTR");
+
+        let served_leads = leads();
+        let created_in = |l: &&Value| l["created_at"].as_i64().unwrap() >= day_start(from);
+        let period: Vec<&Value> = served_leads.iter().filter(created_in).collect();
+        let won = period.iter().filter(|l| l["status_id"] == amocrm_api::WON).count();
+        let funnel = report["funnel"].as_array().unwrap();
+        let stage = |name: &str| funnel.iter().find(|f| f["stage"] == name).unwrap_or_else(|| panic!("{name} in {funnel:?}")).clone();
+        let deals = stage("leads_to_deals");
+        assert_eq!(deals["successes"], won as i64);
+        assert_eq!(deals["trials"], period.len() as i64);
+        close(&deals["conversion"], won as f64 / period.len() as f64 * 100.0, "leads → deals");
+        assert_eq!(deals["zone"], "client");
+        let to_leads = stage("clicks_to_leads");
+        assert_eq!(to_leads["successes"], ad_leads);
+        assert_eq!(to_leads["trials"], clicks);
+
+        // The imports log names the connection; everything synced (the older posts too).
+        let project = app.store.project_by_slug(app.store.default_org().await.unwrap().id(), "pulled").await.unwrap().unwrap();
+        let imports = app.store.recent_imports(&project, 20).await.unwrap();
+        for format in ["vk-wall", "daily", "yandex-direct", "amocrm"] {
+            assert!(imports.iter().any(|i| i.format == format && i.source.contains("connection")), "{format} in {imports:?}");
+        }
+
+        // A second sync of the same range changes nothing.
+        for connection in [vk, direct, amo] {
+            let again = sync_via_api(&app, &platforms, connection, range.clone()).await;
+            assert_eq!(again.state, "done", "{again:?}");
+            assert_eq!((again.stored, again.replaced), (0, 0), "{again:?}");
+            assert!(again.unchanged > 0, "{again:?}");
+        }
+        let vk_record = app.store.syncs_of(vk, 20).await.unwrap();
+        assert_eq!(vk_record.len(), 2);
+        assert_eq!(vk_record[1].stored, 170 + 1, "170 posts and a day of followers");
+
+        // The Connections page shows each sync.
+        let browser = TestApp::browser();
+        app.login(&browser, LEAD, DEMO_PASSWORD).await;
+        let page = browser.get(app.url("/projects/pulled/connections")).send().await.unwrap().text().await.unwrap();
+        assert!(page.contains("data-test=\"sync-history\""), "{page}");
+        assert!(page.contains("Sync now"));
+        assert_eq!(page.matches("data-test=\"last-sync\"").count(), 3);
+    }
+
+    async fn a_failure_in_the_middle_of_paging_stores_nothing_of_that_batch(backend) {
+        let Some((app, s, platforms)) = app_with_servers(backend, "pulls_mid_page").await else { return };
+        s.vk.seed_wall(wall());
+        s.vk.set_members(5_000);
+        s.amo.seed(leads());
+        let (vk, _, amo) = connect_all(&app, &s).await;
+        let range = json!({"from": (today() - chrono::Days::new(90)).to_string(), "to": today().to_string()});
+
+        // VK's second page fails (error 10, internal server error): no post is stored.
+        s.vk.fail_after("wall.get", 1, 10, "Internal server error");
+        let record = sync_via_api(&app, &platforms, vk, range.clone()).await;
+        assert_eq!(record.state, "failed");
+        let error = record.error.clone().unwrap();
+        assert!(error.contains("nothing of this batch was stored") && error.contains("Internal server error"), "{error}");
+        let project = app.store.project_by_slug(app.store.default_org().await.unwrap().id(), "pulled").await.unwrap().unwrap();
+        assert!(app.store.recent_imports(&project, 10).await.unwrap().is_empty(), "nothing imported");
+        let connection = app.store.connection(vk).await.unwrap().unwrap();
+        assert_eq!(connection.status, "error");
+        assert_eq!(connection.last_error.as_deref(), Some(error.as_str()));
+        assert!(connection.last_sync_at.is_none());
+
+        // amoCRM's third page fails with a 500: no lead is stored.
+        s.amo.fail_page_after(2, 500);
+        let record = sync_via_api(&app, &platforms, amo, range.clone()).await;
+        assert_eq!(record.state, "failed", "{record:?}");
+        assert_eq!(record.stored, 0);
+        assert!(app.store.recent_imports(&project, 10).await.unwrap().is_empty());
+
+        // The next syncs take everything, once.
+        let record = sync_via_api(&app, &platforms, vk, range.clone()).await;
+        assert_eq!((record.state.as_str(), record.stored), ("done", 171), "{record:?}");
+        assert_eq!(app.store.connection(vk).await.unwrap().unwrap().status, "ok");
+        let record = sync_via_api(&app, &platforms, amo, range).await;
+        assert_eq!((record.state.as_str(), record.stored), ("done", 620), "{record:?}");
+    }
+
+    async fn an_amocrm_refresh_in_the_middle_of_a_sync_stores_the_new_refresh_token(backend) {
+        let Some((app, s, platforms)) = app_with_servers(backend, "pulls_amo_refresh").await else { return };
+        s.amo.seed(leads());
+        let (_, _, amo) = connect_all(&app, &s).await;
+        let range = json!({"from": (today() - chrono::Days::new(30)).to_string(), "to": today().to_string()});
+        // The access token expires after the pipelines and the first page.
+        s.amo.expire_after(2);
+        let record = sync_via_api(&app, &platforms, amo, range.clone()).await;
+        assert_eq!((record.state.as_str(), record.stored), ("done", 620), "{record:?}");
+        assert_eq!(*s.amo.refreshes.lock().unwrap(), 1);
+        let connection = app.store.connection(amo).await.unwrap().unwrap();
+        let secret = app.store.connection_secret(platforms.key.as_ref().unwrap(), &connection).await.unwrap();
+        let stored: Value = serde_json::from_str(&secret.0).unwrap();
+        let (access, refresh) = s.amo.current();
+        assert_eq!(stored["refresh_token"], refresh.as_str());
+        assert_eq!(stored["access_token"], access.as_str());
+        assert_ne!(refresh, amocrm_api::FIRST_REFRESH);
+
+        // A refresh followed by a failure: the sync stores no lead, but the new tokens stay.
+        s.amo.expire_after(1);
+        s.amo.fail_page_after(1, 502);
+        let record = sync_via_api(&app, &platforms, amo, range.clone()).await;
+        assert_eq!(record.state, "failed", "{record:?}");
+        assert_eq!(*s.amo.refreshes.lock().unwrap(), 2);
+        let connection = app.store.connection(amo).await.unwrap().unwrap();
+        let secret = app.store.connection_secret(platforms.key.as_ref().unwrap(), &connection).await.unwrap();
+        let stored: Value = serde_json::from_str(&secret.0).unwrap();
+        assert_eq!(stored["refresh_token"], s.amo.current().1.as_str());
+        let record = sync_via_api(&app, &platforms, amo, range).await;
+        assert_eq!(record.state, "done", "{record:?}");
+        assert_eq!((record.stored, record.replaced), (0, 0), "{record:?}");
+    }
+}
