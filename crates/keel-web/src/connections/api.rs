@@ -141,9 +141,26 @@ pub async fn remove(
 #[derive(Deserialize, Default, utoipa::ToSchema)]
 pub struct SyncRangeJson {
     /// First day, inclusive (`YYYY-MM-DD`).
-    pub from: Option<chrono::NaiveDate>,
+    #[schema(format = Date)]
+    pub from: Option<String>,
     /// Last day, inclusive (`YYYY-MM-DD`).
-    pub to: Option<chrono::NaiveDate>,
+    #[schema(format = Date)]
+    pub to: Option<String>,
+}
+
+/// A day of the range: `None` when absent, a refusal (422) naming the field when not a date.
+fn sync_day(field: &str, value: Option<&str>) -> Result<Option<chrono::NaiveDate>, WebError> {
+    match value {
+        None => Ok(None),
+        Some(text) => chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| {
+                WebError::invalid(
+                    format!("field `{field}`: `{text}` is not a date as YYYY-MM-DD"),
+                    format!("поле `{field}`: «{text}» — не дата в виде ГГГГ-ММ-ДД"),
+                )
+            }),
+    }
 }
 
 /// A sync waiting for the job runner (it runs within seconds; its outcome shows on the
@@ -166,8 +183,11 @@ pub async fn sync(
     Path(id): Path<i64>,
     ApiBody(body): ApiBody<SyncRangeJson>,
 ) -> Result<(StatusCode, Json<SyncQueuedJson>), WebError> {
-    let (connection, from, to) =
-        keel_app::pulls::request_sync_by_id(&state.store, user, id, body.from, body.to).await?;
+    let (from, to) = (
+        sync_day("from", body.from.as_deref())?,
+        sync_day("to", body.to.as_deref())?,
+    );
+    let (connection, from, to) = keel_app::pulls::request_sync_by_id(&state.store, user, id, from, to).await?;
     Ok((
         StatusCode::ACCEPTED,
         Json(SyncQueuedJson {

@@ -79,10 +79,16 @@ pub(crate) async fn report_json(
     let mut headers = vec![(header::CONTENT_TYPE, "application/json".to_owned())];
     headers.extend(attachment.map(|a| (header::CONTENT_DISPOSITION, a)));
     let cached = || {
-        state
-            .figures
-            .json(&key)
-            .map(|bytes| (AppendHeaders(headers.clone()), bytes).into_response())
+        state.figures.json(&key).map(|bytes| {
+            // Set, not appended: the bytes' own `application/octet-stream` must not stay.
+            let mut response = bytes.into_response();
+            for (name, value) in &headers {
+                if let Ok(value) = header::HeaderValue::from_str(value) {
+                    response.headers_mut().insert(name.clone(), value);
+                }
+            }
+            response
+        })
     };
     if let Some(hit) = cached() {
         return Ok(hit);
