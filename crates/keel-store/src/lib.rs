@@ -16,6 +16,7 @@ pub mod credentials;
 pub mod data;
 mod error;
 pub mod goals;
+mod guest_links;
 pub mod import_log;
 pub mod invitations;
 pub mod review_links;

@@ -50,6 +50,12 @@ impl ReportLink {
 
 const LINK_COLUMNS: &str = "id, org_id, project_id, period_from, period_to, lang, created_by, created_at, expires_at, revoked_at, opened, last_opened_at";
 
+impl crate::guest_links::GuestLink for ReportLink {
+    const TABLE: &'static str = "report_links";
+    const COLUMNS: &'static str = LINK_COLUMNS;
+    const SUBJECT_KIND: &'static str = "report_link";
+}
+
 /// A project's delivery schedule.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct ReportSchedule {
@@ -165,31 +171,17 @@ impl Store {
     /// The live link behind `token`, counting this open; `None` for an unknown, revoked or
     /// expired one.
     pub async fn open_report_link(&self, token: &str) -> StoreResult<Option<ReportLink>> {
-        let sql = format!(
-            "UPDATE report_links SET opened = opened + 1, last_opened_at = $2
-             WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2 RETURNING {LINK_COLUMNS}"
-        );
-        Ok(on_pool!(&self.pool, p => {
-            sqlx::query_as::<_, ReportLink>(&sql).bind(secret_hash(token)).bind(now()).fetch_optional(p).await
-        })?)
+        self.live_guest_link(token, true).await
     }
 
     /// The live link behind `token` without counting an open (its PDF download).
     pub async fn report_link(&self, token: &str) -> StoreResult<Option<ReportLink>> {
-        let sql = format!(
-            "SELECT {LINK_COLUMNS} FROM report_links WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2"
-        );
-        Ok(on_pool!(&self.pool, p => {
-            sqlx::query_as::<_, ReportLink>(&sql).bind(secret_hash(token)).bind(now()).fetch_optional(p).await
-        })?)
+        self.live_guest_link(token, false).await
     }
 
     /// Every share link of `project`, newest first.
     pub async fn report_links_of(&self, project: ProjectId) -> StoreResult<Vec<ReportLink>> {
-        let sql = format!("SELECT {LINK_COLUMNS} FROM report_links WHERE project_id = $1 ORDER BY id DESC");
-        Ok(on_pool!(&self.pool, p => {
-            sqlx::query_as::<_, ReportLink>(&sql).bind(project.0).fetch_all(p).await
-        })?)
+        self.guest_links_of(project).await
     }
 
     /// Link `id` if it belongs to `org` (for the API's revoke, whose path names no project).
@@ -208,24 +200,7 @@ impl Store {
         id: i64,
         actor: UserId,
     ) -> StoreResult<bool> {
-        let at = now();
-        let done = on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await?;
-            let done = sqlx::query(
-                "UPDATE report_links SET revoked_at = $3 WHERE project_id = $1 AND id = $2 AND revoked_at IS NULL",
-            )
-            .bind(project.0).bind(id).bind(at)
-            .execute(&mut *tx).await?.rows_affected();
-            if done == 1 {
-                append_audit!(&mut *tx, NewAuditEvent {
-                    org, project, subject_kind: "report_link", subject_id: id, actor: Some(actor),
-                    action: "revoked", detail: json!({}), at,
-                })?;
-            }
-            tx.commit().await?;
-            Ok::<_, sqlx::Error>(done)
-        })?;
-        Ok(done == 1)
+        self.revoke_guest_link::<ReportLink>(org, project, id, actor).await
     }
 
     /// The delivery schedule of `project`, if any.

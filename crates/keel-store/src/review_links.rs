@@ -36,6 +36,12 @@ impl ReviewLink {
 const COLUMNS: &str =
     "id, org_id, project_id, user_id, created_by, created_at, expires_at, revoked_at, opened, last_opened_at";
 
+impl crate::guest_links::GuestLink for ReviewLink {
+    const TABLE: &'static str = "review_links";
+    const COLUMNS: &'static str = COLUMNS;
+    const SUBJECT_KIND: &'static str = "review_link";
+}
+
 impl Store {
     /// Makes a link for `approver` on `project`, working `days` days; returns it with its
     /// token (shown once). Audited as `review_link/created`.
@@ -72,32 +78,17 @@ impl Store {
     /// The live link behind `token`, counting this open; `None` for an unknown, revoked or
     /// expired one.
     pub async fn open_review_link(&self, token: &str) -> StoreResult<Option<ReviewLink>> {
-        let at = now();
-        let sql = format!(
-            "UPDATE review_links SET opened = opened + 1, last_opened_at = $2
-             WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2 RETURNING {COLUMNS}"
-        );
-        Ok(on_pool!(&self.pool, p => {
-            sqlx::query_as::<_, ReviewLink>(&sql).bind(secret_hash(token)).bind(at).fetch_optional(p).await
-        })?)
+        self.live_guest_link(token, true).await
     }
 
     /// The live link behind `token` without counting an open (for a form's submit).
     pub async fn review_link(&self, token: &str) -> StoreResult<Option<ReviewLink>> {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM review_links WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at > $2"
-        );
-        Ok(on_pool!(&self.pool, p => {
-            sqlx::query_as::<_, ReviewLink>(&sql).bind(secret_hash(token)).bind(now()).fetch_optional(p).await
-        })?)
+        self.live_guest_link(token, false).await
     }
 
     /// Every link of `project`, newest first.
     pub async fn review_links_of(&self, project: ProjectId) -> StoreResult<Vec<ReviewLink>> {
-        let sql = format!("SELECT {COLUMNS} FROM review_links WHERE project_id = $1 ORDER BY id DESC");
-        Ok(on_pool!(&self.pool, p => {
-            sqlx::query_as::<_, ReviewLink>(&sql).bind(project.0).fetch_all(p).await
-        })?)
+        self.guest_links_of(project).await
     }
 
     /// Revokes link `id` of `project`; false when it was not live there. Audited.
@@ -108,23 +99,6 @@ impl Store {
         id: i64,
         actor: UserId,
     ) -> StoreResult<bool> {
-        let at = now();
-        let done = on_pool!(&self.pool, p => {
-            let mut tx = p.begin().await?;
-            let done = sqlx::query(
-                "UPDATE review_links SET revoked_at = $3 WHERE project_id = $1 AND id = $2 AND revoked_at IS NULL",
-            )
-            .bind(project.0).bind(id).bind(at)
-            .execute(&mut *tx).await?.rows_affected();
-            if done == 1 {
-                append_audit!(&mut *tx, NewAuditEvent {
-                    org, project, subject_kind: "review_link", subject_id: id, actor: Some(actor),
-                    action: "revoked", detail: json!({}), at,
-                })?;
-            }
-            tx.commit().await?;
-            Ok::<_, sqlx::Error>(done)
-        })?;
-        Ok(done == 1)
+        self.revoke_guest_link::<ReviewLink>(org, project, id, actor).await
     }
 }

@@ -37,6 +37,20 @@ impl LangExt for Lang {
     }
 }
 
+/// The language an API body's optional `lang` field asks for (a report, an invitation e-mail),
+/// else the request's own; anything but `en` or `ru` is refused naming the field.
+pub fn lang_field(field: Option<&str>, headers: &HeaderMap) -> Result<Lang, crate::error::WebError> {
+    match field {
+        None => Ok(Lang::from_headers(headers)),
+        Some(code) => Lang::parse(code).ok_or_else(|| {
+            crate::error::WebError::invalid(
+                format!("field `lang`: expected `en` or `ru`, not `{code}`"),
+                format!("поле `lang`: нужно `en` или `ru`, а не `{code}`"),
+            )
+        }),
+    }
+}
+
 mod dictionary;
 
 pub use dictionary::Arg;

@@ -88,15 +88,7 @@ pub async fn api_create(
     Extension(ctx): Extension<ProjectCtx>,
     ApiJson(body): ApiJson<LinkBody>,
 ) -> Result<(StatusCode, Json<LinkJson>), WebError> {
-    let lang = match body.lang.as_deref() {
-        None => crate::i18n::LangExt::from_headers(&headers),
-        Some(code) => Lang::parse(code).ok_or_else(|| {
-            WebError::invalid(
-                format!("field `lang`: expected `en` or `ru`, not `{code}`"),
-                format!("поле `lang`: нужно `en` или `ru`, а не `{code}`"),
-            )
-        })?,
-    };
+    let lang = crate::i18n::lang_field(body.lang.as_deref(), &headers)?;
     let (link, token) = make(&state, &ctx, (body.from, body.to), body.expires_in_days, lang).await?;
     Ok((
         StatusCode::CREATED,

@@ -124,15 +124,7 @@ pub async fn api_invite(
     Extension(ctx): Extension<ProjectCtx>,
     ApiJson(body): ApiJson<InvitationBody>,
 ) -> Result<(StatusCode, Json<InvitationJson>), WebError> {
-    let lang = match body.lang.as_deref() {
-        None => crate::i18n::LangExt::from_headers(&headers),
-        Some(code) => Lang::parse(code).ok_or_else(|| {
-            WebError::invalid(
-                format!("field `lang`: expected `en` or `ru`, not `{code}`"),
-                format!("поле `lang`: нужно `en` или `ru`, а не `{code}`"),
-            )
-        })?,
-    };
+    let lang = crate::i18n::lang_field(body.lang.as_deref(), &headers)?;
     let json = add_or_invite(&state, &headers, &ctx, &body.email, &body.role, lang).await?;
     Ok((StatusCode::CREATED, Json(json)))
 }

@@ -704,23 +704,15 @@ on_both_backends! {
 
 /// The local VK server's answers — successes of every method publishing calls, and the errors
 /// Keel acts on — validate against VK's own API schema (`../shared/data/vk-api-schema`, or
-/// `KEEL_VK_API_SCHEMA`), checked by `keel-testkit/scripts/vk_schema_check.py` (Python
-/// `jsonschema`; the test is skipped without it unless `KEEL_TEST_REQUIRE` names `vk-api-schema`).
+/// `KEEL_SHARED_DATA`), checked by `keel_testkit::vk_schema` (skipped without the schema unless
+/// `KEEL_TEST_REQUIRE` names `vk-api-schema`).
 #[tokio::test]
 async fn the_vk_fixture_answers_as_vks_api_schema_says() {
-    let schema = std::env::var("KEEL_VK_API_SCHEMA")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|_| {
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/vk-api-schema")
-        });
-    if !schema.join("wall/methods.json").exists() {
-        keel_testkit::skip(
-            "the_vk_fixture_answers_as_vks_api_schema_says",
-            "vk-api-schema",
-            "no VK API schema found",
-        );
+    let Some(mut schema) =
+        keel_testkit::vk_schema::VkSchema::load_or_skip("the_vk_fixture_answers_as_vks_api_schema_says")
+    else {
         return;
-    }
+    };
     let vk = VkServer::start().await;
     let client = reqwest::Client::new();
     let call = async |method: &str, token: &str, fields: &[(&str, String)]| -> Value {
@@ -801,50 +793,18 @@ async fn the_vk_fixture_answers_as_vks_api_schema_says() {
         &[("owner_id", "-5".to_owned()), ("message", "x".to_owned())],
     )
     .await;
-    let answers: Vec<Value> = vk
-        .answers
-        .lock()
-        .unwrap()
-        .iter()
-        .map(|(method, answer)| json!({"method": method, "answer": answer}))
-        .collect();
+    let answers = vk.answers.lock().unwrap().clone();
     assert_eq!(answers.len(), 12);
     let codes: Vec<i64> = answers
         .iter()
-        .filter_map(|a| a["answer"]["error"]["error_code"].as_i64())
+        .filter_map(|(_, answer)| answer["error"]["error_code"].as_i64())
         .collect();
     assert_eq!(codes, [6, 9, 29, 1051, 5, 100, 214]);
-    let file = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(file.path(), serde_json::to_vec(&answers).unwrap()).unwrap();
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../keel-testkit/scripts/vk_schema_check.py");
-    let out = std::process::Command::new("python3")
-        .arg(&script)
-        .arg(&schema)
-        .arg(file.path())
-        .output();
-    let out = match out {
-        Ok(out) if out.status.code() != Some(3) => out,
-        _ => {
-            keel_testkit::skip(
-                "the_vk_fixture_answers_as_vks_api_schema_says",
-                "vk-api-schema",
-                "python3 with jsonschema is missing",
-            );
-            return;
-        }
-    };
-    let report = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "the VK fixture does not match VK's schema:\n{report}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(
-        report
-            .lines()
-            .filter(|l| l.ends_with(")") && l.contains(": ok ("))
-            .count(),
-        12,
-        "{report}"
-    );
+    for (method, answer) in &answers {
+        let problems = schema.check(method, answer);
+        assert!(
+            problems.is_empty(),
+            "the VK fixture's {method} does not match VK's schema: {problems:?}\n{answer}"
+        );
+    }
 }
