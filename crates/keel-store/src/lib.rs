@@ -29,6 +29,7 @@ pub mod password_resets;
 pub mod people;
 // The content plan and its approvals.
 pub mod plan;
+pub mod project_list;
 pub mod projects;
 pub mod report;
 // Platform credentials sealed at rest.

@@ -34,6 +34,21 @@ impl Project {
     }
 }
 
+#[derive(sqlx::FromRow)]
+struct ProjectAndRole {
+    #[sqlx(flatten)]
+    project: Project,
+    member_role: Option<String>,
+}
+
+/// See [`Store::first_steps_facts`].
+#[derive(Debug, Clone, Copy, sqlx::FromRow)]
+pub struct FirstStepsFacts {
+    pub brief_saved: bool,
+    pub goal_agreed: bool,
+    pub posts_planned: i64,
+}
+
 const PROJECT_SELECT: &str =
     "SELECT p.id, p.org_id, p.slug, p.name, p.started_on, p.status, c.name AS client_name, p.time_zone, p.data_version
      FROM projects p LEFT JOIN clients c ON c.id = p.client_id";
@@ -107,6 +122,48 @@ impl Store {
         let sql = format!("{PROJECT_SELECT} WHERE p.org_id = $1 AND p.slug = $2");
         Ok(on_pool!(&self.pool, p => {
             sqlx::query_as::<_, Project>(&sql).bind(org.0).bind(slug).fetch_optional(p).await
+        })?)
+    }
+
+    /// The project with `slug` in `org` and the roles `user` holds in it (empty when they
+    /// are not a member): [`Store::project_by_slug`] and [`Store::roles_in`] in one round
+    /// trip, for the guard every project page and API call passes.
+    pub async fn project_by_slug_with_roles(
+        &self,
+        org: OrgId,
+        slug: &str,
+        user: UserId,
+    ) -> StoreResult<Option<(Project, Vec<keel_domain::Role>)>> {
+        let sql = "SELECT p.id, p.org_id, p.slug, p.name, p.started_on, p.status, c.name AS client_name, p.time_zone,
+                          p.data_version, m.role AS member_role
+                   FROM projects p LEFT JOIN clients c ON c.id = p.client_id
+                   LEFT JOIN memberships m ON m.project_id = p.id AND m.user_id = $3
+                   WHERE p.org_id = $1 AND p.slug = $2";
+        let rows: Vec<ProjectAndRole> = on_pool!(&self.pool, p => {
+            sqlx::query_as::<_, ProjectAndRole>(sql).bind(org.0).bind(slug).bind(user.0).fetch_all(p).await
+        })?;
+        let roles = rows
+            .iter()
+            .filter_map(|r| r.member_role.as_deref()?.parse().ok())
+            .collect();
+        Ok(rows.into_iter().next().map(|r| (r.project, roles)))
+    }
+
+    /// What the overview's first-day checklist reads of the project, in one round trip:
+    /// whether a brief is saved, whether a current goal is agreed by both sides, and how many
+    /// posts the content plan holds.
+    pub async fn first_steps_facts(&self, project: ProjectId) -> StoreResult<FirstStepsFacts> {
+        Ok(on_pool!(&self.pool, p => {
+            sqlx::query_as::<_, FirstStepsFacts>(
+                "SELECT EXISTS (SELECT 1 FROM brief_versions b WHERE b.project_id = $1) AS brief_saved,
+                        EXISTS (SELECT 1 FROM goals g WHERE g.project_id = $1 AND g.archived_at IS NULL
+                                AND g.agreed_client_at IS NOT NULL AND g.agreed_agency_at IS NOT NULL) AS goal_agreed,
+                        (SELECT COUNT(*) FROM plan_posts pp JOIN users u ON u.id = pp.author_id
+                         WHERE pp.project_id = $1) AS posts_planned",
+            )
+            .bind(project.0)
+            .fetch_one(p)
+            .await
         })?)
     }
 

@@ -57,12 +57,11 @@ pub async fn enforce(guard: Guard, State(state): State<AppState>, mut request: R
 
 async fn authorize(guard: Guard, state: &AppState, request: &mut Request) -> Result<(), WebError> {
     let is_api = request.uri().path().starts_with("/api/");
-    let user = caller(state, request.headers().clone(), is_api).await?;
+    let (user, unread) = caller(state, request.headers(), is_api).await?;
     if let Some(user) = &user {
         request.extensions_mut().insert(CurrentUser(user.clone()));
-        // The top bar's unread count: pages only.
-        if !is_api {
-            let unread = state.store.unread_count(user.id()).await?;
+        // The top bar's unread count: pages only (read with the session).
+        if let Some(unread) = unread {
             request.extensions_mut().insert(crate::plan::UnreadCount(unread));
         }
     }
@@ -103,24 +102,32 @@ async fn authorize(guard: Guard, state: &AppState, request: &mut Request) -> Res
     Ok(())
 }
 
-/// The user behind the request's credentials: a bearer token under `/api/`, else the session.
-async fn caller(state: &AppState, headers: axum::http::HeaderMap, is_api: bool) -> Result<Option<Arc<User>>, WebError> {
-    let user = if is_api {
+/// The user behind the request's credentials: a bearer token under `/api/`, else the session
+/// (with the user's unread notifications, which every page shows, from the same statement).
+async fn caller(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+    is_api: bool,
+) -> Result<(Option<Arc<User>>, Option<i64>), WebError> {
+    if is_api {
         let bearer = headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")));
-        match bearer {
+        let user = match bearer {
             Some(token) => state.store.token_user(token.trim()).await?,
             None => None,
-        }
+        };
+        Ok((user.map(Arc::new), None))
     } else {
-        match cookies::get(&headers, SESSION_COOKIE) {
-            Some(token) => state.store.session_user(&token).await?,
-            None => None,
+        match cookies::get(headers, SESSION_COOKIE) {
+            Some(token) => match state.store.session_user_and_unread(&token).await? {
+                Some((user, unread)) => Ok((Some(Arc::new(user)), Some(unread))),
+                None => Ok((None, None)),
+            },
+            None => Ok((None, None)),
         }
-    };
-    Ok(user.map(Arc::new))
+    }
 }
 
 pub(crate) async fn path_param(request: &mut Request, name: &str) -> Option<String> {
