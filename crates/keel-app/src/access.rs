@@ -70,6 +70,18 @@ pub async fn to_project_by_slug(
     decide_access(user, project, roles.into_iter().collect(), action)
 }
 
+/// The caller's access to a project already read with its roles (`found`: the project of the
+/// address' slug in the caller's organization, if any — see
+/// `keel_store::Store::session_caller`), if they may take `action` there.
+pub fn to_found_project(
+    user: Arc<User>,
+    found: Option<(Project, Vec<keel_domain::Role>)>,
+    action: Action,
+) -> AppResult<ProjectAccess> {
+    let (project, roles) = found.ok_or(Refusal::NotFound)?;
+    decide_access(user, project, roles.into_iter().collect(), action)
+}
+
 /// The post `post_id` in the caller's organization and their access to its project, if they
 /// may take `action` there. Where the address also names a project (`slug`), the post must
 /// belong to it: one post, one address.

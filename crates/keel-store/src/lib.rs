@@ -11,6 +11,7 @@
 pub mod audit;
 pub mod backup;
 pub mod brief;
+pub mod caller;
 pub mod connections;
 pub mod credentials;
 pub mod data;

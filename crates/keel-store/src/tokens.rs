@@ -67,20 +67,26 @@ impl Store {
             .await
         })?;
         let Some(row) = row else { return Ok(None) };
+        self.record_token_use(&hash, row.last_used_at).await?;
+        Ok(Some(row.user))
+    }
+
+    /// Writes the token's last use (now) unless the recorded one is more recent than
+    /// [`TOKEN_LAST_USED_RESOLUTION_SECONDS`].
+    pub(crate) async fn record_token_use(&self, hash: &str, last_used_at: Option<DateTime<Utc>>) -> StoreResult<()> {
         let at = now();
-        let stale = row
-            .last_used_at
-            .is_none_or(|t| at - t >= chrono::Duration::seconds(TOKEN_LAST_USED_RESOLUTION_SECONDS));
+        let stale =
+            last_used_at.is_none_or(|t| at - t >= chrono::Duration::seconds(TOKEN_LAST_USED_RESOLUTION_SECONDS));
         if stale {
             on_pool!(&self.pool, p => {
                 sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2")
                     .bind(at)
-                    .bind(&hash)
+                    .bind(hash)
                     .execute(p)
                     .await.map(|r| r.rows_affected())
             })?;
         }
-        Ok(Some(row.user))
+        Ok(())
     }
 
     pub async fn tokens_of(&self, user: UserId) -> StoreResult<Vec<TokenInfo>> {

@@ -28,6 +28,18 @@ on_both_backends! {
     async fn combined_reads_equal_the_separate_ones(backend) {
         let Some(app) = TestApp::demo(backend, "page_reads").await else { return };
         let store = &app.store;
+        // A project of another organization, whose slug must not resolve for the demo's people.
+        let other = store.ensure_org("other-org", "Other agency").await.unwrap();
+        store
+            .create_project(&keel_store::projects::NewProject {
+                org: other.id(),
+                slug: keel_domain::Slug::parse("other-org-project").unwrap(),
+                name: keel_domain::ProjectName::parse("Other").unwrap(),
+                started_on: chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                client: None,
+            })
+            .await
+            .unwrap();
         for email in DEMO_PEOPLE {
             let user = user(store, email).await;
 
@@ -56,6 +68,30 @@ on_both_backends! {
                 assert_eq!(roles, expected, "{email} in {}", project.slug);
             }
             assert!(store.project_by_slug_with_roles(user.org(), "no-such-project", user.id()).await.unwrap().is_none());
+
+            // The guard's one statement: the caller (session or API token) with the project
+            // of the address' slug and their roles, as the separate reads give them.
+            let api = app.token(email).await;
+            for slug in all.iter().map(|p| Some(p.slug.as_str())).chain([None, Some("no-such-project"), Some("other-org-project")]) {
+                let expected_project = match slug {
+                    Some(slug) => store.project_by_slug_with_roles(user.org(), slug, user.id()).await.unwrap(),
+                    None => None,
+                };
+                let by_session = store.session_caller(&token, slug).await.unwrap().expect("live session");
+                let by_token = store.token_caller(&api, slug).await.unwrap().expect("live token");
+                for (caller, unread) in [(&by_session, Some(unread)), (&by_token, None)] {
+                    assert_eq!(format!("{:?}", caller.user), format!("{alone:?}"));
+                    assert_eq!(caller.unread, unread);
+                    let mut got = caller.project.clone();
+                    let mut expected = expected_project.clone();
+                    for found in [&mut got, &mut expected].into_iter().flatten() {
+                        found.1.sort_by_key(|r| r.as_str());
+                    }
+                    assert_eq!(format!("{got:?}"), format!("{expected:?}"), "{email} at {slug:?}");
+                }
+            }
+            assert!(store.session_caller("not-a-session", Some("client-a")).await.unwrap().is_none());
+            assert!(store.token_caller("not-a-token", Some("client-a")).await.unwrap().is_none());
 
             // The projects list's rows, as the admin sees them and as the user does.
             for admin in [false, true] {
