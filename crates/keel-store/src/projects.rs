@@ -41,6 +41,23 @@ struct ProjectAndRole {
     member_role: Option<String>,
 }
 
+/// Whether project `$1` has a brief saved and a current goal agreed by both sides, and how
+/// many posts its content plan holds.
+const FIRST_STEPS_SQL: &str = "SELECT EXISTS (SELECT 1 FROM brief_versions b WHERE b.project_id = $1) AS brief_saved,
+        EXISTS (SELECT 1 FROM goals g WHERE g.project_id = $1 AND g.archived_at IS NULL
+                AND g.agreed_client_at IS NOT NULL AND g.agreed_agency_at IS NOT NULL) AS goal_agreed,
+        (SELECT COUNT(*) FROM plan_posts pp JOIN users u ON u.id = pp.author_id WHERE pp.project_id = $1) AS posts_planned";
+
+/// What [`Store::overview_reads`] reads.
+#[derive(Debug, Clone)]
+pub struct OverviewReads {
+    pub members: Vec<crate::members::Member>,
+    pub first_steps: FirstStepsFacts,
+    pub settings: crate::plan::settings::WorkflowSettings,
+    pub health: keel_domain::workflow::health::WorkflowHealth,
+    pub action_items: Vec<crate::meetings::ActionItem>,
+}
+
 /// See [`Store::first_steps_facts`].
 #[derive(Debug, Clone, Copy, sqlx::FromRow)]
 pub struct FirstStepsFacts {
@@ -154,16 +171,34 @@ impl Store {
     /// posts the content plan holds.
     pub async fn first_steps_facts(&self, project: ProjectId) -> StoreResult<FirstStepsFacts> {
         Ok(on_pool!(&self.pool, p => {
-            sqlx::query_as::<_, FirstStepsFacts>(
-                "SELECT EXISTS (SELECT 1 FROM brief_versions b WHERE b.project_id = $1) AS brief_saved,
-                        EXISTS (SELECT 1 FROM goals g WHERE g.project_id = $1 AND g.archived_at IS NULL
-                                AND g.agreed_client_at IS NOT NULL AND g.agreed_agency_at IS NOT NULL) AS goal_agreed,
-                        (SELECT COUNT(*) FROM plan_posts pp JOIN users u ON u.id = pp.author_id
-                         WHERE pp.project_id = $1) AS posts_planned",
-            )
+            sqlx::query_as::<_, FirstStepsFacts>(FIRST_STEPS_SQL)
             .bind(project.0)
             .fetch_one(p)
             .await
+        })?)
+    }
+
+    /// Everything the overview reads of the project but its data counts, over one connection
+    /// (each statement one round trip; the pool's ping on return once, not per statement).
+    pub async fn overview_reads(
+        &self,
+        project: ProjectId,
+        as_of: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<OverviewReads> {
+        Ok(on_pool!(&self.pool, p => {
+            let mut c = p.acquire().await?;
+            let members = sqlx::query_as(crate::members::MEMBERS_SQL).bind(project.0).fetch_all(&mut *c).await?;
+            let first_steps = sqlx::query_as(FIRST_STEPS_SQL).bind(project.0).fetch_one(&mut *c).await?;
+            let settings = sqlx::query_as(crate::plan::settings::SETTINGS_SQL).bind(project.0).fetch_optional(&mut *c).await?;
+            let health = sqlx::query_as(crate::plan::health::HEALTH_ROWS_SQL).bind(project.0).fetch_all(&mut *c).await?;
+            let action_items = sqlx::query_as(crate::meetings::ACTION_ITEMS_SQL).bind(project.0).fetch_all(&mut *c).await?;
+            Ok::<_, sqlx::Error>(OverviewReads {
+                members,
+                first_steps,
+                settings: crate::plan::settings::settings_of(settings),
+                health: crate::plan::health::health_of(health, as_of),
+                action_items,
+            })
         })?)
     }
 

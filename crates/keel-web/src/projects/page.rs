@@ -146,16 +146,18 @@ pub async fn overview(
 ) -> Result<OverviewPage, WebError> {
     let p = &ctx.project;
     let today = keel_report::scope::zone_of(p).today();
-    // Independent reads, each one round trip, run side by side (on PostgreSQL over separate
-    // connections of the pool; on SQLite over its readers).
-    let (members, counts, facts, settings, health, items) = tokio::try_join!(
-        state.store.members_of(p.id()),
+    // The project's rows over one connection, beside the data counts (cached by version).
+    let (reads, counts) = tokio::try_join!(
+        state.store.overview_reads(p.id(), keel_store::now()),
         state.figures.counts(&state.store, p),
-        state.store.first_steps_facts(p.id()),
-        state.store.workflow_settings(p.id()),
-        state.store.workflow_health(p.id(), keel_store::now()),
-        state.store.action_items(p.id()),
     )?;
+    let keel_store::projects::OverviewReads {
+        members,
+        first_steps: facts,
+        settings,
+        health,
+        action_items: items,
+    } = reads;
     let (mut client_side, mut agency_side) = (vec![], vec![]);
     for m in &members {
         let Some(role) = m.role() else { continue };

@@ -141,6 +141,18 @@ on_both_backends! {
                 goals.iter().any(|g| g.agreed_client_at.is_some() && g.agreed_agency_at.is_some())
             );
             assert_eq!(facts.posts_planned as usize, store.plan_posts_of(project.id()).await.unwrap().len());
+
+            // The overview's reads over one connection.
+            let at = keel_store::now();
+            let reads = store.overview_reads(project.id(), at).await.unwrap();
+            assert_eq!(format!("{:?}", reads.members), format!("{:?}", store.members_of(project.id()).await.unwrap()));
+            assert_eq!(format!("{:?}", reads.first_steps), format!("{facts:?}"));
+            assert_eq!(reads.settings, store.workflow_settings(project.id()).await.unwrap());
+            assert_eq!(reads.health, store.workflow_health(project.id(), at).await.unwrap());
+            assert_eq!(
+                format!("{:?}", reads.action_items),
+                format!("{:?}", store.action_items(project.id()).await.unwrap())
+            );
         }
     }
 
