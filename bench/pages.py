@@ -8,7 +8,10 @@ a 60 s run; and two `keel serve` on one PostgreSQL sharing the load.
     python3 bench/pages.py --keel K --seconds 5 --soak 20 --no-postgres  # a quick look
 
 Clients are `wrk` connections (keep-alive, as a browser's): `apt-get install wrk`. Each
-measures for --seconds after one warming request per page. Printed per page and client count:
+measures for --seconds after one warming request per page and a --warmup run (2 s by
+default) at the same concurrency, so that the figures are of a server in its steady state
+(its database pool's connections opened: on PostgreSQL, opening them under load put the
+first run's p99 at 60–550 ms). Printed per page and client count:
 requests/s, p50, p99, errors (non-2xx and socket errors), server RSS before and after.
 
 Goals (issue 14): no page's p99 above 50 ms at 64 clients on demo data; idle RSS after
@@ -41,6 +44,8 @@ P99_GOAL_MS, IDLE_RSS_GOAL_MIB = 50.0, 50.0
 # Extra environment of every server started (--env), e.g. KEEL_FIGURE_CACHE_MB=0 for the
 # figures computed on every request, as before the cache.
 SERVER_ENV = {}
+# Seconds of load before each measured run (--warmup).
+WARMUP_SECONDS = [2]
 
 
 def free_port():
@@ -173,6 +178,8 @@ def load_table(keel, engine, url, seconds, clients_list):
                 sys.exit(f"{path} answered {status} ({len(body)} bytes)")
         for name, path in PAGES:
             for clients in clients_list:
+                if WARMUP_SECONDS[0] > 0:
+                    wrk(server.port, path, headers_for(path, cookie, token), clients, WARMUP_SECONDS[0])
                 before = server.rss()
                 r = wrk(server.port, path, headers_for(path, cookie, token), clients, seconds)
                 r.update(engine=engine, page=name, clients=clients, rss_before=before, rss_after=server.rss())
@@ -308,6 +315,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--keel", help="a keel binary (default: build one in release mode)")
     ap.add_argument("--seconds", type=float, default=10)
+    ap.add_argument("--warmup", type=float, default=2, help="seconds of load before each measured run (0: none)")
     ap.add_argument("--soak", type=float, default=60, help="seconds of the RSS run (0 skips it)")
     ap.add_argument("--no-postgres", action="store_true")
     ap.add_argument("--env", action="append", default=[], help="KEY=VALUE for the servers (repeatable)")
@@ -315,6 +323,7 @@ def main():
     ap.add_argument("--only-load", action="store_true", help="the load table only (no idle RSS, run or two instances)")
     args = ap.parse_args()
     SERVER_ENV.update(kv.split("=", 1) for kv in args.env)
+    WARMUP_SECONDS[0] = args.warmup
     if args.pages:
         PAGES[:] = [p for p in PAGES if p[0] in args.pages.split(",")]
     if args.keel:

@@ -35,6 +35,10 @@ impl ProjectAccess {
 /// The caller's access to `project`, if they may take `action` there.
 pub async fn to_project(store: &Store, user: Arc<User>, project: Project, action: Action) -> AppResult<ProjectAccess> {
     let roles: RoleSet = store.roles_in(project.id(), user.id()).await?.into_iter().collect();
+    decide_access(user, project, roles, action)
+}
+
+fn decide_access(user: Arc<User>, project: Project, roles: RoleSet, action: Action) -> AppResult<ProjectAccess> {
     let access = Access {
         roles,
         org_admin: user.is_org_admin,
@@ -58,11 +62,24 @@ pub async fn to_project_by_slug(
     action: Action,
 ) -> AppResult<ProjectAccess> {
     // Slugs resolve only inside the caller's own organization: nothing crosses tenants.
-    let project = store
-        .project_by_slug(user.org(), slug)
+    // The project and the caller's roles in it come in one round trip.
+    let (project, roles) = store
+        .project_by_slug_with_roles(user.org(), slug, user.id())
         .await?
         .ok_or(Refusal::NotFound)?;
-    to_project(store, user, project, action).await
+    decide_access(user, project, roles.into_iter().collect(), action)
+}
+
+/// The caller's access to a project already read with its roles (`found`: the project of the
+/// address' slug in the caller's organization, if any — see
+/// `keel_store::Store::session_caller`), if they may take `action` there.
+pub fn to_found_project(
+    user: Arc<User>,
+    found: Option<(Project, Vec<keel_domain::Role>)>,
+    action: Action,
+) -> AppResult<ProjectAccess> {
+    let (project, roles) = found.ok_or(Refusal::NotFound)?;
+    decide_access(user, project, roles.into_iter().collect(), action)
 }
 
 /// The post `post_id` in the caller's organization and their access to its project, if they

@@ -26,7 +26,8 @@ impl BriefVersion {
     }
 }
 
-const VERSION_SELECT: &str = "SELECT b.id, b.version, b.content, ua.display_name AS author_name, b.created_at,
+pub(crate) const VERSION_SELECT: &str =
+    "SELECT b.id, b.version, b.content, ua.display_name AS author_name, b.created_at,
         uk.display_name AS acknowledged_name, b.acknowledged_at
  FROM brief_versions b LEFT JOIN users ua ON ua.id = b.author_id LEFT JOIN users uk ON uk.id = b.acknowledged_by";
 

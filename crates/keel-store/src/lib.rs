@@ -11,6 +11,7 @@
 pub mod audit;
 pub mod backup;
 pub mod brief;
+pub mod caller;
 pub mod connections;
 pub mod credentials;
 pub mod data;
@@ -30,6 +31,7 @@ pub mod password_resets;
 pub mod people;
 // The content plan and its approvals.
 pub mod plan;
+pub mod project_list;
 pub mod projects;
 pub mod report;
 // Platform credentials sealed at rest.
@@ -113,6 +115,8 @@ impl Store {
                 .busy_timeout(Duration::from_secs(10));
             let pool = SqlitePoolOptions::new()
                 .max_connections(SQLITE_MAX_CONNECTIONS)
+                // See the PostgreSQL pool below; a SQLite connection is a local file handle.
+                .test_before_acquire(false)
                 .connect_with(options)
                 .await
                 .map_err(|e| StoreError::Connect(format!("{}: {e}", redact_url(url))))?;
@@ -122,6 +126,12 @@ impl Store {
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let pool = PgPoolOptions::new()
                 .max_connections(POSTGRES_MAX_CONNECTIONS)
+                // sqlx pings a connection when it goes back to the pool (closing it if the
+                // ping fails) and, by default, again when it is taken out: a round trip
+                // before every statement on top of the one after it. The ping on return
+                // stays; the one on taking is dropped (a connection that died while idle
+                // fails the one statement that finds it, and is closed).
+                .test_before_acquire(false)
                 .acquire_timeout(Duration::from_secs(10))
                 .connect(url)
                 .await

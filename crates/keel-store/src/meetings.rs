@@ -44,6 +44,12 @@ pub struct Meeting {
     pub held: bool,
 }
 
+/// The action items of project `$1`, by due date.
+pub(crate) const ACTION_ITEMS_SQL: &str =
+    "SELECT a.id, a.meeting_id, a.text, a.owner_id, u.display_name AS owner_name, a.due_on, a.done_at
+     FROM action_items a LEFT JOIN users u ON u.id = a.owner_id
+     WHERE a.project_id = $1 ORDER BY a.due_on, a.id";
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ActionItem {
     pub id: i64,
@@ -384,11 +390,7 @@ impl Store {
     /// The project's action items, by due date.
     pub async fn action_items(&self, project: ProjectId) -> StoreResult<Vec<ActionItem>> {
         Ok(on_pool!(&self.pool, p => {
-            sqlx::query_as::<_, ActionItem>(
-                "SELECT a.id, a.meeting_id, a.text, a.owner_id, u.display_name AS owner_name, a.due_on, a.done_at
-                 FROM action_items a LEFT JOIN users u ON u.id = a.owner_id
-                 WHERE a.project_id = $1 ORDER BY a.due_on, a.id",
-            )
+            sqlx::query_as::<_, ActionItem>(ACTION_ITEMS_SQL)
             .bind(project.0)
             .fetch_all(p)
             .await

@@ -3,6 +3,11 @@
 use crate::{Store, StoreResult, now, on_pool};
 use keel_domain::{OrgId, ProjectId, Role, UserId};
 
+/// Everyone on project `$1`, ordered by e-mail then role.
+pub(crate) const MEMBERS_SQL: &str = "SELECT u.id AS user_id, u.email, u.display_name, m.role, m.speciality
+     FROM memberships m JOIN users u ON u.id = m.user_id
+     WHERE m.project_id = $1 ORDER BY u.email, m.role";
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Member {
     pub user_id: i64,
@@ -101,11 +106,7 @@ impl Store {
     /// Everyone on a project, ordered by e-mail then role.
     pub async fn members_of(&self, project: ProjectId) -> StoreResult<Vec<Member>> {
         Ok(on_pool!(&self.pool, p => {
-            sqlx::query_as::<_, Member>(
-                "SELECT u.id AS user_id, u.email, u.display_name, m.role, m.speciality
-                 FROM memberships m JOIN users u ON u.id = m.user_id
-                 WHERE m.project_id = $1 ORDER BY u.email, m.role",
-            )
+            sqlx::query_as::<_, Member>(MEMBERS_SQL)
             .bind(project.0)
             .fetch_all(p)
             .await

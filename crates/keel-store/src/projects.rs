@@ -34,6 +34,38 @@ impl Project {
     }
 }
 
+#[derive(sqlx::FromRow)]
+struct ProjectAndRole {
+    #[sqlx(flatten)]
+    project: Project,
+    member_role: Option<String>,
+}
+
+/// Whether project `$1` has a brief saved and a current goal agreed by both sides, and how
+/// many posts its content plan holds.
+const FIRST_STEPS_SQL: &str = "SELECT EXISTS (SELECT 1 FROM brief_versions b WHERE b.project_id = $1) AS brief_saved,
+        EXISTS (SELECT 1 FROM goals g WHERE g.project_id = $1 AND g.archived_at IS NULL
+                AND g.agreed_client_at IS NOT NULL AND g.agreed_agency_at IS NOT NULL) AS goal_agreed,
+        (SELECT COUNT(*) FROM plan_posts pp JOIN users u ON u.id = pp.author_id WHERE pp.project_id = $1) AS posts_planned";
+
+/// What [`Store::overview_reads`] reads.
+#[derive(Debug, Clone)]
+pub struct OverviewReads {
+    pub members: Vec<crate::members::Member>,
+    pub first_steps: FirstStepsFacts,
+    pub settings: crate::plan::settings::WorkflowSettings,
+    pub health: keel_domain::workflow::health::WorkflowHealth,
+    pub action_items: Vec<crate::meetings::ActionItem>,
+}
+
+/// See [`Store::first_steps_facts`].
+#[derive(Debug, Clone, Copy, sqlx::FromRow)]
+pub struct FirstStepsFacts {
+    pub brief_saved: bool,
+    pub goal_agreed: bool,
+    pub posts_planned: i64,
+}
+
 const PROJECT_SELECT: &str =
     "SELECT p.id, p.org_id, p.slug, p.name, p.started_on, p.status, c.name AS client_name, p.time_zone, p.data_version
      FROM projects p LEFT JOIN clients c ON c.id = p.client_id";
@@ -107,6 +139,66 @@ impl Store {
         let sql = format!("{PROJECT_SELECT} WHERE p.org_id = $1 AND p.slug = $2");
         Ok(on_pool!(&self.pool, p => {
             sqlx::query_as::<_, Project>(&sql).bind(org.0).bind(slug).fetch_optional(p).await
+        })?)
+    }
+
+    /// The project with `slug` in `org` and the roles `user` holds in it (empty when they
+    /// are not a member): [`Store::project_by_slug`] and [`Store::roles_in`] in one round
+    /// trip, for the guard every project page and API call passes.
+    pub async fn project_by_slug_with_roles(
+        &self,
+        org: OrgId,
+        slug: &str,
+        user: UserId,
+    ) -> StoreResult<Option<(Project, Vec<keel_domain::Role>)>> {
+        let sql = "SELECT p.id, p.org_id, p.slug, p.name, p.started_on, p.status, c.name AS client_name, p.time_zone,
+                          p.data_version, m.role AS member_role
+                   FROM projects p LEFT JOIN clients c ON c.id = p.client_id
+                   LEFT JOIN memberships m ON m.project_id = p.id AND m.user_id = $3
+                   WHERE p.org_id = $1 AND p.slug = $2";
+        let rows: Vec<ProjectAndRole> = on_pool!(&self.pool, p => {
+            sqlx::query_as::<_, ProjectAndRole>(sql).bind(org.0).bind(slug).bind(user.0).fetch_all(p).await
+        })?;
+        let roles = rows
+            .iter()
+            .filter_map(|r| r.member_role.as_deref()?.parse().ok())
+            .collect();
+        Ok(rows.into_iter().next().map(|r| (r.project, roles)))
+    }
+
+    /// What the overview's first-day checklist reads of the project, in one round trip:
+    /// whether a brief is saved, whether a current goal is agreed by both sides, and how many
+    /// posts the content plan holds.
+    pub async fn first_steps_facts(&self, project: ProjectId) -> StoreResult<FirstStepsFacts> {
+        Ok(on_pool!(&self.pool, p => {
+            sqlx::query_as::<_, FirstStepsFacts>(FIRST_STEPS_SQL)
+            .bind(project.0)
+            .fetch_one(p)
+            .await
+        })?)
+    }
+
+    /// Everything the overview reads of the project but its data counts, over one connection
+    /// (each statement one round trip; the pool's ping on return once, not per statement).
+    pub async fn overview_reads(
+        &self,
+        project: ProjectId,
+        as_of: chrono::DateTime<chrono::Utc>,
+    ) -> StoreResult<OverviewReads> {
+        Ok(on_pool!(&self.pool, p => {
+            let mut c = p.acquire().await?;
+            let members = sqlx::query_as(crate::members::MEMBERS_SQL).bind(project.0).fetch_all(&mut *c).await?;
+            let first_steps = sqlx::query_as(FIRST_STEPS_SQL).bind(project.0).fetch_one(&mut *c).await?;
+            let settings = sqlx::query_as(crate::plan::settings::SETTINGS_SQL).bind(project.0).fetch_optional(&mut *c).await?;
+            let health = sqlx::query_as(crate::plan::health::HEALTH_ROWS_SQL).bind(project.0).fetch_all(&mut *c).await?;
+            let action_items = sqlx::query_as(crate::meetings::ACTION_ITEMS_SQL).bind(project.0).fetch_all(&mut *c).await?;
+            Ok::<_, sqlx::Error>(OverviewReads {
+                members,
+                first_steps,
+                settings: crate::plan::settings::settings_of(settings),
+                health: crate::plan::health::health_of(health, as_of),
+                action_items,
+            })
         })?)
     }
 

@@ -19,6 +19,17 @@ pub struct TokenInfo {
 /// Prefix that makes a Keel token recognisable in logs and secret scanners.
 pub const TOKEN_PREFIX: &str = "keel_";
 
+/// How fresh a token's `last_used_at` is kept: a use within this many seconds of the
+/// recorded one does not write it again.
+pub const TOKEN_LAST_USED_RESOLUTION_SECONDS: i64 = 60;
+
+#[derive(sqlx::FromRow)]
+struct UserAndLastUse {
+    #[sqlx(flatten)]
+    user: User,
+    last_used_at: Option<DateTime<Utc>>,
+}
+
 impl Store {
     /// Makes a token for `user`; returns its id and the secret, which is shown once.
     pub async fn create_token(&self, user: &User, name: &str) -> StoreResult<(TokenId, String)> {
@@ -39,12 +50,15 @@ impl Store {
         Ok((TokenId(id), secret))
     }
 
-    /// The user a live (unrevoked) token belongs to; records when it was last used.
+    /// The user a live (unrevoked) token belongs to; records when it was last used, to the
+    /// minute: the time is written when it is unset or older than
+    /// [`TOKEN_LAST_USED_RESOLUTION_SECONDS`], so a client calling many times a second does
+    /// not turn every read into a write.
     pub async fn token_user(&self, secret: &str) -> StoreResult<Option<User>> {
         let hash = secret_hash(secret);
-        let user = on_pool!(&self.pool, p => {
-            sqlx::query_as::<_, User>(
-                "SELECT u.id, u.org_id, u.email, u.display_name, u.is_org_admin
+        let row = on_pool!(&self.pool, p => {
+            sqlx::query_as::<_, UserAndLastUse>(
+                "SELECT u.id, u.org_id, u.email, u.display_name, u.is_org_admin, t.last_used_at
                  FROM api_tokens t JOIN users u ON u.id = t.user_id
                  WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.deactivated_at IS NULL",
             )
@@ -52,16 +66,27 @@ impl Store {
             .fetch_optional(p)
             .await
         })?;
-        if user.is_some() {
+        let Some(row) = row else { return Ok(None) };
+        self.record_token_use(&hash, row.last_used_at).await?;
+        Ok(Some(row.user))
+    }
+
+    /// Writes the token's last use (now) unless the recorded one is more recent than
+    /// [`TOKEN_LAST_USED_RESOLUTION_SECONDS`].
+    pub(crate) async fn record_token_use(&self, hash: &str, last_used_at: Option<DateTime<Utc>>) -> StoreResult<()> {
+        let at = now();
+        let stale =
+            last_used_at.is_none_or(|t| at - t >= chrono::Duration::seconds(TOKEN_LAST_USED_RESOLUTION_SECONDS));
+        if stale {
             on_pool!(&self.pool, p => {
                 sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE token_hash = $2")
-                    .bind(now())
-                    .bind(&hash)
+                    .bind(at)
+                    .bind(hash)
                     .execute(p)
                     .await.map(|r| r.rows_affected())
             })?;
         }
-        Ok(user)
+        Ok(())
     }
 
     pub async fn tokens_of(&self, user: UserId) -> StoreResult<Vec<TokenInfo>> {

@@ -25,25 +25,29 @@ impl Default for WorkflowSettings {
     }
 }
 
+/// The settings' row of project `$1`, if someone changed them.
+pub(crate) const SETTINGS_SQL: &str =
+    "SELECT urgent_sla_minutes, auto_approve, publish_urgent_at_once FROM workflow_settings WHERE project_id = $1";
+
+pub(crate) type SettingsRow = (i32, bool, bool);
+
+/// The settings of a row of [`SETTINGS_SQL`] (the defaults without one).
+pub(crate) fn settings_of(row: Option<SettingsRow>) -> WorkflowSettings {
+    row.map(|(minutes, auto_approve, publish_urgent_at_once)| WorkflowSettings {
+        urgent_sla_minutes: minutes.max(1) as u32,
+        auto_approve,
+        publish_urgent_at_once,
+    })
+    .unwrap_or_default()
+}
+
 impl Store {
     /// The project's settings (the defaults until someone changes them).
     pub async fn workflow_settings(&self, project: ProjectId) -> StoreResult<WorkflowSettings> {
-        let row: Option<(i32, bool, bool)> = on_pool!(&self.pool, p => {
-            sqlx::query_as(
-                "SELECT urgent_sla_minutes, auto_approve, publish_urgent_at_once FROM workflow_settings
-                 WHERE project_id = $1",
-            )
-                .bind(project.0)
-                .fetch_optional(p)
-                .await
+        let row: Option<SettingsRow> = on_pool!(&self.pool, p => {
+            sqlx::query_as(SETTINGS_SQL).bind(project.0).fetch_optional(p).await
         })?;
-        Ok(row
-            .map(|(minutes, auto_approve, publish_urgent_at_once)| WorkflowSettings {
-                urgent_sla_minutes: minutes.max(1) as u32,
-                auto_approve,
-                publish_urgent_at_once,
-            })
-            .unwrap_or_default())
+        Ok(settings_of(row))
     }
 
     /// Changes the settings, on the record. Already-running SLA clocks keep their deadline.

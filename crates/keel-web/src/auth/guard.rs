@@ -14,7 +14,6 @@ use axum::http::header;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use keel_domain::Action;
-use keel_store::users::User;
 use std::sync::Arc;
 
 /// What a route requires of its caller.
@@ -57,15 +56,23 @@ pub async fn enforce(guard: Guard, State(state): State<AppState>, mut request: R
 
 async fn authorize(guard: Guard, state: &AppState, request: &mut Request) -> Result<(), WebError> {
     let is_api = request.uri().path().starts_with("/api/");
-    let user = caller(state, request.headers().clone(), is_api).await?;
-    if let Some(user) = &user {
-        request.extensions_mut().insert(CurrentUser(user.clone()));
-        // The top bar's unread count: pages only.
-        if !is_api {
-            let unread = state.store.unread_count(user.id()).await?;
-            request.extensions_mut().insert(crate::plan::UnreadCount(unread));
+    // A project's address: its project and the caller's roles are read with the caller.
+    let slug = match guard {
+        Guard::Project(_) => path_param(request, "slug").await,
+        _ => None,
+    };
+    let (user, found) = match caller(state, request.headers(), is_api, slug.as_deref()).await? {
+        Some(caller) => {
+            let user = Arc::new(caller.user);
+            request.extensions_mut().insert(CurrentUser(user.clone()));
+            // The top bar's unread count: pages only (read with the session).
+            if let Some(unread) = caller.unread {
+                request.extensions_mut().insert(crate::plan::UnreadCount(unread));
+            }
+            (Some(user), caller.project)
         }
-    }
+        None => (None, None),
+    };
     let action = match guard {
         Guard::Public => return Ok(()),
         Guard::SignedIn => return user.map(|_| ()).ok_or(WebError::Unauthorized),
@@ -95,32 +102,40 @@ async fn authorize(guard: Guard, state: &AppState, request: &mut Request) -> Res
             ctx
         }
         _ => {
-            let slug = path_param(request, "slug").await.ok_or(WebError::NotFound)?;
-            keel_app::access::to_project_by_slug(&state.store, user, &slug, action).await?
+            if slug.is_none() {
+                return Err(WebError::NotFound);
+            }
+            keel_app::access::to_found_project(user, found, action)?
         }
     };
     request.extensions_mut().insert(ctx);
     Ok(())
 }
 
-/// The user behind the request's credentials: a bearer token under `/api/`, else the session.
-async fn caller(state: &AppState, headers: axum::http::HeaderMap, is_api: bool) -> Result<Option<Arc<User>>, WebError> {
-    let user = if is_api {
+/// The caller behind the request's credentials — a bearer token under `/api/`, else the
+/// session (with the user's unread notifications, which every page shows) — and, for `slug`,
+/// the project of that slug in their organization with their roles, all in one statement.
+async fn caller(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+    is_api: bool,
+    slug: Option<&str>,
+) -> Result<Option<keel_store::caller::Caller>, WebError> {
+    if is_api {
         let bearer = headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")));
-        match bearer {
-            Some(token) => state.store.token_user(token.trim()).await?,
+        Ok(match bearer {
+            Some(token) => state.store.token_caller(token.trim(), slug).await?,
             None => None,
-        }
+        })
     } else {
-        match cookies::get(&headers, SESSION_COOKIE) {
-            Some(token) => state.store.session_user(&token).await?,
+        Ok(match cookies::get(headers, SESSION_COOKIE) {
+            Some(token) => state.store.session_caller(&token, slug).await?,
             None => None,
-        }
-    };
-    Ok(user.map(Arc::new))
+        })
+    }
 }
 
 pub(crate) async fn path_param(request: &mut Request, name: &str) -> Option<String> {

@@ -6,6 +6,7 @@ use keel_domain::health::{self, Finding, GoalFacts, HealthInput, PostFacts, Spik
 use keel_domain::meeting::{AgendaInput, AgendaItem, draft_agenda};
 use keel_report::goals::GoalEvaluation;
 use keel_store::Store;
+use keel_store::project_list::ProjectRows;
 use keel_store::projects::Project;
 use std::sync::Arc;
 
@@ -35,7 +36,28 @@ async fn data_facts(store: &Store, project: &Project, today: NaiveDate) -> anyho
 
 pub async fn gather(store: &Store, project: &Project, today: NaiveDate) -> anyhow::Result<ProjectFacts> {
     let data = data_facts(store, project, today).await?;
-    assemble(store, project, today, data).await
+    let rows = rows_of(store, project).await?;
+    Ok(assemble(project, today, data, rows))
+}
+
+/// The rows of one project the checks read besides its data (see [`ProjectRows`]; the
+/// projects list reads them for all its projects at once).
+async fn rows_of(store: &Store, project: &Project) -> anyhow::Result<ProjectRows> {
+    let (briefs, schedule, meetings, posts, members) = tokio::try_join!(
+        store.brief_versions(project.id()),
+        store.meeting_schedule(project.id()),
+        store.meetings(project.id()),
+        store.plan_posts_of(project.id()),
+        store.members_of(project.id()),
+    )?;
+    Ok(ProjectRows {
+        roles: Vec::new(),
+        latest_brief: briefs.into_iter().next(),
+        schedule,
+        meetings,
+        posts,
+        members,
+    })
 }
 
 /// As [`gather`], with the data facts from the cache of computed figures when they were
@@ -46,6 +68,19 @@ pub async fn gather_cached(
     store: &Store,
     project: &Project,
     today: NaiveDate,
+) -> anyhow::Result<ProjectFacts> {
+    let rows = rows_of(store, project).await?;
+    gather_cached_with(figures, store, project, today, rows).await
+}
+
+/// As [`gather_cached`], with the project's other rows already read (the projects list reads
+/// them for all its projects in one statement per kind).
+pub async fn gather_cached_with(
+    figures: &FigureCache,
+    store: &Store,
+    project: &Project,
+    today: NaiveDate,
+    rows: ProjectRows,
 ) -> anyhow::Result<ProjectFacts> {
     let key = Key {
         kind: Kind::Health,
@@ -64,18 +99,23 @@ pub async fn gather_cached(
             data
         }
     };
-    assemble(store, project, today, (*data).clone()).await
+    Ok(assemble(project, today, (*data).clone(), rows))
 }
 
-async fn assemble(
-    store: &Store,
+fn assemble(
     project: &Project,
     today: NaiveDate,
     (bot_spikes, funnel, goals): DataFacts,
-) -> anyhow::Result<ProjectFacts> {
-    let brief = store.brief_versions(project.id()).await?.into_iter().next();
-    let schedule = store.meeting_schedule(project.id()).await?;
-    let meetings = store.meetings(project.id()).await?;
+    rows: ProjectRows,
+) -> ProjectFacts {
+    let ProjectRows {
+        latest_brief: brief,
+        schedule,
+        meetings,
+        posts,
+        members,
+        ..
+    } = rows;
     let last_held = meetings
         .iter()
         .filter(|m| m.held)
@@ -97,7 +137,6 @@ async fn assemble(
         }
         None => 0,
     };
-    let posts = store.plan_posts_of(project.id()).await?;
     let since = today - chrono::Days::new(health::SLA_WINDOW_DAYS as u64);
     let urgent_recent: Vec<&keel_store::plan::posts::PlanPost> = posts
         .iter()
@@ -152,9 +191,7 @@ async fn assemble(
         meetings_missed: missed,
         started_on: project.started_on,
         pay_tied_to_sales: brief.is_some_and(|b| b.content().pay_tied_to_sales()),
-        approvers: store
-            .members_of(project.id())
-            .await?
+        approvers: members
             .into_iter()
             .filter(|m| m.role() == Some(keel_domain::Role::ClientApprover))
             .map(|m| m.display_name)
@@ -172,11 +209,11 @@ async fn assemble(
         .filter(|p| p.state == keel_domain::workflow::PostState::InReview)
         .map(post_facts)
         .collect();
-    Ok(ProjectFacts {
+    ProjectFacts {
         input,
         goals,
         awaiting_approval,
-    })
+    }
 }
 
 fn post_facts(post: &keel_store::plan::posts::PlanPost) -> PostFacts {

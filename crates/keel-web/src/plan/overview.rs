@@ -31,17 +31,14 @@ fn fmt(value: Option<f64>, digits: usize, unit: &str) -> String {
         .unwrap_or_else(|| "—".into())
 }
 
-pub async fn card(state: &AppState, ctx: &ProjectCtx) -> Result<WorkflowCard, WebError> {
-    let approvers: Vec<String> = state
-        .store
-        .approvers_of(ctx.project.id())
-        .await?
-        .into_iter()
-        .map(|m| m.display_name)
-        .collect();
-    let settings = state.store.workflow_settings(ctx.project.id()).await?;
-    let health = state.store.workflow_health(ctx.project.id(), keel_store::now()).await?;
-    Ok(WorkflowCard {
+/// The overview's workflow card from the project's approvers, settings and health.
+pub fn card_of(
+    ctx: &ProjectCtx,
+    approvers: Vec<String>,
+    settings: WorkflowSettings,
+    health: keel_domain::workflow::health::WorkflowHealth,
+) -> WorkflowCard {
+    WorkflowCard {
         approvers,
         sla_minutes: settings.urgent_sla_minutes,
         auto_approve: settings.auto_approve,
@@ -51,7 +48,7 @@ pub async fn card(state: &AppState, ctx: &ProjectCtx) -> Result<WorkflowCard, We
         first_time: fmt(health.first_time_approval_pct, 0, " %"),
         rounds: fmt(health.average_rounds, 1, ""),
         sla_hit: fmt(health.sla_hit_pct, 0, " %"),
-    })
+    }
 }
 
 #[derive(Deserialize)]

@@ -41,18 +41,35 @@ pub async fn list(
     chrome: Chrome,
     Extension(CurrentUser(user)): Extension<CurrentUser>,
 ) -> Result<ProjectsPage, WebError> {
-    let projects = state
-        .store
-        .projects_visible_to(user.org(), user.id(), user.is_org_admin)
-        .await?;
+    // The projects, then every project's rows of each kind in one statement (not one per
+    // project: the list of an agency with 20 projects ran 120 statements).
+    let (projects, mut rows, can_create) = tokio::try_join!(
+        async {
+            Ok::<_, WebError>(
+                state
+                    .store
+                    .projects_visible_to(user.org(), user.id(), user.is_org_admin)
+                    .await?,
+            )
+        },
+        async {
+            Ok(state
+                .store
+                .project_list_rows(user.org(), user.id(), user.is_org_admin)
+                .await?)
+        },
+        async { Ok(keel_app::people::may_create_projects(&state.store, &user).await?) },
+    )?;
     let mut cards = Vec::with_capacity(projects.len());
     for p in projects {
-        let roles = state.store.roles_in(p.id(), user.id()).await?;
-        let facts = crate::health::facts::gather_cached(
+        let mut project_rows = rows.remove(&p.id).unwrap_or_default();
+        let roles = std::mem::take(&mut project_rows.roles);
+        let facts = crate::health::facts::gather_cached_with(
             &state.figures,
             &state.store,
             &p,
             keel_report::scope::zone_of(&p).today(),
+            project_rows,
         )
         .await
         .map_err(WebError::Internal)?;
@@ -87,7 +104,7 @@ pub async fn list(
         chrome,
         cards,
         is_admin: user.is_org_admin,
-        can_create: keel_app::people::may_create_projects(&state.store, &user).await?,
+        can_create,
     })
 }
 
@@ -127,7 +144,20 @@ pub async fn overview(
     chrome: Chrome,
     Extension(ctx): Extension<ProjectCtx>,
 ) -> Result<OverviewPage, WebError> {
-    let members = state.store.members_of(ctx.project.id()).await?;
+    let p = &ctx.project;
+    let today = keel_report::scope::zone_of(p).today();
+    // The project's rows over one connection, beside the data counts (cached by version).
+    let (reads, counts) = tokio::try_join!(
+        state.store.overview_reads(p.id(), keel_store::now()),
+        state.figures.counts(&state.store, p),
+    )?;
+    let keel_store::projects::OverviewReads {
+        members,
+        first_steps: facts,
+        settings,
+        health,
+        action_items: items,
+    } = reads;
     let (mut client_side, mut agency_side) = (vec![], vec![]);
     for m in &members {
         let Some(role) = m.role() else { continue };
@@ -140,23 +170,18 @@ pub async fn overview(
             Side::Agency | Side::Neutral => agency_side.push(line),
         }
     }
-    let approvers = members
+    let approver_names: Vec<String> = members
         .iter()
         .filter(|m| m.role() == Some(Role::ClientApprover))
-        .count();
-    let p = &ctx.project;
-    let counts = state.figures.counts(&state.store, &ctx.project).await?;
+        .map(|m| m.display_name.clone())
+        .collect();
+    let approvers = approver_names.len();
     let progress = keel_domain::first_steps::Progress {
-        brief_saved: !state.store.brief_versions(p.id()).await?.is_empty(),
-        goal_agreed: state
-            .store
-            .goals_of(p.id())
-            .await?
-            .iter()
-            .any(|g| g.agreed_client_at.is_some() && g.agreed_agency_at.is_some()),
+        brief_saved: facts.brief_saved,
+        goal_agreed: facts.goal_agreed,
         approvers,
         data_or_connections: counts.posts + counts.daily + counts.ads + counts.leads > 0,
-        posts_planned: state.store.plan_posts_of(p.id()).await?.len(),
+        posts_planned: facts.posts_planned.max(0) as usize,
     };
     let steps = keel_domain::first_steps::steps(&progress);
     let next_step = keel_domain::first_steps::next(&steps).and_then(|n| steps.iter().position(|s| s == n));
@@ -167,7 +192,6 @@ pub async fn overview(
             Vec::new()
         },
         next_step: next_step.unwrap_or(0),
-        chrome,
         slug: p.slug.clone(),
         name: p.name.clone(),
         client: p.client_name.clone().unwrap_or_default(),
@@ -179,11 +203,8 @@ pub async fn overview(
         approvers,
         counts,
         tab: "overview",
-        workflow: crate::plan::overview::card(&state, &ctx).await?,
-        overdue: {
-            let today = keel_report::scope::zone_of(&ctx.project).today();
-            let items = state.store.action_items(ctx.project.id()).await?;
-            items.into_iter().filter(|i| i.overdue(today)).collect()
-        },
+        workflow: crate::plan::overview::card_of(&ctx, approver_names, settings, health),
+        overdue: items.into_iter().filter(|i| i.overdue(today)).collect(),
+        chrome,
     })
 }

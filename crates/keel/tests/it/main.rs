@@ -25,6 +25,7 @@ mod load;
 mod notification_pages;
 mod notifications_delivery;
 mod notifications_storage;
+mod page_reads;
 mod people;
 mod publishing;
 mod publishing_instagram;
