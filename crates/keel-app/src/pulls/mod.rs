@@ -12,11 +12,14 @@
 //! - [`vk`]: `wall.get` pages, `stats.getPostReach`, `groups.getById` `members_count`;
 //! - [`yandex_direct`]: the Reports service, offline;
 //! - [`amocrm`]: `/api/v4/leads` pages, refreshing the token mid-sync;
+//! - [`instagram`]: `/{ig-user-id}/media` pages, each media's `/insights`, `followers_count`,
+//!   refreshing the long-lived token before it expires;
 //! - [`telegram`]: `getChatMemberCount` (the Bot API gives no views);
 //! - [`schedule`]: what is due when (recent posts hourly, the rest daily, a first backfill);
 //! - [`run`]: one sync of one connection, recorded.
 
 pub mod amocrm;
+pub mod instagram;
 pub mod run;
 pub mod schedule;
 pub mod telegram;
