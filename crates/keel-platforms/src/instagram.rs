@@ -200,8 +200,7 @@ impl Media {
 }
 
 /// The fields a pull asks of each media (`owner` not needed: the connection names the account).
-pub const MEDIA_FIELDS: &str =
-    "id,caption,media_type,media_product_type,timestamp,permalink,like_count,comments_count";
+pub const MEDIA_FIELDS: &str = "id,caption,media_type,media_product_type,timestamp,permalink,like_count,comments_count";
 /// The insights a pull asks of each media.
 pub const MEDIA_METRICS: &str = "views,reach,likes,comments,shares,saved";
 /// Media a page.

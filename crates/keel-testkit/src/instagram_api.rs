@@ -640,7 +640,10 @@ fn media_page(server: &InstagramServer, user: &str, q: &HashMap<String, String>)
         None => 0,
     };
     let media = server.media.lock().unwrap();
-    let fields: Vec<&str> = q.get("fields").map(|f| f.split(',').collect()).unwrap_or_else(|| vec!["id"]);
+    let fields: Vec<&str> = q
+        .get("fields")
+        .map(|f| f.split(',').collect())
+        .unwrap_or_else(|| vec!["id"]);
     let end = (start + limit).min(media.len());
     let data: Vec<Value> = media
         .get(start..end)

@@ -3,7 +3,9 @@
 //! connected and synced through the API and the job runner; the project's report shows ER,
 //! CPL and the funnel computed here, independently, from exactly what the servers served; a
 //! second sync changes nothing; a failure in the middle of paging stores nothing of that batch;
-//! an amoCRM refresh in the middle of a sync keeps the new refresh token.
+//! an amoCRM refresh in the middle of a sync keeps the new refresh token. Instagram (media
+//! pages, insights, followers, the long-lived token's refresh) and Telegram (subscribers) the
+//! same way.
 
 use crate::helpers::*;
 use crate::publishing::api;
@@ -11,6 +13,8 @@ use chrono::{Duration, NaiveDate, Utc};
 use keel_app::publishing::{Platforms, Rates};
 use keel_store::syncs::SyncRecord;
 use keel_testkit::amocrm_api::{self, AmocrmServer};
+use keel_testkit::bot_api::{self, BotServer};
+use keel_testkit::instagram_api::{self, InstagramServer, SeededMedia};
 use keel_testkit::vk_api::{self, VkServer, WallPost};
 use keel_testkit::yandex_direct_api::{self, DirectRow, YandexDirectServer};
 use keel_web::{AppState, WebConfig};
@@ -24,6 +28,8 @@ struct Servers {
     vk: VkServer,
     direct: YandexDirectServer,
     amo: AmocrmServer,
+    ig: InstagramServer,
+    bot: BotServer,
 }
 
 /// Keel with an empty project `pulled` (agency lead `LEAD`) whose platforms are local servers.
@@ -32,10 +38,15 @@ async fn app_with_servers(backend: Backend, test: &str) -> Option<(TestApp, Serv
         vk: VkServer::start().await,
         direct: YandexDirectServer::start().await,
         amo: AmocrmServer::start().await,
+        ig: InstagramServer::start().await,
+        bot: BotServer::start().await.0,
     };
     let platforms = Platforms {
         vk_api_url: servers.vk.url.clone(),
         yandex_direct_api_url: servers.direct.url.clone(),
+        instagram_api_url: servers.ig.url.clone(),
+        telegram_api_url: servers.bot.url.clone(),
+        public_url: Some("http://keel.test".into()),
         key: Some(keel_store::sealing::SecretKey::generate()),
         timeout: std::time::Duration::from_secs(5),
         // VK and Yandex answer at once here; amoCRM keeps its own 7 a second (its server
@@ -43,6 +54,7 @@ async fn app_with_servers(backend: Backend, test: &str) -> Option<(TestApp, Serv
         rates: Rates {
             vk: 0.0,
             yandex_direct: 0.0,
+            instagram: 0.0,
             ..Rates::default()
         },
         report_poll_cap: std::time::Duration::from_millis(20),
@@ -151,6 +163,40 @@ fn leads() -> Vec<Value> {
             AmocrmServer::lead(50_000 + i, status, 1000 + i * 10, created, closed)
         })
         .collect()
+}
+
+/// 130 media over the last 22 days (every tenth without insights: `{"data": []}`) and 10
+/// media 40–58 days back.
+fn media() -> Vec<SeededMedia> {
+    let today = day_start(today());
+    (0..140i64)
+        .map(|i| {
+            let timestamp = match i {
+                0..130 => today - 3600 - i * 4 * 3600,
+                _ => today - 40 * 86_400 - (i - 130) * 2 * 86_400,
+            };
+            let insights = (i % 10 != 3).then(|| [200 + i * 17, 150 + i * 13, (i * 5) % 40 + 2, i % 6, i % 3, i % 5]);
+            SeededMedia {
+                id: (17_950_000_000_000_000 + i).to_string(),
+                timestamp,
+                media_type: if i % 4 == 0 { "VIDEO" } else { "IMAGE" }.into(),
+                product_type: if i % 4 == 0 { "REELS" } else { "FEED" }.into(),
+                caption: format!("Кофе {i}"),
+                like_count: insights.map_or(i % 11 + 1, |v| v[2]),
+                comments_count: insights.map_or(i % 4, |v| v[3]),
+                insights,
+            }
+        })
+        .collect()
+}
+
+/// The interactions of a served media as Keel counts them (`likes + comments + shares +
+/// saves`; without insights, the media's own like and comment counts).
+fn media_interactions(m: &SeededMedia) -> i64 {
+    match m.insights {
+        Some([_, _, likes, comments, shares, saved]) => likes + comments + shares + saved,
+        None => m.like_count + m.comments_count,
+    }
 }
 
 async fn connect(app: &TestApp, token: &str, body: Value) -> i64 {
@@ -398,5 +444,119 @@ on_both_backends! {
         let record = sync_via_api(&app, &platforms, amo, range).await;
         assert_eq!(record.state, "done", "{record:?}");
         assert_eq!((record.stored, record.replaced), (0, 0), "{record:?}");
+    }
+
+    async fn an_instagram_sync_stores_the_media_of_the_range_with_their_insights_and_the_followers(backend) {
+        let Some((app, s, platforms)) = app_with_servers(backend, "pulls_instagram").await else { return };
+        s.ig.seed_media(media());
+        s.ig.set_followers(7_300);
+        let lead = app.token(LEAD).await;
+        let ig = connect(&app, &lead, json!({"platform": "instagram", "account": instagram_api::USER_ID,
+            "secret": {"access_token": instagram_api::TOKEN}})).await;
+        let range = json!({"from": (today() - chrono::Days::new(50)).to_string(), "to": today().to_string()});
+
+        let record = sync_via_api(&app, &platforms, ig, range.clone()).await;
+        assert_eq!(record.state, "done", "{record:?}");
+        // 130 media of the last 22 days and 6 of the older ones (40–50 days back) are
+        // in the range; paging (50 a page) stops at the page holding the first older media.
+        let served = media();
+        let from = day_start(today() - chrono::Days::new(50));
+        let in_range: Vec<&SeededMedia> = served.iter().filter(|m| m.timestamp >= from).collect();
+        assert_eq!(in_range.len(), 136);
+        assert_eq!(record.stored, 136 + 1, "{record:?}");
+        let pages = s.ig.calls_to("list");
+        assert_eq!(pages.len(), 3, "{pages:?}");
+        assert!(pages[0].get("after").is_none() && pages[1].contains_key("after"));
+        let insights = s.ig.calls_to("insights");
+        assert_eq!(insights.len(), 136);
+        assert!(insights.iter().all(|q| q["metric"] == "views,reach,likes,comments,shares,saved"));
+
+        // The token was refreshed (its expiry was not known) and stored with its expiry.
+        assert_eq!(s.ig.calls_to("refresh").len(), 1);
+        let connection = app.store.connection(ig).await.unwrap().unwrap();
+        let secret = app.store.connection_secret(platforms.key.as_ref().unwrap(), &connection).await.unwrap();
+        let stored: Value = serde_json::from_str(&secret.0).unwrap();
+        let fresh = s.ig.refreshed.lock().unwrap()[0].clone();
+        assert_eq!(stored["access_token"], fresh.as_str());
+        let expires: chrono::DateTime<Utc> = stored["expires_at"].as_str().unwrap().parse().unwrap();
+        assert!((expires - Utc::now() - Duration::seconds(5_184_000)).num_seconds().abs() < 60, "{expires}");
+
+        // The report of the last 29 days, against a computation from the served media.
+        let (rfrom, rto) = (today() - chrono::Days::new(28), today());
+        let (status, report) = api(&app, &lead, "GET", &format!("/api/v1/projects/pulled/report?from={rfrom}&to={rto}"), None).await;
+        assert_eq!(status, StatusCode::OK, "{report}");
+        let period: Vec<&SeededMedia> = served.iter().filter(|m| m.timestamp >= day_start(rfrom)).collect();
+        let sum_i: i64 = period.iter().map(|m| media_interactions(m)).sum();
+        let with_reach: Vec<&&SeededMedia> = period.iter().filter(|m| m.insights.is_some()).collect();
+        let reach_i: i64 = with_reach.iter().map(|m| media_interactions(m)).sum();
+        let sum_reach: i64 = with_reach.iter().map(|m| m.insights.unwrap()[1]).sum();
+        let account = report["accounts"].as_array().unwrap().iter()
+            .find(|a| a["platform"] == "instagram" && a["account"] == instagram_api::USER_ID)
+            .unwrap_or_else(|| panic!("the Instagram account in {}", report["accounts"]));
+        assert_eq!(account["posts"], period.len() as i64);
+        assert_eq!(account["interactions"], sum_i);
+        assert_eq!(account["followers_end"], 7_300);
+        close(&account["err_reach"], reach_i as f64 / sum_reach as f64 * 100.0, "ERR");
+
+        // A second sync changes nothing, and the token (60 days ahead) is not refreshed again.
+        let again = sync_via_api(&app, &platforms, ig, range.clone()).await;
+        assert_eq!(again.state, "done", "{again:?}");
+        assert_eq!((again.stored, again.replaced, again.unchanged), (0, 0, 137), "{again:?}");
+        assert_eq!(s.ig.calls_to("refresh").len(), 1);
+    }
+
+    async fn an_instagram_failure_in_the_middle_of_paging_stores_nothing_of_that_batch(backend) {
+        let Some((app, s, platforms)) = app_with_servers(backend, "pulls_instagram_mid_page").await else { return };
+        s.ig.seed_media(media());
+        s.ig.set_followers(7_300);
+        let lead = app.token(LEAD).await;
+        let ig = connect(&app, &lead, json!({"platform": "instagram", "account": instagram_api::USER_ID,
+            "secret": {"access_token": instagram_api::TOKEN}})).await;
+        let range = json!({"from": (today() - chrono::Days::new(90)).to_string(), "to": today().to_string()});
+        // The second page is Graph API's "unknown error" (code 1, not transient).
+        s.ig.fail_list_after(1, 500, json!({"error": {"message": "An unknown error has occurred.",
+            "type": "OAuthException", "code": 1, "is_transient": false, "fbtrace_id": "AbC"}}));
+        let record = sync_via_api(&app, &platforms, ig, range.clone()).await;
+        assert_eq!(record.state, "failed", "{record:?}");
+        assert_eq!(record.stored, 0);
+        let error = record.error.clone().unwrap();
+        assert!(error.contains("nothing of this batch was stored") && error.contains("An unknown error"), "{error}");
+        let project = app.store.project_by_slug(app.store.default_org().await.unwrap().id(), "pulled").await.unwrap().unwrap();
+        assert!(app.store.recent_imports(&project, 10).await.unwrap().is_empty(), "nothing imported");
+        assert!(s.ig.calls_to("insights").is_empty(), "no insights before every page is in");
+
+        let record = sync_via_api(&app, &platforms, ig, range).await;
+        assert_eq!((record.state.as_str(), record.stored), ("done", 141), "{record:?}");
+        assert_eq!(app.store.connection(ig).await.unwrap().unwrap().status, "ok");
+    }
+
+    async fn a_telegram_sync_stores_the_subscribers_as_the_days_followers(backend) {
+        let Some((app, s, platforms)) = app_with_servers(backend, "pulls_telegram").await else { return };
+        *s.bot.member_count.lock().unwrap() = 12_345;
+        let lead = app.token(LEAD).await;
+        let tg = connect(&app, &lead, json!({"platform": "telegram", "account": bot_api::CHANNEL,
+            "secret": {"bot_token": bot_api::TOKEN}})).await;
+        let range = json!({"from": (today() - chrono::Days::new(7)).to_string(), "to": today().to_string()});
+        let record = sync_via_api(&app, &platforms, tg, range.clone()).await;
+        assert_eq!((record.state.as_str(), record.stored), ("done", 1), "{record:?}");
+        let asked = s.bot.calls_to("getChatMemberCount");
+        assert_eq!(asked.len(), 1);
+        assert_eq!(asked[0]["chat_id"], bot_api::CHANNEL_ID, "{asked:?}");
+
+        let (status, report) = api(&app, &lead, "GET",
+            &format!("/api/v1/projects/pulled/report?from={}&to={}", today() - chrono::Days::new(7), today()), None).await;
+        assert_eq!(status, StatusCode::OK, "{report}");
+        let channel = bot_api::CHANNEL_ID.to_string();
+        let account = report["accounts"].as_array().unwrap().iter()
+            .find(|a| a["platform"] == "telegram" && a["account"].as_str() == Some(channel.as_str()))
+            .unwrap_or_else(|| panic!("the channel in {}", report["accounts"]));
+        assert_eq!(account["followers_end"], 12_345);
+
+        // The same count again changes nothing; a new count replaces the day's row.
+        let again = sync_via_api(&app, &platforms, tg, range.clone()).await;
+        assert_eq!((again.stored, again.replaced, again.unchanged), (0, 0, 1), "{again:?}");
+        *s.bot.member_count.lock().unwrap() = 12_400;
+        let changed = sync_via_api(&app, &platforms, tg, range).await;
+        assert_eq!((changed.stored, changed.replaced), (0, 1), "{changed:?}");
     }
 }
