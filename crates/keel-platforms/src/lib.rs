@@ -7,6 +7,7 @@
 //! - [`telegram`]: the Telegram Bot API.
 //! - [`vk`]: the VK API (communities and their walls).
 //! - [`instagram`]: the Instagram Graph API (the account and its publishing quota).
+//! - [`meta`]: the Meta Marketing API (an ad account, campaign insights, report runs).
 //! - [`yandex_direct`]: the Yandex Direct Reports service (offline reports, TSV).
 //! - [`amocrm`]: the amoCRM API v4 (leads, pipelines, OAuth refresh).
 //! - [`pace`]: per-connection request rates and patience with "slow down" answers.
@@ -21,6 +22,7 @@ pub mod amocrm;
 mod failure;
 mod http;
 pub mod instagram;
+pub mod meta;
 pub mod pace;
 pub mod telegram;
 pub mod vk;

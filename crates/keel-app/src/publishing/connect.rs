@@ -14,7 +14,9 @@
 //! - amoCRM: the account at `account` (its own address) answers `/api/v4/account` to the
 //!   access token; a refresh token comes with the app's client id and secret, or not at all
 //!   (a long-lived token).
-//! - Meta Ads and Bitrix24: not connected by this version yet (pulls from them come later).
+//! - Meta Ads: the ad account `act_…` answers to the token (`GET /act_{id}`) and is active
+//!   (`account_status` 1).
+//! - Bitrix24: not connected by this version yet.
 
 use super::Platforms;
 use crate::access::ProjectAccess;
@@ -63,6 +65,8 @@ pub enum Problem {
     AmocrmPartialRefresh,
     /// Yandex Direct: the token may not act for this advertiser.
     NotAdvertiser(String),
+    /// Meta: the ad account is not active (its `account_status`).
+    AdAccountInactive(String, i64),
 }
 
 impl Problem {
@@ -79,8 +83,8 @@ impl Problem {
                 format!("поле `platform`: `{p}` — не одна из площадок vk, telegram, instagram, yandex_direct, meta_ads, amocrm, bitrix24"),
             ),
             Problem::NotYetSupported(p) => pick(
-                format!("{p} connections come in a later version; this one connects VK, Telegram, Instagram, Yandex Direct and amoCRM"),
-                format!("подключение {p} появится в следующей версии; эта подключает VK, Telegram, Instagram, Яндекс Директ и amoCRM"),
+                format!("{p} connections come in a later version; this one connects VK, Telegram, Instagram, Yandex Direct, Meta Ads and amoCRM"),
+                format!("подключение {p} появится в следующей версии; эта подключает VK, Telegram, Instagram, Яндекс Директ, Meta Ads и amoCRM"),
             ),
             Problem::MissingSecret(field) => pick(
                 format!("field `secret.{field}` is required"),
@@ -109,6 +113,14 @@ impl Problem {
             Problem::NotAdvertiser(login) => pick(
                 format!("the token's owner may not act for the advertiser {login}: check the login, or use a token of the agency that manages it"),
                 format!("владелец токена не может работать от имени рекламодателя {login}: проверьте логин или возьмите токен агентства, которое его ведёт"),
+            ),
+            Problem::BadAccount(ConnectionPlatform::MetaAds) => pick(
+                "field `account`: the Meta ad account's id, act_ and its number (e.g. act_1234567890 from Ads Manager)".into(),
+                "поле `account`: id рекламного аккаунта Meta, act_ и его номер (например, act_1234567890 из Ads Manager)".into(),
+            ),
+            Problem::AdAccountInactive(name, status) => pick(
+                format!("the ad account {name} is not active (Meta's account_status {status}): settle or reopen it in Ads Manager and connect again"),
+                format!("рекламный аккаунт {name} не активен (account_status {status} у Meta): оплатите или откройте его в Ads Manager и подключите снова"),
             ),
             Problem::BadAccount(_) => pick(
                 "field `account`: the account's id on the platform".into(),
@@ -208,6 +220,7 @@ pub async fn connect(
         ConnectionPlatform::Instagram => check_instagram(platforms, input).await?,
         ConnectionPlatform::YandexDirect => check_yandex_direct(platforms, input).await?,
         ConnectionPlatform::Amocrm => check_amocrm(platforms, input).await?,
+        ConnectionPlatform::MetaAds => check_meta(platforms, input).await?,
         other => return Err(refused(Problem::NotYetSupported(other.label().into()))),
     };
     let secret = Secret(checked.secret.to_string());
@@ -391,6 +404,38 @@ async fn check_instagram(platforms: &Platforms, input: &ConnectInput) -> AppResu
     let name = me.username.map(|u| format!("@{u}")).unwrap_or_else(|| account.clone());
     Ok(Checked {
         account: user_id,
+        name,
+        secret: serde_json::json!({ "access_token": token }),
+        hint: token,
+    })
+}
+
+/// The Meta Ads check (see the module docs).
+async fn check_meta(platforms: &Platforms, input: &ConnectInput) -> AppResult<Checked> {
+    use keel_platforms::meta::{MetaApi, MetaError};
+    let token =
+        secret_field(&input.secret, "access_token").ok_or_else(|| refused(Problem::MissingSecret("access_token")))?;
+    let number = input.account.trim().trim_start_matches("act_");
+    if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(refused(Problem::BadAccount(ConnectionPlatform::MetaAds)));
+    }
+    let account = format!("act_{number}");
+    let api = MetaApi::new(&platforms.meta_api_url, &token).with_timeout(platforms.timeout);
+    let meta = |e: MetaError| match (e.code(), e.failure()) {
+        (Some(190), _) => refused(Problem::TokenRejected(ConnectionPlatform::MetaAds)),
+        (Some(100), _) => refused(Problem::BadAccount(ConnectionPlatform::MetaAds)),
+        (Some(_), keel_platforms::Failure::Rejected { reason }) => {
+            refused(Problem::Refused(ConnectionPlatform::MetaAds, reason))
+        }
+        _ => refused(Problem::Unreachable(ConnectionPlatform::MetaAds, short(&e))),
+    };
+    let found = api.ad_account(&account).await.map_err(meta)?;
+    let name = found.name.clone().unwrap_or_else(|| account.clone());
+    if let Some(status) = found.account_status.filter(|s| *s != 1) {
+        return Err(refused(Problem::AdAccountInactive(name, status)));
+    }
+    Ok(Checked {
+        account: found.id,
         name,
         secret: serde_json::json!({ "access_token": token }),
         hint: token,

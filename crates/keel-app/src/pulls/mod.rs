@@ -14,12 +14,14 @@
 //! - [`amocrm`]: `/api/v4/leads` pages, refreshing the token mid-sync;
 //! - [`instagram`]: `/{ig-user-id}/media` pages, each media's `/insights`, `followers_count`,
 //!   refreshing the long-lived token before it expires;
+//! - [`meta_ads`]: campaign insights per day, paged, a report run for long ranges;
 //! - [`telegram`]: `getChatMemberCount` (the Bot API gives no views);
 //! - [`schedule`]: what is due when (recent posts hourly, the rest daily, a first backfill);
 //! - [`run`]: one sync of one connection, recorded.
 
 pub mod amocrm;
 pub mod instagram;
+pub mod meta_ads;
 pub mod run;
 pub mod schedule;
 pub mod telegram;

@@ -204,6 +204,7 @@ async fn pull(cx: &mut PullCx<'_>, request: &SyncRequest) -> Result<(), PullErro
         ConnectionPlatform::Amocrm => super::amocrm::pull(cx, secret, request).await,
         ConnectionPlatform::Telegram => super::telegram::pull(cx, &secret, request).await,
         ConnectionPlatform::Instagram => super::instagram::pull(cx, &secret, request).await,
+        ConnectionPlatform::MetaAds => super::meta_ads::pull(cx, &secret, request).await,
         other => Err(PullError::NotSupported(other)),
     }
 }

@@ -15,6 +15,7 @@ use keel_store::syncs::SyncRecord;
 use keel_testkit::amocrm_api::{self, AmocrmServer};
 use keel_testkit::bot_api::{self, BotServer};
 use keel_testkit::instagram_api::{self, InstagramServer, SeededMedia};
+use keel_testkit::meta_ads_api::{self, MetaAdsServer, MetaRow};
 use keel_testkit::vk_api::{self, VkServer, WallPost};
 use keel_testkit::yandex_direct_api::{self, DirectRow, YandexDirectServer};
 use keel_web::{AppState, WebConfig};
@@ -30,6 +31,7 @@ struct Servers {
     amo: AmocrmServer,
     ig: InstagramServer,
     bot: BotServer,
+    meta: MetaAdsServer,
 }
 
 /// Keel with an empty project `pulled` (agency lead `LEAD`) whose platforms are local servers.
@@ -40,12 +42,14 @@ async fn app_with_servers(backend: Backend, test: &str) -> Option<(TestApp, Serv
         amo: AmocrmServer::start().await,
         ig: InstagramServer::start().await,
         bot: BotServer::start().await.0,
+        meta: MetaAdsServer::start().await,
     };
     let platforms = Platforms {
         vk_api_url: servers.vk.url.clone(),
         yandex_direct_api_url: servers.direct.url.clone(),
         instagram_api_url: servers.ig.url.clone(),
         telegram_api_url: servers.bot.url.clone(),
+        meta_api_url: servers.meta.url.clone(),
         public_url: Some("http://keel.test".into()),
         key: Some(keel_store::sealing::SecretKey::generate()),
         timeout: std::time::Duration::from_secs(5),
@@ -55,6 +59,7 @@ async fn app_with_servers(backend: Backend, test: &str) -> Option<(TestApp, Serv
             vk: 0.0,
             yandex_direct: 0.0,
             instagram: 0.0,
+            meta: 0.0,
             ..Rates::default()
         },
         report_poll_cap: std::time::Duration::from_millis(20),
@@ -197,6 +202,26 @@ fn media_interactions(m: &SeededMedia) -> i64 {
         Some([_, _, likes, comments, shares, saved]) => likes + comments + shares + saved,
         None => m.like_count + m.comments_count,
     }
+}
+
+/// Five campaigns a day over the last 60 days; leads on most days, none on some.
+fn meta_rows() -> Vec<MetaRow> {
+    let mut rows = vec![];
+    for d in 0..60i64 {
+        for c in 0..5i64 {
+            rows.push(MetaRow {
+                date: today() - chrono::Days::new(d as u64),
+                campaign_id: format!("2385{c:08}"),
+                campaign: format!("Кампания {c}"),
+                spend_cents: 45_678 + d * 1_013 + c * 7_777,
+                impressions: 2_000 + d * 31 + c * 400,
+                clicks: 40 + (d * 3 + c) % 17,
+                leads: (d + c) % 4,
+                video_views: if c == 2 { 300 + d } else { 0 },
+            });
+        }
+    }
+    rows
 }
 
 async fn connect(app: &TestApp, token: &str, body: Value) -> i64 {
@@ -558,5 +583,58 @@ on_both_backends! {
         *s.bot.member_count.lock().unwrap() = 12_400;
         let changed = sync_via_api(&app, &platforms, tg, range).await;
         assert_eq!((changed.stored, changed.replaced), (0, 1), "{changed:?}");
+    }
+
+    async fn a_meta_ads_sync_stores_the_campaigns_days_read_at_once_or_through_a_report_run(backend) {
+        let Some((app, s, platforms)) = app_with_servers(backend, "pulls_meta").await else { return };
+        s.meta.seed(meta_rows());
+        let lead = app.token(LEAD).await;
+        let meta = connect(&app, &lead, json!({"platform": "meta_ads", "account": meta_ads_api::ACCOUNT,
+            "secret": {"access_token": meta_ads_api::TOKEN}})).await;
+        let month = json!({"from": (today() - chrono::Days::new(29)).to_string(), "to": today().to_string()});
+
+        // The second page fails (code 1, not transient): nothing of the batch is stored.
+        s.meta.fail_page_after(1, 500, json!({"error": {"message": "An unknown error has occurred.",
+            "type": "OAuthException", "code": 1, "is_transient": false, "fbtrace_id": "AbC"}}));
+        let record = sync_via_api(&app, &platforms, meta, month.clone()).await;
+        assert_eq!((record.state.as_str(), record.stored), ("failed", 0), "{record:?}");
+        let project = app.store.project_by_slug(app.store.default_org().await.unwrap().id(), "pulled").await.unwrap().unwrap();
+        assert!(app.store.recent_imports(&project, 10).await.unwrap().is_empty(), "nothing imported");
+
+        // 30 days at once: 150 rows, two pages of 100, no report run.
+        let record = sync_via_api(&app, &platforms, meta, month.clone()).await;
+        assert_eq!((record.state.as_str(), record.stored), ("done", 150), "{record:?}");
+        assert!(s.meta.calls_to("start run").is_empty());
+        let pages = s.meta.calls_to("insights");
+        assert_eq!(pages.len(), 2 + 2, "the failed sync's two pages and two more");
+        assert!(pages.iter().all(|q| q["level"] == "campaign" && q["time_increment"] == "1"), "{pages:?}");
+
+        // The report of the 30 days, against a computation from the served rows.
+        let (from, to) = (today() - chrono::Days::new(29), today());
+        let (status, report) = api(&app, &lead, "GET", &format!("/api/v1/projects/pulled/report?from={from}&to={to}"), None).await;
+        assert_eq!(status, StatusCode::OK, "{report}");
+        let served: Vec<MetaRow> = meta_rows().into_iter().filter(|r| r.date >= from).collect();
+        let spend: f64 = served.iter().map(|r| r.spend_cents as f64 / 100.0).sum();
+        let leads: i64 = served.iter().map(|r| r.leads).sum();
+        let clicks: i64 = served.iter().map(|r| r.clicks).sum();
+        let impressions: i64 = served.iter().map(|r| r.impressions).sum();
+        close(&report["ads"]["spend"], spend, "spend");
+        assert_eq!(report["ads"]["leads"], leads, "lead and lead_grouped are the same leads, counted once");
+        assert_eq!(report["ads"]["clicks"], clicks);
+        close(&report["ads"]["cpl"], spend / leads as f64, "CPL");
+        close(&report["ads"]["ctr"], clicks as f64 / impressions as f64 * 100.0, "CTR");
+
+        // 90 days: a report run, polled until completed, its 300 rows in three pages.
+        let quarter = json!({"from": (today() - chrono::Days::new(89)).to_string(), "to": today().to_string()});
+        let record = sync_via_api(&app, &platforms, meta, quarter.clone()).await;
+        assert_eq!(record.state, "done", "{record:?}");
+        assert_eq!((record.stored, record.replaced, record.unchanged), (150, 0, 150), "{record:?}");
+        assert_eq!(s.meta.calls_to("start run").len(), 1);
+        assert_eq!(s.meta.calls_to("run status").len(), 4, "not started, running twice, completed");
+        assert_eq!(s.meta.calls_to("run insights").len(), 3);
+
+        // Again: nothing changes.
+        let again = sync_via_api(&app, &platforms, meta, quarter).await;
+        assert_eq!((again.state.as_str(), again.stored, again.replaced, again.unchanged), ("done", 0, 0, 300), "{again:?}");
     }
 }
