@@ -10,6 +10,7 @@
 //! - [`meta`]: the Meta Marketing API (an ad account, campaign insights, report runs).
 //! - [`yandex_direct`]: the Yandex Direct Reports service (offline reports, TSV).
 //! - [`amocrm`]: the amoCRM API v4 (leads, pipelines, OAuth refresh).
+//! - [`bitrix24`]: Bitrix24 REST through an inbound webhook (`crm.deal.list`).
 //! - [`pace`]: per-connection request rates and patience with "slow down" answers.
 //!
 //! Another platform (VK, Instagram, …) is another module beside it: its objects, a client made
@@ -19,6 +20,7 @@
 #![forbid(unsafe_code)]
 
 pub mod amocrm;
+pub mod bitrix24;
 mod failure;
 mod http;
 pub mod instagram;

@@ -16,7 +16,8 @@
 //!   (a long-lived token).
 //! - Meta Ads: the ad account `act_…` answers to the token (`GET /act_{id}`) and is active
 //!   (`account_status` 1).
-//! - Bitrix24: not connected by this version yet.
+//! - Bitrix24: the inbound webhook (`secret.webhook_url`, `https://PORTAL/rest/<user>/<code>/`)
+//!   belongs to the portal `account` and may read the CRM (`scope` lists `crm`).
 
 use super::Platforms;
 use crate::access::ProjectAccess;
@@ -67,6 +68,10 @@ pub enum Problem {
     NotAdvertiser(String),
     /// Meta: the ad account is not active (its `account_status`).
     AdAccountInactive(String, i64),
+    /// Bitrix24: the webhook is not of this portal, or is not a webhook address.
+    BadWebhook,
+    /// Bitrix24: the webhook may not read the CRM.
+    NoCrmScope,
 }
 
 impl Problem {
@@ -121,6 +126,18 @@ impl Problem {
             Problem::AdAccountInactive(name, status) => pick(
                 format!("the ad account {name} is not active (Meta's account_status {status}): settle or reopen it in Ads Manager and connect again"),
                 format!("рекламный аккаунт {name} не активен (account_status {status} у Meta): оплатите или откройте его в Ads Manager и подключите снова"),
+            ),
+            Problem::BadAccount(ConnectionPlatform::Bitrix24) => pick(
+                "field `account`: the Bitrix24 portal's address, e.g. https://name.bitrix24.ru".into(),
+                "поле `account`: адрес портала Битрикс24, например https://name.bitrix24.ru".into(),
+            ),
+            Problem::BadWebhook => pick(
+                "field `secret.webhook_url`: the inbound webhook's address from the portal (Developer resources → Other → Inbound webhook), https://name.bitrix24.ru/rest/1/…/, on the portal named in `account`".into(),
+                "поле `secret.webhook_url`: адрес входящего вебхука портала (Разработчикам → Другое → Входящий вебхук), https://name.bitrix24.ru/rest/1/…/, на портале из поля `account`".into(),
+            ),
+            Problem::NoCrmScope => pick(
+                "the webhook may not read the CRM: edit it in the portal, tick the CRM (crm) right and save".into(),
+                "вебхук не может читать CRM: откройте его на портале, отметьте право CRM (crm) и сохраните".into(),
             ),
             Problem::BadAccount(_) => pick(
                 "field `account`: the account's id on the platform".into(),
@@ -221,7 +238,7 @@ pub async fn connect(
         ConnectionPlatform::YandexDirect => check_yandex_direct(platforms, input).await?,
         ConnectionPlatform::Amocrm => check_amocrm(platforms, input).await?,
         ConnectionPlatform::MetaAds => check_meta(platforms, input).await?,
-        other => return Err(refused(Problem::NotYetSupported(other.label().into()))),
+        ConnectionPlatform::Bitrix24 => check_bitrix24(platforms, input).await?,
     };
     let secret = Secret(checked.secret.to_string());
     let connection = store
@@ -439,6 +456,51 @@ async fn check_meta(platforms: &Platforms, input: &ConnectInput) -> AppResult<Ch
         name,
         secret: serde_json::json!({ "access_token": token }),
         hint: token,
+    })
+}
+
+/// The Bitrix24 check (see the module docs).
+async fn check_bitrix24(platforms: &Platforms, input: &ConnectInput) -> AppResult<Checked> {
+    use keel_platforms::bitrix24::BitrixApi;
+    let webhook =
+        secret_field(&input.secret, "webhook_url").ok_or_else(|| refused(Problem::MissingSecret("webhook_url")))?;
+    let web = url::Url::parse(&webhook)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some() && u.path().starts_with("/rest/"))
+        .ok_or_else(|| refused(Problem::BadWebhook))?;
+    let portal = web.origin().ascii_serialization();
+    let account = match input.account.trim().trim_end_matches('/') {
+        "" => portal.clone(),
+        given => {
+            let parsed = url::Url::parse(given)
+                .ok()
+                .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some() && u.path() == "/")
+                .ok_or_else(|| refused(Problem::BadAccount(ConnectionPlatform::Bitrix24)))?;
+            if parsed.origin() != web.origin() {
+                return Err(refused(Problem::BadWebhook));
+            }
+            given.to_owned()
+        }
+    };
+    let api = BitrixApi::new(&webhook).with_timeout(platforms.timeout);
+    let scope = api.scope().await.map_err(|e| match (e.failure(), e.code()) {
+        (keel_platforms::Failure::Reconnect, Some("insufficient_scope" | "ACCESS_DENIED")) => {
+            refused(Problem::NoCrmScope)
+        }
+        (keel_platforms::Failure::Reconnect, _) => refused(Problem::TokenRejected(ConnectionPlatform::Bitrix24)),
+        (keel_platforms::Failure::Rejected { reason }, _) => {
+            refused(Problem::Refused(ConnectionPlatform::Bitrix24, reason))
+        }
+        _ => refused(Problem::Unreachable(ConnectionPlatform::Bitrix24, short(&e))),
+    })?;
+    if !scope.iter().any(|s| s == "crm") {
+        return Err(refused(Problem::NoCrmScope));
+    }
+    Ok(Checked {
+        name: web.host_str().unwrap_or_default().to_owned(),
+        account,
+        secret: serde_json::json!({ "webhook_url": webhook }),
+        hint: webhook.trim_end_matches('/').to_owned(),
     })
 }
 

@@ -12,6 +12,7 @@
 //! - [`vk`]: `wall.get` pages, `stats.getPostReach`, `groups.getById` `members_count`;
 //! - [`yandex_direct`]: the Reports service, offline;
 //! - [`amocrm`]: `/api/v4/leads` pages, refreshing the token mid-sync;
+//! - [`bitrix24`]: `crm.deal.list` through the webhook, 50 a page with `next`;
 //! - [`instagram`]: `/{ig-user-id}/media` pages, each media's `/insights`, `followers_count`,
 //!   refreshing the long-lived token before it expires;
 //! - [`meta_ads`]: campaign insights per day, paged, a report run for long ranges;
@@ -20,6 +21,7 @@
 //! - [`run`]: one sync of one connection, recorded.
 
 pub mod amocrm;
+pub mod bitrix24;
 pub mod instagram;
 pub mod meta_ads;
 pub mod run;

@@ -205,7 +205,7 @@ async fn pull(cx: &mut PullCx<'_>, request: &SyncRequest) -> Result<(), PullErro
         ConnectionPlatform::Telegram => super::telegram::pull(cx, &secret, request).await,
         ConnectionPlatform::Instagram => super::instagram::pull(cx, &secret, request).await,
         ConnectionPlatform::MetaAds => super::meta_ads::pull(cx, &secret, request).await,
-        other => Err(PullError::NotSupported(other)),
+        ConnectionPlatform::Bitrix24 => super::bitrix24::pull(cx, &secret, request).await,
     }
 }
 
@@ -220,5 +220,10 @@ pub(crate) fn secret_text(secret: &serde_json::Value, name: &str) -> Result<Stri
 
 /// Unix seconds at the start of `day` (UTC).
 pub(crate) fn day_start(day: NaiveDate) -> i64 {
-    day.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc().timestamp()
+    day_start_utc(day).timestamp()
+}
+
+/// The start of `day` (UTC).
+pub(crate) fn day_start_utc(day: NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    day.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc()
 }

@@ -13,6 +13,7 @@ use chrono::{Duration, NaiveDate, Utc};
 use keel_app::publishing::{Platforms, Rates};
 use keel_store::syncs::SyncRecord;
 use keel_testkit::amocrm_api::{self, AmocrmServer};
+use keel_testkit::bitrix24_api::Bitrix24Server;
 use keel_testkit::bot_api::{self, BotServer};
 use keel_testkit::instagram_api::{self, InstagramServer, SeededMedia};
 use keel_testkit::meta_ads_api::{self, MetaAdsServer, MetaRow};
@@ -32,6 +33,7 @@ struct Servers {
     ig: InstagramServer,
     bot: BotServer,
     meta: MetaAdsServer,
+    bx: Bitrix24Server,
 }
 
 /// Keel with an empty project `pulled` (agency lead `LEAD`) whose platforms are local servers.
@@ -43,6 +45,7 @@ async fn app_with_servers(backend: Backend, test: &str) -> Option<(TestApp, Serv
         ig: InstagramServer::start().await,
         bot: BotServer::start().await.0,
         meta: MetaAdsServer::start().await,
+        bx: Bitrix24Server::start().await,
     };
     let platforms = Platforms {
         vk_api_url: servers.vk.url.clone(),
@@ -60,6 +63,7 @@ async fn app_with_servers(backend: Backend, test: &str) -> Option<(TestApp, Serv
             yandex_direct: 0.0,
             instagram: 0.0,
             meta: 0.0,
+            bitrix24: 0.0,
             ..Rates::default()
         },
         report_poll_cap: std::time::Duration::from_millis(20),
@@ -222,6 +226,36 @@ fn meta_rows() -> Vec<MetaRow> {
         }
     }
     rows
+}
+
+/// 260 deals created over the last 26 days (every fifth won, every fifth lost, the rest open,
+/// in the first stage or a later one) and 20 last modified 50–69 days back.
+fn deals() -> Vec<Value> {
+    let today = day_start(today());
+    (0..280i64)
+        .map(|i| {
+            let created = match i {
+                0..260 => today - (i % 26) * 86_400 - 3600 * (i % 5 + 1),
+                _ => today - (50 + i - 260) * 86_400,
+            };
+            let (semantic, stage, closed) = match i % 5 {
+                0 => ("S", "WON", Some(created + 900)),
+                1 => ("F", "LOSE", Some(created + 900)),
+                2 => ("P", "PREPARATION", None),
+                _ => ("P", "NEW", None),
+            };
+            let modified = closed.unwrap_or(created + 60);
+            Bitrix24Server::deal(
+                90_000 + i,
+                semantic,
+                stage,
+                150_000 + i * 1_000,
+                created,
+                modified,
+                closed,
+            )
+        })
+        .collect()
 }
 
 async fn connect(app: &TestApp, token: &str, body: Value) -> i64 {
@@ -636,5 +670,51 @@ on_both_backends! {
         // Again: nothing changes.
         let again = sync_via_api(&app, &platforms, meta, quarter).await;
         assert_eq!((again.state.as_str(), again.stored, again.replaced, again.unchanged), ("done", 0, 0, 300), "{again:?}");
+    }
+
+    async fn a_bitrix24_sync_stores_the_deals_page_by_page_and_waits_out_the_query_limit(backend) {
+        let Some((app, s, platforms)) = app_with_servers(backend, "pulls_bitrix").await else { return };
+        s.bx.seed(deals());
+        let lead = app.token(LEAD).await;
+        let bx = connect(&app, &lead, json!({"platform": "bitrix24", "account": s.bx.url,
+            "secret": {"webhook_url": s.bx.webhook()}})).await;
+        let range = json!({"from": (today() - chrono::Days::new(30)).to_string(), "to": today().to_string()});
+
+        // The third page fails with a 500: no deal is stored.
+        s.bx.fail_page_after(2);
+        let record = sync_via_api(&app, &platforms, bx, range.clone()).await;
+        assert_eq!((record.state.as_str(), record.stored), ("failed", 0), "{record:?}");
+        let project = app.store.project_by_slug(app.store.default_org().await.unwrap().id(), "pulled").await.unwrap().unwrap();
+        assert!(app.store.recent_imports(&project, 10).await.unwrap().is_empty(), "nothing imported");
+
+        s.bx.lists.lock().unwrap().clear();
+        let record = sync_via_api(&app, &platforms, bx, range.clone()).await;
+        assert_eq!((record.state.as_str(), record.stored), ("done", 260), "{record:?}");
+        let lists = s.bx.lists.lock().unwrap().clone();
+        let starts: Vec<u64> = lists.iter().map(|b| b["start"].as_u64().unwrap()).collect();
+        assert_eq!(starts, vec![0, 50, 100, 150, 200, 250], "50 a page, following next");
+
+        // The funnel of the last 26 days, against a computation from the served deals.
+        let (from, to) = (today() - chrono::Days::new(26), today());
+        let (status, report) = api(&app, &lead, "GET", &format!("/api/v1/projects/pulled/report?from={from}&to={to}"), None).await;
+        assert_eq!(status, StatusCode::OK, "{report}");
+        let served = deals();
+        let created = |d: &Value| chrono::DateTime::parse_from_rfc3339(d["DATE_CREATE"].as_str().unwrap()).unwrap().timestamp();
+        let modified = |d: &Value| chrono::DateTime::parse_from_rfc3339(d["DATE_MODIFY"].as_str().unwrap()).unwrap().timestamp();
+        let pulled: Vec<&Value> = served.iter().filter(|d| modified(d) >= day_start(today() - chrono::Days::new(30))).collect();
+        let period: Vec<&&Value> = pulled.iter().filter(|d| created(d) >= day_start(from)).collect();
+        let won = period.iter().filter(|d| d["STAGE_SEMANTIC_ID"] == "S").count();
+        let funnel = report["funnel"].as_array().unwrap();
+        let deals_stage = funnel.iter().find(|f| f["stage"] == "leads_to_deals").unwrap_or_else(|| panic!("{funnel:?}"));
+        assert_eq!(deals_stage["successes"], won as i64);
+        assert_eq!(deals_stage["trials"], period.len() as i64);
+        close(&deals_stage["conversion"], won as f64 / period.len() as f64 * 100.0, "deals → won");
+
+        // Again, with a portal whose bucket holds 4 requests: the 503s are waited out, and
+        // nothing changes.
+        *s.bx.bucket.lock().unwrap() = 4.0;
+        let again = sync_via_api(&app, &platforms, bx, range).await;
+        assert_eq!((again.state.as_str(), again.stored, again.replaced, again.unchanged), ("done", 0, 0, 260), "{again:?}");
+        assert!(*s.bx.throttled.lock().unwrap() > 0, "the bucket overflowed");
     }
 }
