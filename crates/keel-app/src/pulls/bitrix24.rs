@@ -15,8 +15,8 @@ pub async fn pull(cx: &mut PullCx<'_>, secret: &Value, request: &SyncRequest) ->
     let webhook = secret_text(secret, "webhook_url")?;
     let api = BitrixApi::new(&webhook).with_timeout(cx.platforms.timeout);
     let pace = Pace::per_second(cx.platforms.rates.bitrix24);
-    let instant =
-        |day: chrono::NaiveDate| super::run::day_start_utc(day).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let zone = cx.zone;
+    let instant = |day: chrono::NaiveDate| zone.start_of(day).to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let (from, until) = (instant(request.from), instant(request.to + chrono::Days::new(1)));
     let mut pages: Vec<Value> = vec![];
     let mut start = Some(0u64);

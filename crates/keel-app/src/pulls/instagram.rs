@@ -14,7 +14,7 @@
 //! are sealed together in one write of the connection's secret before the pull goes on.
 
 use super::PullCx;
-use super::run::{PullError, SyncRequest, day_start, secret_text};
+use super::run::{PullError, SyncRequest, secret_text};
 use chrono::{DateTime, Duration, Utc};
 use keel_import::{Format, ImportOptions};
 use keel_platforms::instagram::{InstagramApi, InstagramError};
@@ -38,7 +38,10 @@ pub async fn pull(cx: &mut PullCx<'_>, secret: &Value, request: &SyncRequest) ->
         api = refresh(cx, api, &pace, expires_at).await?;
     }
     let user = cx.connection.account.clone();
-    let (from, until) = (day_start(request.from), day_start(request.to + chrono::Days::new(1)));
+    let (from, until) = (
+        cx.day_start(request.from),
+        cx.day_start(request.to + chrono::Days::new(1)),
+    );
 
     let mut pages: Vec<Value> = vec![];
     let mut after: Option<String> = None;

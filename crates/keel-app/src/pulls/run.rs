@@ -40,7 +40,8 @@ impl SyncKind {
     }
 }
 
-/// What to pull: the days `from..=to` (UTC), and `today`, the day followers are counted for.
+/// What to pull: the days `from..=to` (the project's local days), and `today`, the local day
+/// followers are counted for.
 #[derive(Debug, Clone)]
 pub struct SyncRequest {
     pub from: NaiveDate,
@@ -160,6 +161,7 @@ pub async fn sync_connection(
         actor: &request.actor,
         counts: SyncCounts::default(),
         progress,
+        zone: super::zone_of(&project),
     };
     let outcome = pull(&mut cx, request).await;
     let counts = cx.counts;
@@ -216,14 +218,4 @@ pub(crate) fn secret_text(secret: &serde_json::Value, name: &str) -> Result<Stri
         .and_then(|v| v.as_str())
         .map(str::to_owned)
         .ok_or_else(|| PullError::BadSecret(format!("no `{name}`")))
-}
-
-/// Unix seconds at the start of `day` (UTC).
-pub(crate) fn day_start(day: NaiveDate) -> i64 {
-    day_start_utc(day).timestamp()
-}
-
-/// The start of `day` (UTC).
-pub(crate) fn day_start_utc(day: NaiveDate) -> chrono::DateTime<chrono::Utc> {
-    day.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc()
 }

@@ -717,4 +717,36 @@ on_both_backends! {
         assert_eq!((again.state.as_str(), again.stored, again.replaced, again.unchanged), ("done", 0, 0, 260), "{again:?}");
         assert!(*s.bx.throttled.lock().unwrap() > 0, "the bucket overflowed");
     }
+
+    async fn a_syncs_days_are_the_projects_local_days(backend) {
+        let Some((app, s, platforms)) = app_with_servers(backend, "pulls_local_days").await else { return };
+        // UTC+14: its days start ten hours before UTC's, and its today is often UTC's tomorrow.
+        let zone = keel_domain::local_days::LocalZone::parse("Pacific/Kiritimati").unwrap();
+        let project = app.store.project_by_slug(app.store.default_org().await.unwrap().id(), "pulled").await.unwrap().unwrap();
+        app.store.set_project_time_zone(project.id(), zone.name()).await.unwrap();
+        let day = zone.today() - chrono::Days::new(2);
+        let (start, end) = (zone.start_of(day).timestamp(), zone.end_of(day).timestamp());
+        let post = |id: i64, date: i64| WallPost {
+            id, owner_id: -vk_api::GROUP_ID, from_group: true, text: format!("Пост {id}"), date,
+            likes: 3, comments: 1, reposts: 0, views: 50, reach_total: 40, reach_subscribers: 30,
+            ..Default::default()
+        };
+        // Local 23:30 the day before, 00:30 and 23:30 of the day, 00:30 the day after.
+        s.vk.seed_wall(vec![post(1, start - 1800), post(2, start + 1800), post(3, end - 1800), post(4, end + 1800)]);
+        s.vk.set_members(900);
+        let lead = app.token(LEAD).await;
+        let vk = connect(&app, &lead, json!({"platform": "vk", "account": vk_api::GROUP_ID.to_string(),
+            "secret": {"access_token": vk_api::TOKEN}})).await;
+
+        let record = sync_via_api(&app, &platforms, vk, json!({"from": day.to_string(), "to": day.to_string()})).await;
+        assert_eq!((record.state.as_str(), record.stored), ("done", 2 + 1), "{record:?}");
+        let reach = s.vk.calls_to("stats.getPostReach");
+        assert_eq!(reach.len(), 1);
+        assert_eq!(reach[0]["post_ids"], "3,2", "the posts of the local day (newest first), not of the UTC day");
+
+        // Without dates, a sync ends on the project's today.
+        let (status, queued) = api(&app, &lead, "POST", &format!("/api/v1/connections/{vk}/sync"), Some(json!({}))).await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{queued}");
+        assert_eq!(queued["to"], zone.today().to_string());
+    }
 }
