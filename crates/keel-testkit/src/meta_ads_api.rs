@@ -34,6 +34,9 @@ pub const TOKEN: &str = "EAAtest-meta-marketing-token-0123456789";
 pub const ACCOUNT: &str = "act_1234567890";
 pub const CURRENCY: &str = "RUB";
 
+/// One call: the endpoint and its parameters (the token left out).
+pub type Call = (String, HashMap<String, String>);
+
 /// A campaign's day as the server holds it.
 #[derive(Debug, Clone, Default)]
 pub struct MetaRow {
@@ -61,7 +64,7 @@ pub struct MetaAdsServer {
     pub rows: Arc<Mutex<Vec<MetaRow>>>,
     /// Every call: (endpoint — `account`, `insights`, `start run`, `run status`, `run insights` —
     /// and its parameters without the token).
-    pub calls: Arc<Mutex<Vec<(String, HashMap<String, String>)>>>,
+    pub calls: Arc<Mutex<Vec<Call>>>,
     /// How many status polls a run answers `Job Running` before `Job Completed`.
     pub running_polls: Arc<Mutex<u32>>,
     runs: Arc<Mutex<Vec<Run>>>,
