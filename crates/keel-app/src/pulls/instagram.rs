@@ -18,7 +18,7 @@ use super::run::{PullError, SyncRequest, secret_text};
 use chrono::{DateTime, Duration, Utc};
 use keel_import::{Format, ImportOptions};
 use keel_platforms::instagram::{InstagramApi, InstagramError};
-use keel_platforms::{Failure, Pace, PlatformError, patiently};
+use keel_platforms::{Pace, PlatformError, patiently};
 use keel_store::sealing::Secret;
 use serde_json::{Value, json};
 
@@ -115,8 +115,8 @@ pub async fn pull(cx: &mut PullCx<'_>, secret: &Value, request: &SyncRequest) ->
 }
 
 /// Refreshes the long-lived token and stores the new one with its expiry (one sealed write);
-/// the API with the new token. A token Instagram will not refresh yet (younger than 24 hours)
-/// but still accepts is kept while its expiry is unknown or not yet near.
+/// the API with the new token. When the refresh fails while the token has not expired (or its
+/// expiry is unknown), the current token is kept.
 async fn refresh(
     cx: &PullCx<'_>,
     api: InstagramApi,
@@ -126,11 +126,10 @@ async fn refresh(
     (cx.progress)("Instagram token refresh", None);
     let fresh = match patiently(pace, || api.refresh_token()).await {
         Ok(fresh) => fresh,
-        Err(e)
-            if matches!(e.failure(), Failure::Rejected { .. })
-                && expires_at.is_none_or(|at| at > keel_store::now()) =>
-        {
-            tracing::info!(connection = cx.connection.id, error = %e, "Instagram did not refresh the token yet; the current one is used");
+        // Instagram refuses to refresh a token younger than 24 hours; a token not yet expired
+        // goes on being used, and the media call says whether it really is refused.
+        Err(e) if expires_at.is_none_or(|at| at > keel_store::now()) => {
+            tracing::info!(connection = cx.connection.id, error = %e, "Instagram did not refresh the token; the current one is used");
             return Ok(api);
         }
         Err(e) => return Err(e.into()),
