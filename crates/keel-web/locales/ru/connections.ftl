@@ -46,7 +46,6 @@ connections-sync-kind-manual = по запросу
 connections-sync-now = Синхронизировать сейчас
 connections-platform-yandex_direct = Яндекс Директ
 connections-platform-bitrix24 = Битрикс24
-connections-platform-bitrix24 = Битрикс24
 connections-amocrm-more = amoCRM с интеграцией: refresh-токен, id и секрет интеграции
 connections-amocrm-refresh = Refresh-токен
 connections-amocrm-client_id = Id интеграции (client_id)
