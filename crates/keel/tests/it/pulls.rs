@@ -623,6 +623,15 @@ on_both_backends! {
         let Some((app, s, platforms)) = app_with_servers(backend, "pulls_meta").await else { return };
         s.meta.seed(meta_rows());
         let lead = app.token(LEAD).await;
+        // The connect check: a wrong token and an unknown account are told in words.
+        let (status, body) = api(&app, &lead, "POST", "/api/v1/projects/pulled/connections", Some(json!({"platform": "meta_ads",
+            "account": meta_ads_api::ACCOUNT, "secret": {"access_token": "EAA-wrong"}}))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(body["error"].as_str().unwrap().contains("did not accept the token"), "{body}");
+        let (status, body) = api(&app, &lead, "POST", "/api/v1/projects/pulled/connections", Some(json!({"platform": "meta_ads",
+            "account": "act_42", "secret": {"access_token": meta_ads_api::TOKEN}}))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(body["error"].as_str().unwrap().contains("act_"), "{body}");
         let meta = connect(&app, &lead, json!({"platform": "meta_ads", "account": meta_ads_api::ACCOUNT,
             "secret": {"access_token": meta_ads_api::TOKEN}})).await;
         let month = json!({"from": (today() - chrono::Days::new(29)).to_string(), "to": today().to_string()});
@@ -676,6 +685,15 @@ on_both_backends! {
         let Some((app, s, platforms)) = app_with_servers(backend, "pulls_bitrix").await else { return };
         s.bx.seed(deals());
         let lead = app.token(LEAD).await;
+        // The connect check: a deleted webhook, and a webhook of another portal.
+        let (status, body) = api(&app, &lead, "POST", "/api/v1/projects/pulled/connections", Some(json!({"platform": "bitrix24",
+            "account": s.bx.url, "secret": {"webhook_url": format!("{}/rest/1/deleted/", s.bx.url)}}))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(body["error"].as_str().unwrap().contains("did not accept the token"), "{body}");
+        let (status, body) = api(&app, &lead, "POST", "/api/v1/projects/pulled/connections", Some(json!({"platform": "bitrix24",
+            "account": "https://other.bitrix24.ru", "secret": {"webhook_url": s.bx.webhook()}}))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(body["error"].as_str().unwrap().contains("webhook"), "{body}");
         let bx = connect(&app, &lead, json!({"platform": "bitrix24", "account": s.bx.url,
             "secret": {"webhook_url": s.bx.webhook()}})).await;
         let range = json!({"from": (today() - chrono::Days::new(30)).to_string(), "to": today().to_string()});
