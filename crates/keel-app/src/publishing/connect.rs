@@ -45,7 +45,6 @@ pub struct ConnectInput {
 pub enum Problem {
     NoSecretKey,
     UnknownPlatform(String),
-    NotYetSupported(String),
     MissingSecret(&'static str),
     BadAccount(ConnectionPlatform),
     VkIdToken,
@@ -86,10 +85,6 @@ impl Problem {
             Problem::UnknownPlatform(p) => pick(
                 format!("field `platform`: `{p}` is not one of vk, telegram, instagram, yandex_direct, meta_ads, amocrm, bitrix24"),
                 format!("поле `platform`: `{p}` — не одна из площадок vk, telegram, instagram, yandex_direct, meta_ads, amocrm, bitrix24"),
-            ),
-            Problem::NotYetSupported(p) => pick(
-                format!("{p} connections come in a later version; this one connects VK, Telegram, Instagram, Yandex Direct, Meta Ads and amoCRM"),
-                format!("подключение {p} появится в следующей версии; эта подключает VK, Telegram, Instagram, Яндекс Директ, Meta Ads и amoCRM"),
             ),
             Problem::MissingSecret(field) => pick(
                 format!("field `secret.{field}` is required"),

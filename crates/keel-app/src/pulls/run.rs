@@ -66,8 +66,6 @@ pub enum PullError {
     NoSecretKey,
     /// The credentials did not open or lack a field.
     BadSecret(String),
-    /// This version does not pull from the platform.
-    NotSupported(ConnectionPlatform),
 }
 
 macro_rules! from_platform {
@@ -113,7 +111,6 @@ impl PullError {
             PullError::BadSecret(what) => {
                 format!("the stored credentials are not usable: {what}; reconnect the account")
             }
-            PullError::NotSupported(p) => format!("this version does not pull statistics from {}", p.label()),
         }
     }
 
