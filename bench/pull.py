@@ -6,6 +6,8 @@ reach from a local VK API that answers at once (bench/vk_api_server.py). Prints 
 
     python3 bench/pull.py                      # release build, 10,000 posts
     python3 bench/pull.py --debug --posts 2000 # a quick look with the debug build
+
+bench/run.py runs it too (`measure`) and prints it beside the import figures.
 """
 import argparse
 import base64
@@ -27,19 +29,12 @@ def free_port():
         return s.getsockname()[1]
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--posts", type=int, default=10000)
-    parser.add_argument("--debug", action="store_true", help="use the debug build (slower)")
-    args = parser.parse_args()
-    profile = "debug" if args.debug else "release"
-    build = ["cargo", "build", "-q", "-p", "keel"] + ([] if args.debug else ["--release"])
-    subprocess.run(build, cwd=ROOT, check=True)
-    target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
-    keel = os.path.join(target, profile, "keel")
-
+def measure(keel, posts, profile="release"):
+    """Syncs `posts` VK posts with reach from a local VK API into a fresh SQLite database with
+    the `keel` binary; returns (CPU seconds, peak RSS in MiB, wall seconds, what keel sync
+    printed) of the `keel sync` process alone."""
     vk = subprocess.Popen([sys.executable, os.path.join(ROOT, "bench", "vk_api_server.py"),
-                           "--posts", str(args.posts)], stdout=subprocess.PIPE, text=True)
+                           "--posts", str(posts)], stdout=subprocess.PIPE, text=True)
     vk_url = vk.stdout.readline().strip()
     tmp = tempfile.mkdtemp(prefix="keel-pull-bench-")
     env = dict(os.environ, KEEL_DATABASE_URL=f"sqlite://{tmp}/keel.db", KEEL_VK_API_URL=vk_url,
@@ -84,14 +79,32 @@ def main():
         if status != 0:
             sys.exit(f"keel sync failed (status {status})")
         out = open(out_file).read().strip()
-        cpu = usage.ru_utime + usage.ru_stime
-        rss = usage.ru_maxrss / 1024
-        print(f"keel sync ({profile}), {args.posts:,} VK posts with reach: {out}")
-        print(f"  CPU time {cpu:6.2f} s   (bound 2 s)    {'ok' if cpu <= 2 else 'OVER'}")
-        print(f"  peak RSS {rss:6.1f} MiB (bound 100 MiB) {'ok' if rss <= 100 else 'OVER'}")
-        print(f"  wall     {wall:6.2f} s   (the local server's time included)")
+        return usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, wall, out
     finally:
         vk.terminate()
+        subprocess.run(["rm", "-rf", tmp])
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--posts", type=int, default=10000)
+    parser.add_argument("--debug", action="store_true", help="use the debug build (slower)")
+    parser.add_argument("--keel", help="a keel binary to measure instead of building one")
+    args = parser.parse_args()
+    profile = "debug" if args.debug else "release"
+    if args.keel:
+        keel = os.path.abspath(args.keel)
+    else:
+        build = ["cargo", "build", "-q", "-p", "keel"] + ([] if args.debug else ["--release"])
+        subprocess.run(build, cwd=ROOT, check=True)
+        target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+        keel = os.path.join(target, profile, "keel")
+    cpu, rss, wall, out = measure(keel, args.posts, profile)
+    print(f"keel sync ({profile}), {args.posts:,} VK posts with reach: {out}")
+    print(f"  CPU time {cpu:6.2f} s   (bound 2 s)    {'ok' if cpu <= 2 else 'OVER'}")
+    print(f"  peak RSS {rss:6.1f} MiB (bound 100 MiB) {'ok' if rss <= 100 else 'OVER'}")
+    print(f"  wall     {wall:6.2f} s   (the local server's time included)")
+    sys.exit(0 if cpu <= 2 and rss <= 100 else 1)
 
 
 if __name__ == "__main__":

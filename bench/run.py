@@ -12,6 +12,9 @@ Compared (bounds from the issue; wall-clock time of whole processes, best of --r
   peak RSS of keel import   <= 256 MiB, at --rows and at --big-rows
   analytics page            /projects/bench/analytics over all data, served by `keel serve` (release,
                             warmed by one request first), on SQLite and PostgreSQL                 (< 1 s)
+  keel sync                bench/pull.py: 10,000 VK posts with reach from a local VK API that answers
+                            at once; CPU time and peak RSS of the `keel sync` process (<= 2 s, <= 100 MiB)
+                            (--pull-posts 0 skips it)
   pages under load          bench/pages.py: overview, plan, analytics and the report API of the demo at
                             16 and 64 clients, idle RSS after `serve --demo`, RSS over a 60 s run,
                             two instances on one PostgreSQL (p99 <= 50 ms, idle RSS <= 50 MiB)
@@ -177,6 +180,7 @@ def main():
     ap.add_argument("--repeat", type=int, default=2)
     ap.add_argument("--no-postgres", action="store_true")
     ap.add_argument("--keel", help="a keel binary to measure instead of building one (e.g. to compare two builds)")
+    ap.add_argument("--pull-posts", type=int, default=10_000, help="VK posts the pull bench syncs (0 skips it)")
     ap.add_argument("--no-load", action="store_true", help="skip the pages under load (bench/pages.py)")
     ap.add_argument("--load-seconds", type=float, default=10, help="seconds per page and client count")
     ap.add_argument("--soak", type=float, default=60, help="seconds of the RSS run under load (0 skips it)")
@@ -275,6 +279,14 @@ def main():
                                                    "--format", "posts", big], keel_db(big_url), 1)
         results.append((f"keel import peak RSS at {m:,} rows (MiB)", rss_big, 256))
         os.remove(big)
+
+    if args.pull_posts:
+        import pull
+        print(f"\nPull ({args.pull_posts:,} VK posts with reach, local VK API)")
+        cpu, rss_sync, wall, _ = pull.measure(keel, args.pull_posts)
+        print(f"  {'keel sync':<44} {cpu:8.2f} s CPU   peak RSS {rss_sync:7.1f} MiB   ({wall:.2f} s wall)", flush=True)
+        results.append((f"keel sync CPU, {args.pull_posts:,} VK posts (s)", cpu, 2.0))
+        results.append(("keel sync peak RSS (MiB)", rss_sync, 100))
 
     if not args.no_load:
         import pages

@@ -14,6 +14,16 @@
 //! read with `GET /{media-id}?fields=permalink`; the account's recent media with
 //! `GET /{ig-user-id}/media?fields=id,caption,timestamp,permalink`.
 //!
+//! To pull statistics: `GET /{ig-user-id}/media?fields=…&limit=…` pages, newest first,
+//! `{"data": [media…], "paging": {"cursors": {"before", "after"}, "next"}}` — `next` only
+//! when there is a further page, which `after=<cursor>` asks for; each media's
+//! `GET /{media-id}/insights?metric=views,reach,likes,comments,shares,saved` (`impressions`
+//! is gone since v22; `{"data": []}` when Instagram has no insights for a media, and code 10
+//! subcode 2108006 for media posted before the account became a professional one — both are
+//! no data); the account's `GET /{ig-user-id}?fields=followers_count`. A long-lived token
+//! (60 days) is refreshed with `GET /refresh_access_token?grant_type=ig_refresh_token`
+//! (`{"access_token", "token_type", "expires_in"}`; only once it is 24 hours old).
+//!
 //! Errors come as a 4xx with `{"error": {"message", "type", "code", "error_subcode",
 //! "is_transient", "error_user_msg", "fbtrace_id"}}`; code 190 (`OAuthException`) is an invalid,
 //! expired or revoked token; 4, 17, 32 and 613 are rate limits; -1 and -2 (and anything marked
@@ -189,6 +199,57 @@ impl Media {
     }
 }
 
+/// The fields a pull asks of each media (`owner` not needed: the connection names the account).
+pub const MEDIA_FIELDS: &str = "id,caption,media_type,media_product_type,timestamp,permalink,like_count,comments_count";
+/// The insights a pull asks of each media.
+pub const MEDIA_METRICS: &str = "views,reach,likes,comments,shares,saved";
+/// Media a page.
+pub const MEDIA_PAGE: u32 = 50;
+
+/// A page of the account's media as Instagram answered it (what the `instagram-media` format
+/// reads), with the media read and the cursor of the next page, if any.
+#[derive(Debug, Clone)]
+pub struct MediaPage {
+    pub page: serde_json::Value,
+    pub media: Vec<Media>,
+    pub after: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Paging {
+    #[serde(default)]
+    cursors: Option<Cursors>,
+    #[serde(default)]
+    next: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Cursors {
+    #[serde(default)]
+    after: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct PageShape {
+    data: Vec<Media>,
+    #[serde(default)]
+    paging: Option<Paging>,
+}
+
+/// A refreshed long-lived token and how long it lives.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RefreshedToken {
+    pub access_token: String,
+    /// Seconds from now.
+    pub expires_in: i64,
+}
+
+#[derive(Deserialize)]
+struct Followers {
+    #[serde(default)]
+    followers_count: Option<i64>,
+}
+
 #[derive(Deserialize)]
 struct Permalink {
     #[serde(default)]
@@ -227,16 +288,36 @@ impl InstagramApi {
         self
     }
 
+    /// The same client with another token (a refreshed one).
+    pub fn with_token(mut self, token: &str) -> InstagramApi {
+        self.token = token.to_owned();
+        self
+    }
+
     async fn get<T: DeserializeOwned>(
         &self,
         what: &'static str,
         path: &str,
         fields: &str,
     ) -> Result<T, InstagramError> {
-        let query = url::form_urlencoded::Serializer::new(String::new())
-            .append_pair("fields", fields)
-            .append_pair("access_token", &self.token)
-            .finish();
+        self.get_with(what, path, &[("fields", fields)]).await
+    }
+
+    /// GETs `path` with `pairs` and the token.
+    async fn get_with<T: DeserializeOwned>(
+        &self,
+        what: &'static str,
+        path: &str,
+        pairs: &[(&str, &str)],
+    ) -> Result<T, InstagramError> {
+        // The serializer is not `Sync`: it must be gone before the call is awaited.
+        let query = {
+            let mut query = url::form_urlencoded::Serializer::new(String::new());
+            for (k, v) in pairs {
+                query.append_pair(k, v);
+            }
+            query.append_pair("access_token", &self.token).finish()
+        };
         let url = format!("{}/{path}?{query}", self.base);
         let (status, bytes) = self
             .http
@@ -357,6 +438,69 @@ impl InstagramApi {
             )
             .await?;
         Ok(media.data)
+    }
+}
+
+impl InstagramApi {
+    /// A page of the account's media, newest first: the first without `after`, the next with
+    /// the cursor the previous page gave.
+    pub async fn media_page(&self, user_id: &str, after: Option<&str>) -> Result<MediaPage, InstagramError> {
+        let limit = MEDIA_PAGE.to_string();
+        let mut pairs = vec![("fields", MEDIA_FIELDS), ("limit", limit.as_str())];
+        if let Some(after) = after {
+            pairs.push(("after", after));
+        }
+        let page: serde_json::Value = self.get_with("media", &format!("{user_id}/media"), &pairs).await?;
+        let shape: PageShape = serde_json::from_value(page.clone()).map_err(|e| InstagramError::Decode {
+            what: "media",
+            detail: e.to_string(),
+        })?;
+        // `next` is there only when a further page is; its cursor is `after`.
+        let after = shape
+            .paging
+            .filter(|p| p.next.is_some())
+            .and_then(|p| p.cursors)
+            .and_then(|c| c.after);
+        Ok(MediaPage {
+            page,
+            media: shape.data,
+            after,
+        })
+    }
+
+    /// A media's insights answer as Instagram gave it (`{"data": [...]}`); media Instagram
+    /// keeps no insights for (posted before the account turned professional) answer
+    /// `{"data": []}` too: no data.
+    pub async fn media_insights(&self, media_id: &str) -> Result<serde_json::Value, InstagramError> {
+        let answer = self
+            .get_with(
+                "insights",
+                &format!("{media_id}/insights"),
+                &[("metric", MEDIA_METRICS)],
+            )
+            .await;
+        match answer {
+            Err(InstagramError::Api {
+                subcode: Some(2108006), ..
+            }) => Ok(serde_json::json!({ "data": [] })),
+            other => other,
+        }
+    }
+
+    /// The account's followers now.
+    pub async fn followers_count(&self, user_id: &str) -> Result<Option<i64>, InstagramError> {
+        let f: Followers = self.get("followers_count", user_id, "followers_count").await?;
+        Ok(f.followers_count)
+    }
+
+    /// A new long-lived token for this one (which must be at least 24 hours old and valid).
+    pub async fn refresh_token(&self) -> Result<RefreshedToken, InstagramError> {
+        self.get_with(
+            "refresh_access_token",
+            "refresh_access_token",
+            &[("grant_type", "ig_refresh_token")],
+        )
+        .await
     }
 }
 

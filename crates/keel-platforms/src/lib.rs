@@ -7,8 +7,10 @@
 //! - [`telegram`]: the Telegram Bot API.
 //! - [`vk`]: the VK API (communities and their walls).
 //! - [`instagram`]: the Instagram Graph API (the account and its publishing quota).
+//! - [`meta`]: the Meta Marketing API (an ad account, campaign insights, report runs).
 //! - [`yandex_direct`]: the Yandex Direct Reports service (offline reports, TSV).
 //! - [`amocrm`]: the amoCRM API v4 (leads, pipelines, OAuth refresh).
+//! - [`bitrix24`]: Bitrix24 REST through an inbound webhook (`crm.deal.list`).
 //! - [`pace`]: per-connection request rates and patience with "slow down" answers.
 //!
 //! Another platform (VK, Instagram, …) is another module beside it: its objects, a client made
@@ -18,9 +20,11 @@
 #![forbid(unsafe_code)]
 
 pub mod amocrm;
+pub mod bitrix24;
 mod failure;
 mod http;
 pub mod instagram;
+pub mod meta;
 pub mod pace;
 pub mod telegram;
 pub mod vk;

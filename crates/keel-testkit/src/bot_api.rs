@@ -8,7 +8,8 @@
 //! username}`; files come as `multipart/form-data` (recorded as `{"file_name", "size"}`); a caption
 //! over 1 024 characters is 400 "Bad Request: message caption is too long". Scripted answers
 //! reproduce 429 with `parameters.retry_after`, 401 Unauthorized (revoked token) and 403
-//! Forbidden (bot removed from the channel).
+//! Forbidden (bot removed from the channel). `getChatMemberCount` answers the channel's
+//! subscribers ([`BotServer::member_count`]) as the bare Integer `result` the Bot API gives.
 
 use axum::Json;
 use axum::extract::{FromRequest, Multipart, Path, Request, State};
@@ -42,6 +43,8 @@ pub struct BotServer {
     /// How long to hold each call to a method before answering (a slow server).
     pub holds: Arc<Mutex<HashMap<String, Duration>>>,
     next_message_id: Arc<Mutex<i64>>,
+    /// The channels' subscribers, as `getChatMemberCount` answers them (an Integer).
+    pub member_count: Arc<Mutex<i64>>,
     /// Where it listens, e.g. `http://127.0.0.1:40123`.
     pub url: String,
 }
@@ -196,6 +199,10 @@ async fn answer(
                 json!({"id": id, "type": "channel", "title": "Coffee House news", "username": username,
                                               "accent_color_id": 1, "max_reaction_count": 11})
             }
+            None => return not_found_chat(),
+        },
+        "getChatMemberCount" => match channel(&body["chat_id"]) {
+            Some(_) => json!(*server.member_count.lock().unwrap()),
             None => return not_found_chat(),
         },
         "getChatMember" => match channel(&body["chat_id"]) {

@@ -30,6 +30,22 @@
 //!   newest first: `{"data": [{"id", "caption", "timestamp": "2026-12-04T08:15:00+0000",
 //!   "permalink"}], "paging": {"cursors": {"before", "after"}}}`.
 //!
+//! Statistics (what a pull calls; the IG User Media, IG Media Insights and Refresh Access Token
+//! references):
+//! - `GET /{ig-user-id}/media?fields=…&limit=N[&after=CURSOR]` over the seeded media
+//!   ([`InstagramServer::seed_media`]), newest first, `limit` a page (25 by default, at most
+//!   100): `{"data": [...], "paging": {"cursors": {"before", "after"}, "next"}}` with `next`
+//!   (a full URL) only when a further page is — as Graph API cursor paging documents it; the
+//!   cursors are opaque strings. [`InstagramServer::fail_list_after`] makes a later page an error;
+//! - `GET /{media-id}/insights?metric=views,reach,likes,comments,shares,saved` →
+//!   `{"data": [{"name", "period": "lifetime", "values": [{"value"}], "title", "description",
+//!   "id"}]}`; a media without insights answers `{"data": []}`; asking for `impressions` (gone
+//!   since v22) is error 100 naming the metrics that are allowed;
+//! - `GET /{ig-user-id}?fields=followers_count` → `{"followers_count", "id"}`;
+//! - `GET /refresh_access_token?grant_type=ig_refresh_token&access_token=…` → a new long-lived
+//!   token `{"access_token", "token_type": "bearer", "expires_in": 5184000}`; the old one keeps
+//!   working until its own expiry.
+//!
 //! Errors are 4xx with `{"error": {"message", "type", "code", "error_subcode", "is_transient",
 //! "error_user_title", "error_user_msg", "fbtrace_id"}}`; an unknown or revoked token is HTTP 400
 //! code 190 `OAuthException` "Invalid OAuth access token - Cannot parse access token". Tests
@@ -88,6 +104,26 @@ pub struct PublishedMedia {
     pub images: usize,
 }
 
+/// A media of the account with its statistics, served by `/media` and `/insights`.
+#[derive(Debug, Clone, Default)]
+pub struct SeededMedia {
+    pub id: String,
+    /// Unix seconds.
+    pub timestamp: i64,
+    /// `IMAGE`, `VIDEO`, `CAROUSEL_ALBUM`.
+    pub media_type: String,
+    /// `FEED`, `REELS`.
+    pub product_type: String,
+    pub caption: String,
+    pub like_count: i64,
+    pub comments_count: i64,
+    /// `views, reach, likes, comments, shares, saved`; `None`: no insights (`{"data": []}`).
+    pub insights: Option<[i64; 6]>,
+}
+
+/// The insights metrics in the order of [`SeededMedia::insights`].
+pub const METRICS: [&str; 6] = ["views", "reach", "likes", "comments", "shares", "saved"];
+
 /// One call: the endpoint and its fields (the token left out).
 pub type Call = (String, HashMap<String, String>);
 
@@ -111,6 +147,13 @@ pub struct InstagramServer {
     pub script: Arc<Mutex<Script>>,
     pub holds: Arc<Mutex<HashMap<String, Duration>>>,
     pub revoked: Arc<Mutex<Vec<String>>>,
+    /// The account's media for pulls, newest first once seeded.
+    pub media: Arc<Mutex<Vec<SeededMedia>>>,
+    pub followers: Arc<Mutex<i64>>,
+    /// Tokens handed out by `refresh_access_token` (accepted beside [`TOKEN`]).
+    pub refreshed: Arc<Mutex<Vec<String>>>,
+    /// After this many `/media` pages answered, the next answers this (status, body).
+    fail_list: Arc<Mutex<Option<(usize, u16, Value)>>>,
     next_id: Arc<Mutex<u64>>,
     pub url: String,
 }
@@ -126,7 +169,9 @@ impl InstagramServer {
         };
         let app = axum::Router::new()
             .route("/me", get(me))
+            .route("/refresh_access_token", get(refresh_token))
             .route("/{id}", get(node))
+            .route("/{id}/insights", get(insights))
             .route("/{user}/content_publishing_limit", get(limit))
             .route("/{user}/media", post(create_container).get(list_media))
             .route("/{user}/media_publish", post(media_publish))
@@ -148,6 +193,22 @@ impl InstagramServer {
     /// Holds the answer of `endpoint` (after its effect) this long.
     pub fn hold(&self, endpoint: &str, duration: Duration) {
         self.holds.lock().unwrap().insert(endpoint.into(), duration);
+    }
+
+    /// The media a pull reads (any order; served newest first).
+    pub fn seed_media(&self, mut media: Vec<SeededMedia>) {
+        media.sort_by(|a, b| b.timestamp.cmp(&a.timestamp).then(b.id.cmp(&a.id)));
+        *self.media.lock().unwrap() = media;
+    }
+
+    pub fn set_followers(&self, followers: i64) {
+        *self.followers.lock().unwrap() = followers;
+    }
+
+    /// After `pages` pages of `/media` are answered, the next answers `status` with `body`
+    /// (once).
+    pub fn fail_list_after(&self, pages: usize, status: u16, body: Value) {
+        *self.fail_list.lock().unwrap() = Some((pages, status, body));
     }
 
     pub fn revoke(&self, token: &str) {
@@ -190,7 +251,8 @@ impl InstagramServer {
 
     fn token_ok(&self, fields: &HashMap<String, String>) -> bool {
         let token = fields.get("access_token").map(String::as_str).unwrap_or("");
-        token == TOKEN && !self.revoked.lock().unwrap().iter().any(|t| t == token)
+        (token == TOKEN || self.refreshed.lock().unwrap().iter().any(|t| t == token))
+            && !self.revoked.lock().unwrap().iter().any(|t| t == token)
     }
 
     async fn held(&self, endpoint: &str) {
@@ -411,6 +473,8 @@ async fn node(
     let fields = q.get("fields").cloned().unwrap_or_default();
     let endpoint = if fields.contains("permalink") {
         "permalink"
+    } else if fields.contains("followers_count") {
+        "followers_count"
     } else {
         "status"
     };
@@ -420,6 +484,13 @@ async fn node(
     }
     if let Some(answer) = server.scripted(endpoint) {
         return answer;
+    }
+    if endpoint == "followers_count" {
+        if id != USER_ID {
+            return unsupported_get();
+        }
+        let followers = *server.followers.lock().unwrap();
+        return (StatusCode::OK, Json(json!({"followers_count": followers, "id": id})));
     }
     if let Some(media) = server.published.lock().unwrap().iter().find(|m| m.id == id) {
         return (
@@ -516,6 +587,9 @@ async fn list_media(
     if let Some(answer) = server.scripted("list") {
         return answer;
     }
+    if !server.media.lock().unwrap().is_empty() {
+        return media_page(&server, &user, &q);
+    }
     let published = server.published.lock().unwrap();
     let data: Vec<Value> = published
         .iter()
@@ -527,5 +601,148 @@ async fn list_media(
     (
         StatusCode::OK,
         Json(json!({"data": data, "paging": {"cursors": {"before": "QVFIUmJl", "after": "QVFIUmFm"}}})),
+    )
+}
+
+/// Opaque cursors, as Graph API gives them: the index of a media in the list.
+fn cursor(index: usize) -> String {
+    format!("QVFIU{index:08x}")
+}
+
+fn uncursor(cursor: &str) -> Option<usize> {
+    usize::from_str_radix(cursor.strip_prefix("QVFIU")?, 16).ok()
+}
+
+/// A page of the seeded media after the cursor.
+fn media_page(server: &InstagramServer, user: &str, q: &HashMap<String, String>) -> Answer {
+    if user != USER_ID {
+        return unsupported_get();
+    }
+    let answered = server.calls_to("list").len() - 1;
+    {
+        let mut fail = server.fail_list.lock().unwrap();
+        if let Some((pages, status, body)) = fail.clone()
+            && answered >= pages
+        {
+            *fail = None;
+            return (
+                StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST),
+                Json(body),
+            );
+        }
+    }
+    let limit: usize = q.get("limit").and_then(|l| l.parse().ok()).unwrap_or(25).clamp(1, 100);
+    let start = match q.get("after") {
+        Some(after) => match uncursor(after) {
+            Some(i) => i + 1,
+            None => return graph_error(100, None, "Invalid parameter", Some("The cursor is not valid.")),
+        },
+        None => 0,
+    };
+    let media = server.media.lock().unwrap();
+    let fields: Vec<&str> = q
+        .get("fields")
+        .map(|f| f.split(',').collect())
+        .unwrap_or_else(|| vec!["id"]);
+    let end = (start + limit).min(media.len());
+    let data: Vec<Value> = media
+        .get(start..end)
+        .unwrap_or_default()
+        .iter()
+        .map(|m| {
+            let timestamp = chrono::DateTime::from_timestamp(m.timestamp, 0)
+                .unwrap()
+                .format("%Y-%m-%dT%H:%M:%S%z")
+                .to_string();
+            let all = json!({
+                "id": m.id, "caption": m.caption, "media_type": m.media_type,
+                "media_product_type": m.product_type, "timestamp": timestamp,
+                "permalink": format!("https://www.instagram.com/p/M{}/", m.id),
+                "like_count": m.like_count, "comments_count": m.comments_count,
+            });
+            // Only the fields asked for, and always the id.
+            let mut out = json!({"id": m.id});
+            for f in &fields {
+                if let Some(v) = all.get(*f) {
+                    out[*f] = v.clone();
+                }
+            }
+            out
+        })
+        .collect();
+    let mut paging = json!({});
+    if end > start {
+        paging["cursors"] = json!({"before": cursor(start), "after": cursor(end - 1)});
+    }
+    if end < media.len() {
+        paging["next"] = json!(format!(
+            "{}/{user}/media?fields={}&limit={limit}&after={}",
+            server.url,
+            fields.join(","),
+            cursor(end - 1)
+        ));
+    }
+    (StatusCode::OK, Json(json!({"data": data, "paging": paging})))
+}
+
+async fn insights(
+    State(server): State<InstagramServer>,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Answer {
+    server.record("insights", &q);
+    if !server.token_ok(&q) {
+        return oauth_error();
+    }
+    if let Some(answer) = server.scripted("insights") {
+        return answer;
+    }
+    let asked: Vec<String> = q
+        .get("metric")
+        .map(|m| m.split(',').map(str::to_owned).collect())
+        .unwrap_or_default();
+    if let Some(bad) = asked.iter().find(|m| !METRICS.contains(&m.as_str())) {
+        return graph_error(
+            100,
+            None,
+            &format!(
+                "(#100) metric[{}] must be one of the following values: {}",
+                asked.iter().position(|m| m == bad).unwrap_or(0),
+                METRICS.join(", ")
+            ),
+            None,
+        );
+    }
+    let media = server.media.lock().unwrap();
+    let Some(m) = media.iter().find(|m| m.id == id) else {
+        return unsupported_get();
+    };
+    let data: Vec<Value> = match m.insights {
+        None => vec![],
+        Some(values) => asked
+            .iter()
+            .map(|name| {
+                let i = METRICS.iter().position(|m| m == name).unwrap();
+                json!({"name": name, "period": "lifetime", "values": [{"value": values[i]}],
+                       "title": name, "description": name, "id": format!("{id}/insights/{name}/lifetime")})
+            })
+            .collect(),
+    };
+    (StatusCode::OK, Json(json!({ "data": data })))
+}
+
+async fn refresh_token(State(server): State<InstagramServer>, Query(q): Query<HashMap<String, String>>) -> Answer {
+    server.record("refresh", &q);
+    if !server.token_ok(&q) {
+        return oauth_error();
+    }
+    if q.get("grant_type").map(String::as_str) != Some("ig_refresh_token") {
+        return graph_error(100, None, "Unsupported grant_type", None);
+    }
+    let token = format!("IGAArefreshed-{}", server.next_id());
+    server.refreshed.lock().unwrap().push(token.clone());
+    (
+        StatusCode::OK,
+        Json(json!({"access_token": token, "token_type": "bearer", "expires_in": 5_184_000})),
     )
 }

@@ -8,16 +8,20 @@
 //! - [`bot_api`]: a local Telegram Bot API server answering with the documented shapes;
 //! - [`vk_api`]: a local VK API server (methods, photo upload, errors as HTTP 200);
 //! - [`yandex_direct_api`], [`amocrm_api`]: local Yandex Direct Reports and amoCRM servers;
+//! - [`instagram_api`], [`meta_ads_api`], [`bitrix24_api`]: local Instagram Graph API, Meta
+//!   Marketing API and Bitrix24 REST servers;
 //! - [`vk_schema`]: VK answers checked against the published API schema;
 //! - [`day_sums`]: day sums compared with a recount.
 
 #![forbid(unsafe_code)]
 
 pub mod amocrm_api;
+pub mod bitrix24_api;
 pub mod bot_api;
 pub mod day_sums;
 pub mod db;
 pub mod instagram_api;
+pub mod meta_ads_api;
 pub mod smtp;
 pub mod vk_api;
 pub mod vk_schema;

@@ -30,10 +30,14 @@ impl JobHandler for PullJob {
                     .and_then(|d| d.parse().ok())
                     .ok_or_else(|| format!("`{name}` is not a date"))
             };
+            let project = store
+                .project_by_id(connection.project())
+                .await
+                .map_err(|e| e.to_string())?;
             let request = SyncRequest {
                 from: date("from")?,
                 to: date("to")?,
-                today: as_of.date_naive(),
+                today: crate::pulls::zone_of(&project).day_of(as_of),
                 kind: job
                     .payload
                     .get("kind")

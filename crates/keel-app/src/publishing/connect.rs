@@ -14,7 +14,10 @@
 //! - amoCRM: the account at `account` (its own address) answers `/api/v4/account` to the
 //!   access token; a refresh token comes with the app's client id and secret, or not at all
 //!   (a long-lived token).
-//! - Meta Ads and Bitrix24: not connected by this version yet (pulls from them come later).
+//! - Meta Ads: the ad account `act_…` answers to the token (`GET /act_{id}`) and is active
+//!   (`account_status` 1).
+//! - Bitrix24: the inbound webhook (`secret.webhook_url`, `https://PORTAL/rest/<user>/<code>/`)
+//!   belongs to the portal `account` and may read the CRM (`scope` lists `crm`).
 
 use super::Platforms;
 use crate::access::ProjectAccess;
@@ -42,7 +45,6 @@ pub struct ConnectInput {
 pub enum Problem {
     NoSecretKey,
     UnknownPlatform(String),
-    NotYetSupported(String),
     MissingSecret(&'static str),
     BadAccount(ConnectionPlatform),
     VkIdToken,
@@ -63,6 +65,12 @@ pub enum Problem {
     AmocrmPartialRefresh,
     /// Yandex Direct: the token may not act for this advertiser.
     NotAdvertiser(String),
+    /// Meta: the ad account is not active (its `account_status`).
+    AdAccountInactive(String, i64),
+    /// Bitrix24: the webhook is not of this portal, or is not a webhook address.
+    BadWebhook,
+    /// Bitrix24: the webhook may not read the CRM.
+    NoCrmScope,
 }
 
 impl Problem {
@@ -77,10 +85,6 @@ impl Problem {
             Problem::UnknownPlatform(p) => pick(
                 format!("field `platform`: `{p}` is not one of vk, telegram, instagram, yandex_direct, meta_ads, amocrm, bitrix24"),
                 format!("поле `platform`: `{p}` — не одна из площадок vk, telegram, instagram, yandex_direct, meta_ads, amocrm, bitrix24"),
-            ),
-            Problem::NotYetSupported(p) => pick(
-                format!("{p} connections come in a later version; this one connects VK, Telegram, Instagram, Yandex Direct and amoCRM"),
-                format!("подключение {p} появится в следующей версии; эта подключает VK, Telegram, Instagram, Яндекс Директ и amoCRM"),
             ),
             Problem::MissingSecret(field) => pick(
                 format!("field `secret.{field}` is required"),
@@ -109,6 +113,26 @@ impl Problem {
             Problem::NotAdvertiser(login) => pick(
                 format!("the token's owner may not act for the advertiser {login}: check the login, or use a token of the agency that manages it"),
                 format!("владелец токена не может работать от имени рекламодателя {login}: проверьте логин или возьмите токен агентства, которое его ведёт"),
+            ),
+            Problem::BadAccount(ConnectionPlatform::MetaAds) => pick(
+                "field `account`: the Meta ad account's id, act_ and its number (e.g. act_1234567890 from Ads Manager)".into(),
+                "поле `account`: id рекламного аккаунта Meta, act_ и его номер (например, act_1234567890 из Ads Manager)".into(),
+            ),
+            Problem::AdAccountInactive(name, status) => pick(
+                format!("the ad account {name} is not active (Meta's account_status {status}): settle or reopen it in Ads Manager and connect again"),
+                format!("рекламный аккаунт {name} не активен (account_status {status} у Meta): оплатите или откройте его в Ads Manager и подключите снова"),
+            ),
+            Problem::BadAccount(ConnectionPlatform::Bitrix24) => pick(
+                "field `account`: the Bitrix24 portal's address, e.g. https://name.bitrix24.ru".into(),
+                "поле `account`: адрес портала Битрикс24, например https://name.bitrix24.ru".into(),
+            ),
+            Problem::BadWebhook => pick(
+                "field `secret.webhook_url`: the inbound webhook's address from the portal (Developer resources → Other → Inbound webhook), https://name.bitrix24.ru/rest/1/…/, on the portal named in `account`".into(),
+                "поле `secret.webhook_url`: адрес входящего вебхука портала (Разработчикам → Другое → Входящий вебхук), https://name.bitrix24.ru/rest/1/…/, на портале из поля `account`".into(),
+            ),
+            Problem::NoCrmScope => pick(
+                "the webhook may not read the CRM: edit it in the portal, tick the CRM (crm) right and save".into(),
+                "вебхук не может читать CRM: откройте его на портале, отметьте право CRM (crm) и сохраните".into(),
             ),
             Problem::BadAccount(_) => pick(
                 "field `account`: the account's id on the platform".into(),
@@ -208,7 +232,8 @@ pub async fn connect(
         ConnectionPlatform::Instagram => check_instagram(platforms, input).await?,
         ConnectionPlatform::YandexDirect => check_yandex_direct(platforms, input).await?,
         ConnectionPlatform::Amocrm => check_amocrm(platforms, input).await?,
-        other => return Err(refused(Problem::NotYetSupported(other.label().into()))),
+        ConnectionPlatform::MetaAds => check_meta(platforms, input).await?,
+        ConnectionPlatform::Bitrix24 => check_bitrix24(platforms, input).await?,
     };
     let secret = Secret(checked.secret.to_string());
     let connection = store
@@ -394,6 +419,83 @@ async fn check_instagram(platforms: &Platforms, input: &ConnectInput) -> AppResu
         name,
         secret: serde_json::json!({ "access_token": token }),
         hint: token,
+    })
+}
+
+/// The Meta Ads check (see the module docs).
+async fn check_meta(platforms: &Platforms, input: &ConnectInput) -> AppResult<Checked> {
+    use keel_platforms::meta::{MetaApi, MetaError};
+    let token =
+        secret_field(&input.secret, "access_token").ok_or_else(|| refused(Problem::MissingSecret("access_token")))?;
+    let number = input.account.trim().trim_start_matches("act_");
+    if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(refused(Problem::BadAccount(ConnectionPlatform::MetaAds)));
+    }
+    let account = format!("act_{number}");
+    let api = MetaApi::new(&platforms.meta_api_url, &token).with_timeout(platforms.timeout);
+    let meta = |e: MetaError| match (e.code(), e.failure()) {
+        (Some(190), _) => refused(Problem::TokenRejected(ConnectionPlatform::MetaAds)),
+        (Some(100), _) => refused(Problem::BadAccount(ConnectionPlatform::MetaAds)),
+        (Some(_), keel_platforms::Failure::Rejected { reason }) => {
+            refused(Problem::Refused(ConnectionPlatform::MetaAds, reason))
+        }
+        _ => refused(Problem::Unreachable(ConnectionPlatform::MetaAds, short(&e))),
+    };
+    let found = api.ad_account(&account).await.map_err(meta)?;
+    let name = found.name.clone().unwrap_or_else(|| account.clone());
+    if let Some(status) = found.account_status.filter(|s| *s != 1) {
+        return Err(refused(Problem::AdAccountInactive(name, status)));
+    }
+    Ok(Checked {
+        account: found.id,
+        name,
+        secret: serde_json::json!({ "access_token": token }),
+        hint: token,
+    })
+}
+
+/// The Bitrix24 check (see the module docs).
+async fn check_bitrix24(platforms: &Platforms, input: &ConnectInput) -> AppResult<Checked> {
+    use keel_platforms::bitrix24::BitrixApi;
+    let webhook =
+        secret_field(&input.secret, "webhook_url").ok_or_else(|| refused(Problem::MissingSecret("webhook_url")))?;
+    let web = url::Url::parse(&webhook)
+        .ok()
+        .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some() && u.path().starts_with("/rest/"))
+        .ok_or_else(|| refused(Problem::BadWebhook))?;
+    let portal = web.origin().ascii_serialization();
+    let account = match input.account.trim().trim_end_matches('/') {
+        "" => portal.clone(),
+        given => {
+            let parsed = url::Url::parse(given)
+                .ok()
+                .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some() && u.path() == "/")
+                .ok_or_else(|| refused(Problem::BadAccount(ConnectionPlatform::Bitrix24)))?;
+            if parsed.origin() != web.origin() {
+                return Err(refused(Problem::BadWebhook));
+            }
+            given.to_owned()
+        }
+    };
+    let api = BitrixApi::new(&webhook).with_timeout(platforms.timeout);
+    let scope = api.scope().await.map_err(|e| match (e.failure(), e.code()) {
+        (keel_platforms::Failure::Reconnect, Some("insufficient_scope" | "ACCESS_DENIED")) => {
+            refused(Problem::NoCrmScope)
+        }
+        (keel_platforms::Failure::Reconnect, _) => refused(Problem::TokenRejected(ConnectionPlatform::Bitrix24)),
+        (keel_platforms::Failure::Rejected { reason }, _) => {
+            refused(Problem::Refused(ConnectionPlatform::Bitrix24, reason))
+        }
+        _ => refused(Problem::Unreachable(ConnectionPlatform::Bitrix24, short(&e))),
+    })?;
+    if !scope.iter().any(|s| s == "crm") {
+        return Err(refused(Problem::NoCrmScope));
+    }
+    Ok(Checked {
+        name: web.host_str().unwrap_or_default().to_owned(),
+        account,
+        secret: serde_json::json!({ "webhook_url": webhook }),
+        hint: webhook.trim_end_matches('/').to_owned(),
     })
 }
 

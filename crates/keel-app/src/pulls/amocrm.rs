@@ -7,7 +7,7 @@
 //! is sealed and committed before the next call (a sync failing later cannot lose it).
 
 use super::PullCx;
-use super::run::{PullError, SyncRequest, day_start};
+use super::run::{PullError, SyncRequest};
 use keel_import::{Format, ImportOptions};
 use keel_platforms::amocrm::{AmocrmApi, AmocrmError, Tokens};
 use keel_platforms::{Pace, patiently};
@@ -71,8 +71,8 @@ pub async fn pull(cx: &mut PullCx<'_>, secret: Value, request: &SyncRequest) -> 
     let tokens: Tokens = serde_json::from_value(secret).map_err(|e| PullError::BadSecret(e.to_string()))?;
     let api = AmocrmApi::new(&cx.connection.account, &tokens.access_token).with_timeout(cx.platforms.timeout);
     let (from, until) = (
-        day_start(request.from),
-        day_start(request.to + chrono::Days::new(1)) - 1,
+        cx.day_start(request.from),
+        cx.day_start(request.to + chrono::Days::new(1)) - 1,
     );
     let first = api.leads_url(from, until);
     let mut answers: Vec<Value> = vec![];

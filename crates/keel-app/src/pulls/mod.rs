@@ -5,6 +5,9 @@
 //! same rows, and each batch is one import — one transaction, idempotent, all-or-nothing, in
 //! the imports log with the connection as its source. Followers become canonical `daily` rows.
 //!
+//! A sync's days (`from..=to`, and the day followers are counted for) are the project's local
+//! days, in its time zone.
+//!
 //! A batch is built whole before it is imported, so a failure in the middle of paging stores
 //! nothing of that batch. Every sync is recorded (`syncs`) with its counts or its error in
 //! words, and the connection's status follows: a refused token marks it "needs reconnecting".
@@ -12,11 +15,18 @@
 //! - [`vk`]: `wall.get` pages, `stats.getPostReach`, `groups.getById` `members_count`;
 //! - [`yandex_direct`]: the Reports service, offline;
 //! - [`amocrm`]: `/api/v4/leads` pages, refreshing the token mid-sync;
+//! - [`bitrix24`]: `crm.deal.list` through the webhook, 50 a page with `next`;
+//! - [`instagram`]: `/{ig-user-id}/media` pages, each media's `/insights`, `followers_count`,
+//!   refreshing the long-lived token before it expires;
+//! - [`meta_ads`]: campaign insights per day, paged, a report run for long ranges;
 //! - [`telegram`]: `getChatMemberCount` (the Bot API gives no views);
 //! - [`schedule`]: what is due when (recent posts hourly, the rest daily, a first backfill);
 //! - [`run`]: one sync of one connection, recorded.
 
 pub mod amocrm;
+pub mod bitrix24;
+pub mod instagram;
+pub mod meta_ads;
 pub mod run;
 pub mod schedule;
 pub mod telegram;
@@ -26,6 +36,7 @@ pub mod yandex_direct;
 pub use run::{PullError, SyncKind, SyncProgress, SyncRequest, sync_connection};
 pub use schedule::{PULL, plan_due};
 
+use keel_domain::local_days::LocalZone;
 use keel_import::{Format, ImportOptions, ImportSummary};
 use keel_store::Store;
 use keel_store::connections::Connection;
@@ -42,9 +53,16 @@ pub struct PullCx<'a> {
     pub actor: &'a str,
     pub counts: SyncCounts,
     pub progress: &'a SyncProgress<'a>,
+    /// The project's time zone: a sync's days are its local days.
+    pub zone: LocalZone,
 }
 
 impl PullCx<'_> {
+    /// Unix seconds at the start of the project's local `day`.
+    pub fn day_start(&self, day: chrono::NaiveDate) -> i64 {
+        self.zone.start_of(day).timestamp()
+    }
+
     /// The imports log's source of this connection's batches.
     pub fn source(&self) -> String {
         format!(
@@ -97,6 +115,11 @@ impl PullCx<'_> {
     }
 }
 
+/// The project's time zone (UTC when it names none Keel knows).
+pub fn zone_of(project: &Project) -> LocalZone {
+    LocalZone::or_utc(&project.time_zone)
+}
+
 /// A CSV cell, quoted when it needs to be.
 fn csv_cell(text: &str) -> String {
     if text.contains([',', '"', '\n', '\r']) {
@@ -124,7 +147,7 @@ pub async fn request_sync(
     if connection.project_id != access.project.id().0 {
         return Err(Refusal::NotFound.into());
     }
-    let today = keel_store::now().date_naive();
+    let today = zone_of(&access.project).day_of(keel_store::now());
     let to = to.unwrap_or(today);
     let first = store.last_good_sync(connection.id, &[]).await?.is_none();
     let days = if first {

@@ -40,7 +40,8 @@ impl SyncKind {
     }
 }
 
-/// What to pull: the days `from..=to` (UTC), and `today`, the day followers are counted for.
+/// What to pull: the days `from..=to` (the project's local days), and `today`, the local day
+/// followers are counted for.
 #[derive(Debug, Clone)]
 pub struct SyncRequest {
     pub from: NaiveDate,
@@ -65,8 +66,6 @@ pub enum PullError {
     NoSecretKey,
     /// The credentials did not open or lack a field.
     BadSecret(String),
-    /// This version does not pull from the platform.
-    NotSupported(ConnectionPlatform),
 }
 
 macro_rules! from_platform {
@@ -112,7 +111,6 @@ impl PullError {
             PullError::BadSecret(what) => {
                 format!("the stored credentials are not usable: {what}; reconnect the account")
             }
-            PullError::NotSupported(p) => format!("this version does not pull statistics from {}", p.label()),
         }
     }
 
@@ -160,6 +158,7 @@ pub async fn sync_connection(
         actor: &request.actor,
         counts: SyncCounts::default(),
         progress,
+        zone: super::zone_of(&project),
     };
     let outcome = pull(&mut cx, request).await;
     let counts = cx.counts;
@@ -203,7 +202,9 @@ async fn pull(cx: &mut PullCx<'_>, request: &SyncRequest) -> Result<(), PullErro
         ConnectionPlatform::YandexDirect => super::yandex_direct::pull(cx, &secret, request).await,
         ConnectionPlatform::Amocrm => super::amocrm::pull(cx, secret, request).await,
         ConnectionPlatform::Telegram => super::telegram::pull(cx, &secret, request).await,
-        other => Err(PullError::NotSupported(other)),
+        ConnectionPlatform::Instagram => super::instagram::pull(cx, &secret, request).await,
+        ConnectionPlatform::MetaAds => super::meta_ads::pull(cx, &secret, request).await,
+        ConnectionPlatform::Bitrix24 => super::bitrix24::pull(cx, &secret, request).await,
     }
 }
 
@@ -214,9 +215,4 @@ pub(crate) fn secret_text(secret: &serde_json::Value, name: &str) -> Result<Stri
         .and_then(|v| v.as_str())
         .map(str::to_owned)
         .ok_or_else(|| PullError::BadSecret(format!("no `{name}`")))
-}
-
-/// Unix seconds at the start of `day` (UTC).
-pub(crate) fn day_start(day: NaiveDate) -> i64 {
-    day.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc().timestamp()
 }

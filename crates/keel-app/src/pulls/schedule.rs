@@ -60,7 +60,8 @@ pub async fn plan_due(store: &Store, as_of: DateTime<Utc>) -> StoreResult<usize>
         let Some((kind, days)) = due_kind(store, &connection, as_of).await? else {
             continue;
         };
-        let today = as_of.date_naive();
+        let project = store.project_by_id(connection.project()).await?;
+        let today = super::zone_of(&project).day_of(as_of);
         let payload = serde_json::json!({
             "connection_id": connection.id,
             "from": (today - chrono::Days::new(days)).to_string(),

@@ -8,7 +8,7 @@
 //! the day's follower count (a `daily` row).
 
 use super::PullCx;
-use super::run::{PullError, SyncRequest, day_start, secret_text};
+use super::run::{PullError, SyncRequest, secret_text};
 use keel_import::{Format, ImportOptions};
 use keel_platforms::vk::{AccessToken, REACH_BATCH, VkApi, WALL_PAGE};
 use keel_platforms::{Pace, patiently};
@@ -23,7 +23,10 @@ pub async fn pull(cx: &mut PullCx<'_>, secret: &Value, request: &SyncRequest) ->
         .map_err(|_| PullError::BadSecret("the account is not a VK community number".into()))?;
     let api = VkApi::new(&cx.platforms.vk_api_url, token).with_timeout(cx.platforms.timeout);
     let pace = Pace::per_second(cx.platforms.rates.vk);
-    let (from, until) = (day_start(request.from), day_start(request.to + chrono::Days::new(1)));
+    let (from, until) = (
+        cx.day_start(request.from),
+        cx.day_start(request.to + chrono::Days::new(1)),
+    );
 
     // The posts of the range, page by page; nothing is stored until every page is in. Each
     // answer is written out as it comes (a JSON array of answers), not held as a tree.

@@ -170,10 +170,10 @@ pub async fn connect(
     Extension(ctx): Extension<ProjectCtx>,
     CsrfForm(form): CsrfForm<ConnectForm>,
 ) -> Result<Response, WebError> {
-    let field = if form.platform == "telegram" {
-        "bot_token"
-    } else {
-        "access_token"
+    let field = match form.platform.as_str() {
+        "telegram" => "bot_token",
+        "bitrix24" => "webhook_url",
+        _ => "access_token",
     };
     let token = form.token.trim();
     let mut secret = if token.is_empty() {

@@ -45,7 +45,7 @@ pub async fn sync(
     }
     let from = super::data::parse_day("--from", from)?;
     let to = super::data::parse_day("--to", to)?;
-    let today = keel_store::now().date_naive();
+    let today = keel_app::pulls::zone_of(&project).day_of(keel_store::now());
     let mut failed = 0;
     for connection in &connections {
         let first = store.last_good_sync(connection.id, &[]).await?.is_none();

@@ -3,7 +3,9 @@
 //! connected and synced through the API and the job runner; the project's report shows ER,
 //! CPL and the funnel computed here, independently, from exactly what the servers served; a
 //! second sync changes nothing; a failure in the middle of paging stores nothing of that batch;
-//! an amoCRM refresh in the middle of a sync keeps the new refresh token.
+//! an amoCRM refresh in the middle of a sync keeps the new refresh token. Instagram (media
+//! pages, insights, followers, the long-lived token's refresh) and Telegram (subscribers) the
+//! same way.
 
 use crate::helpers::*;
 use crate::publishing::api;
@@ -11,6 +13,10 @@ use chrono::{Duration, NaiveDate, Utc};
 use keel_app::publishing::{Platforms, Rates};
 use keel_store::syncs::SyncRecord;
 use keel_testkit::amocrm_api::{self, AmocrmServer};
+use keel_testkit::bitrix24_api::Bitrix24Server;
+use keel_testkit::bot_api::{self, BotServer};
+use keel_testkit::instagram_api::{self, InstagramServer, SeededMedia};
+use keel_testkit::meta_ads_api::{self, MetaAdsServer, MetaRow};
 use keel_testkit::vk_api::{self, VkServer, WallPost};
 use keel_testkit::yandex_direct_api::{self, DirectRow, YandexDirectServer};
 use keel_web::{AppState, WebConfig};
@@ -24,6 +30,10 @@ struct Servers {
     vk: VkServer,
     direct: YandexDirectServer,
     amo: AmocrmServer,
+    ig: InstagramServer,
+    bot: BotServer,
+    meta: MetaAdsServer,
+    bx: Bitrix24Server,
 }
 
 /// Keel with an empty project `pulled` (agency lead `LEAD`) whose platforms are local servers.
@@ -32,10 +42,18 @@ async fn app_with_servers(backend: Backend, test: &str) -> Option<(TestApp, Serv
         vk: VkServer::start().await,
         direct: YandexDirectServer::start().await,
         amo: AmocrmServer::start().await,
+        ig: InstagramServer::start().await,
+        bot: BotServer::start().await.0,
+        meta: MetaAdsServer::start().await,
+        bx: Bitrix24Server::start().await,
     };
     let platforms = Platforms {
         vk_api_url: servers.vk.url.clone(),
         yandex_direct_api_url: servers.direct.url.clone(),
+        instagram_api_url: servers.ig.url.clone(),
+        telegram_api_url: servers.bot.url.clone(),
+        meta_api_url: servers.meta.url.clone(),
+        public_url: Some("http://keel.test".into()),
         key: Some(keel_store::sealing::SecretKey::generate()),
         timeout: std::time::Duration::from_secs(5),
         // VK and Yandex answer at once here; amoCRM keeps its own 7 a second (its server
@@ -43,6 +61,9 @@ async fn app_with_servers(backend: Backend, test: &str) -> Option<(TestApp, Serv
         rates: Rates {
             vk: 0.0,
             yandex_direct: 0.0,
+            instagram: 0.0,
+            meta: 0.0,
+            bitrix24: 0.0,
             ..Rates::default()
         },
         report_poll_cap: std::time::Duration::from_millis(20),
@@ -149,6 +170,90 @@ fn leads() -> Vec<Value> {
                 _ => (amocrm_api::STATUS_NEW, None),
             };
             AmocrmServer::lead(50_000 + i, status, 1000 + i * 10, created, closed)
+        })
+        .collect()
+}
+
+/// 130 media over the last 22 days (every tenth without insights: `{"data": []}`) and 10
+/// media 40–58 days back.
+fn media() -> Vec<SeededMedia> {
+    let today = day_start(today());
+    (0..140i64)
+        .map(|i| {
+            let timestamp = match i {
+                0..130 => today - 3600 - i * 4 * 3600,
+                _ => today - 40 * 86_400 - (i - 130) * 2 * 86_400,
+            };
+            let insights = (i % 10 != 3).then(|| [200 + i * 17, 150 + i * 13, (i * 5) % 40 + 2, i % 6, i % 3, i % 5]);
+            SeededMedia {
+                id: (17_950_000_000_000_000 + i).to_string(),
+                timestamp,
+                media_type: if i % 4 == 0 { "VIDEO" } else { "IMAGE" }.into(),
+                product_type: if i % 4 == 0 { "REELS" } else { "FEED" }.into(),
+                caption: format!("Кофе {i}"),
+                like_count: insights.map_or(i % 11 + 1, |v| v[2]),
+                comments_count: insights.map_or(i % 4, |v| v[3]),
+                insights,
+            }
+        })
+        .collect()
+}
+
+/// The interactions of a served media as Keel counts them (`likes + comments + shares +
+/// saves`; without insights, the media's own like and comment counts).
+fn media_interactions(m: &SeededMedia) -> i64 {
+    match m.insights {
+        Some([_, _, likes, comments, shares, saved]) => likes + comments + shares + saved,
+        None => m.like_count + m.comments_count,
+    }
+}
+
+/// Five campaigns a day over the last 60 days; leads on most days, none on some.
+fn meta_rows() -> Vec<MetaRow> {
+    let mut rows = vec![];
+    for d in 0..60i64 {
+        for c in 0..5i64 {
+            rows.push(MetaRow {
+                date: today() - chrono::Days::new(d as u64),
+                campaign_id: format!("2385{c:08}"),
+                campaign: format!("Кампания {c}"),
+                spend_cents: 45_678 + d * 1_013 + c * 7_777,
+                impressions: 2_000 + d * 31 + c * 400,
+                clicks: 40 + (d * 3 + c) % 17,
+                leads: (d + c) % 4,
+                video_views: if c == 2 { 300 + d } else { 0 },
+            });
+        }
+    }
+    rows
+}
+
+/// 260 deals created over the last 26 days (every fifth won, every fifth lost, the rest open,
+/// in the first stage or a later one) and 20 last modified 50–69 days back.
+fn deals() -> Vec<Value> {
+    let today = day_start(today());
+    (0..280i64)
+        .map(|i| {
+            let created = match i {
+                0..260 => today - (i % 26) * 86_400 - 3600 * (i % 5 + 1),
+                _ => today - (50 + i - 260) * 86_400,
+            };
+            let (semantic, stage, closed) = match i % 5 {
+                0 => ("S", "WON", Some(created + 900)),
+                1 => ("F", "LOSE", Some(created + 900)),
+                2 => ("P", "PREPARATION", None),
+                _ => ("P", "NEW", None),
+            };
+            let modified = closed.unwrap_or(created + 60);
+            Bitrix24Server::deal(
+                90_000 + i,
+                semantic,
+                stage,
+                150_000 + i * 1_000,
+                created,
+                modified,
+                closed,
+            )
         })
         .collect()
 }
@@ -398,5 +503,268 @@ on_both_backends! {
         let record = sync_via_api(&app, &platforms, amo, range).await;
         assert_eq!(record.state, "done", "{record:?}");
         assert_eq!((record.stored, record.replaced), (0, 0), "{record:?}");
+    }
+
+    async fn an_instagram_sync_stores_the_media_of_the_range_with_their_insights_and_the_followers(backend) {
+        let Some((app, s, platforms)) = app_with_servers(backend, "pulls_instagram").await else { return };
+        s.ig.seed_media(media());
+        s.ig.set_followers(7_300);
+        let lead = app.token(LEAD).await;
+        let ig = connect(&app, &lead, json!({"platform": "instagram", "account": instagram_api::USER_ID,
+            "secret": {"access_token": instagram_api::TOKEN}})).await;
+        let range = json!({"from": (today() - chrono::Days::new(50)).to_string(), "to": today().to_string()});
+
+        let record = sync_via_api(&app, &platforms, ig, range.clone()).await;
+        assert_eq!(record.state, "done", "{record:?}");
+        // 130 media of the last 22 days and 6 of the older ones (40–50 days back) are
+        // in the range; paging (50 a page) stops at the page holding the first older media.
+        let served = media();
+        let from = day_start(today() - chrono::Days::new(50));
+        let in_range: Vec<&SeededMedia> = served.iter().filter(|m| m.timestamp >= from).collect();
+        assert_eq!(in_range.len(), 136);
+        assert_eq!(record.stored, 136 + 1, "{record:?}");
+        let pages = s.ig.calls_to("list");
+        assert_eq!(pages.len(), 3, "{pages:?}");
+        assert!(!pages[0].contains_key("after") && pages[1].contains_key("after"));
+        let insights = s.ig.calls_to("insights");
+        assert_eq!(insights.len(), 136);
+        assert!(insights.iter().all(|q| q["metric"] == "views,reach,likes,comments,shares,saved"));
+
+        // The token was refreshed (its expiry was not known) and stored with its expiry.
+        assert_eq!(s.ig.calls_to("refresh").len(), 1);
+        let connection = app.store.connection(ig).await.unwrap().unwrap();
+        let secret = app.store.connection_secret(platforms.key.as_ref().unwrap(), &connection).await.unwrap();
+        let stored: Value = serde_json::from_str(&secret.0).unwrap();
+        let fresh = s.ig.refreshed.lock().unwrap()[0].clone();
+        assert_eq!(stored["access_token"], fresh.as_str());
+        let expires: chrono::DateTime<Utc> = stored["expires_at"].as_str().unwrap().parse().unwrap();
+        assert!((expires - Utc::now() - Duration::seconds(5_184_000)).num_seconds().abs() < 60, "{expires}");
+
+        // The report of the last 29 days, against a computation from the served media.
+        let (rfrom, rto) = (today() - chrono::Days::new(28), today());
+        let (status, report) = api(&app, &lead, "GET", &format!("/api/v1/projects/pulled/report?from={rfrom}&to={rto}"), None).await;
+        assert_eq!(status, StatusCode::OK, "{report}");
+        let period: Vec<&SeededMedia> = served.iter().filter(|m| m.timestamp >= day_start(rfrom)).collect();
+        let sum_i: i64 = period.iter().map(|m| media_interactions(m)).sum();
+        let with_reach: Vec<&&SeededMedia> = period.iter().filter(|m| m.insights.is_some()).collect();
+        let reach_i: i64 = with_reach.iter().map(|m| media_interactions(m)).sum();
+        let sum_reach: i64 = with_reach.iter().map(|m| m.insights.unwrap()[1]).sum();
+        let account = report["accounts"].as_array().unwrap().iter()
+            .find(|a| a["platform"] == "instagram" && a["account"] == instagram_api::USER_ID)
+            .unwrap_or_else(|| panic!("the Instagram account in {}", report["accounts"]));
+        assert_eq!(account["posts"], period.len() as i64);
+        assert_eq!(account["interactions"], sum_i);
+        assert_eq!(account["followers_end"], 7_300);
+        close(&account["err_reach"], reach_i as f64 / sum_reach as f64 * 100.0, "ERR");
+
+        // A second sync changes nothing, and the token (60 days ahead) is not refreshed again.
+        let again = sync_via_api(&app, &platforms, ig, range.clone()).await;
+        assert_eq!(again.state, "done", "{again:?}");
+        assert_eq!((again.stored, again.replaced, again.unchanged), (0, 0, 137), "{again:?}");
+        assert_eq!(s.ig.calls_to("refresh").len(), 1);
+    }
+
+    async fn an_instagram_failure_in_the_middle_of_paging_stores_nothing_of_that_batch(backend) {
+        let Some((app, s, platforms)) = app_with_servers(backend, "pulls_instagram_mid_page").await else { return };
+        s.ig.seed_media(media());
+        s.ig.set_followers(7_300);
+        let lead = app.token(LEAD).await;
+        let ig = connect(&app, &lead, json!({"platform": "instagram", "account": instagram_api::USER_ID,
+            "secret": {"access_token": instagram_api::TOKEN}})).await;
+        let range = json!({"from": (today() - chrono::Days::new(90)).to_string(), "to": today().to_string()});
+        // The second page is Graph API's "unknown error" (code 1, not transient).
+        s.ig.fail_list_after(1, 500, json!({"error": {"message": "An unknown error has occurred.",
+            "type": "OAuthException", "code": 1, "is_transient": false, "fbtrace_id": "AbC"}}));
+        let record = sync_via_api(&app, &platforms, ig, range.clone()).await;
+        assert_eq!(record.state, "failed", "{record:?}");
+        assert_eq!(record.stored, 0);
+        let error = record.error.clone().unwrap();
+        assert!(error.contains("nothing of this batch was stored") && error.contains("An unknown error"), "{error}");
+        let project = app.store.project_by_slug(app.store.default_org().await.unwrap().id(), "pulled").await.unwrap().unwrap();
+        assert!(app.store.recent_imports(&project, 10).await.unwrap().is_empty(), "nothing imported");
+        assert!(s.ig.calls_to("insights").is_empty(), "no insights before every page is in");
+
+        let record = sync_via_api(&app, &platforms, ig, range).await;
+        assert_eq!((record.state.as_str(), record.stored), ("done", 141), "{record:?}");
+        assert_eq!(app.store.connection(ig).await.unwrap().unwrap().status, "ok");
+    }
+
+    async fn a_telegram_sync_stores_the_subscribers_as_the_days_followers(backend) {
+        let Some((app, s, platforms)) = app_with_servers(backend, "pulls_telegram").await else { return };
+        *s.bot.member_count.lock().unwrap() = 12_345;
+        let lead = app.token(LEAD).await;
+        let tg = connect(&app, &lead, json!({"platform": "telegram", "account": bot_api::CHANNEL,
+            "secret": {"bot_token": bot_api::TOKEN}})).await;
+        let range = json!({"from": (today() - chrono::Days::new(7)).to_string(), "to": today().to_string()});
+        let record = sync_via_api(&app, &platforms, tg, range.clone()).await;
+        assert_eq!((record.state.as_str(), record.stored), ("done", 1), "{record:?}");
+        let asked = s.bot.calls_to("getChatMemberCount");
+        assert_eq!(asked.len(), 1);
+        assert_eq!(asked[0]["chat_id"], bot_api::CHANNEL_ID, "{asked:?}");
+
+        let (status, report) = api(&app, &lead, "GET",
+            &format!("/api/v1/projects/pulled/report?from={}&to={}", today() - chrono::Days::new(7), today()), None).await;
+        assert_eq!(status, StatusCode::OK, "{report}");
+        let channel = bot_api::CHANNEL_ID.to_string();
+        let account = report["accounts"].as_array().unwrap().iter()
+            .find(|a| a["platform"] == "telegram" && a["account"].as_str() == Some(channel.as_str()))
+            .unwrap_or_else(|| panic!("the channel in {}", report["accounts"]));
+        assert_eq!(account["followers_end"], 12_345);
+
+        // The same count again changes nothing; a new count replaces the day's row.
+        let again = sync_via_api(&app, &platforms, tg, range.clone()).await;
+        assert_eq!((again.stored, again.replaced, again.unchanged), (0, 0, 1), "{again:?}");
+        *s.bot.member_count.lock().unwrap() = 12_400;
+        let changed = sync_via_api(&app, &platforms, tg, range).await;
+        assert_eq!((changed.stored, changed.replaced), (0, 1), "{changed:?}");
+    }
+
+    async fn a_meta_ads_sync_stores_the_campaigns_days_read_at_once_or_through_a_report_run(backend) {
+        let Some((app, s, platforms)) = app_with_servers(backend, "pulls_meta").await else { return };
+        s.meta.seed(meta_rows());
+        let lead = app.token(LEAD).await;
+        // The connect check: a wrong token and an unknown account are told in words.
+        let (status, body) = api(&app, &lead, "POST", "/api/v1/projects/pulled/connections", Some(json!({"platform": "meta_ads",
+            "account": meta_ads_api::ACCOUNT, "secret": {"access_token": "EAA-wrong"}}))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(body["error"].as_str().unwrap().contains("did not accept the token"), "{body}");
+        let (status, body) = api(&app, &lead, "POST", "/api/v1/projects/pulled/connections", Some(json!({"platform": "meta_ads",
+            "account": "act_42", "secret": {"access_token": meta_ads_api::TOKEN}}))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(body["error"].as_str().unwrap().contains("act_"), "{body}");
+        let meta = connect(&app, &lead, json!({"platform": "meta_ads", "account": meta_ads_api::ACCOUNT,
+            "secret": {"access_token": meta_ads_api::TOKEN}})).await;
+        let month = json!({"from": (today() - chrono::Days::new(29)).to_string(), "to": today().to_string()});
+
+        // The second page fails (code 1, not transient): nothing of the batch is stored.
+        s.meta.fail_page_after(1, 500, json!({"error": {"message": "An unknown error has occurred.",
+            "type": "OAuthException", "code": 1, "is_transient": false, "fbtrace_id": "AbC"}}));
+        let record = sync_via_api(&app, &platforms, meta, month.clone()).await;
+        assert_eq!((record.state.as_str(), record.stored), ("failed", 0), "{record:?}");
+        let project = app.store.project_by_slug(app.store.default_org().await.unwrap().id(), "pulled").await.unwrap().unwrap();
+        assert!(app.store.recent_imports(&project, 10).await.unwrap().is_empty(), "nothing imported");
+
+        // 30 days at once: 150 rows, two pages of 100, no report run.
+        let record = sync_via_api(&app, &platforms, meta, month.clone()).await;
+        assert_eq!((record.state.as_str(), record.stored), ("done", 150), "{record:?}");
+        assert!(s.meta.calls_to("start run").is_empty());
+        let pages = s.meta.calls_to("insights");
+        assert_eq!(pages.len(), 2 + 2, "the failed sync's two pages and two more");
+        assert!(pages.iter().all(|q| q["level"] == "campaign" && q["time_increment"] == "1"), "{pages:?}");
+
+        // The report of the 30 days, against a computation from the served rows.
+        let (from, to) = (today() - chrono::Days::new(29), today());
+        let (status, report) = api(&app, &lead, "GET", &format!("/api/v1/projects/pulled/report?from={from}&to={to}"), None).await;
+        assert_eq!(status, StatusCode::OK, "{report}");
+        let served: Vec<MetaRow> = meta_rows().into_iter().filter(|r| r.date >= from).collect();
+        let spend: f64 = served.iter().map(|r| r.spend_cents as f64 / 100.0).sum();
+        let leads: i64 = served.iter().map(|r| r.leads).sum();
+        let clicks: i64 = served.iter().map(|r| r.clicks).sum();
+        let impressions: i64 = served.iter().map(|r| r.impressions).sum();
+        close(&report["ads"]["spend"], spend, "spend");
+        assert_eq!(report["ads"]["leads"], leads, "lead and lead_grouped are the same leads, counted once");
+        assert_eq!(report["ads"]["clicks"], clicks);
+        close(&report["ads"]["cpl"], spend / leads as f64, "CPL");
+        close(&report["ads"]["ctr"], clicks as f64 / impressions as f64 * 100.0, "CTR");
+
+        // 90 days: a report run, polled until completed, its 300 rows in three pages.
+        let quarter = json!({"from": (today() - chrono::Days::new(89)).to_string(), "to": today().to_string()});
+        let record = sync_via_api(&app, &platforms, meta, quarter.clone()).await;
+        assert_eq!(record.state, "done", "{record:?}");
+        assert_eq!((record.stored, record.replaced, record.unchanged), (150, 0, 150), "{record:?}");
+        assert_eq!(s.meta.calls_to("start run").len(), 1);
+        assert_eq!(s.meta.calls_to("run status").len(), 4, "not started, running twice, completed");
+        assert_eq!(s.meta.calls_to("run insights").len(), 3);
+
+        // Again: nothing changes.
+        let again = sync_via_api(&app, &platforms, meta, quarter).await;
+        assert_eq!((again.state.as_str(), again.stored, again.replaced, again.unchanged), ("done", 0, 0, 300), "{again:?}");
+    }
+
+    async fn a_bitrix24_sync_stores_the_deals_page_by_page_and_waits_out_the_query_limit(backend) {
+        let Some((app, s, platforms)) = app_with_servers(backend, "pulls_bitrix").await else { return };
+        s.bx.seed(deals());
+        let lead = app.token(LEAD).await;
+        // The connect check: a deleted webhook, and a webhook of another portal.
+        let (status, body) = api(&app, &lead, "POST", "/api/v1/projects/pulled/connections", Some(json!({"platform": "bitrix24",
+            "account": s.bx.url, "secret": {"webhook_url": format!("{}/rest/1/deleted/", s.bx.url)}}))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(body["error"].as_str().unwrap().contains("did not accept the token"), "{body}");
+        let (status, body) = api(&app, &lead, "POST", "/api/v1/projects/pulled/connections", Some(json!({"platform": "bitrix24",
+            "account": "https://other.bitrix24.ru", "secret": {"webhook_url": s.bx.webhook()}}))).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert!(body["error"].as_str().unwrap().contains("webhook"), "{body}");
+        let bx = connect(&app, &lead, json!({"platform": "bitrix24", "account": s.bx.url,
+            "secret": {"webhook_url": s.bx.webhook()}})).await;
+        let range = json!({"from": (today() - chrono::Days::new(30)).to_string(), "to": today().to_string()});
+
+        // The third page fails with a 500: no deal is stored.
+        s.bx.fail_page_after(2);
+        let record = sync_via_api(&app, &platforms, bx, range.clone()).await;
+        assert_eq!((record.state.as_str(), record.stored), ("failed", 0), "{record:?}");
+        let project = app.store.project_by_slug(app.store.default_org().await.unwrap().id(), "pulled").await.unwrap().unwrap();
+        assert!(app.store.recent_imports(&project, 10).await.unwrap().is_empty(), "nothing imported");
+
+        s.bx.lists.lock().unwrap().clear();
+        let record = sync_via_api(&app, &platforms, bx, range.clone()).await;
+        assert_eq!((record.state.as_str(), record.stored), ("done", 260), "{record:?}");
+        let lists = s.bx.lists.lock().unwrap().clone();
+        let starts: Vec<u64> = lists.iter().map(|b| b["start"].as_u64().unwrap()).collect();
+        assert_eq!(starts, vec![0, 50, 100, 150, 200, 250], "50 a page, following next");
+
+        // The funnel of the last 26 days, against a computation from the served deals.
+        let (from, to) = (today() - chrono::Days::new(26), today());
+        let (status, report) = api(&app, &lead, "GET", &format!("/api/v1/projects/pulled/report?from={from}&to={to}"), None).await;
+        assert_eq!(status, StatusCode::OK, "{report}");
+        let served = deals();
+        let created = |d: &Value| chrono::DateTime::parse_from_rfc3339(d["DATE_CREATE"].as_str().unwrap()).unwrap().timestamp();
+        let modified = |d: &Value| chrono::DateTime::parse_from_rfc3339(d["DATE_MODIFY"].as_str().unwrap()).unwrap().timestamp();
+        let pulled: Vec<&Value> = served.iter().filter(|d| modified(d) >= day_start(today() - chrono::Days::new(30))).collect();
+        let period: Vec<&&Value> = pulled.iter().filter(|d| created(d) >= day_start(from)).collect();
+        let won = period.iter().filter(|d| d["STAGE_SEMANTIC_ID"] == "S").count();
+        let funnel = report["funnel"].as_array().unwrap();
+        let deals_stage = funnel.iter().find(|f| f["stage"] == "leads_to_deals").unwrap_or_else(|| panic!("{funnel:?}"));
+        assert_eq!(deals_stage["successes"], won as i64);
+        assert_eq!(deals_stage["trials"], period.len() as i64);
+        close(&deals_stage["conversion"], won as f64 / period.len() as f64 * 100.0, "deals → won");
+
+        // Again, with a portal whose bucket holds 4 requests: the 503s are waited out, and
+        // nothing changes.
+        *s.bx.bucket.lock().unwrap() = 4.0;
+        let again = sync_via_api(&app, &platforms, bx, range).await;
+        assert_eq!((again.state.as_str(), again.stored, again.replaced, again.unchanged), ("done", 0, 0, 260), "{again:?}");
+        assert!(*s.bx.throttled.lock().unwrap() > 0, "the bucket overflowed");
+    }
+
+    async fn a_syncs_days_are_the_projects_local_days(backend) {
+        let Some((app, s, platforms)) = app_with_servers(backend, "pulls_local_days").await else { return };
+        // UTC+14: its days start ten hours before UTC's, and its today is often UTC's tomorrow.
+        let zone = keel_domain::local_days::LocalZone::parse("Pacific/Kiritimati").unwrap();
+        let project = app.store.project_by_slug(app.store.default_org().await.unwrap().id(), "pulled").await.unwrap().unwrap();
+        app.store.set_project_time_zone(project.id(), zone.name()).await.unwrap();
+        let day = zone.today() - chrono::Days::new(2);
+        let (start, end) = (zone.start_of(day).timestamp(), zone.end_of(day).timestamp());
+        let post = |id: i64, date: i64| WallPost {
+            id, owner_id: -vk_api::GROUP_ID, from_group: true, text: format!("Пост {id}"), date,
+            likes: 3, comments: 1, reposts: 0, views: 50, reach_total: 40, reach_subscribers: 30,
+            ..Default::default()
+        };
+        // Local 23:30 the day before, 00:30 and 23:30 of the day, 00:30 the day after.
+        s.vk.seed_wall(vec![post(1, start - 1800), post(2, start + 1800), post(3, end - 1800), post(4, end + 1800)]);
+        s.vk.set_members(900);
+        let lead = app.token(LEAD).await;
+        let vk = connect(&app, &lead, json!({"platform": "vk", "account": vk_api::GROUP_ID.to_string(),
+            "secret": {"access_token": vk_api::TOKEN}})).await;
+
+        let record = sync_via_api(&app, &platforms, vk, json!({"from": day.to_string(), "to": day.to_string()})).await;
+        assert_eq!((record.state.as_str(), record.stored), ("done", 2 + 1), "{record:?}");
+        let reach = s.vk.calls_to("stats.getPostReach");
+        assert_eq!(reach.len(), 1);
+        assert_eq!(reach[0]["post_ids"], "3,2", "the posts of the local day (newest first), not of the UTC day");
+
+        // Without dates, a sync ends on the project's today.
+        let (status, queued) = api(&app, &lead, "POST", &format!("/api/v1/connections/{vk}/sync"), Some(json!({}))).await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{queued}");
+        assert_eq!(queued["to"], zone.today().to_string());
     }
 }
