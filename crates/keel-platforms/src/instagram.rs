@@ -24,13 +24,12 @@
 //! (60 days) is refreshed with `GET /refresh_access_token?grant_type=ig_refresh_token`
 //! (`{"access_token", "token_type", "expires_in"}`; only once it is 24 hours old).
 //!
-//! Errors come as a 4xx with `{"error": {"message", "type", "code", "error_subcode",
-//! "is_transient", "error_user_msg", "fbtrace_id"}}`; code 190 (`OAuthException`) is an invalid,
+//! Errors are the Graph API's (`crate::graph`); code 190 (`OAuthException`) is an invalid,
 //! expired or revoked token; 4, 17, 32 and 613 are rate limits; -1 and -2 (and anything marked
 //! `is_transient`) are passing server trouble; 9004 (subcode 2207052) is an image Meta could not
 //! download.
 
-use crate::failure::{Failure, PlatformError};
+use crate::graph::{self, GraphApi, GraphError};
 use crate::http::HttpClient;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -38,55 +37,8 @@ use std::time::Duration;
 
 pub const DEFAULT_API_URL: &str = "https://graph.instagram.com";
 
-#[derive(Debug, thiserror::Error)]
-pub enum InstagramError {
-    #[error("Instagram {what}: error {code}{}: {message}", subcode.map(|s| format!(" ({s})")).unwrap_or_default())]
-    Api {
-        what: &'static str,
-        code: i64,
-        subcode: Option<i64>,
-        transient: bool,
-        message: String,
-    },
-    #[error("Instagram {what}: {detail}")]
-    Transport { what: &'static str, detail: String },
-    #[error("Instagram {what}: unexpected answer: {detail}")]
-    Decode { what: &'static str, detail: String },
-}
-
-impl InstagramError {
-    pub fn code(&self) -> Option<i64> {
-        match self {
-            InstagramError::Api { code, .. } => Some(*code),
-            _ => None,
-        }
-    }
-}
-
-impl PlatformError for InstagramError {
-    fn failure(&self) -> Failure {
-        match self {
-            InstagramError::Api {
-                code,
-                message,
-                transient,
-                subcode,
-                ..
-            } => match *code {
-                190 => Failure::Reconnect,
-                4 | 17 | 32 | 613 | -1 | -2 => Failure::RetryLater { after: None },
-                // The account's 24-hour publishing limit is reached.
-                9 if *subcode == Some(2207042) => Failure::RetryLater { after: None },
-                _ if *transient => Failure::RetryLater { after: None },
-                1 | 2 => Failure::PlatformDown,
-                _ => Failure::Rejected {
-                    reason: message.clone(),
-                },
-            },
-            _ => Failure::PlatformDown,
-        }
-    }
-}
+/// Errors of the Instagram Graph API (see [`crate::graph`]).
+pub type InstagramError = GraphError;
 
 /// The account behind the token.
 #[derive(Debug, Clone, Deserialize)]
@@ -120,42 +72,6 @@ pub struct QuotaConfig {
 #[derive(Deserialize)]
 struct Data<T> {
     data: Vec<T>,
-}
-
-#[derive(Deserialize)]
-struct ErrorEnvelope {
-    error: ApiError,
-}
-
-#[derive(Deserialize)]
-struct ApiError {
-    #[serde(default)]
-    message: String,
-    code: i64,
-    #[serde(default)]
-    error_subcode: Option<i64>,
-    #[serde(default)]
-    is_transient: bool,
-    /// Meta's words for the user, when it has them ("The media could not be fetched…").
-    #[serde(default)]
-    error_user_msg: Option<String>,
-}
-
-impl ApiError {
-    fn into_error(self, what: &'static str) -> InstagramError {
-        let message = match self.error_user_msg.filter(|m| !m.is_empty()) {
-            Some(user) if !self.message.is_empty() => format!("{} ({user})", self.message),
-            Some(user) => user,
-            None => self.message,
-        };
-        InstagramError::Api {
-            what,
-            code: self.code,
-            subcode: self.error_subcode,
-            transient: self.is_transient,
-            message,
-        }
-    }
 }
 
 /// Something made on Instagram (a container, a media): its id.
@@ -323,7 +239,8 @@ impl InstagramApi {
             .http
             .get(&url, self.timeout)
             .await
-            .map_err(|e| InstagramError::Transport {
+            .map_err(|e| GraphError::Transport {
+                api: GraphApi::Instagram,
                 what,
                 detail: e.to_string(),
             })?;
@@ -349,7 +266,8 @@ impl InstagramApi {
                 self.timeout,
             )
             .await
-            .map_err(|e| InstagramError::Transport {
+            .map_err(|e| GraphError::Transport {
+                api: GraphApi::Instagram,
                 what,
                 detail: e.to_string(),
             })?;
@@ -368,7 +286,8 @@ impl InstagramApi {
                 "quota_usage,config",
             )
             .await?;
-        limits.data.into_iter().next().ok_or(InstagramError::Decode {
+        limits.data.into_iter().next().ok_or(GraphError::Decode {
+            api: GraphApi::Instagram,
             what: "content_publishing_limit",
             detail: "no data".into(),
         })
@@ -451,7 +370,8 @@ impl InstagramApi {
             pairs.push(("after", after));
         }
         let page: serde_json::Value = self.get_with("media", &format!("{user_id}/media"), &pairs).await?;
-        let shape: PageShape = serde_json::from_value(page.clone()).map_err(|e| InstagramError::Decode {
+        let shape: PageShape = serde_json::from_value(page.clone()).map_err(|e| GraphError::Decode {
+            api: GraphApi::Instagram,
             what: "media",
             detail: e.to_string(),
         })?;
@@ -480,7 +400,7 @@ impl InstagramApi {
             )
             .await;
         match answer {
-            Err(InstagramError::Api {
+            Err(GraphError::Api {
                 subcode: Some(2108006), ..
             }) => Ok(serde_json::json!({ "data": [] })),
             other => other,
@@ -504,16 +424,6 @@ impl InstagramApi {
     }
 }
 
-fn decode<T: DeserializeOwned>(
-    what: &'static str,
-    status: hyper::StatusCode,
-    bytes: &[u8],
-) -> Result<T, InstagramError> {
-    if let Ok(ErrorEnvelope { error }) = serde_json::from_slice(bytes) {
-        return Err(error.into_error(what));
-    }
-    serde_json::from_slice(bytes).map_err(|e| InstagramError::Decode {
-        what,
-        detail: format!("HTTP {status}: {e}"),
-    })
+fn decode<T: DeserializeOwned>(what: &'static str, status: hyper::StatusCode, bytes: &[u8]) -> Result<T, GraphError> {
+    graph::decode(GraphApi::Instagram, what, status, bytes)
 }

@@ -8,6 +8,7 @@
 //! - [`vk`]: the VK API (communities and their walls).
 //! - [`instagram`]: the Instagram Graph API (the account and its publishing quota).
 //! - [`meta`]: the Meta Marketing API (an ad account, campaign insights, report runs).
+//! - [`graph`]: the errors both of Meta's Graph APIs (Instagram, Marketing) answer.
 //! - [`yandex_direct`]: the Yandex Direct Reports service (offline reports, TSV).
 //! - [`amocrm`]: the amoCRM API v4 (leads, pipelines, OAuth refresh).
 //! - [`bitrix24`]: Bitrix24 REST through an inbound webhook (`crm.deal.list`).
@@ -22,6 +23,7 @@
 pub mod amocrm;
 pub mod bitrix24;
 mod failure;
+pub mod graph;
 mod http;
 pub mod instagram;
 pub mod meta;

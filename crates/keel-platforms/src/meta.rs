@@ -13,11 +13,11 @@
 //!   `Job Completed` (or `Job Failed`, `Job Skipped`); `GET /{report_run_id}/insights` pages
 //!   the rows as above.
 //!
-//! Errors are 4xx with `{"error": {"message", "type", "code", "error_subcode", "is_transient",
-//! "fbtrace_id"}}`: 190 an invalid or expired token; 4, 17, 32, 613 and 80000–80014 (the ads
-//! insights throttle) rate limits; 1, 2 (and anything `is_transient`) passing trouble.
+//! Errors are the Graph API's (`crate::graph`): 190 an invalid or expired token; 4, 17, 32, 613
+//! and 80000–80014 (the ads insights throttle) rate limits; 1, 2 (and anything `is_transient`)
+//! passing trouble.
 
-use crate::failure::{Failure, PlatformError};
+use crate::graph::{self, GraphApi, GraphError};
 use crate::http::HttpClient;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -32,52 +32,8 @@ pub const INSIGHT_FIELDS: &str = "campaign_id,campaign_name,spend,impressions,cl
 /// Rows a page.
 pub const INSIGHTS_PAGE: u32 = 100;
 
-#[derive(Debug, thiserror::Error)]
-pub enum MetaError {
-    #[error("Meta {what}: error {code}{}: {message}", subcode.map(|s| format!(" ({s})")).unwrap_or_default())]
-    Api {
-        what: &'static str,
-        code: i64,
-        subcode: Option<i64>,
-        transient: bool,
-        message: String,
-    },
-    #[error("Meta {what}: {detail}")]
-    Transport { what: &'static str, detail: String },
-    #[error("Meta {what}: unexpected answer: {detail}")]
-    Decode { what: &'static str, detail: String },
-}
-
-impl MetaError {
-    pub fn code(&self) -> Option<i64> {
-        match self {
-            MetaError::Api { code, .. } => Some(*code),
-            _ => None,
-        }
-    }
-}
-
-impl PlatformError for MetaError {
-    fn failure(&self) -> Failure {
-        match self {
-            MetaError::Api {
-                code,
-                message,
-                transient,
-                ..
-            } => match *code {
-                190 => Failure::Reconnect,
-                4 | 17 | 32 | 613 | 80000..=80014 => Failure::RetryLater { after: None },
-                _ if *transient => Failure::RetryLater { after: None },
-                1 | 2 => Failure::PlatformDown,
-                _ => Failure::Rejected {
-                    reason: message.clone(),
-                },
-            },
-            _ => Failure::PlatformDown,
-        }
-    }
-}
+/// Errors of the Marketing API (see [`crate::graph`]).
+pub type MetaError = GraphError;
 
 /// An ad account.
 #[derive(Debug, Clone, Deserialize)]
@@ -108,22 +64,6 @@ pub struct ReportRun {
     pub async_status: String,
     #[serde(default)]
     pub async_percent_completion: i64,
-}
-
-#[derive(Deserialize)]
-struct ErrorEnvelope {
-    error: ApiError,
-}
-
-#[derive(Deserialize)]
-struct ApiError {
-    #[serde(default)]
-    message: String,
-    code: i64,
-    #[serde(default)]
-    error_subcode: Option<i64>,
-    #[serde(default)]
-    is_transient: bool,
 }
 
 #[derive(Deserialize)]
@@ -208,7 +148,8 @@ impl MetaApi {
             .http
             .get(&url, self.timeout)
             .await
-            .map_err(|e| MetaError::Transport {
+            .map_err(|e| GraphError::Transport {
+                api: GraphApi::Meta,
                 what,
                 detail: e.to_string(),
             })?;
@@ -250,7 +191,8 @@ impl MetaApi {
                 self.timeout,
             )
             .await
-            .map_err(|e| MetaError::Transport {
+            .map_err(|e| GraphError::Transport {
+                api: GraphApi::Meta,
                 what,
                 detail: e.to_string(),
             })?;
@@ -280,7 +222,8 @@ impl MetaApi {
     async fn page(&self, path: &str, pairs: &[(&str, String)]) -> Result<InsightsPage, MetaError> {
         let page: Value = self.get("insights", path, pairs).await?;
         let Some(rows) = page.get("data").and_then(Value::as_array).map(Vec::len) else {
-            return Err(MetaError::Decode {
+            return Err(GraphError::Decode {
+                api: GraphApi::Meta,
                 what: "insights",
                 detail: "no data".into(),
             });
@@ -296,18 +239,6 @@ impl MetaApi {
     }
 }
 
-fn decode<T: DeserializeOwned>(what: &'static str, status: hyper::StatusCode, bytes: &[u8]) -> Result<T, MetaError> {
-    if let Ok(ErrorEnvelope { error }) = serde_json::from_slice(bytes) {
-        return Err(MetaError::Api {
-            what,
-            code: error.code,
-            subcode: error.error_subcode,
-            transient: error.is_transient,
-            message: error.message,
-        });
-    }
-    serde_json::from_slice(bytes).map_err(|e| MetaError::Decode {
-        what,
-        detail: format!("HTTP {status}: {e}"),
-    })
+fn decode<T: DeserializeOwned>(what: &'static str, status: hyper::StatusCode, bytes: &[u8]) -> Result<T, GraphError> {
+    graph::decode(GraphApi::Meta, what, status, bytes)
 }

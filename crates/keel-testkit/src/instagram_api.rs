@@ -61,6 +61,8 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::graph_errors::{Answer, bad_token, graph_error};
+
 pub const TOKEN: &str = "IGAAtest-instagram-token-0123456789";
 pub const USER_ID: &str = "17841400000000001";
 
@@ -263,44 +265,18 @@ impl InstagramServer {
     }
 }
 
-type Answer = (StatusCode, Json<Value>);
-
-fn oauth_error() -> Answer {
-    (
-        StatusCode::BAD_REQUEST,
-        Json(
-            json!({"error": {"message": "Invalid OAuth access token - Cannot parse access token",
-                              "type": "OAuthException", "code": 190, "fbtrace_id": "AbCdEf123"}}),
-        ),
-    )
-}
-
-fn graph_error(code: i64, subcode: Option<i64>, message: &str, user_msg: Option<&str>) -> Answer {
-    let mut error = json!({"message": message, "type": "OAuthException", "code": code,
-                           "is_transient": false, "fbtrace_id": "AbCdEf456"});
-    if let Some(subcode) = subcode {
-        error["error_subcode"] = json!(subcode);
-    }
-    if let Some(user_msg) = user_msg {
-        error["error_user_msg"] = json!(user_msg);
-    }
-    (StatusCode::BAD_REQUEST, Json(json!({ "error": error })))
+fn error(code: i64, subcode: Option<i64>, message: &str, user_msg: Option<&str>) -> Answer {
+    graph_error("OAuthException", code, subcode, message, user_msg)
 }
 
 fn unsupported_get() -> Answer {
-    (
-        StatusCode::BAD_REQUEST,
-        Json(
-            json!({"error": {"message": "Unsupported get request.", "type": "GraphMethodException", "code": 100,
-                              "error_subcode": 33, "fbtrace_id": "AbCdEf789"}}),
-        ),
-    )
+    graph_error("GraphMethodException", 100, Some(33), "Unsupported get request.", None)
 }
 
 async fn me(State(server): State<InstagramServer>, Query(q): Query<HashMap<String, String>>) -> Answer {
     server.record("me", &q);
     if !server.token_ok(&q) {
-        return oauth_error();
+        return bad_token();
     }
     (
         StatusCode::OK,
@@ -315,7 +291,7 @@ async fn limit(
 ) -> Answer {
     server.record("limit", &q);
     if !server.token_ok(&q) {
-        return oauth_error();
+        return bad_token();
     }
     if user != USER_ID {
         return unsupported_get();
@@ -361,7 +337,7 @@ async fn create_container(
 ) -> Answer {
     server.record("media", &fields);
     if !server.token_ok(&fields) {
-        return oauth_error();
+        return bad_token();
     }
     if let Some(answer) = server.scripted("media") {
         return answer;
@@ -390,7 +366,7 @@ async fn create_container(
                 .any(|c| &c.id == id && c.user == user && c.carousel_item && c.status_code == "FINISHED")
         };
         if children.is_empty() || children.len() > 10 || !children.iter().all(fit) {
-            return graph_error(
+            return error(
                 100,
                 None,
                 "Invalid parameter",
@@ -410,7 +386,7 @@ async fn create_container(
         }
     } else {
         let Some(image_url) = fields.get("image_url") else {
-            return graph_error(100, None, "The parameter image_url is required", None);
+            return error(100, None, "The parameter image_url is required", None);
         };
         let fetched = download(image_url).await;
         let downloaded = match fetched {
@@ -421,7 +397,7 @@ async fn create_container(
             Err(_) => None,
         };
         let Some(image) = downloaded else {
-            return graph_error(
+            return error(
                 9004,
                 Some(2207052),
                 "Only photo or video can be accepted as media type.",
@@ -480,7 +456,7 @@ async fn node(
     };
     server.record(endpoint, &q);
     if !server.token_ok(&q) {
-        return oauth_error();
+        return bad_token();
     }
     if let Some(answer) = server.scripted(endpoint) {
         return answer;
@@ -527,7 +503,7 @@ async fn media_publish(
 ) -> Answer {
     server.record("media_publish", &fields);
     if !server.token_ok(&fields) {
-        return oauth_error();
+        return bad_token();
     }
     if let Some(answer) = server.scripted("media_publish") {
         return answer;
@@ -539,7 +515,7 @@ async fn media_publish(
             .iter_mut()
             .find(|c| c.id == creation && c.user == user && !c.carousel_item)
         else {
-            return graph_error(
+            return error(
                 100,
                 Some(2207008),
                 "Invalid parameter",
@@ -547,7 +523,7 @@ async fn media_publish(
             );
         };
         if container.status_code != "FINISHED" {
-            return graph_error(
+            return error(
                 9007,
                 Some(2207027),
                 "Media ID is not available",
@@ -582,7 +558,7 @@ async fn list_media(
 ) -> Answer {
     server.record("list", &q);
     if !server.token_ok(&q) {
-        return oauth_error();
+        return bad_token();
     }
     if let Some(answer) = server.scripted("list") {
         return answer;
@@ -635,7 +611,7 @@ fn media_page(server: &InstagramServer, user: &str, q: &HashMap<String, String>)
     let start = match q.get("after") {
         Some(after) => match uncursor(after) {
             Some(i) => i + 1,
-            None => return graph_error(100, None, "Invalid parameter", Some("The cursor is not valid.")),
+            None => return error(100, None, "Invalid parameter", Some("The cursor is not valid.")),
         },
         None => 0,
     };
@@ -692,7 +668,7 @@ async fn insights(
 ) -> Answer {
     server.record("insights", &q);
     if !server.token_ok(&q) {
-        return oauth_error();
+        return bad_token();
     }
     if let Some(answer) = server.scripted("insights") {
         return answer;
@@ -702,7 +678,7 @@ async fn insights(
         .map(|m| m.split(',').map(str::to_owned).collect())
         .unwrap_or_default();
     if let Some(bad) = asked.iter().find(|m| !METRICS.contains(&m.as_str())) {
-        return graph_error(
+        return error(
             100,
             None,
             &format!(
@@ -734,10 +710,10 @@ async fn insights(
 async fn refresh_token(State(server): State<InstagramServer>, Query(q): Query<HashMap<String, String>>) -> Answer {
     server.record("refresh", &q);
     if !server.token_ok(&q) {
-        return oauth_error();
+        return bad_token();
     }
     if q.get("grant_type").map(String::as_str) != Some("ig_refresh_token") {
-        return graph_error(100, None, "Unsupported grant_type", None);
+        return error(100, None, "Unsupported grant_type", None);
     }
     let token = format!("IGAArefreshed-{}", server.next_id());
     server.refreshed.lock().unwrap().push(token.clone());

@@ -20,6 +20,7 @@ pub mod bitrix24_api;
 pub mod bot_api;
 pub mod day_sums;
 pub mod db;
+mod graph_errors;
 pub mod instagram_api;
 pub mod meta_ads_api;
 pub mod smtp;

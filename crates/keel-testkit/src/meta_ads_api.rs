@@ -30,6 +30,8 @@ use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use crate::graph_errors::{Answer, bad_token, graph_error};
+
 pub const TOKEN: &str = "EAAtest-meta-marketing-token-0123456789";
 pub const ACCOUNT: &str = "act_1234567890";
 pub const CURRENCY: &str = "RUB";
@@ -124,23 +126,18 @@ impl MetaAdsServer {
     }
 }
 
-type Answer = (StatusCode, Json<Value>);
-
+/// Meta's `type` is `OAuthException` for token errors and `GraphMethodException` for the rest.
 fn error(code: i64, subcode: Option<i64>, message: &str) -> Answer {
-    let mut e = json!({"message": message, "type": if code == 190 { "OAuthException" } else { "GraphMethodException" },
-                       "code": code, "is_transient": false, "fbtrace_id": "AmEtAtRaCe1"});
-    if let Some(s) = subcode {
-        e["error_subcode"] = json!(s);
-    }
-    (StatusCode::BAD_REQUEST, Json(json!({ "error": e })))
+    let kind = if code == 190 {
+        "OAuthException"
+    } else {
+        "GraphMethodException"
+    };
+    graph_error(kind, code, subcode, message, None)
 }
 
 fn token_ok(q: &HashMap<String, String>) -> bool {
     q.get("access_token").map(String::as_str) == Some(TOKEN)
-}
-
-fn bad_token() -> Answer {
-    error(190, None, "Invalid OAuth access token - Cannot parse access token")
 }
 
 /// The days of `time_range`, and that `level` and `time_increment` are as a pull asks.

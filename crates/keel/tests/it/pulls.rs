@@ -350,7 +350,7 @@ on_both_backends! {
         let reach = s.vk.calls_to("stats.getPostReach");
         assert_eq!(reach.len(), 170usize.div_ceil(30));
         assert!(reach.iter().all(|r| r["post_ids"].split(',').count() <= 30));
-        if let Some(mut schema) = keel_testkit::vk_schema::VkSchema::load() {
+        if let Some(mut schema) = keel_testkit::vk_schema::VkSchema::load_or_skip("a_sync_of_vk_yandex_direct_and_amocrm_fills_the_report_with_what_the_servers_served") {
             for (method, answer) in s.vk.answers.lock().unwrap().iter() {
                 let problems = schema.check(method, answer);
                 assert!(problems.is_empty(), "{method}: {problems:?}");
