@@ -7,8 +7,8 @@
 use super::PullCx;
 use super::run::{PullError, SyncRequest, secret_text};
 use keel_import::{Format, ImportOptions};
-use keel_platforms::bitrix24::{BitrixApi, BitrixError};
-use keel_platforms::{Pace, PlatformError, patiently};
+use keel_platforms::bitrix24::BitrixApi;
+use keel_platforms::{Pace, patiently};
 use serde_json::Value;
 
 pub async fn pull(cx: &mut PullCx<'_>, secret: &Value, request: &SyncRequest) -> Result<(), PullError> {
@@ -35,10 +35,4 @@ pub async fn pull(cx: &mut PullCx<'_>, secret: &Value, request: &SyncRequest) ->
         cx.import(Format::Bitrix24, bytes, ImportOptions::default()).await?;
     }
     Ok(())
-}
-
-impl From<BitrixError> for PullError {
-    fn from(e: BitrixError) -> PullError {
-        PullError::Platform(e.failure(), e.to_string())
-    }
 }

@@ -17,8 +17,8 @@ use super::PullCx;
 use super::run::{PullError, SyncRequest, secret_text};
 use chrono::{DateTime, Duration, Utc};
 use keel_import::{Format, ImportOptions};
-use keel_platforms::instagram::{InstagramApi, InstagramError};
-use keel_platforms::{Pace, PlatformError, patiently};
+use keel_platforms::instagram::InstagramApi;
+use keel_platforms::{Pace, patiently};
 use keel_store::sealing::Secret;
 use serde_json::{Value, json};
 
@@ -145,10 +145,4 @@ async fn refresh(
         .await?;
     tracing::info!(connection = cx.connection.id, %expires_at, "Instagram token refreshed and stored");
     Ok(api.with_token(&fresh.access_token))
-}
-
-impl From<InstagramError> for PullError {
-    fn from(e: InstagramError) -> PullError {
-        PullError::Platform(e.failure(), e.to_string())
-    }
 }

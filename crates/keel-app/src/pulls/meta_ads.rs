@@ -12,8 +12,8 @@
 use super::PullCx;
 use super::run::{PullError, SyncRequest, secret_text};
 use keel_import::{Format, ImportOptions};
-use keel_platforms::meta::{InsightsQuery, MetaApi, MetaError};
-use keel_platforms::{Failure, Pace, PlatformError, patiently};
+use keel_platforms::meta::{InsightsQuery, MetaApi};
+use keel_platforms::{Failure, Pace, patiently};
 use serde_json::Value;
 use std::time::Duration;
 
@@ -91,10 +91,4 @@ async fn report_run(cx: &PullCx<'_>, api: &MetaApi, pace: &Pace, query: &Insight
         Failure::RetryLater { after: None },
         format!("Meta report run {run} was not completed after {MAX_POLLS} checks"),
     ))
-}
-
-impl From<MetaError> for PullError {
-    fn from(e: MetaError) -> PullError {
-        PullError::Platform(e.failure(), e.to_string())
-    }
 }

@@ -82,7 +82,9 @@ from_platform!(
     keel_platforms::vk::VkError,
     keel_platforms::yandex_direct::YandexDirectError,
     keel_platforms::amocrm::AmocrmError,
-    keel_platforms::telegram::TelegramError
+    keel_platforms::telegram::TelegramError,
+    keel_platforms::bitrix24::BitrixError,
+    keel_platforms::graph::GraphError
 );
 
 impl PullError {
