@@ -2,7 +2,8 @@
 """Keel's pages under load (issue 14): the overview, plan and analytics pages and the report
 API of the demo's client-a, each at 16 and 64 concurrent clients for a bounded time, on SQLite
 and on PostgreSQL; the server's RSS before and after; idle RSS after `serve --demo`; RSS over
-a 60 s run; and two `keel serve` on one PostgreSQL sharing the load.
+a 60 s run after two warm-up passes over the pages (--soak-warmup); and two `keel serve` on one
+PostgreSQL sharing the load.
 
     python3 bench/pages.py --keel target/release/keel                  # everything
     python3 bench/pages.py --keel K --seconds 5 --soak 20 --no-postgres  # a quick look
@@ -46,6 +47,8 @@ P99_GOAL_MS, IDLE_RSS_GOAL_MIB = 50.0, 50.0
 SERVER_ENV = {}
 # Seconds of load before each measured run (--warmup).
 WARMUP_SECONDS = [2]
+# Passes over the four pages before the RSS run is measured (--soak-warmup).
+SOAK_WARMUP_PASSES = [2]
 
 
 def free_port():
@@ -192,13 +195,21 @@ def load_table(keel, engine, url, seconds, clients_list):
     return rows
 
 
-def soak(keel, url, seconds):
-    """RSS every 5 s while 64 clients load the four pages in turn for `seconds`."""
+def soak(keel, url, seconds, warmup_passes=1):
+    """RSS every 5 s while 64 clients load the four pages in turn for `seconds`, after
+    `warmup_passes` passes over the four pages (5 s each) that are sampled but not measured:
+    each page's first run sets the high-water mark of its in-flight memory (a rendered page
+    per connection) and fills SQLite's page caches. Returns (warm-up samples, run samples)."""
     server = Server(keel, url)
     token = subprocess.run([keel, "--database", url, "token", "create", "--user", EMAIL],
                            check=True, capture_output=True, text=True).stdout.split()[-1]
     try:
         cookie = server.login()
+        warm = [server.rss()]
+        for i in range(warmup_passes * len(PAGES)):
+            name, path = PAGES[i % len(PAGES)]
+            wrk(server.port, path, headers_for(path, cookie, token), 64, 5)
+            warm.append(server.rss())
         samples = [server.rss()]
         stop = time.monotonic() + seconds
         i = 0
@@ -207,9 +218,19 @@ def soak(keel, url, seconds):
             wrk(server.port, path, headers_for(path, cookie, token), 64, 5)
             samples.append(server.rss())
             i += 1
-        return samples
+        return warm, samples
     finally:
         server.stop()
+
+
+def slope_mib_per_min(samples, step_seconds=5):
+    """Least-squares slope of RSS over the run, MiB a minute (a leak shows as a steady rise)."""
+    n = len(samples)
+    if n < 2:
+        return 0.0
+    xs = [i * step_seconds / 60 for i in range(n)]
+    mx, my = sum(xs) / n, sum(samples) / n
+    return sum((x - mx) * (y - my) for x, y in zip(xs, samples)) / sum((x - mx) ** 2 for x in xs)
 
 
 def idle_rss(keel, work, env=None):
@@ -260,42 +281,48 @@ def two_instances(keel, url, seconds):
         b.stop()
 
 
-def run(keel, seconds=10, soak_seconds=60, postgres=True, clients_list=(16, 64), only_load=False):
+def run(keel, seconds=10, soak_seconds=60, postgres=True, clients_list=(16, 64), only_load=False, only_soak=False):
     """Everything above; returns summary rows (label, value, bound, ok) for bench/run.py."""
     work = tempfile.mkdtemp(prefix="keel-pages-")
     dbs = []
     summary = []
     try:
-        if not only_load:
+        if not only_load and not only_soak:
             print("Idle RSS after `keel serve --demo` (SQLite)", flush=True)
             idle = idle_rss(keel, work)
             print(f"  {idle:.1f} MiB", flush=True)
             summary.append(("idle RSS after serve --demo (MiB)", idle, IDLE_RSS_GOAL_MIB, idle <= IDLE_RSS_GOAL_MIB))
 
-        print(f"\nPages under load, {seconds:g} s each (wrk, keep-alive)", flush=True)
         rows = []
-        for engine in ["SQLite"] + (["PostgreSQL"] if postgres else []):
-            rows += load_table(keel, engine, fresh_database(keel, engine, work, dbs), seconds, clients_list)
-        worst = max((r for r in rows if r["clients"] == max(clients_list)), key=lambda r: r["p99"])
-        errors = sum(r["errors"] for r in rows)
-        summary.append((f"worst p99 at {max(clients_list)} clients: {worst['page']}, {worst['engine']} (ms)",
-                        worst["p99"], P99_GOAL_MS, worst["p99"] <= P99_GOAL_MS))
-        summary.append(("failed requests under load", errors, 0, errors == 0))
+        if not only_soak:
+            print(f"\nPages under load, {seconds:g} s each (wrk, keep-alive)", flush=True)
+            for engine in ["SQLite"] + (["PostgreSQL"] if postgres else []):
+                rows += load_table(keel, engine, fresh_database(keel, engine, work, dbs), seconds, clients_list)
+            worst = max((r for r in rows if r["clients"] == max(clients_list)), key=lambda r: r["p99"])
+            errors = sum(r["errors"] for r in rows)
+            summary.append((f"worst p99 at {max(clients_list)} clients: {worst['page']}, {worst['engine']} (ms)",
+                            worst["p99"], P99_GOAL_MS, worst["p99"] <= P99_GOAL_MS))
+            summary.append(("failed requests under load", errors, 0, errors == 0))
 
         if soak_seconds and not only_load:
-            print(f"\nRSS over a {soak_seconds:g} s run, 64 clients, the four pages in turn (SQLite)", flush=True)
+            print(f"\nRSS over a {soak_seconds:g} s run, 64 clients, the four pages in turn (SQLite), after "
+                  f"{SOAK_WARMUP_PASSES[0]} warm-up pass(es) over them", flush=True)
             url = fresh_database(keel, "SQLite", work, dbs)
             subprocess.run([keel, "--database", url, "demo"], check=True, stdout=subprocess.DEVNULL)
-            samples = soak(keel, url, soak_seconds)
-            print("  " + " ".join(f"{s:.1f}" for s in samples) + " MiB", flush=True)
-            # Growth: the highest RSS of the run's second half above the first half's (caches
-            # and the allocator's pools fill during the first seconds; a leak keeps climbing).
+            warm, samples = soak(keel, url, soak_seconds, SOAK_WARMUP_PASSES[0])
+            if len(warm) > 1:
+                print("  warm-up pass: " + " ".join(f"{s:.1f}" for s in warm) + " MiB", flush=True)
+            print("  run:          " + " ".join(f"{s:.1f}" for s in samples) + " MiB", flush=True)
+            # Growth: the highest RSS of the run's second half above the first half's (a leak
+            # keeps climbing; the allocator's pools and the caches were filled by the warm-up).
             under_load = samples[1:]
             half = len(under_load) // 2
             growth = max(under_load[half:]) - max(under_load[:half]) if half else 0.0
+            print(f"  second half's peak above the first half's: {growth:+.1f} MiB; "
+                  f"slope {slope_mib_per_min(under_load):+.2f} MiB/min", flush=True)
             summary.append((f"RSS growth over {soak_seconds:g} s under load (MiB)", growth, 2.0, growth <= 2.0))
 
-        if postgres and not only_load:
+        if postgres and not only_load and not only_soak:
             print(f"\nTwo instances on one PostgreSQL, 32 clients on each, {seconds:g} s", flush=True)
             r = two_instances(keel, fresh_database(keel, "PostgreSQL", work, dbs), seconds)
             print(f"  session made on A works on B: {'yes' if r['session_ok'] else 'NO'}; analytics "
@@ -317,6 +344,9 @@ def main():
     ap.add_argument("--seconds", type=float, default=10)
     ap.add_argument("--warmup", type=float, default=2, help="seconds of load before each measured run (0: none)")
     ap.add_argument("--soak", type=float, default=60, help="seconds of the RSS run (0 skips it)")
+    ap.add_argument("--soak-warmup", type=int, default=2,
+                    help="passes over the four pages (5 s each) before the RSS run is measured (0: none)")
+    ap.add_argument("--only-soak", action="store_true", help="the RSS run only")
     ap.add_argument("--no-postgres", action="store_true")
     ap.add_argument("--env", action="append", default=[], help="KEY=VALUE for the servers (repeatable)")
     ap.add_argument("--pages", help="comma-separated names of the pages to load (default: all)")
@@ -324,6 +354,7 @@ def main():
     args = ap.parse_args()
     SERVER_ENV.update(kv.split("=", 1) for kv in args.env)
     WARMUP_SECONDS[0] = args.warmup
+    SOAK_WARMUP_PASSES[0] = args.soak_warmup
     if args.pages:
         PAGES[:] = [p for p in PAGES if p[0] in args.pages.split(",")]
     if args.keel:
@@ -333,7 +364,8 @@ def main():
         print("building keel (release)…", flush=True)
         subprocess.run(["cargo", "build", "--release", "-q", "-p", "keel"], cwd=ROOT, check=True)
         keel = os.path.join(target, "release", "keel")
-    summary, _ = run(keel, args.seconds, args.soak, not args.no_postgres, only_load=args.only_load)
+    summary, _ = run(keel, args.seconds, args.soak, not args.no_postgres, only_load=args.only_load,
+                     only_soak=args.only_soak)
     print("\nSummary")
     for label, value, bound, ok in summary:
         print(f"  {label:<58} {value:8.2f}  (bound {bound:g})  {'ok' if ok else 'OVER'}")
