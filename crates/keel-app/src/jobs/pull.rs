@@ -51,19 +51,13 @@ impl JobHandler for PullJob {
                     .unwrap_or("schedule")
                     .to_owned(),
             };
-            let record = sync_connection(store, &self.platforms, &connection, &request, &|_, _| {})
+            let synced = sync_connection(store, &self.platforms, &connection, &request, &|_, _| {})
                 .await
                 .map_err(|e| e.to_string())?;
-            match record.error {
-                Some(error) if passing(&error) => Err(error),
+            match synced.record.error {
+                Some(error) if synced.passing_failure => Err(error),
                 _ => Ok(()),
             }
         })
     }
-}
-
-/// Whether a recorded error is worth another try later (see `PullError::passing`; the record
-/// keeps the words only).
-fn passing(words: &str) -> bool {
-    words.starts_with("the platform asked to slow down") || words.starts_with("the platform did not answer")
 }

@@ -33,7 +33,7 @@ pub mod telegram;
 pub mod vk;
 pub mod yandex_direct;
 
-pub use run::{PullError, SyncKind, SyncProgress, SyncRequest, sync_connection};
+pub use run::{PullError, SyncKind, SyncProgress, SyncRequest, Synced, sync_connection};
 pub use schedule::{PULL, plan_due};
 
 use keel_domain::local_days::LocalZone;

@@ -132,6 +132,14 @@ impl From<keel_store::StoreError> for PullError {
     }
 }
 
+/// A finished sync: its record, and whether its failure was a passing one (the platform asked
+/// to slow down or did not answer), which the job runner tries again later.
+#[derive(Debug, Clone)]
+pub struct Synced {
+    pub record: SyncRecord,
+    pub passing_failure: bool,
+}
+
 /// Syncs `connection` over the request's range: records the sync, pulls, imports each batch,
 /// records the outcome. The record comes back whether the sync succeeded or not; `Err` only
 /// when even the record could not be written.
@@ -141,7 +149,7 @@ pub async fn sync_connection(
     connection: &Connection,
     request: &SyncRequest,
     progress: &SyncProgress<'_>,
-) -> Result<SyncRecord, keel_store::StoreError> {
+) -> Result<Synced, keel_store::StoreError> {
     let id = store
         .start_sync(
             connection,
@@ -187,7 +195,10 @@ pub async fn sync_connection(
             tracing::warn!(connection = connection.id, error = %words, "sync failed");
         }
     }
-    Ok(store.sync(id).await?.expect("the sync just recorded"))
+    Ok(Synced {
+        record: store.sync(id).await?.expect("the sync just recorded"),
+        passing_failure: outcome.as_ref().is_err_and(PullError::passing),
+    })
 }
 
 /// The platform's pull.

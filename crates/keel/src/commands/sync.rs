@@ -79,7 +79,9 @@ pub async fn sync(
             }
             bar.set_message(format!("{label}: {stage}"));
         };
-        let record = sync_connection(store, &platforms, connection, &request, &on_progress).await?;
+        let record = sync_connection(store, &platforms, connection, &request, &on_progress)
+            .await?
+            .record;
         bar.finish_and_clear();
         match &record.error {
             None => println!(

@@ -456,6 +456,20 @@ on_both_backends! {
         assert_eq!(connection.status, "error");
         assert_eq!(connection.last_error.as_deref(), Some(error.as_str()));
         assert!(connection.last_sync_at.is_none());
+        // A platform that did not answer as documented is a passing failure: the job runner
+        // puts the sync back with its backoff instead of finishing it.
+        let jobs = app.store.jobs_of_kind(keel_app::pulls::PULL).await.unwrap();
+        let job = jobs.last().unwrap();
+        assert_eq!((job.state.as_str(), job.attempts), ("pending", 1), "{job:?}");
+        assert_eq!(job.last_error.as_deref(), Some(error.as_str()));
+
+        // A refusal for good (error 100, a bad parameter) is recorded and not tried again.
+        s.vk.fail_next("wall.get", 100, "One of the parameters specified was missing or invalid");
+        let record = sync_via_api(&app, &platforms, vk, range.clone()).await;
+        assert_eq!(record.state, "failed");
+        assert!(record.error.as_deref().unwrap().starts_with("the platform refused the request"), "{record:?}");
+        let jobs = app.store.jobs_of_kind(keel_app::pulls::PULL).await.unwrap();
+        assert_eq!(jobs.last().unwrap().state, "done", "{:?}", jobs.last());
 
         // amoCRM's third page fails with a 500: no lead is stored.
         s.amo.fail_page_after(2, 500);
