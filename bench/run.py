@@ -19,6 +19,9 @@ Compared (bounds from the issue; wall-clock time of whole processes, best of --r
                             16 and 64 clients, idle RSS after `serve --demo`, RSS over a 60 s run,
                             two instances on one PostgreSQL (p99 <= 50 ms, idle RSS <= 50 MiB)
                             (--no-load skips it; `wrk` needed)
+  installation scale        bench/scale.py: --scale-orgs organizations × 20 projects × a year on
+                            PostgreSQL; projects list, overview and analytics of single projects
+                            (p99 < 100 ms; --scale-orgs 0 skips it)
 
 Needs: sqlite3, psql and a PostgreSQL at 127.0.0.1:5432 (user postgres), and DuckDB from PyPI
 (`pip install duckdb`). Builds keel in release mode first.
@@ -182,6 +185,8 @@ def main():
     ap.add_argument("--keel", help="a keel binary to measure instead of building one (e.g. to compare two builds)")
     ap.add_argument("--pull-posts", type=int, default=10_000, help="VK posts the pull bench syncs (0 skips it)")
     ap.add_argument("--no-load", action="store_true", help="skip the pages under load (bench/pages.py)")
+    ap.add_argument("--scale-orgs", type=int, default=200,
+                    help="organizations of 20 project-years for bench/scale.py (0 skips it; 200 takes ~5 GiB)")
     ap.add_argument("--load-seconds", type=float, default=10, help="seconds per page and client count")
     ap.add_argument("--soak", type=float, default=60, help="seconds of the RSS run under load (0 skips it)")
     args = ap.parse_args()
@@ -293,6 +298,12 @@ def main():
         print()
         load_summary, _ = pages.run(keel, args.load_seconds, args.soak, not args.no_postgres)
         results.extend(load_summary)
+
+    if args.scale_orgs and not args.no_postgres:
+        import scale
+        print(f"\nKeel at installation scale: {args.scale_orgs} organizations × 20 projects, a year each "
+              f"(PostgreSQL; bench/scale.py)", flush=True)
+        results.extend(scale.run(keel, orgs=args.scale_orgs))
 
     print("\nSummary")
     failed = False

@@ -132,6 +132,97 @@ def generate(db, lo, hi, projects, days, hash_):
                    stdout=subprocess.DEVNULL)
 
 
+def run(keel, orgs=200, projects=20, days=365, seconds=10, clients=16, max_gib=8.0, db=None, keep=False,
+        generate_only=False):
+    """Generates (or reuses `db`) and measures; summary rows (label, value, bound, ok) as
+    bench/run.py prints them. Raises SystemExit when the installation cannot be measured."""
+    keel = os.path.abspath(keel)
+    reuse = db is not None
+    db = db or f"keel_scale_{uuid.uuid4().hex[:8]}"
+    url = pages.pg_url(db)
+    summary = []
+    try:
+        if not reuse:
+            pages.psql("postgres", f"CREATE DATABASE {db}")
+            # Migrates the schema and makes the one user whose password hash everyone shares.
+            subprocess.run([keel, "--database", url, "user", "create", "seed@seed.scale", "--password-stdin"],
+                           input=PASSWORD + "\n", text=True, check=True, stdout=subprocess.DEVNULL)
+            hash_ = pages.psql(db, "SELECT password_hash FROM users WHERE email = 'seed@seed.scale'", capture=True)
+
+            started = time.perf_counter()
+            generate(db, 1, 1, projects, days, hash_)
+            one, _ = sizes(db)
+            per_org = sum(size for t, (_, size) in one.items() if t in TABLES)
+            estimate = per_org * orgs / 2**30
+            print(f"one organization ({projects} projects × {days} days): "
+                  f"{sum(r for r, _ in one.values()):,} rows, {per_org / 2**20:.1f} MiB "
+                  f"(before post_days); {orgs} organizations ≈ {estimate:.2f} GiB", flush=True)
+            if estimate > max_gib:
+                sys.exit(f"estimated {estimate:.1f} GiB is over --max-gib {max_gib}: run with fewer --orgs")
+            step = 10
+            for lo in range(2, orgs + 1, step):
+                hi = min(orgs, lo + step - 1)
+                generate(db, lo, hi, projects, days, hash_)
+                print(f"  organizations {lo}–{hi}: {time.perf_counter() - started:.0f} s", flush=True)
+            pages.psql(db, "VACUUM ANALYZE")
+            print(f"generated in {time.perf_counter() - started:.0f} s", flush=True)
+            if generate_only:
+                keep = True
+                return summary
+        # Keel sums every project's posts into post_days when it opens a database without them.
+        started = time.perf_counter()
+        subprocess.run([keel, "--database", url, "token", "list", "--user", "seed@seed.scale"], check=True,
+                       capture_output=True)
+        pages.psql(db, "VACUUM ANALYZE post_days")
+        print(f"post_days summed by keel in {time.perf_counter() - started:.0f} s", flush=True)
+
+        counts, total = sizes(db)
+        n_projects = counts["projects"][0]
+        years = max(n_projects, 1)
+        print(f"\n{'table':<12} {'rows':>14} {'MiB':>10} {'rows/project-year':>18} {'bytes/project-year':>19}")
+        for t, (rows, size) in counts.items():
+            print(f"{t:<12} {rows:>14,} {size / 2**20:>10.1f} {rows / years:>18,.0f} {size / years:>19,.0f}")
+        print(f"database: {total / 2**30:.2f} GiB, {n_projects:,} projects", flush=True)
+
+        # Single projects under load: the lead of a middle organization, its projects list,
+        # one project's overview and analytics page.
+        org = max(1, orgs // 2)
+        server = pages.Server(keel, url)
+        try:
+            cookie = server.login(f"lead@org-{org}.scale", PASSWORD)
+            slug = "project-1"
+            paths = [("projects list", "/projects"), ("overview", f"/projects/{slug}"),
+                     ("analytics", f"/projects/{slug}/analytics"),
+                     ("analytics, last 90 days", f"/projects/{slug}/analytics?from=2026-08-03&to=2026-10-31")]
+            print(f"\nSingle projects of organization {org}, {clients} clients, {seconds:g} s each")
+            for name, path in paths:
+                status, _, body = pages.request(server.port, "GET", path, {"Cookie": cookie})
+                if status != 200:
+                    sys.exit(f"{path}: {status}")
+                cold = time.perf_counter()
+                # A project nobody looked at yet: the first (uncached) view.
+                other = path.replace("project-1", "project-2")
+                pages.request(server.port, "GET", other, {"Cookie": cookie})
+                cold = (time.perf_counter() - cold) * 1000
+                r = pages.wrk(server.port, path, f"Cookie: {cookie}; keel_lang=en", clients, seconds)
+                print(f"  {name:<26} {r['rps']:8.0f} req/s  p50 {r['p50']:7.2f} ms  p99 {r['p99']:7.2f} ms  "
+                      f"errors {r['errors']}  first view of another project {cold:6.1f} ms", flush=True)
+                summary.append((f"scale {orgs}×{projects}: {name} p99 (ms)", r["p99"], P99_GOAL_MS,
+                                r["p99"] < P99_GOAL_MS and r["errors"] == 0))
+        finally:
+            server.stop()
+        worst = max(value for _, value, _, _ in summary)
+        print(f"\nScale: {n_projects:,} projects, {total / 2**30:.2f} GiB; worst p99 {worst:.1f} ms "
+              f"(goal < {P99_GOAL_MS:g} ms): {'ok' if all(ok for *_, ok in summary) else 'OVER'}", flush=True)
+        return summary
+    finally:
+        if keep or reuse:
+            print(f"database kept: {url}")
+        else:
+            subprocess.run(["psql", "-q", pages.PG_ADMIN, "-c", f"DROP DATABASE IF EXISTS {db} WITH (FORCE)"],
+                           stdout=subprocess.DEVNULL)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--keel", required=True, help="a keel binary (release)")
@@ -145,93 +236,9 @@ def main():
     ap.add_argument("--keep", action="store_true", help="keep the database (printed) for another look")
     ap.add_argument("--generate-only", action="store_true", help="generate (and keep) the database, measure nothing")
     args = ap.parse_args()
-    keel = os.path.abspath(args.keel)
-    db = args.db or f"keel_scale_{uuid.uuid4().hex[:8]}"
-    url = pages.pg_url(db)
-    result = {}
-    try:
-        if not args.db:
-            pages.psql("postgres", f"CREATE DATABASE {db}")
-            # Migrates the schema and makes the one user whose password hash everyone shares.
-            subprocess.run([keel, "--database", url, "user", "create", "seed@seed.scale", "--password-stdin"],
-                           input=PASSWORD + "\n", text=True, check=True, stdout=subprocess.DEVNULL)
-            hash_ = pages.psql(db, "SELECT password_hash FROM users WHERE email = 'seed@seed.scale'", capture=True)
-
-            started = time.perf_counter()
-            generate(db, 1, 1, args.projects, args.days, hash_)
-            one, _ = sizes(db)
-            per_org = sum(size for t, (_, size) in one.items() if t in TABLES)
-            estimate = per_org * args.orgs / 2**30
-            print(f"one organization ({args.projects} projects × {args.days} days): "
-                  f"{sum(r for r, _ in one.values()):,} rows, {per_org / 2**20:.1f} MiB "
-                  f"(before post_days); {args.orgs} organizations ≈ {estimate:.2f} GiB", flush=True)
-            if estimate > args.max_gib:
-                sys.exit(f"estimated {estimate:.1f} GiB is over --max-gib {args.max_gib}: run with fewer --orgs")
-            step = 10
-            for lo in range(2, args.orgs + 1, step):
-                hi = min(args.orgs, lo + step - 1)
-                generate(db, lo, hi, args.projects, args.days, hash_)
-                print(f"  organizations {lo}–{hi}: {time.perf_counter() - started:.0f} s", flush=True)
-            pages.psql(db, "VACUUM ANALYZE")
-            print(f"generated in {time.perf_counter() - started:.0f} s", flush=True)
-            if args.generate_only:
-                args.keep = True
-                return
-        # Keel sums every project's posts into post_days when it opens a database without them.
-        started = time.perf_counter()
-        subprocess.run([keel, "--database", url, "token", "list", "--user", "seed@seed.scale"], check=True,
-                       capture_output=True)
-        pages.psql(db, "VACUUM ANALYZE post_days")
-        print(f"post_days summed by keel in {time.perf_counter() - started:.0f} s", flush=True)
-
-        counts, total = sizes(db)
-        projects = counts["projects"][0]
-        years = max(projects, 1)
-        print(f"\n{'table':<12} {'rows':>14} {'MiB':>10} {'rows/project-year':>18} {'bytes/project-year':>19}")
-        for t, (rows, size) in counts.items():
-            print(f"{t:<12} {rows:>14,} {size / 2**20:>10.1f} {rows / years:>18,.0f} {size / years:>19,.0f}")
-        print(f"database: {total / 2**30:.2f} GiB, {projects:,} projects", flush=True)
-        agency_year = sum(size for t, (_, size) in counts.items() if t in ("posts", "daily_stats", "ad_stats",
-                                                                             "leads", "post_days", "goals"))
-        result["bytes per project-year"] = agency_year / years
-
-        # Single projects under load: the lead of a middle organization, its projects list,
-        # one project's overview and analytics page.
-        org = max(1, args.orgs // 2)
-        server = pages.Server(keel, url)
-        try:
-            cookie = server.login(f"lead@org-{org}.scale", PASSWORD)
-            slug = "project-1"
-            paths = [("projects list", "/projects"), ("overview", f"/projects/{slug}"),
-                     ("analytics", f"/projects/{slug}/analytics"),
-                     ("analytics, last 90 days", f"/projects/{slug}/analytics?from=2026-08-03&to=2026-10-31")]
-            print(f"\nSingle projects of organization {org}, {args.clients} clients, {args.seconds:g} s each")
-            worst = 0.0
-            for name, path in paths:
-                status, _, body = pages.request(server.port, "GET", path, {"Cookie": cookie})
-                if status != 200:
-                    sys.exit(f"{path}: {status}")
-                cold = time.perf_counter()
-                # A project nobody looked at yet: the first (uncached) view.
-                other = path.replace("project-1", "project-2")
-                pages.request(server.port, "GET", other, {"Cookie": cookie})
-                cold = (time.perf_counter() - cold) * 1000
-                r = pages.wrk(server.port, path, f"Cookie: {cookie}; keel_lang=en", args.clients, args.seconds)
-                worst = max(worst, r["p99"])
-                print(f"  {name:<26} {r['rps']:8.0f} req/s  p50 {r['p50']:7.2f} ms  p99 {r['p99']:7.2f} ms  "
-                      f"errors {r['errors']}  first view of another project {cold:6.1f} ms", flush=True)
-            result["worst p99 (ms)"] = worst
-        finally:
-            server.stop()
-        print(f"\nSummary: {projects:,} projects, {total / 2**30:.2f} GiB; worst p99 {worst:.1f} ms "
-              f"(goal < {P99_GOAL_MS:g} ms): {'ok' if worst < P99_GOAL_MS else 'OVER'}")
-        sys.exit(0 if worst < P99_GOAL_MS else 1)
-    finally:
-        if args.keep or args.db:
-            print(f"database kept: {url}")
-        else:
-            subprocess.run(["psql", "-q", pages.PG_ADMIN, "-c", f"DROP DATABASE IF EXISTS {db} WITH (FORCE)"],
-                           stdout=subprocess.DEVNULL)
+    summary = run(args.keel, args.orgs, args.projects, args.days, args.seconds, args.clients, args.max_gib,
+                  args.db, args.keep, args.generate_only)
+    sys.exit(0 if all(ok for *_, ok in summary) else 1)
 
 
 if __name__ == "__main__":
