@@ -2,8 +2,8 @@
 //! statement per request: the guard every page and API call passes reads the session (with
 //! the unread count the top bar shows) or the API token together with the project named by
 //! the address' slug (looked up only in the caller's own organization) and the caller's
-//! memberships in it. Each part equals its separate read: [`Store::session_user_and_unread`]
-//! or [`Store::token_user`], and [`Store::project_by_slug_with_roles`].
+//! memberships in it. Each part equals its separate read: [`Store::session_user`] and
+//! [`Store::unread_count`] or [`Store::token_user`], and [`Store::project_by_slug_with_roles`].
 
 use crate::credentials::secret_hash;
 use crate::projects::Project;

@@ -6,13 +6,6 @@ use crate::{Store, StoreResult, now, on_pool};
 use chrono::Duration;
 use keel_domain::UserId;
 
-#[derive(sqlx::FromRow)]
-struct UserAndUnread {
-    #[sqlx(flatten)]
-    user: User,
-    unread: i64,
-}
-
 /// How long a session lives without a new login.
 pub const SESSION_DAYS: i64 = 14;
 
@@ -52,24 +45,6 @@ impl Store {
             .fetch_optional(p)
             .await
         })?)
-    }
-
-    /// As [`Store::session_user`], with the user's unread notifications counted in the same
-    /// statement (what every page's top bar shows): one round trip instead of two.
-    pub async fn session_user_and_unread(&self, token: &str) -> StoreResult<Option<(User, i64)>> {
-        let row = on_pool!(&self.pool, p => {
-            sqlx::query_as::<_, UserAndUnread>(
-                "SELECT u.id, u.org_id, u.email, u.display_name, u.is_org_admin,
-                        (SELECT COUNT(*) FROM notifications n WHERE n.recipient_id = u.id AND n.read_at IS NULL) AS unread
-                 FROM sessions s JOIN users u ON u.id = s.user_id
-                 WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.deactivated_at IS NULL",
-            )
-            .bind(secret_hash(token))
-            .bind(now())
-            .fetch_optional(p)
-            .await
-        })?;
-        Ok(row.map(|r| (r.user, r.unread)))
     }
 
     /// Ends a session (logout). Ending an unknown session is not an error.
